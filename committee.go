@@ -1,0 +1,132 @@
+package alesco
+
+import (
+	"time"
+)
+
+// Committee is a steering committee or SIG as declared in configuration.
+type Committee struct {
+	ID        string
+	Name      string
+	ShortName string
+	// TimeZone is the IANA zone name; Location is it loaded.
+	TimeZone string
+	Location *time.Location
+	Links    Links
+	Rules    Rules
+	GitHub   GitHubSettings
+	Series   []Series
+	Members  []Member
+	Chairs   []ChairTerm
+	Board    []BoardMember
+}
+
+// Links are the committee's public places.
+type Links struct {
+	Chat       string
+	Events     string
+	Minutes    string // wiki folder of published minutes
+	Website    string
+	MinutesDir string // path of the minutes in the wiki repository, e.g. docs/alesco/meeting-minutes
+}
+
+// Rules are the committee's governing numbers (its charter).
+type Rules struct {
+	Quorum                   QuorumRule
+	TieBreak                 string // "chair"
+	ReviewPeriodDays         int
+	ChairTermMonths          int
+	ChairMaxConsecutiveTerms int
+}
+
+// QuorumRule: required = max(Minimum, ceil(Fraction*n + Plus)).
+type QuorumRule struct {
+	Fraction float64
+	Plus     int
+	Minimum  int
+}
+
+// TieBreakChair is the only tie-break rule charters use today.
+const TieBreakChair = "chair"
+
+// GitHubSettings say where the committee's RFCs live and which labels drive them.
+type GitHubSettings struct {
+	Repo            string // owner/name; empty when the committee does not use GitHub
+	RFCPath         string // folder of RFC files, e.g. "rfcs/"
+	DiscussionLabel string
+	FCPLabel        string
+	BoardInputLabel string
+	RejectedLabel   string
+	WithdrawnLabel  string
+	SupersededLabel string
+}
+
+// Member is a person who is or was on the committee.
+type Member struct {
+	ID     string // stable slug: "andrew-lukoshko"
+	Name   string
+	GitHub string // login, used to match PR authors and async votes
+	Chat   string
+	Terms  []Term
+}
+
+// Term is a span of membership or chairmanship: from Start (inclusive) to
+// End (exclusive: the first day no longer in office); a zero End is open.
+type Term struct {
+	Start Date
+	End   Date
+}
+
+// Contains reports whether d falls in the term.
+func (t Term) Contains(d Date) bool {
+	return !d.Before(t.Start) && (t.End.IsZero() || d.Before(t.End))
+}
+
+// Overlaps reports whether two terms share a day.
+func (t Term) Overlaps(u Term) bool {
+	return (u.End.IsZero() || t.Start.Before(u.End)) && (t.End.IsZero() || u.Start.Before(t.End))
+}
+
+// ChairTerm is one member's time in the chair.
+type ChairTerm struct {
+	MemberID string
+	Term
+}
+
+// BoardMember is a known member of the foundation board.
+type BoardMember struct {
+	Name   string
+	GitHub string
+}
+
+// Member returns the member with the given id.
+func (c *Committee) Member(id string) (*Member, bool) {
+	for i := range c.Members {
+		if c.Members[i].ID == id {
+			return &c.Members[i], true
+		}
+	}
+	return nil, false
+}
+
+// IsMemberOn reports whether the member is on the roster on d.
+func (m *Member) IsMemberOn(d Date) bool {
+	for _, t := range m.Terms {
+		if t.Contains(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Today returns the current date in the committee's time zone.
+func (c *Committee) Today(now time.Time) Date {
+	return DateIn(now, c.loc())
+}
+
+func (c *Committee) loc() *time.Location {
+	if c.Location == nil {
+		return time.UTC
+	}
+	return c.Location
+}

@@ -1,0 +1,93 @@
+package alesco
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a civil (calendar) date with no time zone, as committees write
+// them: terms, meeting days, minutes file names.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateLayout is the only date form alesco reads and writes (ISO 8601).
+const DateLayout = "2006-01-02"
+
+// ParseDate parses "YYYY-MM-DD" strictly.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, Errorf(EINVALID, "bad date %q: want YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// MustDate is ParseDate for literals in tests and embedded data; it panics on error.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// DateIn returns the date of instant t in loc.
+func DateIn(t time.Time, loc *time.Location) Date {
+	return DateOf(t.In(loc))
+}
+
+// IsZero reports whether d is the zero Date (unset).
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as YYYY-MM-DD ("" for the zero date).
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// At returns the instant of the wall-clock time hh:mm on d in loc.
+func (d Date) At(hour, min int, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, hour, min, 0, 0, loc)
+}
+
+// Midnight returns the start of d in loc.
+func (d Date) Midnight(loc *time.Location) time.Time { return d.At(0, 0, loc) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// AddMonths returns d moved by n calendar months (normalised like time.AddDate).
+func (d Date) AddMonths(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month+time.Month(n), d.Day, 12, 0, 0, 0, time.UTC))
+}
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+// DaysUntil returns the number of days from d to e (negative if e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d.DaysUntil(e) > 0 }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.DaysUntil(e) < 0 }

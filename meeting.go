@@ -1,0 +1,228 @@
+package alesco
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Series is a recurring meeting: every IntervalWeeks weeks on First's
+// weekday at Hour:Minute local time, from First until Last (inclusive; zero
+// means open-ended). Local wall-clock time is kept across DST changes.
+type Series struct {
+	ID            string
+	Title         string
+	First         Date
+	Hour, Minute  int
+	TimeZone      string
+	Location      *time.Location
+	Duration      time.Duration
+	IntervalWeeks int
+	Last          Date
+}
+
+// MeetingStatus is where a meeting stands.
+type MeetingStatus int
+
+// Meeting statuses.
+const (
+	MeetingScheduled MeetingStatus = iota + 1
+	MeetingCancelled
+	MeetingMoved
+	MeetingHeld
+)
+
+func (s MeetingStatus) String() string {
+	switch s {
+	case MeetingScheduled:
+		return "scheduled"
+	case MeetingCancelled:
+		return "cancelled"
+	case MeetingMoved:
+		return "moved"
+	case MeetingHeld:
+		return "held"
+	}
+	return "unknown"
+}
+
+// Meeting is one materialised meeting of a committee.
+type Meeting struct {
+	ID            string // {committee}-{YYYY-MM-DD}[-N] by original local date
+	CommitteeID   string
+	SeriesID      string // empty for an added meeting
+	Title         string
+	Start, End    time.Time
+	OriginalStart time.Time
+	TimeZone      string
+	Location      *time.Location
+	Status        MeetingStatus
+	CancelReason  string
+	Sequence      int       // rises with every change (iCalendar SEQUENCE)
+	Updated       time.Time // last change to the meeting; zero if never changed
+}
+
+// LocalDate is the meeting's date in its own time zone.
+func (m Meeting) LocalDate() Date { return DateIn(m.Start, m.Location) }
+
+// MeetingChangeKind says what a stored change does to a meeting.
+type MeetingChangeKind string
+
+// Kinds of meeting change.
+const (
+	ChangeCancel MeetingChangeKind = "cancel"
+	ChangeMove   MeetingChangeKind = "move"
+	ChangeAdd    MeetingChangeKind = "add"
+)
+
+// MeetingChange is a stored change on top of the configured series: the
+// latest state of one meeting that differs from its series.
+type MeetingChange struct {
+	MeetingID     string
+	CommitteeID   string
+	Kind          MeetingChangeKind
+	OriginalStart time.Time // the series occurrence (or, for an add, the start)
+	Start, End    time.Time // current start/end for move and add
+	Title         string
+	Reason        string
+	Cancelled     bool // a moved or added meeting may later be cancelled too
+	Sequence      int
+	Updated       time.Time
+}
+
+// MeetingID returns the stable id of a committee's meeting on a local date;
+// n > 1 numbers a second (third...) meeting on the same day.
+func MeetingID(committeeID string, d Date, n int) string {
+	if n > 1 {
+		return fmt.Sprintf("%s-%s-%d", committeeID, d, n)
+	}
+	return committeeID + "-" + d.String()
+}
+
+// Occurrences returns the series' meeting starts in [from, to).
+func (s Series) Occurrences(from, to time.Time) []time.Time {
+	loc := s.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if s.IntervalWeeks <= 0 {
+		return nil
+	}
+	step := 7 * s.IntervalWeeks
+	// Jump close to from instead of walking from First.
+	k := 0
+	if gap := s.First.DaysUntil(DateIn(from, loc)); gap > step {
+		k = gap/step - 1
+	}
+	var out []time.Time
+	for ; ; k++ {
+		d := s.First.AddDays(k * step)
+		if !s.Last.IsZero() && d.After(s.Last) {
+			break
+		}
+		t := d.At(s.Hour, s.Minute, loc)
+		if !t.Before(to) {
+			break
+		}
+		if !t.Before(from) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Schedule materialises the meetings of c starting in [from, to): series
+// occurrences, with stored changes applied and held meetings marked.
+func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, held map[string]bool) []Meeting {
+	byID := make(map[string]MeetingChange, len(changes))
+	for _, ch := range changes {
+		byID[ch.MeetingID] = ch
+	}
+	var out []Meeting
+	seen := map[string]bool{}
+	emit := func(m Meeting) {
+		if ch, ok := byID[m.ID]; ok {
+			m.Sequence, m.Updated = ch.Sequence, ch.Updated
+			if ch.Title != "" {
+				m.Title = ch.Title
+			}
+			if ch.Kind == ChangeMove || ch.Kind == ChangeAdd {
+				m.Start, m.End = ch.Start, ch.End
+				if ch.Kind == ChangeMove {
+					m.Status = MeetingMoved
+				}
+			}
+			if ch.Cancelled || ch.Kind == ChangeCancel {
+				m.Status = MeetingCancelled
+				m.CancelReason = ch.Reason
+			}
+		}
+		if held[m.ID] && m.Status != MeetingCancelled {
+			m.Status = MeetingHeld
+		}
+		seen[m.ID] = true
+		if !m.Start.Before(from) && m.Start.Before(to) {
+			out = append(out, m)
+		}
+	}
+	for _, s := range c.Series {
+		for _, t := range s.Occurrences(from, to) {
+			emit(c.seriesMeeting(s, t))
+		}
+	}
+	// Moved meetings whose original slot is outside the window, and added ones.
+	for _, ch := range changes {
+		if seen[ch.MeetingID] || ch.CommitteeID != c.ID {
+			continue
+		}
+		var m Meeting
+		if ch.Kind == ChangeAdd {
+			m = Meeting{ID: ch.MeetingID, CommitteeID: c.ID, Title: ch.Title, Start: ch.Start, End: ch.End,
+				OriginalStart: ch.Start, TimeZone: c.TimeZone, Location: c.loc(), Status: MeetingScheduled}
+		} else if s, ok := c.seriesOf(ch.OriginalStart); ok {
+			m = c.seriesMeeting(s, ch.OriginalStart)
+		} else {
+			continue
+		}
+		emit(m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.Before(out[j].Start)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+func (c *Committee) seriesMeeting(s Series, t time.Time) Meeting {
+	title := s.Title
+	if title == "" {
+		title = c.ShortName + " meeting"
+	}
+	return Meeting{
+		ID: MeetingID(c.ID, DateIn(t, s.Location), 1), CommitteeID: c.ID, SeriesID: s.ID, Title: title,
+		Start: t, End: t.Add(s.Duration), OriginalStart: t, TimeZone: s.TimeZone, Location: s.Location,
+		Status: MeetingScheduled,
+	}
+}
+
+// seriesOf returns the series that has an occurrence exactly at t.
+func (c *Committee) seriesOf(t time.Time) (Series, bool) {
+	for _, s := range c.Series {
+		for _, o := range s.Occurrences(t, t.Add(time.Minute)) {
+			if o.Equal(t) {
+				return s, true
+			}
+		}
+	}
+	return Series{}, false
+}
+
+// DefaultDuration is the duration of the committee's first series, or an hour.
+func (c *Committee) DefaultDuration() time.Duration {
+	if len(c.Series) > 0 {
+		return c.Series[0].Duration
+	}
+	return time.Hour
+}

@@ -1,0 +1,73 @@
+package alesco
+
+import "math"
+
+// This file holds the committee's rules from its charter. Each rule lives in
+// exactly one function here; everything else calls it.
+
+// Roster returns the members on the committee on date d, in declaration order.
+func (c *Committee) Roster(d Date) []Member {
+	var out []Member
+	for _, m := range c.Members {
+		if m.IsMemberOn(d) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// QuorumRequired returns how many of n members must be present for a vote:
+// "50% of members +1 with a minimum quorum always being at least four".
+func (r QuorumRule) QuorumRequired(n int) int {
+	// The epsilon keeps fractions such as 0.6*5 = 3.0000000000000004 from
+	// rounding up a whole number.
+	req := int(math.Ceil(r.Fraction*float64(n) + float64(r.Plus) - 1e-9))
+	return max(req, r.Minimum)
+}
+
+// Quorum is the quorum on a date: the roster size and how many must attend.
+type Quorum struct {
+	RosterSize int
+	Required   int
+}
+
+// QuorumOn returns the quorum on date d, from the roster on that date.
+func (c *Committee) QuorumOn(d Date) Quorum {
+	n := len(c.Roster(d))
+	return Quorum{RosterSize: n, Required: c.Rules.Quorum.QuorumRequired(n)}
+}
+
+// Met reports whether present members make quorum.
+func (q Quorum) Met(present int) bool { return present >= q.Required }
+
+// ChairOn returns the chair term in force on d, if any.
+func (c *Committee) ChairOn(d Date) (ChairTerm, bool) {
+	for _, t := range c.Chairs {
+		if t.Contains(d) {
+			return t, true
+		}
+	}
+	return ChairTerm{}, false
+}
+
+// ChairTermDue returns the date a chair term runs out under the rules
+// (Start + ChairTermMonths); the zero Date when the rules set no term.
+func (c *Committee) ChairTermDue(t ChairTerm) Date {
+	if c.Rules.ChairTermMonths <= 0 {
+		return Date{}
+	}
+	return t.Start.AddMonths(c.Rules.ChairTermMonths)
+}
+
+// ChairElectionDue reports whether an election is due on d: the seat is
+// empty, or the sitting chair's term has run out.
+func (c *Committee) ChairElectionDue(d Date) (due bool, reason string) {
+	t, ok := c.ChairOn(d)
+	if !ok {
+		return true, "the chair is vacant"
+	}
+	if due := c.ChairTermDue(t); !due.IsZero() && !d.Before(due) {
+		return true, "the chair's term ran out on " + due.String()
+	}
+	return false, ""
+}

@@ -1,0 +1,62 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"connectrpc.com/connect"
+	"github.com/almalinux/alesco"
+)
+
+// codes maps every domain error code to its Connect code: the one table.
+var codes = map[string]connect.Code{
+	alesco.EINVALID:         connect.CodeInvalidArgument,
+	alesco.ENOTFOUND:        connect.CodeNotFound,
+	alesco.ECONFLICT:        connect.CodeAlreadyExists,
+	alesco.EPRECONDITION:    connect.CodeFailedPrecondition,
+	alesco.EUNAUTHENTICATED: connect.CodeUnauthenticated,
+	alesco.EFORBIDDEN:       connect.CodePermissionDenied,
+	alesco.EUNAVAILABLE:     connect.CodeUnavailable,
+	alesco.EINTERNAL:        connect.CodeInternal,
+}
+
+// httpStatus maps domain codes to HTTP statuses for the plain HTTP routes
+// (feeds, Markdown, webhooks), following Connect's own code-to-status table.
+var httpStatus = map[string]int{
+	alesco.EINVALID:         400,
+	alesco.ENOTFOUND:        404,
+	alesco.ECONFLICT:        409,
+	alesco.EPRECONDITION:    412,
+	alesco.EUNAUTHENTICATED: 401,
+	alesco.EFORBIDDEN:       403,
+	alesco.EUNAVAILABLE:     503,
+	alesco.EINTERNAL:        500,
+}
+
+// toConnect converts a handler's error into a Connect error. Internal errors
+// are logged with their detail and returned without it.
+func toConnect(ctx context.Context, log *slog.Logger, procedure string, err error) error {
+	var ce *connect.Error
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return connect.NewError(connect.CodeCanceled, err)
+	}
+	code := alesco.ErrorCode(err)
+	if code == alesco.EINTERNAL {
+		log.ErrorContext(ctx, "internal error", "procedure", procedure, "err", err)
+	}
+	return connect.NewError(codes[code], errors.New(alesco.ErrorMessage(err)))
+}
+
+// errorInterceptor applies toConnect to every RPC's error.
+func errorInterceptor(log *slog.Logger) connect.UnaryInterceptorFunc {
+	return func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+			resp, err := next(ctx, req)
+			return resp, toConnect(ctx, log, req.Spec().Procedure, err)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/almalinux/alesco"
+)
+
+// meetings materialises a committee's meetings starting in [from, to):
+// configured series plus stored changes, HELD where minutes exist.
+func (s *Server) meetings(ctx context.Context, c *alesco.Committee, from, to time.Time) ([]alesco.Meeting, error) {
+	changes, err := s.store.MeetingChanges(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	held, err := s.store.HeldMeetingIDs(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return c.Schedule(from, to, changes, held), nil
+}
+
+// meeting finds one meeting by id, or ENOTFOUND.
+func (s *Server) meeting(ctx context.Context, id string) (*alesco.Committee, alesco.Meeting, error) {
+	c, d, _, err := s.committees.ParseMeetingID(id)
+	if err != nil {
+		return nil, alesco.Meeting{}, err
+	}
+	changes, err := s.store.MeetingChanges(ctx, c.ID)
+	if err != nil {
+		return nil, alesco.Meeting{}, err
+	}
+	held, err := s.store.HeldMeetingIDs(ctx, c.ID)
+	if err != nil {
+		return nil, alesco.Meeting{}, err
+	}
+	// The id names the original local date; a moved meeting may now be far
+	// away, so look it up by its change record first.
+	from, to := d.AddDays(-1).Midnight(c.Location), d.AddDays(2).Midnight(c.Location)
+	for _, ch := range changes {
+		if ch.MeetingID == id {
+			from, to = minTime(from, ch.Start.Add(-time.Hour)), maxTime(to, ch.Start.Add(time.Hour))
+		}
+	}
+	for _, m := range c.Schedule(from, to, changes, held) {
+		if m.ID == id {
+			return c, m, nil
+		}
+	}
+	return nil, alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, c.ShortName, d)
+}
+
+// nextMeeting returns the first meeting of c that is not cancelled and has
+// not ended at now.
+func (s *Server) nextMeeting(ctx context.Context, c *alesco.Committee, now time.Time) (alesco.Meeting, error) {
+	for span := 60 * 24 * time.Hour; span <= 800*24*time.Hour; span *= 2 {
+		ms, err := s.meetings(ctx, c, now.Add(-12*time.Hour), now.Add(span))
+		if err != nil {
+			return alesco.Meeting{}, err
+		}
+		for _, m := range ms {
+			if m.Status != alesco.MeetingCancelled && m.End.After(now) {
+				return m, nil
+			}
+		}
+	}
+	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "%s has no upcoming meeting", c.ShortName)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
