@@ -117,7 +117,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(v1.NewAgendaServiceHandler(&agendaService{Server: s}, opts))
 	mux.Handle(v1.NewMinutesServiceHandler(&minutesService{Server: s}, opts))
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))
-	reflector := grpcreflect.NewStaticReflector(serviceNames...)
+	reflector := grpcreflect.NewStaticReflector(append(serviceNames, grpchealth.HealthV1ServiceName)...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 
