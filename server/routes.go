@@ -8,7 +8,7 @@ import (
 
 // plainRoutes registers the non-RPC routes. GET patterns answer HEAD too.
 func (s *Server) plainRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /calendar/{file}", s.handleFeed)                  // {committee}.ics[?expand=true]
+	mux.HandleFunc("GET /calendar/{file}", s.handleFeed)                   // {committee}.ics[?expand=true]
 	mux.HandleFunc("GET /calendar/{committee}/{file}", s.handleMeetingICS) // {meeting_id}.ics
 	mux.HandleFunc("GET /agenda/{file}", s.handleAgendaMarkdown)           // {meeting_id}.md
 	mux.HandleFunc("GET /minutes/{file}", s.handleMinutesMarkdown)         // {meeting_id}.md
