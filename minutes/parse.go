@@ -174,7 +174,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 	minutesLevel := 0
 	var body []string // lines of the Minutes section
 	var curDecision *alesco.Decision
-	decisionIndent, contentIndent := 0, 0
+	decisionIndent, detailIndent := 0, 0
 	seenTitle := false
 
 	for i, raw := range lines {
@@ -243,7 +243,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			}
 			a := alesco.Attendee{Name: name}
 			if p := parenRE.FindStringSubmatch(name); p != nil && p[1] != "" {
-				a.Name, a.Note = strings.TrimSpace(p[1]), strings.TrimSpace(p[2])
+				a.Name, a.Note = strings.TrimSpace(strings.Trim(p[1], "*_ ")), strings.TrimSpace(p[2])
 			}
 			switch sec {
 			case secBoard:
@@ -263,27 +263,29 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		case secDecisions:
 			ind := indentOf(line)
 			if curDecision != nil && ind > decisionIndent {
-				rel := dedent(line, contentIndent)
-				if _, content, ok := listItem(rel); ok {
-					rel = content
-				} else if !strings.HasPrefix(rel, " ") {
-					// A wrapped line of the decision itself.
-					if len(curDecision.Details) == 0 {
-						curDecision.Text += "\n" + rel
+				if len(curDecision.Details) == 0 {
+					if !isListItem(trimmed) {
+						// A wrapped line of the decision itself.
+						curDecision.Text += "\n" + trimmed
 						continue
 					}
+					// Details are read relative to the first one's indentation.
+					detailIndent = ind
+				}
+				rel := dedent(line, detailIndent)
+				if _, content, ok := listItem(rel); ok {
+					rel = content
 				}
 				curDecision.Details = append(curDecision.Details, rel)
 				continue
 			}
 			textOf := trimmed
-			width := 2
-			if w, content, ok := listItem(trimmed); ok {
-				textOf, width = content, w
+			if _, content, ok := listItem(trimmed); ok {
+				textOf = content
 			}
 			m.Decisions = append(m.Decisions, alesco.Decision{Text: strings.TrimSpace(textOf)})
 			curDecision = &m.Decisions[len(m.Decisions)-1]
-			decisionIndent, contentIndent = ind, ind+width
+			decisionIndent = ind
 		}
 	}
 	if m.Date.IsZero() {
