@@ -351,3 +351,37 @@ func TestOpenItemsBefore(t *testing.T) {
 		t.Fatalf("carried over: %s, want %s", strings.Join(got, ","), want)
 	}
 }
+
+// TestCloseMotionNeedsQuorum: members leaving mid-meeting break quorum; the
+// vote cannot be closed, but the motion can still be punted.
+func TestCloseMotionNeedsQuorum(t *testing.T) {
+	ctx := testCtx()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "alesco.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := alescoCommittee(t)
+	ids := openMeeting(t, db, c, 1)
+	var as []alesco.Attendee
+	for i, id := range voters {
+		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id, Absent: i >= 3, Note: "left early"})
+	}
+	if _, err := db.RecordAttendance(ctx, c, meetingRef, as); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CloseMotion(ctx, c, ids[0], alesco.OutcomeNone)
+	if alesco.ErrorCode(err) != alesco.EPRECONDITION || alesco.ErrorMessage(err) != "quorum not met: 3 of 5 members present, 4 required" {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := db.CloseMotion(ctx, c, ids[0], alesco.OutcomePassed); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+		t.Fatalf("override without quorum: %v", err)
+	}
+	mo, err := db.CloseMotion(ctx, c, ids[0], alesco.OutcomePunted)
+	if err != nil || mo.Outcome != alesco.OutcomePunted {
+		t.Fatalf("punt: %v %v", mo, err)
+	}
+	if _, err := db.CastVote(ctx, c, ids[0], alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteYes}); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+		t.Fatalf("vote on a closed motion: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,7 +26,7 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 	switch args[0] {
 	case "export":
 		index := fs.Bool("index", false, "print the line for the wiki's index of minutes instead of the minutes")
-		if err := fs.Parse(reorder(args[1:], "index")); err != nil {
+		if err := parseAnywhere(fs, args[1:]); err != nil {
 			return err
 		}
 		if fs.NArg() != 1 {
@@ -56,7 +57,7 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 	case "import":
 		committee := fs.String("committee", "alesco", "committee the minutes belong to")
 		asJSON := fs.Bool("json", false, "print one JSON object per file")
-		if err := fs.Parse(reorder(args[1:], "json")); err != nil {
+		if err := parseAnywhere(fs, args[1:]); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {
@@ -107,7 +108,7 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 		return errors.Join(errs...)
 	case "list":
 		committee := fs.String("committee", "alesco", "committee whose minutes to list")
-		if err := fs.Parse(args[1:]); err != nil {
+		if err := parseAnywhere(fs, args[1:]); err != nil {
 			return err
 		}
 		cs, db, err := m.open(ctx, c)
@@ -140,23 +141,37 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 	return fmt.Errorf("unknown minutes subcommand %q: %s: %w", args[0], usage, errUsage)
 }
 
-// reorder moves boolean flags given after the positional arguments
-// ("export ID --index") in front of them, where package flag expects them.
-func reorder(args []string, bools ...string) []string {
+// parseAnywhere parses flags given before or after the positional
+// arguments ("export ID --index"), which package flag alone stops at.
+func parseAnywhere(fs *flag.FlagSet, args []string) error {
 	var flags, rest []string
-	for _, a := range args {
-		name := strings.TrimLeft(a, "-")
-		isBool := false
-		for _, b := range bools {
-			if strings.HasPrefix(a, "-") && (name == b || strings.HasPrefix(name, b+"=")) {
-				isBool = true
-			}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
 		}
-		if isBool {
-			flags = append(flags, a)
-		} else {
+		if !strings.HasPrefix(a, "-") || a == "-" {
 			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
 		}
 	}
-	return append(flags, rest...)
+	if err := fs.Parse(flags); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", fs.Arg(0), errUsage)
+	}
+	return fs.Parse(append(flags, append([]string{"--"}, rest...)...))
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
