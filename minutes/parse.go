@@ -30,6 +30,7 @@ var (
 	pullRE     = regexp.MustCompile(`(?i)/pull/(\d{1,6})\b|(?:^|[^\w&])#(\d{1,6})\b|\bRFC[ -]?#?(\d{1,6})\b`)
 	parenRE    = regexp.MustCompile(`^(.*?)\s*\(([^()]*)\)\s*$`)
 	actionRE   = regexp.MustCompile(`^\[([ xX])\]\s*(.*)$`)
+	namesSepRE = regexp.MustCompile(`\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*`)
 )
 
 type section int
@@ -112,7 +113,7 @@ func dedent(line string, n int) string {
 // SplitNames splits "A, B and C" into names.
 func SplitNames(s string) []string {
 	var out []string
-	for _, part := range regexp.MustCompile(`\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*`).Split(s, -1) {
+	for _, part := range namesSepRE.Split(s, -1) {
 		if p := strings.TrimSpace(part); p != "" {
 			out = append(out, p)
 		}
