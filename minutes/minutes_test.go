@@ -1,0 +1,261 @@
+package minutes_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/config"
+	"github.com/almalinux/alesco/minutes"
+)
+
+func committee(t testing.TB) *alesco.Committee {
+	t.Helper()
+	cs, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs[0]
+}
+
+func parseFile(t testing.TB, c *alesco.Committee, path string) (*alesco.Minutes, []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, w, err := minutes.Parse(c, filepath.Base(path), data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return m, w
+}
+
+// TestParseWikiFixtures checks attendance, quorum and decisions of the eight
+// real minutes against what the files say.
+func TestParseWikiFixtures(t *testing.T) {
+	c := committee(t)
+	cases := []struct {
+		file                   string
+		present, absent, board int
+		community              []string
+		roster, quorum         int
+		met                    bool
+		decisions              []alesco.MotionOutcome
+	}{
+		{"2024-07-24.md", 6, 0, 0, []string{"Michel Lind"}, 6, 4, true, []alesco.MotionOutcome{alesco.OutcomePassed, alesco.OutcomePassed, alesco.OutcomePassed}},
+		{"2024-10-02.md", 5, 1, 2, nil, 6, 4, true, []alesco.MotionOutcome{alesco.OutcomeTabled}},
+		{"2025-04-16.md", 4, 2, 0, []string{"Lance Albertson"}, 6, 4, true, []alesco.MotionOutcome{alesco.OutcomeRejected}},
+		{"2025-05-28.md", 4, 2, 0, []string{"Davide Cavalca", "Lance Albertson", "Luna Jernberg"}, 6, 4, true, []alesco.MotionOutcome{alesco.OutcomePassed, alesco.OutcomePassed}},
+		{"2025-08-20.md", 5, 0, 0, []string{"Brynn Macpherson"}, 5, 4, true, []alesco.MotionOutcome{alesco.OutcomePassed, alesco.OutcomeNone, alesco.OutcomeNone}},
+		{"2025-10-16.md", 3, 2, 0, []string{"Lance Albertson"}, 5, 4, false, nil},
+		{"2026-06-04.md", 4, 0, 0, []string{"Lance Albertson"}, 4, 4, true, []alesco.MotionOutcome{alesco.OutcomePassed}},
+		{"2026-07-30.md", 5, 0, 0, nil, 5, 4, true, []alesco.MotionOutcome{alesco.OutcomePassed}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			m, warnings := parseFile(t, c, filepath.Join("testdata/wiki", tc.file))
+			r := minutes.Summarize(c, tc.file, m, warnings)
+			if len(r.MembersPresent) != tc.present || len(r.MembersAbsent) != tc.absent {
+				t.Errorf("present %v absent %v, want %d and %d", r.MembersPresent, r.MembersAbsent, tc.present, tc.absent)
+			}
+			if r.RosterSize != tc.roster || r.QuorumRequired != tc.quorum || r.QuorumMet != tc.met {
+				t.Errorf("roster %d quorum %d met %v, want %d %d %v", r.RosterSize, r.QuorumRequired, r.QuorumMet, tc.roster, tc.quorum, tc.met)
+			}
+			if len(r.Warnings) != 0 {
+				t.Errorf("warnings: %q", r.Warnings)
+			}
+			var board, community []string
+			for _, a := range m.Attendees {
+				switch a.Kind {
+				case alesco.AttendeeBoard:
+					board = append(board, a.Name)
+				case alesco.AttendeeCommunity:
+					community = append(community, a.Name)
+				}
+			}
+			if len(board) != tc.board || !reflect.DeepEqual(community, tc.community) {
+				t.Errorf("board %q community %q, want %d board and %q", board, community, tc.board, tc.community)
+			}
+			var outcomes []alesco.MotionOutcome
+			for _, d := range m.Decisions {
+				outcomes = append(outcomes, d.Outcome)
+			}
+			if !reflect.DeepEqual(outcomes, tc.decisions) {
+				t.Errorf("decision outcomes %q, want %q", outcomes, tc.decisions)
+			}
+		})
+	}
+}
+
+// TestRoundTrip: every fixture parses, renders in the current shape, and
+// the rendering parses back to the same record.
+func TestRoundTrip(t *testing.T) {
+	c := committee(t)
+	files, _ := filepath.Glob("testdata/*/*.md")
+	if len(files) < 9 {
+		t.Fatalf("only %d fixtures", len(files))
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			m, _ := parseFile(t, c, f)
+			out := minutes.Render(c, m)
+			back, _, err := minutes.Parse(c, "export.md", []byte(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(m, back) {
+				t.Errorf("round trip changed the record:\nbefore %+v\nafter  %+v\nexport:\n%s", m, back, out)
+			}
+			if again := minutes.Render(c, back); again != out {
+				t.Errorf("second export differs")
+			}
+			for _, h := range []string{"\n## Members\n", "\n### ALESCo Member Attendees\n", "\n### Unable to attend\n", "\n### Board Attendees\n", "\n### Community Attendees\n", "\n## Decisions Adopted\n", "\n## Minutes\n"} {
+				if !strings.Contains(out, h) {
+					t.Errorf("export lacks %q", strings.TrimSpace(h))
+				}
+			}
+		})
+	}
+}
+
+// TestCurrentShapeExact: files already in the wiki's current shape export
+// byte for byte as published.
+func TestCurrentShapeExact(t *testing.T) {
+	c := committee(t)
+	for _, f := range []string{"2026-06-04.md", "2026-07-30.md"} {
+		path := filepath.Join("testdata/wiki", f)
+		m, _ := parseFile(t, c, path)
+		want, _ := os.ReadFile(path)
+		if got := minutes.Render(c, m); got != string(want) {
+			t.Errorf("%s: export differs from the published file:\n%s", f, got)
+		}
+	}
+}
+
+// TestParseVariants covers shapes the wiki used besides the fixtures:
+// names without bullets, capitalised headings, annotations, None lines,
+// nested decision details and action items.
+func TestParseVariants(t *testing.T) {
+	c := committee(t)
+	m, warnings := parseFile(t, c, "testdata/variants/2024-05-15.md")
+	if m.Date != alesco.MustDate("2024-05-15") || !reflect.DeepEqual(m.RecordedBy, []string{"Cody Robertson"}) {
+		t.Errorf("date %s recorded by %q", m.Date, m.RecordedBy)
+	}
+	want := []alesco.Attendee{
+		{Kind: alesco.AttendeeMember, MemberID: "jonathan-wright", Name: "Jonathan Wright"},
+		{Kind: alesco.AttendeeMember, MemberID: "cody-robertson", Name: "Cody Robertson", Note: "briefly"},
+		{Kind: alesco.AttendeeMember, MemberID: "andrew-lukoshko", Name: "Andrew Lukoshko"},
+		{Kind: alesco.AttendeeMember, MemberID: "neal-gompa", Name: "Neal Gompa", Note: "arrived late"},
+		{Kind: alesco.AttendeeMember, MemberID: "ben-thomas", Name: "Ben Thomas", Absent: true},
+		{Kind: alesco.AttendeeMember, MemberID: "elkhan-mammadli", Name: "Elkhan Mammadli", Absent: true, Note: "left early"},
+	}
+	if !reflect.DeepEqual(m.Attendees, want) {
+		t.Errorf("attendees:\n%+v\nwant\n%+v", m.Attendees, want)
+	}
+	if len(m.Decisions) != 2 || m.Decisions[0].Outcome != alesco.OutcomePassed || m.Decisions[1].Outcome != alesco.OutcomeTabled ||
+		!reflect.DeepEqual(m.Decisions[0].Details, []string{"Unanimous decision", "    - with a note"}) {
+		t.Errorf("decisions: %+v", m.Decisions)
+	}
+	if len(m.Notes) != 2 || m.Notes[0].Topic != "" || m.Notes[1].Topic != "Introductions" {
+		t.Errorf("notes: %+v", m.Notes)
+	}
+	if len(m.ActionItems) != 2 || m.ActionItems[0].Owner != "Cody Robertson" || m.ActionItems[0].Done || !m.ActionItems[1].Done {
+		t.Errorf("action items: %+v", m.ActionItems)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings: %q", warnings)
+	}
+	q, present := m.Quorum(c)
+	if present != 4 || q.RosterSize != 6 || !q.Met(present) {
+		t.Errorf("quorum %+v present %d", q, present)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	c := committee(t)
+	cases := map[string]string{
+		"no date":  "# Meeting\n\n## Members\n",
+		"bad date": "# ALESCo Meeting Minutes (2024-13-45)\n",
+		"not utf8": "# ALESCo Meeting Minutes (2024-01-01)\n\xff\xfe",
+	}
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := minutes.Parse(c, "notes.md", []byte(text))
+			if alesco.ErrorCode(err) != alesco.EINVALID {
+				t.Fatalf("err = %v, want invalid", err)
+			}
+		})
+	}
+	// The file name gives the date when the title has none.
+	m, _, err := minutes.Parse(c, "docs/2025-01-08.md", []byte("# Minutes\n\n## Members\n\n- Unknown Person\n"))
+	if err != nil || m.Date != alesco.MustDate("2025-01-08") {
+		t.Fatalf("m %+v err %v", m, err)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	c := committee(t)
+	text := "# ALESCo Meeting Minutes (2025-01-08)\n\n## Members\n\n### Attendance\n\n- Andrew Lukoshko\n- Linus Torvalds\n- Lance Albertson\n\n## Something else\n"
+	m, warnings, err := minutes.Parse(c, "x.md", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := minutes.Summarize(c, "x.md", m, warnings)
+	joined := strings.Join(r.Warnings, "\n")
+	for _, want := range []string{`"Linus Torvalds" is listed as a member but is not a member`, "Lance Albertson is listed as a member but is not on the configured ALESCo roster",
+		"Ben Thomas is on the configured ALESCo roster on 2025-01-08 but is listed neither", `ignored heading "Something else"`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("warnings lack %q:\n%s", want, joined)
+		}
+	}
+	if len(r.MembersPresent) != 1 {
+		t.Errorf("present = %v, want only andrew-lukoshko", r.MembersPresent)
+	}
+}
+
+// FuzzParse: any input either fails with EINVALID or parses into minutes
+// whose export parses back to the same record.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.md")
+	for _, p := range files {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Add([]byte("# ALESCo Meeting Minutes (2025-01-01)\n## Decisions\n1. x\n   y\n  - z\n"))
+	c := committee(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, _, err := minutes.Parse(c, "2025-01-01.md", data)
+		if err != nil {
+			if alesco.ErrorCode(err) != alesco.EINVALID {
+				t.Fatalf("error %v is not EINVALID", err)
+			}
+			return
+		}
+		out := minutes.Render(c, m)
+		back, _, err := minutes.Parse(c, "2025-01-01.md", []byte(out))
+		if err != nil {
+			t.Fatalf("export does not parse: %v\n%s", err, out)
+		}
+		if minutes.Render(c, back) != out {
+			t.Fatalf("export is not stable:\n%s\n---\n%s", out, minutes.Render(c, back))
+		}
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	c := committee(b)
+	data, err := os.ReadFile("testdata/wiki/2025-05-28.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := minutes.Parse(c, "2025-05-28.md", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,381 @@
+package minutes
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/almalinux/alesco"
+)
+
+// The wiki's minutes are line-oriented Markdown whose notes must be kept
+// byte for byte (so an imported file exports back unchanged). A CommonMark
+// parser such as goldmark gives an AST that loses the source's own
+// formatting, so this reader is hand-written over lines: headings pick the
+// section, list markers pick the entries, and everything under "Minutes"
+// is kept verbatim.
+
+// MaxFileBytes bounds one minutes file.
+const MaxFileBytes = 1 << 20
+
+var (
+	headingRE  = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+	dateRE     = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`)
+	recordedRE = regexp.MustCompile(`(?i)^(?:minutes\s+)?(?:recorded|taken)\s+by:?\s+(.+?)\.?$`)
+	editedRE   = regexp.MustCompile(`(?i)^edited\s+by:?\s+(.+?)(?:\s+for\s+publishing)?\.?$`)
+	listRE     = regexp.MustCompile(`^([-*+]|\d{1,3}[.)])(?:[ \t]+|$)`)
+	pullRE     = regexp.MustCompile(`(?i)/pull/(\d{1,6})\b|(?:^|[^\w&])#(\d{1,6})\b|\bRFC[ -]?#?(\d{1,6})\b`)
+	parenRE    = regexp.MustCompile(`^(.*?)\s*\(([^()]*)\)\s*$`)
+	actionRE   = regexp.MustCompile(`^\[([ xX])\]\s*(.*)$`)
+	namesSepRE = regexp.MustCompile(`\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*`)
+)
+
+type section int
+
+const (
+	secNone section = iota
+	secMembers
+	secPresent
+	secAbsent
+	secBoard
+	secCommunity
+	secDecisions
+	secMinutes
+)
+
+// classify maps a heading's text to the section it opens; the wiki has
+// used several names and levels for each.
+func classify(text string) section {
+	t := strings.ToLower(strings.TrimSpace(strings.Trim(text, "*_:")))
+	t = strings.TrimSuffix(t, ":")
+	switch {
+	case t == "members":
+		return secMembers
+	case t == "attendance" || t == "attendees" || t == "present" || strings.HasSuffix(t, "member attendees") || t == "members present" || t == "member attendance":
+		return secPresent
+	case strings.HasPrefix(t, "unable to attend") || t == "absent" || t == "members absent" || t == "regrets" || t == "apologies" || t == "not present":
+		return secAbsent
+	case strings.HasPrefix(t, "board"):
+		return secBoard
+	case strings.HasPrefix(t, "community") || t == "guests" || t == "other attendees":
+		return secCommunity
+	case strings.HasPrefix(t, "decisions") || t == "decisions adopted" || t == "decision":
+		return secDecisions
+	case t == "minutes" || t == "meeting minutes" || t == "notes" || t == "discussion":
+		return secMinutes
+	}
+	return secNone
+}
+
+// emptyName reports whether an attendance line says "nobody".
+func emptyName(s string) bool {
+	t := strings.ToLower(strings.Trim(strings.TrimSpace(s), ".*_"))
+	return t == "" || t == "n/a" || t == "na" || t == "none" || t == "nobody" || t == "-" || strings.HasPrefix(t, "no ")
+}
+
+// listItem splits a list line ("- x", "* x", "1. x") into its marker width
+// and content.
+func listItem(line string) (width int, content string, ok bool) {
+	loc := listRE.FindStringIndex(line)
+	if loc == nil {
+		return 0, "", false
+	}
+	return loc[1], line[loc[1]:], true
+}
+
+func indentOf(line string) int {
+	n := 0
+	for _, r := range line {
+		switch r {
+		case ' ':
+			n++
+		case '\t':
+			n += 4
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// dedent removes up to n columns of leading spaces.
+func dedent(line string, n int) string {
+	i := 0
+	for i < len(line) && i < n && line[i] == ' ' {
+		i++
+	}
+	return line[i:]
+}
+
+// SplitNames splits "A, B and C" into names.
+func SplitNames(s string) []string {
+	var out []string
+	for _, part := range namesSepRE.Split(s, -1) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ProposalNumber finds the pull-request number a text refers to, 0 if none.
+func ProposalNumber(s string) int {
+	m := pullRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	for _, g := range m[1:] {
+		if g != "" {
+			n, _ := strconv.Atoi(g)
+			return n
+		}
+	}
+	return 0
+}
+
+// outcomeOf infers a decision's outcome from the words the wiki uses.
+func outcomeOf(s string) alesco.MotionOutcome {
+	u := strings.ToUpper(s)
+	switch {
+	case strings.Contains(u, "REJECT") || strings.Contains(u, "DECLINE"):
+		return alesco.OutcomeRejected
+	case strings.Contains(u, "TABLED"):
+		return alesco.OutcomeTabled
+	case strings.Contains(u, "PUNTED") || strings.Contains(u, "DEFERRED"):
+		return alesco.OutcomePunted
+	case strings.Contains(u, "APPROVED") || strings.Contains(u, "PASSED") || strings.Contains(u, "ADOPTED") ||
+		strings.Contains(u, "VOTED") || strings.Contains(u, "UNANIMOUS") || strings.Contains(u, "ELECTED"):
+		return alesco.OutcomePassed
+	}
+	return alesco.OutcomeNone
+}
+
+// Parse reads one wiki minutes file. Members are matched to c's members by
+// name (case-insensitive); warnings say what was ignored or looks wrong.
+// The date comes from the title "(YYYY-MM-DD)", else from the file name.
+func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, error) {
+	if len(data) > MaxFileBytes {
+		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
+	}
+	if !utf8.Valid(data) {
+		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
+	}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(text, "\n")
+
+	m := &alesco.Minutes{CommitteeID: c.ID, Status: alesco.MinutesFinal, Source: alesco.SourceMarkdown}
+	var warnings []string
+	warn := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+
+	sec := secNone
+	minutesLevel := 0
+	var body []string // lines of the Minutes section
+	var curDecision *alesco.Decision
+	decisionIndent, detailIndent := 0, 0
+	seenTitle := false
+
+	for i, raw := range lines {
+		line := strings.TrimRight(raw, " \t")
+		if sec == secMinutes {
+			if h := headingRE.FindStringSubmatch(line); h != nil && len(h[1]) <= minutesLevel {
+				if s := classify(h[2]); s != secNone && s != secMinutes {
+					sec = s
+					continue
+				}
+			}
+			body = append(body, raw)
+			continue
+		}
+		if h := headingRE.FindStringSubmatch(line); h != nil {
+			level, title := len(h[1]), h[2]
+			if !seenTitle && level == 1 && classify(title) == secNone {
+				seenTitle = true
+				if d := dateRE.FindString(title); d != "" {
+					date, err := alesco.ParseDate(d)
+					if err != nil {
+						return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
+					}
+					m.Date = date
+				}
+				continue
+			}
+			curDecision = nil
+			sec = classify(title)
+			if sec == secMinutes {
+				minutesLevel = level
+			} else if sec == secNone {
+				warn("%s:%d: ignored heading %q (not a section of the minutes)", file, i+1, title)
+			}
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			continue
+		}
+		if sec == secNone || sec == secMembers {
+			if r := recordedRE.FindStringSubmatch(trimmed); r != nil && len(m.RecordedBy) == 0 {
+				m.RecordedBy = SplitNames(r[1])
+				continue
+			}
+			if r := editedRE.FindStringSubmatch(trimmed); r != nil && len(m.EditedBy) == 0 {
+				m.EditedBy = SplitNames(r[1])
+				continue
+			}
+			if sec == secNone {
+				warn("%s:%d: ignored text outside any section: %q", file, i+1, trimmed)
+				continue
+			}
+			// Names directly under "Members" are attendees.
+			sec = secPresent
+		}
+		switch sec {
+		case secPresent, secAbsent, secBoard, secCommunity:
+			name := trimmed
+			if _, content, ok := listItem(trimmed); ok {
+				name = content
+			}
+			name = strings.TrimSpace(strings.Trim(name, "*_"))
+			if emptyName(name) {
+				continue
+			}
+			a := alesco.Attendee{Name: name}
+			if p := parenRE.FindStringSubmatch(name); p != nil && p[1] != "" {
+				a.Name, a.Note = strings.TrimSpace(strings.Trim(p[1], "*_ ")), strings.TrimSpace(p[2])
+			}
+			switch sec {
+			case secBoard:
+				a.Kind = alesco.AttendeeBoard
+			case secCommunity:
+				a.Kind = alesco.AttendeeCommunity
+			default:
+				a.Kind = alesco.AttendeeMember
+				a.Absent = sec == secAbsent
+				if mem, ok := c.MemberByName(a.Name); ok {
+					a.MemberID, a.Name = mem.ID, mem.Name
+				} else {
+					warn("%s:%d: %q is listed as a member but is not a member of %s in the configuration", file, i+1, a.Name, c.ID)
+				}
+			}
+			m.Attendees = append(m.Attendees, a)
+		case secDecisions:
+			ind := indentOf(line)
+			if curDecision != nil && ind > decisionIndent {
+				if len(curDecision.Details) == 0 {
+					if !isListItem(trimmed) {
+						// A wrapped line of the decision itself.
+						curDecision.Text += "\n" + trimmed
+						continue
+					}
+					// Details are read relative to the first one's indentation.
+					detailIndent = ind
+				}
+				rel := dedent(line, detailIndent)
+				if _, content, ok := listItem(rel); ok {
+					rel = content
+				}
+				curDecision.Details = append(curDecision.Details, rel)
+				continue
+			}
+			textOf := trimmed
+			if _, content, ok := listItem(trimmed); ok {
+				textOf = content
+			}
+			m.Decisions = append(m.Decisions, alesco.Decision{Text: strings.TrimSpace(textOf)})
+			curDecision = &m.Decisions[len(m.Decisions)-1]
+			decisionIndent = ind
+		}
+	}
+	if m.Date.IsZero() {
+		base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		if d := dateRE.FindString(base); d != "" {
+			date, err := alesco.ParseDate(d)
+			if err == nil {
+				m.Date = date
+			}
+		}
+	}
+	if m.Date.IsZero() {
+		return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
+	}
+	m.MeetingID = alesco.MeetingID(c.ID, m.Date, 1)
+	for i := range m.Decisions {
+		d := &m.Decisions[i]
+		all := d.Text + "\n" + strings.Join(d.Details, "\n")
+		d.Outcome = outcomeOf(d.Text)
+		if d.Outcome == alesco.OutcomeNone {
+			d.Outcome = outcomeOf(all)
+		}
+		d.ProposalNumber = ProposalNumber(all)
+	}
+	m.Notes, m.ActionItems = splitBody(body, minutesLevel+1)
+	return m, warnings, nil
+}
+
+// splitBody cuts the Minutes section into notes at its topic headings
+// (level topicLevel or above), keeping each note's text verbatim; a topic
+// called "Action Items" holds the action items instead.
+func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionItem) {
+	var notes []alesco.Note
+	var items []alesco.ActionItem
+	topic, inActions := "", false
+	var cur []string
+	flush := func() {
+		for len(cur) > 0 && strings.TrimSpace(cur[0]) == "" {
+			cur = cur[1:]
+		}
+		for len(cur) > 0 && strings.TrimSpace(cur[len(cur)-1]) == "" {
+			cur = cur[:len(cur)-1]
+		}
+		text := strings.Join(cur, "\n")
+		cur = nil
+		if inActions {
+			for _, l := range strings.Split(text, "\n") {
+				_, content, ok := listItem(strings.TrimSpace(l))
+				if !ok {
+					continue
+				}
+				a := alesco.ActionItem{Text: content}
+				if m := actionRE.FindStringSubmatch(content); m != nil {
+					a.Done, a.Text = m[1] != " ", m[2]
+				}
+				if owner, rest, ok := strings.Cut(a.Text, ": "); ok && !strings.ContainsAny(owner, "[]()") {
+					a.Owner, a.Text = owner, rest
+				}
+				items = append(items, a)
+			}
+			return
+		}
+		if strings.TrimSpace(text) == "" && topic == "" {
+			return
+		}
+		if strings.TrimSpace(text) == "" {
+			text = ""
+		}
+		n := ProposalNumber(topic)
+		if n == 0 {
+			n = ProposalNumber(text)
+		}
+		notes = append(notes, alesco.Note{Topic: topic, ProposalNumber: n, Text: text})
+	}
+	started := false
+	for _, l := range body {
+		if h := headingRE.FindStringSubmatch(strings.TrimRight(l, " \t")); h != nil && len(h[1]) <= topicLevel {
+			if started || len(cur) > 0 {
+				flush()
+			}
+			started = true
+			topic = h[2]
+			inActions = strings.EqualFold(strings.TrimSpace(topic), "action items")
+			continue
+		}
+		cur = append(cur, l)
+	}
+	if started || len(cur) > 0 {
+		flush()
+	}
+	return notes, items
+}

@@ -1,0 +1,255 @@
+// Package minutes writes a meeting's minutes as the AlmaLinux wiki's
+// Markdown and reads every shape of that Markdown the wiki has published.
+package minutes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/almalinux/alesco"
+)
+
+// Render returns the minutes of m in the wiki's current shape (the shape of
+// docs/alesco/meeting-minutes/2026-07-30.md): title, recorded/edited lines,
+// Members with its four lists, Decisions Adopted, and Minutes.
+func Render(c *alesco.Committee, m *alesco.Minutes) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s Meeting Minutes (%s)\n", shortName(c), m.Date)
+	if len(m.RecordedBy) > 0 {
+		fmt.Fprintf(&b, "\nMinutes recorded by %s.\n", joinNames(m.RecordedBy))
+	}
+	if len(m.EditedBy) > 0 {
+		fmt.Fprintf(&b, "\nEdited by %s for publishing.\n", joinNames(m.EditedBy))
+	}
+	b.WriteString("\n## Members\n")
+	list := func(heading string, keep func(alesco.Attendee) bool) {
+		fmt.Fprintf(&b, "\n### %s\n", heading)
+		var lines []string
+		for _, a := range m.Attendees {
+			if keep(a) {
+				line := "- " + a.Name
+				if a.Note != "" {
+					line += " (" + a.Note + ")"
+				}
+				lines = append(lines, line)
+			}
+		}
+		if len(lines) > 0 {
+			b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
+		}
+	}
+	list(shortName(c)+" Member Attendees", func(a alesco.Attendee) bool { return a.Kind == alesco.AttendeeMember && !a.Absent })
+	list("Unable to attend", func(a alesco.Attendee) bool { return a.Kind == alesco.AttendeeMember && a.Absent })
+	list("Board Attendees", func(a alesco.Attendee) bool { return a.Kind == alesco.AttendeeBoard })
+	list("Community Attendees", func(a alesco.Attendee) bool { return a.Kind == alesco.AttendeeCommunity })
+
+	b.WriteString("\n## Decisions Adopted\n")
+	if len(m.Decisions) > 0 {
+		b.WriteString("\n")
+		for _, d := range m.Decisions {
+			b.WriteString("- " + indentRest(d.Text, "  ") + "\n")
+			for _, det := range d.Details {
+				if strings.HasPrefix(det, " ") {
+					b.WriteString("  " + det + "\n")
+				} else {
+					b.WriteString("  - " + indentRest(det, "    ") + "\n")
+				}
+			}
+		}
+	}
+
+	b.WriteString("\n## Minutes\n")
+	var blocks []string
+	if m.Source == alesco.SourceMarkdown {
+		for _, n := range m.Notes {
+			if n.Topic != "" {
+				blocks = append(blocks, "### "+n.Topic)
+			}
+			if n.Text != "" {
+				blocks = append(blocks, n.Text)
+			}
+		}
+	} else {
+		blocks = recordedBody(c, m)
+	}
+	if items := actionItems(m.ActionItems); items != "" {
+		blocks = append(blocks, "### Action Items", items)
+	}
+	for _, bl := range blocks {
+		b.WriteString("\n" + bl + "\n")
+	}
+	return b.String()
+}
+
+// IndexLine returns the line that lists m in the wiki's index of minutes,
+// a link relative to the minutes folder.
+func IndexLine(c *alesco.Committee, m *alesco.Minutes) string {
+	return fmt.Sprintf("- [%s Meeting Minutes (%s)](%s.md)", shortName(c), m.Date, m.Date)
+}
+
+func shortName(c *alesco.Committee) string {
+	if c.ShortName != "" {
+		return c.ShortName
+	}
+	return c.Name
+}
+
+// joinNames joins names as the wiki does: "A", "A and B", "A, B and C".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// indentRest indents every line of s but the first, so multi-line text
+// stays inside its list item.
+func indentRest(s, indent string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+indent)
+}
+
+func actionItems(items []alesco.ActionItem) string {
+	var lines []string
+	for _, a := range items {
+		box := "[ ]"
+		if a.Done {
+			box = "[x]"
+		}
+		line := "- " + box + " "
+		if a.Owner != "" {
+			line += a.Owner + ": "
+		}
+		lines = append(lines, line+indentRest(a.Text, "  "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// recordedBody renders live-recorded notes and motions, grouped by topic:
+// a motion goes under the topic of its proposal (or of its title), or
+// under a topic of its own.
+func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
+	type topic struct {
+		name     string
+		proposal int
+		lines    []string
+	}
+	var topics []*topic
+	find := func(name string, proposal int) *topic {
+		for _, t := range topics {
+			if (proposal != 0 && t.proposal == proposal) || strings.EqualFold(t.name, name) {
+				return t
+			}
+		}
+		t := &topic{name: name, proposal: proposal}
+		topics = append(topics, t)
+		return t
+	}
+	for _, n := range m.Notes {
+		t := find(n.Topic, n.ProposalNumber)
+		if t.proposal == 0 {
+			t.proposal = n.ProposalNumber
+		}
+		text := n.Text
+		if !isListItem(text) {
+			text = "- " + indentRest(text, "  ")
+		}
+		t.lines = append(t.lines, text)
+	}
+	for _, mo := range m.Motions {
+		t := find(mo.Title, mo.ProposalNumber)
+		t.lines = append(t.lines, motionLines(c, &mo)...)
+	}
+	var out []string
+	for _, t := range topics {
+		if t.name != "" {
+			out = append(out, "### "+t.name)
+		}
+		if len(t.lines) > 0 {
+			out = append(out, strings.Join(t.lines, "\n"))
+		}
+	}
+	return out
+}
+
+func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
+	out := []string{"- Motion: " + mo.Title}
+	if mo.Status == alesco.MotionOpen {
+		out = append(out, "  - Voting is open")
+	}
+	if len(mo.Votes) > 0 {
+		out = append(out, "  - Vote results: "+mo.Tally().String())
+		for _, v := range mo.Votes {
+			line := "    - " + v.MemberName + " voted " + v.Value.String()
+			if v.Source == alesco.VoteAsync {
+				line += " async"
+				if v.ReferenceURL != "" {
+					line += " in [the discussion](" + v.ReferenceURL + ")"
+				}
+			}
+			out = append(out, line)
+		}
+	}
+	if d := mo.Deciding; d != nil {
+		who := d.MemberName
+		if t, ok := c.ChairOn(alesco.DateIn(mo.Opened, c.Location)); ok && t.MemberID == d.MemberID {
+			who += " (chair)"
+		} else {
+			who += " (designated by the chair)"
+		}
+		out = append(out, "  - Tie decided by "+who+" voting "+d.Value.String())
+	}
+	if mo.Status == alesco.MotionClosed {
+		line := "  - Outcome: " + OutcomeWord(mo.Outcome)
+		if mo.Unanimous {
+			line += " (unanimous)"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// OutcomeWord is how the minutes write an outcome: APPROVED, REJECTED,
+// TIED, TABLED, PUNTED to the next meeting.
+func OutcomeWord(o alesco.MotionOutcome) string {
+	switch o {
+	case alesco.OutcomePassed:
+		return "APPROVED"
+	case alesco.OutcomeRejected:
+		return "REJECTED"
+	case alesco.OutcomeTied:
+		return "TIED"
+	case alesco.OutcomeTabled:
+		return "TABLED"
+	case alesco.OutcomePunted:
+		return "PUNTED to the next meeting"
+	}
+	return "undecided"
+}
+
+// DecisionFor returns the "Decisions Adopted" entry for a closed motion,
+// and false for outcomes that adopt nothing (tied, punted).
+func DecisionFor(mo *alesco.Motion) (alesco.Decision, bool) {
+	switch mo.Outcome {
+	case alesco.OutcomePassed, alesco.OutcomeRejected, alesco.OutcomeTabled:
+	default:
+		return alesco.Decision{}, false
+	}
+	d := alesco.Decision{Text: mo.Title + " was " + OutcomeWord(mo.Outcome), MotionID: mo.ID, ProposalNumber: mo.ProposalNumber, Outcome: mo.Outcome}
+	if mo.Unanimous {
+		d.Details = append(d.Details, "Unanimous decision.")
+	} else if t := mo.Tally(); mo.Outcome != alesco.OutcomeTabled {
+		d.Details = append(d.Details, "Vote results: "+t.String())
+	}
+	if mo.Deciding != nil {
+		d.Details = append(d.Details, "The tie was decided by "+mo.Deciding.MemberName+"'s deciding vote.")
+	}
+	return d, true
+}
+
+func isListItem(s string) bool {
+	_, _, ok := listItem(s)
+	return ok
+}
