@@ -2,6 +2,7 @@ package alesco
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,7 +109,15 @@ func TallyOf(votes []Vote) Tally {
 // String formats the tally as the wiki's vote line does:
 // "+4, 0, -1 (4 in favor, 0 abstained, 1 not in favor)".
 func (t Tally) String() string {
-	return fmt.Sprintf("+%d, %d, -%d (%d in favor, %d abstained, %d not in favor)", t.Yes, t.Abstain, t.No, t.Yes, t.Abstain, t.No)
+	return fmt.Sprintf("%s, %d, %s (%d in favor, %d abstained, %d not in favor)", signed('+', t.Yes), t.Abstain, signed('-', t.No), t.Yes, t.Abstain, t.No)
+}
+
+// signed writes a count the way the wiki does: "+4", "-1", and a bare "0".
+func signed(sign byte, n int) string {
+	if n == 0 {
+		return "0"
+	}
+	return string(sign) + strconv.Itoa(n)
 }
 
 // MotionStatus says whether a motion still takes votes.
