@@ -235,3 +235,13 @@ func itemsProto(items []agenda.Item) []*alescov1.AgendaItem {
 	}
 	return out
 }
+
+// Agenda returns the agenda of a meeting (an id, or "next" with a
+// committee), as GetAgenda does: from the store, on record once started.
+func (s *Server) Agenda(ctx context.Context, meetingID, committeeID string) (agenda.Agenda, error) {
+	c, m, err := s.agendaMeeting(ctx, meetingID, committeeID)
+	if err != nil {
+		return agenda.Agenda{}, err
+	}
+	return s.buildAgenda(ctx, c, m, true)
+}
