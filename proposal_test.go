@@ -100,9 +100,9 @@ func TestReviewAt(t *testing.T) {
 	day := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
 	meeting := day("2026-12-03T17:00:00Z")
 	cases := []struct {
-		name          string
-		p             alesco.Proposal
-		review, fcp   int
+		name           string
+		p              alesco.Proposal
+		review, fcp    int
 		fcpKnown, over bool
 	}{
 		{"from opening", alesco.Proposal{Created: day("2026-11-18T08:00:00Z")}, 15, 0, false, true},
