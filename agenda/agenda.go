@@ -216,7 +216,7 @@ func (a Agenda) Markdown() string {
 	}
 	for _, it := range a.Votes {
 		writeProposal(&b, it)
-		fcp := "in FCP since before the first sync"
+		fcp := "in FCP since before alesco first synced"
 		if it.FCPKnown {
 			fcp = "in FCP for " + plural(it.DaysInFCP, "day")
 		}

@@ -193,6 +193,11 @@ func (s *Server) agendaSummary(ctx context.Context, c *alesco.Committee, m alesc
 	}
 	now := s.now()
 	if now.Before(m.Start) {
+		// Only the next meeting carries the live agenda; skip the schedule
+		// lookup for meetings that cannot be it.
+		if m.Start.Sub(now) > 62*24*time.Hour {
+			return "", nil
+		}
 		next, err := s.nextMeeting(ctx, c, now)
 		if err != nil || next.ID != m.ID {
 			return "", nil
