@@ -1,0 +1,210 @@
+// Package githubtest is a fake GitHub REST API for tests: it serves the
+// recorded responses in github/testdata (pull-request pages with Link
+// headers, changed files, file contents), answers conditional requests with
+// ETags and 304s, and counts every request it sees.
+package githubtest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Request is one request the fake saw.
+type Request struct {
+	Path        string // path and query
+	IfNoneMatch string
+	Status      int
+}
+
+// Server is the fake API.
+type Server struct {
+	*httptest.Server
+	dir string
+
+	mu       sync.Mutex
+	files    map[string][]byte // file name -> body (overridable)
+	contents map[string]string // "path@ref" -> contents file name
+	requests []Request
+	// Down makes every request fail with 503.
+	down bool
+	// retryAfter answers the next request 429 with this Retry-After.
+	retryAfter string
+}
+
+var filesName = regexp.MustCompile(`^pull-(\d+)-files\.json$`)
+
+// New serves dir (github/testdata) until the test ends.
+func New(t testing.TB, dir string) *Server {
+	t.Helper()
+	s := &Server{dir: dir, files: map[string][]byte{}, contents: map[string]string{}}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("githubtest: %v", err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatalf("githubtest: %v", err)
+		}
+		s.files[e.Name()] = b
+	}
+	// Index contents by path and ref from each pull's files list.
+	for name, body := range s.files {
+		m := filesName.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		var list []struct {
+			Filename    string `json:"filename"`
+			ContentsURL string `json:"contents_url"`
+		}
+		if err := json.Unmarshal(body, &list); err != nil {
+			t.Fatalf("githubtest: %s: %v", name, err)
+		}
+		for _, f := range list {
+			u, err := url.Parse(f.ContentsURL)
+			if err != nil {
+				continue
+			}
+			s.contents[f.Filename+"@"+u.Query().Get("ref")] = "contents-" + m[1] + "-" + path.Base(f.Filename) + ".json"
+		}
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// BaseURL is the API base URL to configure the client with.
+func (s *Server) BaseURL() string { return s.URL + "/" }
+
+// SetFile replaces (or adds) a served file, e.g. to simulate a change.
+func (s *Server) SetFile(name string, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[name] = body
+}
+
+// File returns a served file's body.
+func (s *Server) File(name string) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.files[name]
+}
+
+// SetDown makes the fake fail every request with 503 (GitHub unreachable).
+func (s *Server) SetDown(down bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = down
+}
+
+// RetryAfterNext answers the next request 429 with Retry-After: value.
+func (s *Server) RetryAfterNext(value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retryAfter = value
+}
+
+// Requests returns the requests seen so far and forgets them.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.requests
+	s.requests = nil
+	return out
+}
+
+func etag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:10]) + `"`
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := Request{Path: r.URL.RequestURI(), IfNoneMatch: r.Header.Get("If-None-Match")}
+	status := s.answer(w, r)
+	rec.Status = status
+	s.requests = append(s.requests, rec)
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *http.Request) int {
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", "5000")
+	h.Set("X-RateLimit-Remaining", "4990")
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+	if s.down {
+		http.Error(w, `{"message":"Service Unavailable"}`, http.StatusServiceUnavailable)
+		return http.StatusServiceUnavailable
+	}
+	if s.retryAfter != "" {
+		h.Set("Retry-After", s.retryAfter)
+		s.retryAfter = ""
+		http.Error(w, `{"message":"You have exceeded a secondary rate limit"}`, http.StatusTooManyRequests)
+		return http.StatusTooManyRequests
+	}
+	if r.Method != http.MethodGet {
+		http.Error(w, `{"message":"read-only fake"}`, http.StatusMethodNotAllowed)
+		return http.StatusMethodNotAllowed
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	var name, link string
+	switch {
+	case len(parts) == 4 && parts[0] == "repos" && parts[3] == "pulls":
+		page := 1
+		if p := r.URL.Query().Get("page"); p != "" {
+			var err error
+			if page, err = strconv.Atoi(p); err != nil || page < 1 {
+				http.Error(w, `{"message":"bad page"}`, http.StatusBadRequest)
+				return http.StatusBadRequest
+			}
+		}
+		name = fmt.Sprintf("pulls-page-%d.json", page)
+		if _, ok := s.files[fmt.Sprintf("pulls-page-%d.json", page+1)]; ok {
+			next := *r.URL
+			q := next.Query()
+			q.Set("page", strconv.Itoa(page+1))
+			next.RawQuery = q.Encode()
+			link = fmt.Sprintf(`<%s%s>; rel="next"`, s.URL, next.RequestURI())
+		}
+	case len(parts) == 6 && parts[0] == "repos" && parts[3] == "pulls" && parts[5] == "files":
+		name = "pull-" + parts[4] + "-files.json"
+	case len(parts) >= 5 && parts[0] == "repos" && parts[3] == "contents":
+		name = s.contents[strings.Join(parts[4:], "/")+"@"+r.URL.Query().Get("ref")]
+	}
+	body, ok := s.files[name]
+	if name == "" || !ok {
+		http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+		return http.StatusNotFound
+	}
+	tag := etag(body)
+	h.Set("ETag", tag)
+	if link != "" {
+		h.Set("Link", link)
+	}
+	if r.Header.Get("If-None-Match") == tag {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
+	}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+	return http.StatusOK
+}

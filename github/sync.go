@@ -1,0 +1,226 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/server"
+	"github.com/almalinux/alesco/sqlite"
+	gh "github.com/google/go-github/v89/github"
+)
+
+// DefaultBaseURL is GitHub's REST API.
+const DefaultBaseURL = "https://api.github.com/"
+
+// Options configure a Syncer.
+type Options struct {
+	Committees *alesco.Committees
+	Store      *sqlite.DB
+	// BaseURL of the REST API (DefaultBaseURL when empty).
+	BaseURL string
+	// Token authenticates requests (GITHUB_TOKEN); empty sends none.
+	Token string
+	// Transport sends the requests (http.DefaultTransport when nil).
+	Transport http.RoundTripper
+	// PerPage is the page size when listing pull requests (default 100).
+	PerPage int
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Syncer reconciles committees' proposals with GitHub. It implements
+// server.ProposalSyncer. Syncs run one at a time.
+type Syncer struct {
+	committees *alesco.Committees
+	db         *sqlite.DB
+	client     *gh.Client
+	transport  *cachingTransport
+	perPage    int
+	now        func() time.Time
+	log        *slog.Logger
+	mu         sync.Mutex
+}
+
+var _ server.ProposalSyncer = (*Syncer)(nil)
+
+// NewSyncer builds a Syncer.
+func NewSyncer(o Options) (*Syncer, error) {
+	if o.Committees == nil || o.Store == nil {
+		return nil, errors.New("github: committees and store are required")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PerPage <= 0 || o.PerPage > 100 {
+		o.PerPage = 100
+	}
+	base := o.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("github: bad API URL %q: want http(s)://host/", base)
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	t := newCachingTransport(o.Transport, o.Now)
+	opts := []gh.ClientOptionsFunc{gh.WithTransport(t), gh.WithTimeout(60 * time.Second), gh.WithUserAgent("alesco")}
+	if o.Token != "" {
+		opts = append(opts, gh.WithAuthToken(o.Token))
+	}
+	if base != DefaultBaseURL {
+		opts = append(opts, gh.WithURLs(&base, &base))
+	}
+	client, err := gh.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("github: client: %w", err)
+	}
+	return &Syncer{committees: o.Committees, db: o.Store, client: client, transport: t, perPage: o.PerPage, now: o.Now, log: o.Logger}, nil
+}
+
+// Sync reconciles one committee's proposals: it lists every pull request of
+// the committee's repository (following Link pages), reads the changed files
+// and RFC header of those whose head moved, applies the committee's rules
+// and stores what changed. On failure what is stored stays, and the error is
+// recorded for ListProposals to report.
+func (s *Syncer) Sync(ctx context.Context, committeeID string) (server.SyncResult, error) {
+	c, err := s.committees.Get(committeeID)
+	if err != nil {
+		return server.SyncResult{}, err
+	}
+	if c.GitHub.Repo == "" {
+		return server.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
+	}
+	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
+	if !ok {
+		return server.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.transport.load(ctx, s.db); err != nil {
+		return server.SyncResult{}, err
+	}
+	changed, syncErr := s.sync(ctx, c, owner, repo)
+	requests, notModified, responses := s.transport.finish()
+	rec := sqlite.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified, Err: syncErr}
+	if syncErr == nil {
+		rec.Pulls = changed
+	}
+	if err := s.db.SaveSync(ctx, rec); err != nil {
+		return server.SyncResult{}, err
+	}
+	res := server.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
+	if syncErr != nil {
+		s.log.WarnContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
+		return res, errUnavailable(syncErr)
+	}
+	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(rec.Pulls))
+	return res, nil
+}
+
+func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string) ([]sqlite.StoredPull, error) {
+	if err := s.transport.begin(); err != nil {
+		return nil, err
+	}
+	stored, err := s.db.Pulls(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	var changed []sqlite.StoredPull
+	opts := &gh.PullRequestListOptions{State: "all", ListOptions: gh.ListOptions{PerPage: s.perPage}}
+	for pages := 0; ; pages++ {
+		if pages >= 1000 {
+			return nil, errors.New("more than 1000 pages of pull requests; stopping")
+		}
+		prs, resp, err := s.client.PullRequests.List(ctx, owner, repo, opts)
+		if err != nil {
+			return nil, fmt.Errorf("list pull requests: %w", err)
+		}
+		for _, pr := range prs {
+			prev, found := stored[pr.GetNumber()]
+			if found && pr.GetUpdatedAt().Time.Before(prev.Updated) {
+				// A webhook already told us something newer than this
+				// listing (GitHub's lists can lag behind its events).
+				continue
+			}
+			next := fromAPI(c, prev, pr)
+			if !found || prev.FilesSHA != next.HeadSHA {
+				if err := s.readFiles(ctx, c, owner, repo, &next); err != nil {
+					return nil, err
+				}
+			}
+			next = settle(c, prev.Labels, found, next, now)
+			if !found || !samePull(prev, next) {
+				changed = append(changed, next)
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	return changed, nil
+}
+
+// readFiles lists a pull request's changed files at its head and, when one
+// is an RFC file, reads and parses that file's header.
+func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo string, p *sqlite.StoredPull) error {
+	var rfc, removed string
+	opts := &gh.ListOptions{PerPage: 100}
+	for pages := 0; pages < 30; pages++ { // GitHub lists at most 3000 files
+		files, resp, err := s.client.PullRequests.ListFiles(ctx, owner, repo, p.Number, opts)
+		if err != nil {
+			return fmt.Errorf("list files of #%d: %w", p.Number, err)
+		}
+		for _, f := range files {
+			if !c.GitHub.IsRFCFile(f.GetFilename()) {
+				continue
+			}
+			if f.GetStatus() == "removed" {
+				removed = f.GetFilename()
+			} else if rfc == "" {
+				rfc = f.GetFilename()
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	p.FilesSHA = p.HeadSHA
+	p.RFCPath = rfc
+	if rfc == "" {
+		p.RFCPath = removed // still an RFC change, but there is no header to read
+		applyHeader(p, alesco.RFCHeader{})
+		return nil
+	}
+	content, _, _, err := s.client.Repositories.GetContents(ctx, owner, repo, rfc, &gh.RepositoryContentGetOptions{Ref: p.HeadSHA})
+	if err != nil {
+		return fmt.Errorf("read %s of #%d: %w", rfc, p.Number, err)
+	}
+	text, err := content.GetContent()
+	if err != nil {
+		return fmt.Errorf("decode %s of #%d: %w", rfc, p.Number, err)
+	}
+	h, err := alesco.ParseRFCHeader(text)
+	if err != nil {
+		// Keep the proposal (its pull request is real); say why the header
+		// is missing.
+		s.log.WarnContext(ctx, "RFC file without a header", "pull", p.Number, "path", rfc, "err", err)
+	}
+	applyHeader(p, h)
+	return nil
+}

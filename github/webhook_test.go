@@ -1,0 +1,182 @@
+package github_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/config"
+	"github.com/almalinux/alesco/github"
+	"github.com/almalinux/alesco/sqlite"
+)
+
+const secret = "s3cret"
+
+type fixture struct {
+	db  *sqlite.DB
+	cs  *alesco.Committees
+	now time.Time
+	wh  *github.Webhook
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "alesco.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f := &fixture{db: db, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	db.Now = func() time.Time { return f.now }
+	cs, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.cs = alesco.NewCommittees(cs)
+	f.wh, err = github.NewWebhook(f.cs, db, secret, db.Now, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func sign(body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func (f *fixture) post(event, delivery, sig string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/github", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	if sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	rec := httptest.NewRecorder()
+	f.wh.ServeHTTP(rec, req)
+	return rec
+}
+
+func fixtureBody(t testing.TB) []byte {
+	b, err := os.ReadFile("testdata/webhook-labeled-16.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestWebhookResponses(t *testing.T) {
+	f := newFixture(t)
+	body := fixtureBody(t)
+	big := append(bytes.Repeat([]byte(" "), github.MaxWebhookBytes), body...)
+	other := bytes.ReplaceAll(body, []byte("AlmaLinux/ALESCo"), []byte("someone/else"))
+	opened := bytes.Replace(body, []byte(`"action": "labeled"`), []byte(`"action": "assigned"`), 1)
+	cases := []struct {
+		name, event, delivery, sig string
+		body                       []byte
+		want                       int
+		wantText                   string
+	}{
+		{"unsigned", "pull_request", "a", "", body, 401, "X-Hub-Signature-256"},
+		{"bad signature", "pull_request", "b", sign([]byte("other")), body, 401, "X-Hub-Signature-256"},
+		{"too large", "pull_request", "c", sign(big), big, 413, "too large"},
+		{"ping", "ping", "d", sign([]byte(`{}`)), []byte(`{}`), 200, "pong"},
+		{"other event", "issues", "e", sign(body), body, 202, "ignored"},
+		{"other repository", "pull_request", "f", sign(other), other, 202, "ignored"},
+		{"other action", "pull_request", "g", sign(opened), opened, 202, "ignored"},
+		{"not json", "pull_request", "h", sign([]byte("{")), []byte("{"), 400, "bad"},
+		{"no delivery id", "pull_request", "", sign(body), body, 400, "Delivery"},
+		{"applied", "pull_request", "i", sign(body), body, 200, "ok"},
+		{"redelivered", "pull_request", "i", sign(body), body, 200, "duplicate"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := f.post(tc.event, tc.delivery, tc.sig, tc.body)
+			if rec.Code != tc.want || !strings.Contains(rec.Body.String(), tc.wantText) {
+				t.Fatalf("status %d %q, want %d containing %q", rec.Code, rec.Body.String(), tc.want, tc.wantText)
+			}
+		})
+	}
+	// #16 was never synced; the labels alone make it a proposal in FCP,
+	// entered at the label event's time.
+	p, err := f.db.Proposal(context.Background(), "alesco", 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State != alesco.ProposalFCP || !p.FCPTime.Equal(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)) {
+		t.Fatalf("#16 = %v, fcp %v", p.State, p.FCPTime)
+	}
+}
+
+// TestWebhookOutOfOrder: an older delivery arriving after a newer one does
+// not roll the state back.
+func TestWebhookOutOfOrder(t *testing.T) {
+	f := newFixture(t)
+	newer := fixtureBody(t)
+	older := bytes.Replace(newer, []byte(`"updated_at": "2026-11-24T15:00:00Z"`), []byte(`"updated_at": "2026-11-20T10:00:00Z"`), 1)
+	older = bytes.Replace(older, []byte(`"action": "labeled"`), []byte(`"action": "unlabeled"`), 1)
+	older = bytes.Replace(older, []byte(`"labels": [`), []byte(`"labels_was": [`), 1)
+	if rec := f.post("pull_request", "new", sign(newer), newer); rec.Code != 200 {
+		t.Fatalf("newer: %d %s", rec.Code, rec.Body)
+	}
+	if rec := f.post("pull_request", "old", sign(older), older); rec.Code != 200 {
+		t.Fatalf("older: %d %s", rec.Code, rec.Body)
+	}
+	p, err := f.db.Proposal(context.Background(), "alesco", 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State != alesco.ProposalFCP {
+		t.Fatalf("after an out-of-order older delivery #16 is %v, want fcp", p.State)
+	}
+}
+
+// FuzzWebhook: any body, signed or not, never panics and never answers 5xx;
+// an unsigned one never writes.
+func FuzzWebhook(f *testing.F) {
+	fx := newFixture(f)
+	f.Add([]byte(fixtureBody(f)), "pull_request", true)
+	f.Add([]byte(`{"action":"opened","pull_request":{"number":1},"repository":{"full_name":"AlmaLinux/ALESCo"}}`), "pull_request", true)
+	f.Add([]byte(`{"zen":"x"}`), "ping", false)
+	f.Add([]byte(`{"action":"closed","pull_request":{"number":-3,"labels":[{"name":null}]},"repository":{"full_name":"almalinux/alesco"}}`), "pull_request", true)
+	n := 0
+	f.Fuzz(func(t *testing.T, body []byte, event string, signed bool) {
+		n++
+		sig := ""
+		if signed {
+			sig = sign(body)
+		}
+		before, err := fx.db.DataVersion(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := fx.post(event, "fuzz-"+strconv.Itoa(n), sig, body)
+		if rec.Code >= 500 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if !signed {
+			if rec.Code != 401 {
+				t.Fatalf("unsigned: status %d", rec.Code)
+			}
+			if after, _ := fx.db.DataVersion(context.Background()); after != before {
+				t.Fatal("an unsigned delivery wrote")
+			}
+		}
+		io.Copy(io.Discard, rec.Body)
+	})
+}

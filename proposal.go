@@ -1,0 +1,233 @@
+package alesco
+
+import (
+	"strings"
+	"time"
+)
+
+// ProposalState is where an RFC (a pull request) stands in the committee's
+// lifecycle (PROCESS-README: RFC Lifecycle). The numbering matches the API's
+// enum.
+type ProposalState int
+
+// Proposal states.
+const (
+	ProposalSubmitted  ProposalState = iota + 1 // open, not yet accepted for discussion
+	ProposalDiscussion                          // labelled "accepted for discussion"
+	ProposalFCP                                 // labelled "vote at next meeting"
+	ProposalAccepted                            // merged
+	ProposalRejected
+	ProposalWithdrawn
+	ProposalSuperseded
+)
+
+var proposalStateNames = map[ProposalState]string{
+	ProposalSubmitted: "submitted", ProposalDiscussion: "discussion", ProposalFCP: "fcp",
+	ProposalAccepted: "accepted", ProposalRejected: "rejected", ProposalWithdrawn: "withdrawn",
+	ProposalSuperseded: "superseded",
+}
+
+// String returns the state's lowercase name ("fcp").
+func (s ProposalState) String() string {
+	if n, ok := proposalStateNames[s]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+// Open reports whether the state is still before a decision.
+func (s ProposalState) Open() bool {
+	return s == ProposalSubmitted || s == ProposalDiscussion || s == ProposalFCP
+}
+
+// ParseProposalState parses a state name as String writes it (case-insensitive).
+func ParseProposalState(name string) (ProposalState, error) {
+	for s, n := range proposalStateNames {
+		if strings.EqualFold(n, strings.TrimSpace(name)) {
+			return s, nil
+		}
+	}
+	return 0, Errorf(EINVALID, "unknown proposal state %q (want submitted, discussion, fcp, accepted, rejected, withdrawn or superseded)", name)
+}
+
+// Proposal is a tracked pull request of a committee's RFC repository, as last
+// seen through GitHub (sync or webhook).
+type Proposal struct {
+	CommitteeID string
+	Number      int // pull-request number
+	Title       string
+	URL         string
+	AuthorLogin string
+	Authors     []string // from the RFC header
+	RFCNumber   string   // "0007"; empty while unassigned
+	RFCPath     string
+	// HeaderStatus is the RFC header's Status field as written.
+	HeaderStatus string
+	State        ProposalState
+	Open         bool // the pull request is open
+	Draft        bool
+	Merged       bool
+	Labels       []string
+	// NeedsBoardInput: the foundation board must give input before the vote.
+	NeedsBoardInput  bool
+	BoardInputReason string
+	// BoardInputRecorded: the board's input is on record. Nothing sets it
+	// from GitHub today; a later source (minutes) may.
+	BoardInputRecorded bool
+	Created, Updated   time.Time
+	Closed, MergedAt   time.Time
+	// DiscussionTime and FCPTime are when the proposal entered discussion and
+	// the final comment period, when known (zero otherwise).
+	DiscussionTime time.Time
+	FCPTime        time.Time
+	HeadSHA        string
+	Abstract       string
+}
+
+// labelIn reports whether labels holds name, compared case-insensitively
+// (the repository has both "vote at next meeting" and "Vote at next meeting").
+func labelIn(labels []string, name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, l := range labels {
+		if strings.EqualFold(strings.TrimSpace(l), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasLabel reports whether labels carries the named label, case-insensitively.
+func (g GitHubSettings) HasLabel(labels []string, name string) bool { return labelIn(labels, name) }
+
+// lifecycleLabels are the labels that make a pull request a proposal.
+func (g GitHubSettings) lifecycleLabels() []string {
+	return []string{g.DiscussionLabel, g.FCPLabel, g.BoardInputLabel, g.RejectedLabel, g.WithdrawnLabel, g.SupersededLabel}
+}
+
+// IsRFCFile reports whether a changed file is an RFC file: a Markdown file
+// under the configured RFC folder (the template does not count).
+func (g GitHubSettings) IsRFCFile(path string) bool {
+	dir := g.RFCPath
+	if dir == "" {
+		dir = "rfcs/"
+	}
+	name, ok := strings.CutPrefix(path, dir)
+	return ok && name != "" && !strings.Contains(name, "/") &&
+		strings.HasSuffix(strings.ToLower(name), ".md") && !strings.EqualFold(name, "0000-template.md")
+}
+
+// Tracks is THE rule for which pull requests are proposals: one that adds
+// or changes an RFC file, or carries a lifecycle label (process changes such
+// as #5 were voted on without an RFC file). Others (typo fixes) are ignored.
+func (g GitHubSettings) Tracks(files, labels []string) bool {
+	for _, f := range files {
+		if g.IsRFCFile(f) {
+			return true
+		}
+	}
+	for _, l := range g.lifecycleLabels() {
+		if labelIn(labels, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lifecycle is THE lifecycle rule: the state of a pull request from whether
+// it is open or merged, its labels and its RFC header's status.
+//
+//   - merged: ACCEPTED;
+//   - a rejected/withdrawn/superseded label: that state (the decision is on
+//     record even before the pull request is closed);
+//   - closed unmerged: the header's status when it names one of those, else
+//     WITHDRAWN;
+//   - open: FCP with the FCP label, DISCUSSION with the discussion label,
+//     else SUBMITTED.
+func (g GitHubSettings) Lifecycle(open, merged bool, labels []string, headerStatus string) ProposalState {
+	switch {
+	case merged:
+		return ProposalAccepted
+	case labelIn(labels, g.RejectedLabel):
+		return ProposalRejected
+	case labelIn(labels, g.WithdrawnLabel):
+		return ProposalWithdrawn
+	case labelIn(labels, g.SupersededLabel):
+		return ProposalSuperseded
+	case !open:
+		switch s := HeaderState(headerStatus); s {
+		case ProposalRejected, ProposalWithdrawn, ProposalSuperseded:
+			return s
+		}
+		return ProposalWithdrawn
+	case labelIn(labels, g.FCPLabel):
+		return ProposalFCP
+	case labelIn(labels, g.DiscussionLabel):
+		return ProposalDiscussion
+	}
+	return ProposalSubmitted
+}
+
+// BoardInput is THE board-input rule (PROCESS-README: "AlmaLinux OS
+// Foundation Board input as a blocker"): the board must give input before
+// the vote when the pull request carries the board-input label, or the RFC's
+// Scope names a trademark approval other than N/A.
+func (g GitHubSettings) BoardInput(labels []string, trademarkApproval string) (needed bool, reason string) {
+	if t := strings.TrimSpace(trademarkApproval); !isNotApplicable(t) {
+		return true, "trademark approval: " + t
+	}
+	if labelIn(labels, g.BoardInputLabel) {
+		return true, "labelled " + g.BoardInputLabel
+	}
+	return false, ""
+}
+
+// isNotApplicable reports whether a Scope value says "nothing here".
+func isNotApplicable(v string) bool {
+	v = strings.ToLower(strings.Trim(strings.TrimSpace(v), ".`*_ "))
+	switch v {
+	case "", "n/a", "na", "n.a", "none", "no", "not applicable", "not required", "-", "—":
+		return true
+	}
+	return false
+}
+
+// Review is how long a proposal has been under review on a given instant.
+type Review struct {
+	// Since is when the review period started: when the proposal entered
+	// discussion if known, else when the pull request was opened.
+	Since        time.Time
+	DaysInReview int
+	// DaysInFCP counts whole days since the proposal entered the final
+	// comment period; 0 when that time is unknown (FCPKnown false).
+	DaysInFCP int
+	FCPKnown  bool
+	// PeriodOver: at least ReviewPeriodDays have passed since Since.
+	PeriodOver bool
+}
+
+// ReviewAt is THE review-period rule: days counted from when the proposal
+// entered discussion (else from when it was opened) to at, in whole days;
+// the period is over once Rules.ReviewPeriodDays have passed.
+func (c *Committee) ReviewAt(p Proposal, at time.Time) Review {
+	r := Review{Since: p.DiscussionTime}
+	if r.Since.IsZero() {
+		r.Since = p.Created
+	}
+	r.DaysInReview = wholeDays(r.Since, at)
+	r.PeriodOver = r.DaysInReview >= c.Rules.ReviewPeriodDays
+	if !p.FCPTime.IsZero() {
+		r.FCPKnown = true
+		r.DaysInFCP = wholeDays(p.FCPTime, at)
+	}
+	return r
+}
+
+// wholeDays counts full 24-hour days from a to b (0 when b is not after a).
+func wholeDays(a, b time.Time) int {
+	if a.IsZero() || !b.After(a) {
+		return 0
+	}
+	return int(b.Sub(a) / (24 * time.Hour))
+}

@@ -1,0 +1,248 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+)
+
+func (e *rfcEnv) agenda(meetingID string) *alescov1.Agenda {
+	e.t.Helper()
+	client := v1.NewAgendaServiceClient(e.Client, e.URL, connect.WithHTTPGet())
+	resp, err := client.GetAgenda(context.Background(), connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: meetingID, CommitteeId: "alesco"}))
+	if err != nil {
+		e.t.Fatalf("agenda %s: %v", meetingID, err)
+	}
+	return resp.Msg.Agenda
+}
+
+func hasWarning(it *alescov1.AgendaItem, w string) bool { return slices.Contains(it.Warnings, w) }
+
+// TestAgendaAcceptance walks the issue's acceptance scenario: the agenda for
+// 2026-12-03 from the fixtures, then a signed webhook moving #16 to the
+// votes, and the same delivery unsigned or re-sent changing nothing.
+func TestAgendaAcceptance(t *testing.T) {
+	env := newRFCEnv(t)
+	env.mustSync()
+	a := env.agenda("alesco-2026-12-03")
+
+	if got := numbers(a.Votes); !slices.Equal(got, []int32{17, 18}) {
+		t.Fatalf("votes = %v, want [17 18]", got)
+	}
+	if hasWarning(a.Votes[0], "board input needed") || a.Votes[0].BoardInputNeeded {
+		t.Errorf("#17 flagged for board input: %v", a.Votes[0].Warnings)
+	}
+	if !a.Votes[1].BoardInputNeeded || !hasWarning(a.Votes[1], "board input needed") {
+		t.Errorf("#18 not flagged for board input: %v", a.Votes[1].Warnings)
+	}
+	if got := numbers(a.Discussion); !slices.Equal(got, []int32{16}) {
+		t.Fatalf("discussion = %v, want [16]", got)
+	}
+	if got := numbers(a.NewSubmissions); !slices.Equal(got, []int32{19, 20}) {
+		t.Fatalf("new submissions = %v, want [19 20]", got)
+	}
+	if a.NewSubmissions[0].Draft || !a.NewSubmissions[1].Draft {
+		t.Errorf("drafts: #19 %v, #20 %v; want only #20", a.NewSubmissions[0].Draft, a.NewSubmissions[1].Draft)
+	}
+	if len(a.CarriedOver) != 0 {
+		t.Errorf("carried over = %v, want none before the minutes land", a.CarriedOver)
+	}
+	if a.ChairElection == nil || !a.ChairElection.Due || a.ChairElection.CurrentChairId != "andrew-lukoshko" {
+		t.Errorf("chair election = %v, want due (term from 2025-08-20 ran out)", a.ChairElection)
+	}
+	if a.Frozen {
+		t.Error("agenda frozen before the meeting")
+	}
+	for _, n := range []string{"#5]", "#21]"} {
+		if strings.Contains(a.Markdown, n) {
+			t.Errorf("markdown mentions %s, which is not an RFC", n)
+		}
+	}
+	for _, want := range []string{
+		"### RFC: Add alternative signed newer kernels",
+		"[#17](https://github.com/AlmaLinux/ALESCo/pull/17)",
+		"by Lance Albertson, Example Kernel Hacker",
+		"**Warning: board input needed**",
+		"## New Submissions",
+		"(draft)",
+		"## Chair Election",
+		"## Open Floor",
+	} {
+		if !strings.Contains(a.Markdown, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, a.Markdown)
+		}
+	}
+
+	body := readWebhookFixture(t)
+	before := env.version()
+	// Unsigned, badly signed, or signed with another secret: 401, no change.
+	for name, sig := range map[string]string{
+		"missing":      "",
+		"sha1 only":    "sha1=" + strings.Repeat("0", 40),
+		"wrong secret": sign("not-the-secret", body),
+		"garbage":      "sha256=zz",
+	} {
+		if code := env.deliver("pull_request", "d-"+name, sig, body); code != http.StatusUnauthorized {
+			t.Errorf("%s signature: status %d, want 401", name, code)
+		}
+	}
+	if env.version() != before {
+		t.Fatal("a rejected delivery wrote to the store")
+	}
+	if got := numbers(env.agenda("alesco-2026-12-03").Votes); !slices.Equal(got, []int32{17, 18}) {
+		t.Fatalf("votes after rejected deliveries = %v, want [17 18]", got)
+	}
+
+	if code := env.deliver("pull_request", "delivery-16", sign(webhookSecret, body), body); code != http.StatusOK {
+		t.Fatalf("signed delivery: status %d, want 200", code)
+	}
+	a = env.agenda("alesco-2026-12-03")
+	if got := numbers(a.Votes); !slices.Equal(got, []int32{17, 18, 16}) {
+		t.Fatalf("votes after #16 labelled = %v, want [17 18 16]", got)
+	}
+	if len(a.Discussion) != 0 {
+		t.Fatalf("discussion after #16 labelled = %v, want none", numbers(a.Discussion))
+	}
+	v16 := a.Votes[2]
+	// #16 was opened 2026-01-20; its time in discussion is unknown, so the
+	// review period counts from then and is long over. It entered FCP at
+	// the label event (2026-11-24 15:00 UTC), 9 days before the meeting.
+	if v16.ReviewPeriodOpen || hasWarning(v16, "review period not over") || v16.DaysInFcp != 9 {
+		t.Errorf("#16: review open %v, warnings %v, days in FCP %d; want period over, 9 days", v16.ReviewPeriodOpen, v16.Warnings, v16.DaysInFcp)
+	}
+
+	// The same delivery again: acknowledged, no second effect.
+	after := env.version()
+	if code := env.deliver("pull_request", "delivery-16", sign(webhookSecret, body), body); code != http.StatusOK {
+		t.Fatalf("redelivery: status %d, want 200", code)
+	}
+	if env.version() != after {
+		t.Fatal("a redelivery wrote to the store")
+	}
+
+	// A later sync whose listing predates the label event keeps #16 in FCP.
+	env.mustSync()
+	if got := numbers(env.agenda("alesco-2026-12-03").Votes); !slices.Equal(got, []int32{17, 18, 16}) {
+		t.Fatalf("votes after a sync = %v, want [17 18 16]", got)
+	}
+}
+
+// TestAgendaReviewPeriodWarning: a proposal seen entering discussion and
+// FCP within the review period is flagged.
+func TestAgendaReviewPeriodWarning(t *testing.T) {
+	env := newRFCEnv(t)
+	env.mustSync()
+	// #19 (opened 2026-11-18) gets both labels, by webhook, on 2026-11-25.
+	body := readWebhookFixture(t)
+	body = bytes.ReplaceAll(body, []byte(`"number": 16`), []byte(`"number": 19`))
+	body = bytes.ReplaceAll(body, []byte(`pull/16`), []byte(`pull/19`))
+	body = bytes.Replace(body, []byte(`"created_at": "2026-01-20T17:00:00Z"`), []byte(`"created_at": "2026-11-18T08:00:00Z"`), 1)
+	if code := env.deliver("pull_request", "delivery-19", sign(webhookSecret, body), body); code != http.StatusOK {
+		t.Fatalf("delivery: %d", code)
+	}
+	a := env.agenda("alesco-2026-12-03")
+	var it *alescov1.AgendaItem
+	for _, v := range a.Votes {
+		if v.Number == 19 {
+			it = v
+		}
+	}
+	if it == nil {
+		t.Fatalf("#19 not in votes: %v", numbers(a.Votes))
+	}
+	// Opened 2026-11-18, 15 days before the meeting, but seen entering
+	// discussion on 2026-11-24 15:00 UTC (the label event): 9 days < 14.
+	if !it.ReviewPeriodOpen || !hasWarning(it, "review period not over") || it.DaysInReview != 9 {
+		t.Fatalf("#19: review open %v, days %d, warnings %v; want open, 9 days", it.ReviewPeriodOpen, it.DaysInReview, it.Warnings)
+	}
+	if !strings.Contains(a.Markdown, "**Warning: review period not over**") {
+		t.Errorf("markdown lacks the review warning:\n%s", a.Markdown)
+	}
+}
+
+// TestAgendaFrozenAtStart: once the meeting starts its agenda is on record
+// and later changes do not touch it; the next meeting's agenda moves on.
+func TestAgendaFrozenAtStart(t *testing.T) {
+	env := newRFCEnv(t)
+	env.mustSync()
+	env.Now = time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC) // 12:05 in New York
+	frozen := env.agenda("alesco-2026-12-03")
+	if !frozen.Frozen || frozen.FrozenTime == nil {
+		t.Fatalf("agenda after the start: frozen %v", frozen.Frozen)
+	}
+	body := readWebhookFixture(t)
+	if code := env.deliver("pull_request", "late-16", sign(webhookSecret, body), body); code != http.StatusOK {
+		t.Fatalf("delivery: %d", code)
+	}
+	again := env.agenda("alesco-2026-12-03")
+	if again.Markdown != frozen.Markdown || !slices.Equal(numbers(again.Votes), []int32{17, 18}) {
+		t.Fatalf("frozen agenda changed: votes %v", numbers(again.Votes))
+	}
+	if cur := env.agenda("next"); cur.MeetingId != "alesco-2026-12-03" || !cur.Frozen {
+		t.Fatalf("next during the meeting = %s (frozen %v), want the running alesco-2026-12-03, frozen", cur.MeetingId, cur.Frozen)
+	}
+	next := env.agenda("alesco-2026-12-17")
+	if next.Frozen || !slices.Equal(numbers(next.Votes), []int32{17, 18, 16}) {
+		t.Fatalf("next agenda %s votes %v, want alesco-2026-12-17 with [17 18 16]", next.MeetingId, numbers(next.Votes))
+	}
+	client := v1.NewAgendaServiceClient(env.Client, env.URL)
+	if _, err := client.GetAgenda(context.Background(), connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2025-09-04"})); codeOf(err) != connect.CodeNotFound {
+		t.Fatalf("agenda of a meeting long before alesco: err = %v, want NotFound", err)
+	}
+}
+
+func TestAgendaMarkdownAndETag(t *testing.T) {
+	env := newRFCEnv(t)
+	env.mustSync()
+	get := func(path, inm string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodGet, env.URL+path, nil)
+		if inm != "" {
+			req.Header.Set("If-None-Match", inm)
+		}
+		resp, err := env.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	resp, md := get("/agenda/alesco-2026-12-03.md", "")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/markdown") {
+		t.Fatalf("status %d type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if !strings.HasPrefix(md, "# ALESCo Meeting Agenda (2026-12-03)") || !strings.Contains(md, "[#18](https://github.com/AlmaLinux/ALESCo/pull/18)") {
+		t.Fatalf("markdown:\n%s", md)
+	}
+	if resp, _ := get("/agenda/alesco-2026-12-03.md", resp.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
+		t.Fatalf("conditional GET: %d, want 304", resp.StatusCode)
+	}
+	if resp, _ := get("/agenda/alesco-2026-12-04.md", ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("no meeting that day: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := get("/agenda/next.md", ""); resp.StatusCode != 200 {
+		t.Fatalf("next.md: %d", resp.StatusCode)
+	}
+
+	// Connect GET with ETag.
+	client := v1.NewAgendaServiceClient(env.Client, env.URL, connect.WithHTTPGet())
+	req := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})
+	r1, err := client.GetAgenda(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req2 := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})
+	req2.Header().Set("If-None-Match", r1.Header().Get("ETag"))
+	if _, err := client.GetAgenda(context.Background(), req2); !connect.IsNotModifiedError(err) {
+		t.Fatalf("conditional GetAgenda: err = %v, want not modified", err)
+	}
+}
