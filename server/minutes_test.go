@@ -357,6 +357,17 @@ func TestScriptedMeeting(t *testing.T) {
 		t.Fatalf("carried over: %+v", items)
 	}
 
+	// ...and the next meeting's agenda lists them, over the API.
+	agenda := ok(v1.NewAgendaServiceClient(env.Client, env.URL, connect.WithHTTPGet()).GetAgenda(ctx,
+		connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})))(t).Agenda
+	if co := agenda.CarriedOver; len(co) != 2 || co[0].Kind != alescov1.AgendaItemKind_AGENDA_ITEM_KIND_MOTION || co[0].Number != 9 ||
+		co[1].Kind != alescov1.AgendaItemKind_AGENDA_ITEM_KIND_ACTION_ITEM || co[1].Owner != "Neal Gompa" || co[1].SourceMeetingId != meeting {
+		t.Fatalf("agenda of alesco-2026-12-03 carries over %v", co)
+	}
+	if !strings.Contains(agenda.Markdown, "Enable Btrfs as a tech preview") || !strings.Contains(agenda.Markdown, "Neal Gompa") {
+		t.Fatalf("agenda Markdown lacks the carried-over items:\n%s", agenda.Markdown)
+	}
+
 	// Completing the action item is still allowed, and it drops off.
 	ok(staff.CompleteActionItem(ctx, connect.NewRequest(&alescov1.CompleteActionItemRequest{ActionItemId: item.Id})))(t)
 	if items, _ := env.DB.OpenItemsBefore(ctx, "alesco", next); len(items) != 1 {
