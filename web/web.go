@@ -251,8 +251,10 @@ type Subscribe struct {
 	// ExpandedFeedURL lists one event per meeting, for clients that
 	// mishandle recurrence overrides.
 	ExpandedFeedURL string
-	// WebcalURL makes the system's calendar app subscribe.
-	WebcalURL  string
+	// WebcalURL makes the system's calendar app subscribe. It is a
+	// template.URL because html/template only trusts http(s) and mailto
+	// schemes on its own; this one is built here from the feed's address.
+	WebcalURL  template.URL
 	GoogleURL  string
 	OutlookURL string
 }
@@ -260,8 +262,8 @@ type Subscribe struct {
 // NewSubscribe builds the subscribe links for the feed at feedURL (an
 // absolute http(s) URL) of a calendar called name.
 func NewSubscribe(feedURL, name string) Subscribe {
-	webcal := feedURL
-	if _, rest, ok := strings.Cut(feedURL, "://"); ok {
+	webcal := "#"
+	if scheme, rest, ok := strings.Cut(feedURL, "://"); ok && (scheme == "https" || scheme == "http") {
 		webcal = "webcal://" + rest
 	}
 	expanded := feedURL + "?expand=true"
@@ -271,7 +273,7 @@ func NewSubscribe(feedURL, name string) Subscribe {
 	return Subscribe{
 		FeedURL:         feedURL,
 		ExpandedFeedURL: expanded,
-		WebcalURL:       webcal,
+		WebcalURL:       template.URL(webcal),
 		// Google Calendar subscribes to a cid that is the feed's webcal URL.
 		GoogleURL: "https://calendar.google.com/calendar/render?cid=" + url.QueryEscape(webcal),
 		OutlookURL: "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feedURL) +
