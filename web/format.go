@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"dict":       dict,
+	"agendaMeta": agendaMeta,
 	"tallyText":  TallyText,
 	"noteGroups": NoteGroups,
 	"style":      func() template.CSS { return template.CSS(styleCSS) },
@@ -293,4 +294,25 @@ func TallyText(t *alescov1.Tally) string {
 	}
 	return fmt.Sprintf("+%d, %d, %s (%d in favor, %d abstained, %d not in favor)",
 		t.GetYes(), t.GetAbstain(), no, t.GetYes(), t.GetAbstain(), t.GetNo())
+}
+
+// agendaMeta is the small print under an agenda item.
+func agendaMeta(it *alescov1.AgendaItem) []string {
+	var out []string
+	if len(it.GetAuthors()) > 0 {
+		out = append(out, "by "+strings.Join(it.GetAuthors(), ", "))
+	}
+	if n := it.GetDaysInReview(); n > 0 {
+		out = append(out, plural(n, "day", "days")+" in review")
+	}
+	if n := it.GetDaysInFcp(); n > 0 {
+		out = append(out, plural(n, "day", "days")+" in final comment period")
+	}
+	if it.GetOwner() != "" {
+		out = append(out, "owner: "+it.GetOwner())
+	}
+	if it.GetSourceMeetingId() != "" {
+		out = append(out, "from "+it.GetSourceMeetingId())
+	}
+	return out
 }
