@@ -5,15 +5,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"connectrpc.com/connect"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/web/htmlcheck"
 	"github.com/almalinux/alesco/web/webtest"
 	"github.com/emersion/go-ical"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // TestWebBrowser drives headless chromium through the pages with the
@@ -114,4 +118,86 @@ func TestWebBrowser(t *testing.T) {
 			t.Errorf("%s has no events", feed)
 		}
 	})
+}
+
+// TestEmbedSnippetInBrowser loads the docs' drop-in "open proposals" snippet
+// (docs/web.md) from another origin in headless chromium: it must fetch
+// ListProposals over Connect GET across origins (CORS) and list what the
+// RPC returns.
+func TestEmbedSnippetInBrowser(t *testing.T) {
+	bin := webtest.Chromium(t)
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "web.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```html\n")
+	snippet, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 || !strings.Contains(snippet, `"https://alesco.almalinux.org"`) {
+		t.Fatal("docs/web.md has no html snippet calling https://alesco.almalinux.org")
+	}
+	env := newWebEnv(t)
+	api := httptest.NewServer(env.Server)
+	defer api.Close()
+	// runSnippet serves the snippet, pointed at apiURL, from its own origin
+	// and returns the list chromium shows once the fetch is done.
+	runSnippet := func(apiURL string) string {
+		js := strings.Replace(snippet, `"https://alesco.almalinux.org"`, `"`+apiURL+`"`, 1)
+		page := "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ALESCo</title></head><body><main>" + js + "</main></body></html>"
+		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, page)
+		}))
+		defer site.Close()
+		dom := webtest.Run(t, bin, "--virtual-time-budget=10000", "--dump-dom", site.URL)
+		list, ok, err := htmlcheck.SectionText(dom, "open-proposals")
+		if err != nil || !ok {
+			t.Fatalf("no list in %s (%v)", dom, err)
+		}
+		if strings.Contains(list, "Loading") {
+			t.Errorf("the snippet never replaced its placeholder: %s", list)
+		}
+		return list
+	}
+
+	// The snippet itself, against a stand-in answering like ListProposals
+	// (proto3 JSON, CORS), so its rendering is proven whatever is stored.
+	standIn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := protojson.Marshal(&alescov1.ListProposalsResponse{Proposals: []*alescov1.Proposal{
+			{Number: 17, Title: "RFC: Add alternative signed newer kernels", Url: "https://github.com/AlmaLinux/ALESCo/pull/17", State: alescov1.ProposalState_PROPOSAL_STATE_FCP},
+			{Number: 19, Title: "RFC: Default to <zstd> payloads", Url: "https://github.com/AlmaLinux/ALESCo/pull/19", State: alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED},
+		}})
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	defer standIn.Close()
+	wantIn(t, "snippet with a stand-in API", runSnippet(standIn.URL),
+		"#17 RFC: Add alternative signed newer kernels (vote at next meeting)", "#19 RFC: Default to <zstd> payloads (submitted)")
+
+	// The API answers a cross-origin Connect GET with CORS headers.
+	msg := `{"committeeId":"alesco","states":["PROPOSAL_STATE_FCP","PROPOSAL_STATE_DISCUSSION","PROPOSAL_STATE_SUBMITTED"]}`
+	req, _ := http.NewRequest(http.MethodGet, api.URL+"/alesco.v1.ProposalService/ListProposals?connect=v1&encoding=json&message="+url.QueryEscape(msg), nil)
+	req.Header.Set("Origin", "http://committee.example.org")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" && got != "http://committee.example.org" {
+		t.Fatalf("Access-Control-Allow-Origin = %q for a cross-origin Connect GET", got)
+	}
+
+	list := runSnippet(api.URL)
+	w := fetchWebWant(t, env)
+	switch {
+	case w.openErr != nil:
+		wantIn(t, "snippet", list, "See the open proposals on GitHub")
+		t.Logf("ListProposals: %v; the snippet falls back to GitHub", w.openErr)
+	case len(w.open) == 0:
+		wantIn(t, "snippet", list, "No open proposals.")
+	default:
+		for _, p := range w.open {
+			wantIn(t, "snippet", list, "#"+itoa(p.Number)+" "+p.Title)
+		}
+	}
 }

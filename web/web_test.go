@@ -396,3 +396,20 @@ func TestNoScriptNeeded(t *testing.T) {
 		t.Errorf("committee page is %d bytes; keep it light", n)
 	}
 }
+
+func BenchmarkRenderCommitteePage(b *testing.B) {
+	p, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := fixtureCommitteePage()
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := p.Render(&buf, PageCommittee, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
