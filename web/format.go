@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"html/template"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +39,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"dict":       dict,
+	"md":         Links,
 	"agendaMeta": agendaMeta,
 	"tallyText":  TallyText,
 	"noteGroups": NoteGroups,
@@ -315,4 +318,29 @@ func agendaMeta(it *alescov1.AgendaItem) []string {
 		out = append(out, "from "+it.GetSourceMeetingId())
 	}
 	return out
+}
+
+// mdLink is an inline Markdown link to an http(s) URL, as the committee's
+// minutes write them: [text](https://...).
+var mdLink = regexp.MustCompile(`\[([^\[\]]+)\]\((https?://[^\s()]+)\)`)
+
+// Links renders text that may hold inline Markdown links (minutes are
+// written in Markdown) as HTML: the links become <a> elements, everything
+// else is escaped. Only this one construct is rendered; a full Markdown
+// renderer would be a dependency for a single feature.
+func Links(s string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range mdLink.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(html.EscapeString(s[last:m[0]]))
+		b.WriteString(`<a href="` + html.EscapeString(s[m[4]:m[5]]) + `">` + html.EscapeString(s[m[2]:m[3]]) + `</a>`)
+		last = m[1]
+	}
+	b.WriteString(html.EscapeString(s[last:]))
+	return template.HTML(b.String())
+}
+
+// PlainText is what Links shows as text: the link texts without their URLs.
+func PlainText(s string) string {
+	return mdLink.ReplaceAllString(s, "$1")
 }

@@ -108,7 +108,11 @@ func fixtureClosedProposals() []*alescov1.Proposal {
 	}
 }
 
-const gvnic = "Unanimously voted to backport the gVNIC drivers to the AlmaLinux 9 and 10 kernels."
+// gvnic is the decision of 2026-07-30 as the minutes write it, and as it reads.
+const (
+	gvnic     = "Unanimously voted to backport the gVNIC drivers to the AlmaLinux 9 ([bug 622](https://bugs.almalinux.org/view.php?id=622)) and 10 ([bug 621](https://bugs.almalinux.org/view.php?id=621)) kernels."
+	gvnicText = "Unanimously voted to backport the gVNIC drivers to the AlmaLinux 9 (bug 622) and 10 (bug 621) kernels."
+)
 
 func fixtureMinutesList() []*alescov1.MinutesSummary {
 	return []*alescov1.MinutesSummary{
@@ -247,7 +251,7 @@ func TestCommitteePage(t *testing.T) {
 	contains(t, "sync", open, "Proposals as last synced with GitHub, Wednesday, 25 November 2026, 06:55 EST")
 
 	dec := section(t, doc, "decisions")
-	contains(t, "decisions", dec, "Thursday, 30 July 2026", gvnic, "Thursday, 4 June 2026")
+	contains(t, "decisions", dec, "Thursday, 30 July 2026", gvnicText, "Thursday, 4 June 2026")
 	absent(t, "decisions", dec, "16 October 2025") // no decision was adopted without quorum
 	if strings.Index(dec, "30 July") > strings.Index(dec, "4 June") {
 		t.Errorf("decisions are not newest first: %s", dec)
@@ -324,16 +328,16 @@ func TestMeetingPageAfter(t *testing.T) {
 		"5 of 5 members present, 4 required: quorum met.",
 		"Members present Andrew Lukoshko Ben Thomas Jonathan Wright Lance Albertson Neal Gompa (arrived late)",
 		"Unable to attend None.", "Community attendees Jane Community",
-		"Decisions adopted "+gvnic,
+		"Decisions adopted "+gvnicText,
 		"Backport the gVNIC drivers: Passed, unanimous · +5, 0, 0 (5 in favor, 0 abstained, 0 not in favor)",
-		"Andrew Lukoshko +1 (yes) in the meeting", "Jonathan Wright +1 (yes) in the meeting", "Neal Gompa +1 (yes) async ( reference )",
+		"Andrew Lukoshko +1 (yes) in the meeting", "Jonathan Wright +1 (yes) in the meeting", "Neal Gompa +1 (yes) async (reference)",
 		"Notes RFC: Adding proposal for github org management (#16) No change since the last meeting. Follow up next time. EPEL possible breaking changes",
 		"Action items Update the org management RFC · owner: Jonathan Wright",
 		"Agenda No agenda was recorded.")
 	if strings.Index(text, "Minutes") > strings.Index(text, "Agenda") {
 		t.Error("a past meeting should show its minutes before the agenda")
 	}
-	contains(t, "links", string(doc), `href="/minutes/alesco-2026-07-30.md"`)
+	contains(t, "links", string(doc), `href="/minutes/alesco-2026-07-30.md"`, `(<a href="https://bugs.almalinux.org/view.php?id=622">bug 622</a>)`)
 }
 
 func TestProposalsPage(t *testing.T) {
@@ -357,7 +361,7 @@ func TestProposalsPage(t *testing.T) {
 func TestMinutesPage(t *testing.T) {
 	doc := render(t, PageMinutes, &MinutesPage{Layout: fixtureLayout("minutes"), Minutes: SortMinutes(fixtureMinutesList())})
 	text := mainText(t, doc)
-	contains(t, "minutes", text, "Thursday, 30 July 2026 5 of 5 members, quorum met "+gvnic,
+	contains(t, "minutes", text, "Thursday, 30 July 2026 5 of 5 members, quorum met "+gvnicText,
 		"Thursday, 16 October 2025 3 of 5 members, no quorum None")
 	if strings.Index(text, "30 July 2026") > strings.Index(text, "4 June 2026") || strings.Index(text, "4 June 2026") > strings.Index(text, "16 October 2025") {
 		t.Errorf("minutes are not newest first: %s", text)
@@ -412,4 +416,28 @@ func BenchmarkRenderCommitteePage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
+
+func TestLinks(t *testing.T) {
+	cases := []struct{ name, in, html, text string }{
+		{"plain", "No change since the last meeting.", "No change since the last meeting.", "No change since the last meeting."},
+		{"one link", "Discussed [RFC: org management](https://github.com/AlmaLinux/ALESCo/pull/16)",
+			`Discussed <a href="https://github.com/AlmaLinux/ALESCo/pull/16">RFC: org management</a>`, "Discussed RFC: org management"},
+		{"query string", "([bug 622](https://bugs.almalinux.org/view.php?id=622&x=1))",
+			`(<a href="https://bugs.almalinux.org/view.php?id=622&amp;x=1">bug 622</a>)`, "(bug 622)"},
+		{"markup is escaped", "<script>alert(1)</script> & [<b>x</b>](https://e.org)",
+			`&lt;script&gt;alert(1)&lt;/script&gt; &amp; <a href="https://e.org">&lt;b&gt;x&lt;/b&gt;</a>`, "<script>alert(1)</script> & <b>x</b>"},
+		{"no javascript links", "[x](javascript:alert(1))", "[x](javascript:alert(1))", "[x](javascript:alert(1))"},
+		{"quote in url", `[x](https://e.org/"onmouseover=alert)`, `<a href="https://e.org/&#34;onmouseover=alert">x</a>`, "x"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(Links(tc.in)); got != tc.html {
+				t.Errorf("Links = %s, want %s", got, tc.html)
+			}
+			if got := PlainText(tc.in); got != tc.text {
+				t.Errorf("PlainText = %q, want %q", got, tc.text)
+			}
+		})
+	}
 }

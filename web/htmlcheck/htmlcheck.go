@@ -299,7 +299,17 @@ func find(n *html.Node, a atom.Atom) *html.Node {
 	return nil
 }
 
-// visible is the text of n without scripts and styles.
+// blocks are the elements that break the text flow: their text is
+// separated from what surrounds them, inline elements' text is not.
+var blocks = map[atom.Atom]bool{
+	atom.P: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Div: true, atom.Section: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Table: true, atom.Caption: true, atom.Tr: true, atom.Th: true, atom.Td: true, atom.Br: true,
+	atom.Header: true, atom.Footer: true, atom.Nav: true, atom.Main: true, atom.Article: true,
+	atom.Dl: true, atom.Dt: true, atom.Dd: true, atom.Label: true, atom.Input: true,
+}
+
+// visible is the text of n without scripts and styles, as it reads.
 func visible(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
@@ -309,10 +319,16 @@ func visible(n *html.Node) string {
 		}
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
+		}
+		block := n.Type == html.ElementNode && blocks[n.DataAtom]
+		if block {
 			b.WriteByte(' ')
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
+		}
+		if block {
+			b.WriteByte(' ')
 		}
 	}
 	walk(n)
