@@ -331,7 +331,10 @@ func checkMeetingPage(t *testing.T, env *testEnv, doc []byte, id string) {
 		}
 	}
 	for _, n := range min.Notes {
-		wantIn(t, "minutes", minutes, web.PlainText(n.Topic), web.PlainText(n.Text))
+		wantIn(t, "minutes", minutes, web.PlainText(n.Topic))
+		for _, l := range web.NoteLines(n.Text) {
+			wantIn(t, "minutes", minutes, web.PlainText(l))
+		}
 	}
 	for _, a := range min.Attendees {
 		if a.Name != "" {

@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	},
 	"dict":       dict,
 	"md":         Links,
+	"noteLines":  NoteLines,
 	"agendaMeta": agendaMeta,
 	"tallyText":  TallyText,
 	"noteGroups": NoteGroups,
@@ -343,4 +344,20 @@ func Links(s string) template.HTML {
 // PlainText is what Links shows as text: the link texts without their URLs.
 func PlainText(s string) string {
 	return mdLink.ReplaceAllString(s, "$1")
+}
+
+// NoteLines splits a note into its lines, dropping Markdown bullets: the
+// page lists them itself.
+func NoteLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		for _, bullet := range []string{"- ", "* ", "+ "} {
+			l = strings.TrimPrefix(l, bullet)
+		}
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

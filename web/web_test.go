@@ -154,7 +154,7 @@ func fixtureMinutes() *alescov1.Minutes {
 		}},
 		Notes: []*alescov1.Note{
 			{Id: 1, Topic: "RFC: Adding proposal for github org management", ProposalNumber: 16, Text: "No change since the last meeting."},
-			{Id: 2, Topic: "EPEL possible breaking changes", Text: "Discussed the new versioning in EPEL 11."},
+			{Id: 2, Topic: "EPEL possible breaking changes", Text: "- Discussed the new versioning in EPEL 11.\n- See [Looking back at EPEL 10](https://discussion.fedoraproject.org/t/197373)."},
 			{Id: 3, Topic: "RFC: Adding proposal for github org management", Text: "Follow up next time."},
 		},
 		ActionItems: []*alescov1.ActionItem{{Id: 1, Owner: "Jonathan Wright", Text: "Update the org management RFC"}},
@@ -331,7 +331,7 @@ func TestMeetingPageAfter(t *testing.T) {
 		"Decisions adopted "+gvnicText,
 		"Backport the gVNIC drivers: Passed, unanimous · +5, 0, 0 (5 in favor, 0 abstained, 0 not in favor)",
 		"Andrew Lukoshko +1 (yes) in the meeting", "Jonathan Wright +1 (yes) in the meeting", "Neal Gompa +1 (yes) async (reference)",
-		"Notes RFC: Adding proposal for github org management (#16) No change since the last meeting. Follow up next time. EPEL possible breaking changes",
+		"Notes RFC: Adding proposal for github org management (#16) No change since the last meeting. Follow up next time. EPEL possible breaking changes Discussed the new versioning in EPEL 11. See Looking back at EPEL 10.",
 		"Action items Update the org management RFC · owner: Jonathan Wright",
 		"Agenda No agenda was recorded.")
 	if strings.Index(text, "Minutes") > strings.Index(text, "Agenda") {
