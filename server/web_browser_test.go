@@ -27,7 +27,7 @@ import (
 func TestWebBrowser(t *testing.T) {
 	bin := webtest.Chromium(t)
 	env := newWebEnv(t)
-	w := fetchWebWant(t, env)
+	w := webFetchWant(t, env)
 	// Chromium gets plain HTTP on its own listener: same server, same data.
 	srv := httptest.NewServer(env.Server)
 	defer srv.Close()
@@ -41,7 +41,7 @@ func TestWebBrowser(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			dom := webtest.DOM(t, bin, srv.URL+path)
-			checkWebPage(t, env, w, path, dom)
+			webCheckPage(t, env, w, path, dom)
 			webtest.CheckLocalTimes(t, dom)
 			if path == "/alesco" {
 				committeeDOM = dom
@@ -171,7 +171,7 @@ func TestEmbedSnippetInBrowser(t *testing.T) {
 		w.Write(body)
 	}))
 	defer standIn.Close()
-	wantIn(t, "snippet with a stand-in API", runSnippet(standIn.URL),
+	webWantIn(t, "snippet with a stand-in API", runSnippet(standIn.URL),
 		"#17 RFC: Add alternative signed newer kernels (vote at next meeting)", "#19 RFC: Default to <zstd> payloads (submitted)")
 
 	// The API answers a cross-origin Connect GET with CORS headers.
@@ -188,16 +188,16 @@ func TestEmbedSnippetInBrowser(t *testing.T) {
 	}
 
 	list := runSnippet(api.URL)
-	w := fetchWebWant(t, env)
+	w := webFetchWant(t, env)
 	switch {
 	case w.openErr != nil:
-		wantIn(t, "snippet", list, "See the open proposals on GitHub")
+		webWantIn(t, "snippet", list, "See the open proposals on GitHub")
 		t.Logf("ListProposals: %v; the snippet falls back to GitHub", w.openErr)
 	case len(w.open) == 0:
-		wantIn(t, "snippet", list, "No open proposals.")
+		webWantIn(t, "snippet", list, "No open proposals.")
 	default:
 		for _, p := range w.open {
-			wantIn(t, "snippet", list, "#"+itoa(p.Number)+" "+p.Title)
+			webWantIn(t, "snippet", list, "#"+webItoa(p.Number)+" "+p.Title)
 		}
 	}
 }

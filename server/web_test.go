@@ -76,7 +76,7 @@ type webWant struct {
 	minutesErr error
 }
 
-func fetchWebWant(t *testing.T, env *testEnv) webWant {
+func webFetchWant(t *testing.T, env *testEnv) webWant {
 	t.Helper()
 	ctx := context.Background()
 	get := connect.WithHTTPGet()
@@ -119,10 +119,10 @@ func fetchWebWant(t *testing.T, env *testEnv) webWant {
 	return w
 }
 
-// norm collapses whitespace the way the page text helpers do.
-func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
+// webNorm collapses whitespace the way the page text helpers do.
+func webNorm(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func stateSlug(st alescov1.ProposalState) string {
+func webStateSlug(st alescov1.ProposalState) string {
 	return strings.ToLower(strings.TrimPrefix(st.String(), "PROPOSAL_STATE_"))
 }
 
@@ -136,16 +136,16 @@ func webSection(t *testing.T, doc []byte, id string) string {
 	return s
 }
 
-func wantIn(t *testing.T, what, text string, want ...string) {
+func webWantIn(t *testing.T, what, text string, want ...string) {
 	t.Helper()
 	for _, w := range want {
-		if !strings.Contains(text, norm(w)) {
+		if !strings.Contains(text, webNorm(w)) {
 			t.Errorf("%s: missing %q in:\n%s", what, w, text)
 		}
 	}
 }
 
-func hasLink(t *testing.T, doc []byte, href string) {
+func webHasLink(t *testing.T, doc []byte, href string) {
 	t.Helper()
 	links, err := htmlcheck.Links(doc)
 	if err != nil {
@@ -159,34 +159,34 @@ func hasLink(t *testing.T, doc []byte, href string) {
 	t.Errorf("no link to %q", href)
 }
 
-// wantNote checks a section shows the note for a failed call.
-func wantNote(t *testing.T, what, text string, err error, ifNotFound string) {
+// webWantNote checks a section shows the note for a failed call.
+func webWantNote(t *testing.T, what, text string, err error, ifNotFound string) {
 	t.Helper()
 	switch codeOf(err) {
 	case connect.CodeUnimplemented:
-		wantIn(t, what, text, "Not available yet.")
+		webWantIn(t, what, text, "Not available yet.")
 	case connect.CodeNotFound:
-		wantIn(t, what, text, ifNotFound)
+		webWantIn(t, what, text, ifNotFound)
 	default:
 		t.Errorf("%s: the API call failed unexpectedly: %v", what, err)
 	}
 }
 
-func checkIndexPage(t *testing.T, doc []byte, w webWant) {
+func webCheckIndex(t *testing.T, doc []byte, w webWant) {
 	text, err := htmlcheck.Text(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range w.committees {
-		wantIn(t, "index", text, c.Name)
-		hasLink(t, doc, "/"+c.Id)
+		webWantIn(t, "index", text, c.Name)
+		webHasLink(t, doc, "/"+c.Id)
 	}
 	if w.next != nil {
-		hasLink(t, doc, "/alesco/meetings/"+w.next.Id)
+		webHasLink(t, doc, "/alesco/meetings/"+w.next.Id)
 	}
 }
 
-func agendaItems(a *alescov1.Agenda) []*alescov1.AgendaItem {
+func webAgendaItems(a *alescov1.Agenda) []*alescov1.AgendaItem {
 	var out []*alescov1.AgendaItem
 	for _, l := range [][]*alescov1.AgendaItem{a.GetVotes(), a.GetDiscussion(), a.GetCarriedOver(), a.GetNewSubmissions()} {
 		out = append(out, l...)
@@ -194,91 +194,91 @@ func agendaItems(a *alescov1.Agenda) []*alescov1.AgendaItem {
 	return out
 }
 
-func checkAgenda(t *testing.T, what, text string, a *alescov1.Agenda) {
+func webCheckAgenda(t *testing.T, what, text string, a *alescov1.Agenda) {
 	t.Helper()
-	for _, it := range agendaItems(a) {
+	for _, it := range webAgendaItems(a) {
 		if it.Number != 0 {
-			wantIn(t, what, text, "#"+itoa(it.Number)+" "+it.Title)
+			webWantIn(t, what, text, "#"+webItoa(it.Number)+" "+it.Title)
 		} else {
-			wantIn(t, what, text, it.Title)
+			webWantIn(t, what, text, it.Title)
 		}
 		for _, warn := range it.Warnings {
-			wantIn(t, what, text, warn)
+			webWantIn(t, what, text, warn)
 		}
 	}
 	if len(a.GetVotes()) == 0 {
-		wantIn(t, what, text, "No RFC is up for a vote.")
+		webWantIn(t, what, text, "No RFC is up for a vote.")
 	}
 }
 
-func itoa(n int32) string { return strconv.Itoa(int(n)) }
+func webItoa(n int32) string { return strconv.Itoa(int(n)) }
 
-func checkCommitteePage(t *testing.T, doc []byte, w webWant) {
+func webCheckCommittee(t *testing.T, doc []byte, w webWant) {
 	c := w.committee
 	text, err := htmlcheck.Text(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantIn(t, "committee", text, c.Name)
+	webWantIn(t, "committee", text, c.Name)
 
 	next := webSection(t, doc, "next")
 	if w.next != nil {
-		wantIn(t, "next meeting", next, w.next.Title)
-		hasLink(t, doc, "/alesco/meetings/"+w.next.Id)
+		webWantIn(t, "next meeting", next, w.next.Title)
+		webHasLink(t, doc, "/alesco/meetings/"+w.next.Id)
 	} else {
-		wantNote(t, "next meeting", next, w.nextErr, "No upcoming meeting is scheduled.")
+		webWantNote(t, "next meeting", next, w.nextErr, "No upcoming meeting is scheduled.")
 	}
 	if w.agenda != nil {
-		checkAgenda(t, "next meeting's agenda", next, w.agenda)
+		webCheckAgenda(t, "next meeting's agenda", next, w.agenda)
 	} else {
-		wantNote(t, "agenda", next, w.agendaErr, "There is no agenda yet.")
+		webWantNote(t, "agenda", next, w.agendaErr, "There is no agenda yet.")
 	}
 
 	open := webSection(t, doc, "open")
 	if w.openErr != nil {
-		wantNote(t, "open proposals", open, w.openErr, "")
+		webWantNote(t, "open proposals", open, w.openErr, "")
 	} else if len(w.open) == 0 {
-		wantIn(t, "open proposals", open, "No proposals are open.")
+		webWantIn(t, "open proposals", open, "No proposals are open.")
 	}
 	for _, p := range w.open {
-		wantIn(t, "open proposals", webSection(t, doc, "st-"+stateSlug(p.State)), "#"+itoa(p.Number)+" "+p.Title)
+		webWantIn(t, "open proposals", webSection(t, doc, "st-"+webStateSlug(p.State)), "#"+webItoa(p.Number)+" "+p.Title)
 	}
 
 	dec := webSection(t, doc, "decisions")
 	if w.minutesErr != nil {
-		wantNote(t, "decisions", dec, w.minutesErr, "")
+		webWantNote(t, "decisions", dec, w.minutesErr, "")
 	}
 	recent := web.RecentDecisions(w.minutes, 3) // only the latest few are shown
 	for _, m := range recent {
-		hasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
+		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
-			wantIn(t, "decisions", dec, web.PlainText(d))
+			webWantIn(t, "decisions", dec, web.PlainText(d))
 		}
 	}
 	if w.minutesErr == nil && len(recent) == 0 {
-		wantIn(t, "decisions", dec, "No decisions recorded yet.")
+		webWantIn(t, "decisions", dec, "No decisions recorded yet.")
 	}
 
 	mem := webSection(t, doc, "members")
 	if c.CurrentChairName != "" {
-		wantIn(t, "members", mem, "Chair: "+c.CurrentChairName)
+		webWantIn(t, "members", mem, "Chair: "+c.CurrentChairName)
 	}
 	for _, m := range c.Members {
 		if m.Current {
-			wantIn(t, "members", mem, m.Name)
+			webWantIn(t, "members", mem, m.Name)
 		} else if strings.Contains(mem, m.Name) {
 			t.Errorf("former member %s is listed", m.Name)
 		}
 	}
-	hasLink(t, doc, "webcal://alesco.example.org/calendar/alesco.ics")
-	hasLink(t, doc, "https://alesco.example.org/calendar/alesco.ics")
-	hasLink(t, doc, "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Falesco.example.org%2Fcalendar%2Falesco.ics")
-	hasLink(t, doc, "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Falesco.example.org%2Fcalendar%2Falesco.ics&name="+strings.ReplaceAll(c.ShortName, " ", "+")+"+meetings")
+	webHasLink(t, doc, "webcal://alesco.example.org/calendar/alesco.ics")
+	webHasLink(t, doc, "https://alesco.example.org/calendar/alesco.ics")
+	webHasLink(t, doc, "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Falesco.example.org%2Fcalendar%2Falesco.ics")
+	webHasLink(t, doc, "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Falesco.example.org%2Fcalendar%2Falesco.ics&name="+strings.ReplaceAll(c.ShortName, " ", "+")+"+meetings")
 }
 
-// checkMeetingPage checks one meeting's page against GetMeeting,
+// webCheckMeeting checks one meeting's page against GetMeeting,
 // GetAgenda and GetMinutes.
-func checkMeetingPage(t *testing.T, env *testEnv, doc []byte, id string) {
+func webCheckMeeting(t *testing.T, env *testEnv, doc []byte, id string) {
 	ctx := context.Background()
 	get := connect.WithHTTPGet()
 	text, err := htmlcheck.Text(doc)
@@ -287,19 +287,19 @@ func checkMeetingPage(t *testing.T, env *testEnv, doc []byte, id string) {
 	}
 	m, err := v1.NewMeetingServiceClient(env.Client, env.URL, get).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: id}))
 	if err == nil {
-		wantIn(t, "meeting", text, m.Msg.Meeting.Title)
+		webWantIn(t, "meeting", text, m.Msg.Meeting.Title)
 		if m.Msg.Meeting.CancelReason != "" {
-			wantIn(t, "meeting", text, m.Msg.Meeting.CancelReason)
+			webWantIn(t, "meeting", text, m.Msg.Meeting.CancelReason)
 		}
 	} else {
-		wantNote(t, "meeting", text, err, "")
+		webWantNote(t, "meeting", text, err, "")
 	}
 	agenda := webSection(t, doc, "agenda")
 	ag, err := v1.NewAgendaServiceClient(env.Client, env.URL, get).GetAgenda(ctx, connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: id, CommitteeId: "alesco"}))
 	if err == nil {
-		checkAgenda(t, "meeting agenda", agenda, ag.Msg.Agenda)
+		webCheckAgenda(t, "meeting agenda", agenda, ag.Msg.Agenda)
 	} else {
-		wantNote(t, "meeting agenda", agenda, err, "No agenda was recorded for this meeting.")
+		webWantNote(t, "meeting agenda", agenda, err, "No agenda was recorded for this meeting.")
 	}
 	minutes := webSection(t, doc, "minutes")
 	mn, err := v1.NewMinutesServiceClient(env.Client, env.URL, get).GetMinutes(ctx, connect.NewRequest(&alescov1.GetMinutesRequest{MeetingId: id}))
@@ -309,65 +309,65 @@ func checkMeetingPage(t *testing.T, env *testEnv, doc []byte, id string) {
 				t.Errorf("meeting without minutes does not say so: %s", minutes)
 			}
 		} else {
-			wantNote(t, "minutes", minutes, err, "")
+			webWantNote(t, "minutes", minutes, err, "")
 		}
 		return
 	}
 	min := mn.Msg.Minutes
 	if min.QuorumMet {
-		wantIn(t, "minutes", minutes, "quorum met")
+		webWantIn(t, "minutes", minutes, "quorum met")
 	} else {
-		wantIn(t, "minutes", minutes, "quorum not met")
+		webWantIn(t, "minutes", minutes, "quorum not met")
 	}
 	for _, d := range min.Decisions {
-		wantIn(t, "minutes", minutes, web.PlainText(d.Text))
+		webWantIn(t, "minutes", minutes, web.PlainText(d.Text))
 	}
 	for _, mo := range min.Motions {
-		wantIn(t, "minutes", minutes, mo.Title)
+		webWantIn(t, "minutes", minutes, mo.Title)
 		for _, v := range mo.Votes {
 			if v.MemberName != "" {
-				wantIn(t, "minutes", minutes, v.MemberName)
+				webWantIn(t, "minutes", minutes, v.MemberName)
 			}
 		}
 	}
 	for _, n := range min.Notes {
-		wantIn(t, "minutes", minutes, web.PlainText(n.Topic))
+		webWantIn(t, "minutes", minutes, web.PlainText(n.Topic))
 		for _, l := range web.NoteLines(n.Text) {
-			wantIn(t, "minutes", minutes, web.PlainText(l))
+			webWantIn(t, "minutes", minutes, web.PlainText(l))
 		}
 	}
 	for _, a := range min.Attendees {
 		if a.Name != "" {
-			wantIn(t, "minutes", minutes, a.Name)
+			webWantIn(t, "minutes", minutes, a.Name)
 		}
 	}
 }
 
-func checkProposalsPage(t *testing.T, doc []byte, w webWant) {
+func webCheckProposals(t *testing.T, doc []byte, w webWant) {
 	text, err := htmlcheck.Text(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w.allErr != nil {
-		wantNote(t, "proposals", text, w.allErr, "")
+		webWantNote(t, "proposals", text, w.allErr, "")
 	}
 	for _, p := range w.all {
-		wantIn(t, "proposals", webSection(t, doc, "st-"+stateSlug(p.State)), "#"+itoa(p.Number)+" "+p.Title)
+		webWantIn(t, "proposals", webSection(t, doc, "st-"+webStateSlug(p.State)), "#"+webItoa(p.Number)+" "+p.Title)
 	}
 }
 
-func checkMinutesPage(t *testing.T, doc []byte, w webWant) {
+func webCheckMinutes(t *testing.T, doc []byte, w webWant) {
 	text, err := htmlcheck.Text(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w.minutesErr != nil {
-		wantNote(t, "minutes", text, w.minutesErr, "")
+		webWantNote(t, "minutes", text, w.minutesErr, "")
 	}
 	for _, m := range w.minutes {
-		hasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
+		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
-			wantIn(t, "minutes", text, web.PlainText(d))
+			webWantIn(t, "minutes", text, web.PlainText(d))
 		}
 	}
 }
@@ -393,20 +393,20 @@ func webPaths(w webWant) []string {
 	return paths
 }
 
-// checkWebPage runs the checks for the page at path.
-func checkWebPage(t *testing.T, env *testEnv, w webWant, path string, doc []byte) {
+// webCheckPage runs the checks for the page at path.
+func webCheckPage(t *testing.T, env *testEnv, w webWant, path string, doc []byte) {
 	t.Helper()
 	switch {
 	case path == "/":
-		checkIndexPage(t, doc, w)
+		webCheckIndex(t, doc, w)
 	case path == "/alesco":
-		checkCommitteePage(t, doc, w)
+		webCheckCommittee(t, doc, w)
 	case path == "/alesco/proposals":
-		checkProposalsPage(t, doc, w)
+		webCheckProposals(t, doc, w)
 	case path == "/alesco/minutes":
-		checkMinutesPage(t, doc, w)
+		webCheckMinutes(t, doc, w)
 	case strings.HasPrefix(path, "/alesco/meetings/"):
-		checkMeetingPage(t, env, doc, strings.TrimPrefix(path, "/alesco/meetings/"))
+		webCheckMeeting(t, env, doc, strings.TrimPrefix(path, "/alesco/meetings/"))
 	default:
 		t.Fatalf("no checks for %s", path)
 	}
@@ -437,7 +437,7 @@ func webGet(t *testing.T, env *testEnv, path string, header http.Header) (*http.
 // is valid HTML showing what the API returns.
 func TestWebPages(t *testing.T) {
 	env := newWebEnv(t)
-	w := fetchWebWant(t, env)
+	w := webFetchWant(t, env)
 	for _, path := range webPaths(w) {
 		t.Run(strings.ReplaceAll(path, "/", "_"), func(t *testing.T) {
 			resp, body := webGet(t, env, path, nil)
@@ -453,7 +453,7 @@ func TestWebPages(t *testing.T) {
 			if err := htmlcheck.Check(body); err != nil {
 				t.Fatalf("GET %s is not valid HTML:\n%v", path, err)
 			}
-			checkWebPage(t, env, w, path, body)
+			webCheckPage(t, env, w, path, body)
 			// Nothing on a page needs a token: no forms, no write calls.
 			for _, bad := range []string{"<form", "Authorization", "Bearer", "CancelMeeting", "CastVote"} {
 				if strings.Contains(string(body), bad) {
@@ -488,7 +488,7 @@ func TestWebNotFound(t *testing.T) {
 				t.Fatalf("404 page is not valid HTML: %v", err)
 			}
 			text, _ := htmlcheck.Text(body)
-			wantIn(t, tc.path, text, "Page not found", tc.want)
+			webWantIn(t, tc.path, text, "Page not found", tc.want)
 		})
 	}
 	// A date the committee does not meet on is a 404 once MeetingService
@@ -529,7 +529,7 @@ func TestWebConditional(t *testing.T) {
 		t.Fatal(err)
 	}
 	head.Body.Close()
-	if head.StatusCode != 200 || head.Header.Get("ETag") != etag || head.Header.Get("Content-Length") != itoa(int32(len(body))) {
+	if head.StatusCode != 200 || head.Header.Get("ETag") != etag || head.Header.Get("Content-Length") != webItoa(int32(len(body))) {
 		t.Fatalf("HEAD: %s, ETag %q, Content-Length %q", head.Status, head.Header.Get("ETag"), head.Header.Get("Content-Length"))
 	}
 
