@@ -1,6 +1,372 @@
 package server
 
-import "net/http"
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
 
-// webRoutes registers the public HTML pages. (Web page issue.)
-func (s *Server) webRoutes(mux *http.ServeMux) {}
+	"connectrpc.com/connect"
+	"github.com/almalinux/alesco"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco/web"
+)
+
+// webMaxAge is how long browsers and proxies may reuse a page without
+// asking; with an ETag they then revalidate cheaply.
+const webMaxAge = time.Minute
+
+// webRoutes registers the public HTML pages:
+//
+//	/                                    committees
+//	/{committee}                         next meeting with its agenda, open proposals, decisions, members, subscribe
+//	/{committee}/meetings/{meeting_id}   agenda before, minutes after
+//	/{committee}/proposals               every proposal by state
+//	/{committee}/minutes                 every meeting with minutes
+//
+// They are served by ONE handler on "/" that routes by splitting the path
+// itself: Go's ServeMux reports any method-qualified pattern there ("GET /",
+// "GET /{committee}/proposals") as conflicting with the Connect prefix
+// patterns such as "/alesco.v1.CommitteeService/". A bare "/" is less
+// specific than every other route, so the feeds, Markdown, webhooks, health
+// check and the API keep their own handlers.
+func (s *Server) webRoutes(mux *http.ServeMux) {
+	pages, err := web.New()
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a bug every test catches
+	}
+	mux.Handle("/", &webHandler{s: s, pages: pages})
+}
+
+type webHandler struct {
+	s     *Server
+	pages *web.Pages
+}
+
+// webResult is a page ready to render. Only 200 results that are marked
+// cacheable go through the cache, so unknown paths cannot grow it.
+type webResult struct {
+	status    int
+	page      string
+	data      any
+	cacheable bool
+}
+
+// webUncached carries a result out of cache.get without storing it.
+type webUncached struct{ res webResult }
+
+func (e *webUncached) Error() string { return "web: page not cached" }
+
+type webBuild func(ctx context.Context, now time.Time) (webResult, error)
+
+func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: the pages are read-only", http.StatusMethodNotAllowed)
+		return
+	}
+	path := r.URL.Path
+	if path != "/" && strings.HasSuffix(path, "/") {
+		http.Redirect(w, r, strings.TrimRight(path, "/"), http.StatusMovedPermanently)
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	var build webBuild
+	switch {
+	case path == "/":
+		build = h.index
+	case len(parts) == 1:
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.committee(ctx, now, parts[0]) }
+	case len(parts) == 2 && parts[1] == "proposals":
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.proposals(ctx, parts[0]) }
+	case len(parts) == 2 && parts[1] == "minutes":
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.minutes(ctx, parts[0]) }
+	case len(parts) == 3 && parts[1] == "meetings":
+		build = func(ctx context.Context, now time.Time) (webResult, error) {
+			return h.meeting(ctx, now, parts[0], parts[2])
+		}
+	default:
+		build = func(context.Context, time.Time) (webResult, error) {
+			return webNotFound("There is no page at this address."), nil
+		}
+	}
+	h.serve(w, r, build)
+}
+
+// serve builds a page through the cache and answers with ETag/304 support.
+// A page depends on the data (DataVersion changes on every write) and on
+// the clock (the next meeting, days in FCP, the roster's date), so the
+// cache version is both, the clock to the minute.
+func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild) {
+	ctx := r.Context()
+	now := h.s.now()
+	render := func(res webResult) (Rendered, error) {
+		var buf bytes.Buffer
+		if err := h.pages.Render(&buf, res.page, res.data); err != nil {
+			return Rendered{}, err
+		}
+		return Rendered{Body: buf.Bytes(), ETag: ETag(buf.Bytes()), ContentType: "text/html; charset=utf-8"}, nil
+	}
+	buildRendered := func() (Rendered, error) {
+		res, err := build(ctx, now)
+		if err != nil {
+			return Rendered{}, err
+		}
+		if res.status != http.StatusOK || !res.cacheable {
+			return Rendered{}, &webUncached{res}
+		}
+		return render(res)
+	}
+	var rep Rendered
+	version, err := h.s.store.DataVersion(ctx)
+	if err == nil {
+		rep, err = h.s.cache.get("web "+r.URL.Path, version+" "+now.UTC().Truncate(time.Minute).Format(time.RFC3339), buildRendered)
+	} else {
+		h.s.log.WarnContext(ctx, "web: data version unavailable; rendering uncached", "err", err)
+		rep, err = buildRendered()
+	}
+	status := http.StatusOK
+	var unc *webUncached
+	if errors.As(err, &unc) {
+		status = unc.res.status
+		rep, err = render(unc.res)
+	}
+	if err != nil {
+		h.s.httpError(w, r, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", web.ContentSecurityPolicy)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	if status != http.StatusOK {
+		hd.Set("Content-Type", rep.ContentType)
+		hd.Set("Cache-Control", "no-cache")
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write(rep.Body)
+		}
+		return
+	}
+	writeRendered(w, r, rep, webMaxAge)
+}
+
+func webNotFound(msg string) webResult {
+	return webResult{status: http.StatusNotFound, page: web.PageNotFound,
+		data: &web.NotFoundPage{Layout: web.Layout{Title: "Page not found · alesco"}, Message: msg}}
+}
+
+// webCall invokes one of the service handlers in-process, so the pages show
+// exactly what the API returns.
+func webCall[Req, Resp any](ctx context.Context, rpc func(context.Context, *connect.Request[Req]) (*connect.Response[Resp], error), msg *Req) (*Resp, error) {
+	resp, err := rpc(ctx, connect.NewRequest(msg))
+	if err != nil {
+		return nil, err
+	}
+	if resp == nil || resp.Msg == nil {
+		return nil, alesco.Errorf(alesco.EINTERNAL, "empty response")
+	}
+	return resp.Msg, nil
+}
+
+// webCode is the Connect code of an in-process call's error: handlers
+// return domain errors (mapped through the one table) or Connect errors
+// (Unimplemented, until a service lands).
+func webCode(err error) connect.Code {
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return ce.Code()
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return connect.CodeCanceled
+	}
+	return codes[alesco.ErrorCode(err)]
+}
+
+// Notes shown instead of a section whose data cannot be had.
+const (
+	noteNotYet      = "Not available yet."
+	noteUnavailable = "Temporarily unavailable; please try again in a minute."
+)
+
+// note turns a failed call into the text a reader sees instead of the
+// section; ifNotFound is the text for NotFound (which means "none").
+// Unexpected errors are logged; a page never fails because a section did.
+func (h *webHandler) note(ctx context.Context, what string, err error, ifNotFound string) string {
+	switch webCode(err) {
+	case connect.CodeUnimplemented:
+		return noteNotYet
+	case connect.CodeNotFound:
+		return ifNotFound
+	case connect.CodeUnavailable, connect.CodeCanceled:
+		return noteUnavailable
+	}
+	h.s.log.ErrorContext(ctx, "web: section unavailable", "section", what, "err", err)
+	return noteUnavailable
+}
+
+// getCommittee returns the committee or a 404 page.
+func (h *webHandler) getCommittee(ctx context.Context, id string) (*alescov1.Committee, *webResult, error) {
+	resp, err := webCall(ctx, (&committeeService{Server: h.s}).GetCommittee, &alescov1.GetCommitteeRequest{CommitteeId: id})
+	if err != nil {
+		if c := webCode(err); c == connect.CodeNotFound || c == connect.CodeInvalidArgument {
+			res := webNotFound(fmt.Sprintf("There is no committee %q here.", id))
+			return nil, &res, nil
+		}
+		return nil, nil, err
+	}
+	return resp.Committee, nil, nil
+}
+
+func (h *webHandler) index(ctx context.Context, now time.Time) (webResult, error) {
+	page := &web.IndexPage{Layout: web.Layout{Title: "Committees · alesco"}}
+	resp, err := webCall(ctx, (&committeeService{Server: h.s}).ListCommittees, &alescov1.ListCommitteesRequest{})
+	if err != nil {
+		page.Note = h.note(ctx, "committees", err, "No committees are configured.")
+	} else if len(resp.Committees) == 0 {
+		page.Note = "No committees are configured."
+	}
+	for _, c := range resp.GetCommittees() {
+		sum := web.CommitteeSummary{Committee: c}
+		next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
+		if err != nil {
+			sum.NextNote = h.note(ctx, "next meeting", err, "No upcoming meeting is scheduled.")
+		} else {
+			sum.Next = next.Meeting
+		}
+		page.Committees = append(page.Committees, sum)
+	}
+	return webResult{status: http.StatusOK, page: web.PageIndex, data: page, cacheable: true}, nil
+}
+
+func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, id)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	page := &web.CommitteePage{
+		Layout:    web.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home"},
+		Subscribe: web.NewSubscribe(h.s.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
+	}
+	next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
+	agendaReq := &alescov1.GetAgendaRequest{MeetingId: "next", CommitteeId: c.Id}
+	if err != nil {
+		page.NextNote = h.note(ctx, "next meeting", err, "No upcoming meeting is scheduled.")
+	} else {
+		page.Next = next.Meeting
+		agendaReq.MeetingId = next.Meeting.GetId()
+	}
+	if ag, err := webCall(ctx, (&agendaService{Server: h.s}).GetAgenda, agendaReq); err != nil {
+		page.AgendaNote = h.note(ctx, "agenda", err, "There is no agenda yet.")
+	} else {
+		page.Agenda = ag.Agenda
+	}
+	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id, States: web.OpenStates}); err != nil {
+		page.ProposalsNote = h.note(ctx, "proposals", err, "")
+	} else {
+		page.Proposals = web.GroupProposals(ps.Proposals)
+		page.Sync = web.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
+	}
+	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id}); err != nil {
+		page.DecisionsNote = h.note(ctx, "decisions", err, "")
+	} else {
+		page.Decisions = web.RecentDecisions(ms.Minutes, 3)
+	}
+	return webResult{status: http.StatusOK, page: web.PageCommittee, data: page, cacheable: true}, nil
+}
+
+func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, meetingID string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	missing := webNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
+	mc, date, _, err := h.s.committees.ParseMeetingID(meetingID)
+	if err != nil || mc.ID != c.Id {
+		return missing, nil
+	}
+	page := &web.MeetingPage{
+		Layout:    web.Layout{Title: c.ShortName + " meeting " + date.String(), Committee: c, Section: "meeting"},
+		MeetingID: meetingID,
+		// Until the meeting says otherwise, a meeting today or later is upcoming.
+		Upcoming:           !date.Before(mc.Today(now)),
+		ICSURL:             h.s.URL("/calendar/" + c.Id + "/" + meetingID + ".ics"),
+		AgendaMarkdownURL:  "/agenda/" + meetingID + ".md",
+		MinutesMarkdownURL: "/minutes/" + meetingID + ".md",
+	}
+	res := webResult{status: http.StatusOK, page: web.PageMeeting, data: page}
+	if m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID}); err != nil {
+		if webCode(err) == connect.CodeNotFound {
+			return missing, nil
+		}
+		page.MeetingNote = h.note(ctx, "meeting", err, "")
+	} else if m.Meeting.GetCommitteeId() != c.Id {
+		return missing, nil
+	} else {
+		// Only real meetings are cached: ids are unbounded, meetings are not.
+		res.cacheable = true
+		page.Meeting = m.Meeting
+		if end := m.Meeting.GetEndTime(); end != nil {
+			page.Upcoming = end.AsTime().After(now)
+		}
+		if l := m.Meeting.GetLinks(); l != nil {
+			page.ICSURL = cmp.Or(l.IcsUrl, page.ICSURL)
+			page.AgendaMarkdownURL = cmp.Or(l.AgendaUrl, page.AgendaMarkdownURL)
+			page.MinutesMarkdownURL = cmp.Or(l.MinutesUrl, page.MinutesMarkdownURL)
+		}
+	}
+	if ag, err := webCall(ctx, (&agendaService{Server: h.s}).GetAgenda, &alescov1.GetAgendaRequest{MeetingId: meetingID, CommitteeId: c.Id}); err != nil {
+		page.AgendaNote = h.note(ctx, "agenda", err, "No agenda was recorded for this meeting.")
+	} else {
+		page.Agenda = ag.Agenda
+	}
+	ifNone := "No minutes have been recorded for this meeting."
+	if page.Upcoming {
+		ifNone = "Minutes will be published after the meeting."
+	}
+	if mn, err := webCall(ctx, (&minutesService{Server: h.s}).GetMinutes, &alescov1.GetMinutesRequest{MeetingId: meetingID}); err != nil {
+		page.MinutesNote = h.note(ctx, "minutes", err, ifNone)
+	} else {
+		page.Minutes = mn.Minutes
+	}
+	return res, nil
+}
+
+func (h *webHandler) proposals(ctx context.Context, committeeID string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	page := &web.ProposalsPage{Layout: web.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals"}}
+	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id}); err != nil {
+		page.Note = h.note(ctx, "proposals", err, "")
+	} else {
+		page.Groups = web.GroupProposals(ps.Proposals)
+		page.Sync = web.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
+	}
+	return webResult{status: http.StatusOK, page: web.PageProposals, data: page, cacheable: true}, nil
+}
+
+func (h *webHandler) minutes(ctx context.Context, committeeID string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	page := &web.MinutesPage{Layout: web.Layout{Title: c.ShortName + " minutes", Committee: c, Section: "minutes"}}
+	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id}); err != nil {
+		page.Note = h.note(ctx, "minutes", err, "")
+	} else {
+		page.Minutes = web.SortMinutes(ms.Minutes)
+	}
+	return webResult{status: http.StatusOK, page: web.PageMinutes, data: page, cacheable: true}, nil
+}
+
+func webDeref(r *webResult) webResult {
+	if r == nil {
+		return webResult{}
+	}
+	return *r
+}

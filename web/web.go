@@ -1,0 +1,295 @@
+// Package web renders alesco's public HTML pages from the API's own message
+// types: the server fetches data through its RPC handlers and hands it to
+// these templates, so the pages never hold a second source of truth.
+//
+// Pages are server-rendered with html/template, their CSS and the one tiny
+// script (showing times in the reader's own zone) are embedded and inlined,
+// and everything works without JavaScript.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets/style.css
+var styleCSS string
+
+//go:embed assets/localtime.js
+var localTimeJS string
+
+// Page names accepted by Pages.Render.
+const (
+	PageIndex     = "index"
+	PageCommittee = "committee"
+	PageMeeting   = "meeting"
+	PageProposals = "proposals"
+	PageMinutes   = "minutes"
+	PageNotFound  = "notfound"
+)
+
+var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound}
+
+// Pages is the parsed, immutable template set; safe for concurrent use.
+type Pages struct {
+	sets map[string]*template.Template
+}
+
+// New parses the embedded templates.
+func New() (*Pages, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	p := &Pages{sets: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		p.sets[name] = t
+	}
+	return p, nil
+}
+
+// Render writes page name with data (one of the *Page view models).
+// Rendering goes to a buffer first so a template error never leaves half a
+// page on the wire.
+func (p *Pages) Render(w io.Writer, name string, data any) error {
+	t, ok := p.sets[name]
+	if !ok {
+		return fmt.Errorf("web: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Layout is what every page shares.
+type Layout struct {
+	// Title is the document title.
+	Title string
+	// Committee is the committee the page is about; nil on the index.
+	Committee *alescov1.Committee
+	// Section names the current navigation entry ("home", "proposals",
+	// "minutes", "meeting") for aria-current.
+	Section string
+}
+
+// IndexPage lists the committees this instance serves.
+type IndexPage struct {
+	Layout
+	Committees []CommitteeSummary
+	// Note explains why the list is missing, when it is.
+	Note string
+}
+
+// CommitteeSummary is one committee on the index with its next meeting.
+type CommitteeSummary struct {
+	Committee *alescov1.Committee
+	Next      *alescov1.Meeting
+	NextNote  string
+}
+
+// CommitteePage is a committee's home page.
+type CommitteePage struct {
+	Layout
+	Next     *alescov1.Meeting
+	NextNote string
+	// Agenda of the next meeting.
+	Agenda     *alescov1.Agenda
+	AgendaNote string
+	// Open proposals, by state (votes first).
+	Proposals     []ProposalGroup
+	ProposalsNote string
+	Sync          SyncInfo
+	// Recent meetings with the decisions they adopted, newest first.
+	Decisions     []*alescov1.MinutesSummary
+	DecisionsNote string
+	Subscribe     Subscribe
+}
+
+// MeetingPage is one meeting: agenda before, minutes after.
+type MeetingPage struct {
+	Layout
+	MeetingID string
+	Meeting   *alescov1.Meeting
+	// MeetingNote explains a missing Meeting.
+	MeetingNote string
+	// Upcoming is true until the meeting has ended.
+	Upcoming   bool
+	Agenda     *alescov1.Agenda
+	AgendaNote string
+	Minutes    *alescov1.Minutes
+	// MinutesNote explains missing Minutes.
+	MinutesNote string
+	// ICSURL adds this meeting alone to a calendar.
+	ICSURL string
+	// AgendaMarkdownURL and MinutesMarkdownURL are the plain-text versions.
+	AgendaMarkdownURL  string
+	MinutesMarkdownURL string
+}
+
+// ProposalsPage lists every tracked proposal by state.
+type ProposalsPage struct {
+	Layout
+	Groups []ProposalGroup
+	Note   string
+	Sync   SyncInfo
+}
+
+// MinutesPage lists the meetings that have minutes, newest first.
+type MinutesPage struct {
+	Layout
+	Minutes []*alescov1.MinutesSummary
+	Note    string
+}
+
+// NotFoundPage explains a missing page.
+type NotFoundPage struct {
+	Layout
+	Message string
+}
+
+// SyncInfo says when proposals were last reconciled with GitHub.
+type SyncInfo struct {
+	LastSynced *timestamppb.Timestamp
+	Error      string
+}
+
+// ProposalGroup is the proposals in one state.
+type ProposalGroup struct {
+	State     alescov1.ProposalState
+	Proposals []*alescov1.Proposal
+}
+
+// OpenStates are the states of proposals still before the committee, in
+// the order the committee page shows them: up for a vote first.
+var OpenStates = []alescov1.ProposalState{
+	alescov1.ProposalState_PROPOSAL_STATE_FCP,
+	alescov1.ProposalState_PROPOSAL_STATE_DISCUSSION,
+	alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED,
+}
+
+// stateOrder is the display order of every state.
+var stateOrder = append(append([]alescov1.ProposalState{}, OpenStates...),
+	alescov1.ProposalState_PROPOSAL_STATE_ACCEPTED,
+	alescov1.ProposalState_PROPOSAL_STATE_REJECTED,
+	alescov1.ProposalState_PROPOSAL_STATE_WITHDRAWN,
+	alescov1.ProposalState_PROPOSAL_STATE_SUPERSEDED,
+	alescov1.ProposalState_PROPOSAL_STATE_UNSPECIFIED,
+)
+
+// GroupProposals groups proposals by state in display order, omitting empty
+// groups. Within a group, open proposals are oldest first (the agenda's
+// order) and closed ones newest first.
+func GroupProposals(ps []*alescov1.Proposal) []ProposalGroup {
+	by := map[alescov1.ProposalState][]*alescov1.Proposal{}
+	for _, p := range ps {
+		by[p.GetState()] = append(by[p.GetState()], p)
+	}
+	var out []ProposalGroup
+	for i, st := range stateOrder {
+		list := by[st]
+		if len(list) == 0 {
+			continue
+		}
+		open := i < len(OpenStates)
+		sort.SliceStable(list, func(a, b int) bool {
+			if open {
+				return list[a].GetNumber() < list[b].GetNumber()
+			}
+			return list[a].GetNumber() > list[b].GetNumber()
+		})
+		out = append(out, ProposalGroup{State: st, Proposals: list})
+	}
+	return out
+}
+
+// SortMinutes orders minutes summaries newest first (ids break ties).
+func SortMinutes(ms []*alescov1.MinutesSummary) []*alescov1.MinutesSummary {
+	out := append([]*alescov1.MinutesSummary(nil), ms...)
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].GetDate() != out[b].GetDate() {
+			return out[a].GetDate() > out[b].GetDate()
+		}
+		return out[a].GetMeetingId() > out[b].GetMeetingId()
+	})
+	return out
+}
+
+// RecentDecisions returns up to n of the newest minutes that adopted decisions.
+func RecentDecisions(ms []*alescov1.MinutesSummary, n int) []*alescov1.MinutesSummary {
+	var out []*alescov1.MinutesSummary
+	for _, m := range SortMinutes(ms) {
+		if len(m.GetDecisions()) > 0 && len(out) < n {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Subscribe holds the ways to add a committee's calendar.
+type Subscribe struct {
+	// FeedURL is the plain https .ics feed.
+	FeedURL string
+	// ExpandedFeedURL lists one event per meeting, for clients that
+	// mishandle recurrence overrides.
+	ExpandedFeedURL string
+	// WebcalURL makes the system's calendar app subscribe. It is a
+	// template.URL because html/template only trusts http(s) and mailto
+	// schemes on its own; this one is built here from the feed's address.
+	WebcalURL  template.URL
+	GoogleURL  string
+	OutlookURL string
+}
+
+// NewSubscribe builds the subscribe links for the feed at feedURL (an
+// absolute http(s) URL) of a calendar called name.
+func NewSubscribe(feedURL, name string) Subscribe {
+	webcal := "#"
+	if scheme, rest, ok := strings.Cut(feedURL, "://"); ok && (scheme == "https" || scheme == "http") {
+		webcal = "webcal://" + rest
+	}
+	expanded := feedURL + "?expand=true"
+	if strings.Contains(feedURL, "?") {
+		expanded = feedURL + "&expand=true"
+	}
+	return Subscribe{
+		FeedURL:         feedURL,
+		ExpandedFeedURL: expanded,
+		WebcalURL:       template.URL(webcal),
+		// Google Calendar subscribes to a cid that is the feed's webcal URL.
+		GoogleURL: "https://calendar.google.com/calendar/render?cid=" + url.QueryEscape(webcal),
+		OutlookURL: "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feedURL) +
+			"&name=" + url.QueryEscape(name),
+	}
+}
+
+// ContentSecurityPolicy allows exactly the inline style and script the
+// pages carry (by hash) and nothing else: no other origin, no forms, no
+// framing.
+var ContentSecurityPolicy = "default-src 'none'; style-src '" + cspHash(styleCSS) + "'; script-src '" + cspHash(localTimeJS) +
+	"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
