@@ -34,7 +34,14 @@ type rfcEnv struct {
 func newRFCEnv(t *testing.T) *rfcEnv {
 	t.Helper()
 	fake := githubtest.New(t, "../github/testdata")
-	env := newTestEnv(t, func(o *server.Options) {
+	env := newTestEnv(t, withFakeGitHub(t, fake))
+	return &rfcEnv{testEnv: env, GitHub: fake, chair: env.token(alesco.RoleChair, "alesco", "")}
+}
+
+// withFakeGitHub wires the GitHub syncer and webhook handler to a fake
+// GitHub serving the fixture scenario.
+func withFakeGitHub(t *testing.T, fake *githubtest.Server) func(*server.Options) {
+	return func(o *server.Options) {
 		s, err := github.NewSyncer(github.Options{
 			Committees: o.Committees, Store: o.Store, BaseURL: fake.BaseURL(), Transport: fake.Client().Transport,
 			Now: o.Now, Logger: o.Logger, PerPage: 5,
@@ -47,8 +54,7 @@ func newRFCEnv(t *testing.T) *rfcEnv {
 			t.Fatal(err)
 		}
 		o.Syncer, o.Webhooks = s, wh
-	})
-	return &rfcEnv{testEnv: env, GitHub: fake, chair: env.token(alesco.RoleChair, "alesco", "")}
+	}
 }
 
 func (e *rfcEnv) sync() (*alescov1.SyncProposalsResponse, error) {

@@ -15,23 +15,17 @@ import (
 	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/server"
+	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/web"
 	"github.com/almalinux/alesco/web/htmlcheck"
 )
 
-// webTestOptions configure the server of the web page tests. Wiring that
-// lives outside this package (the GitHub syncer serving the fixture
-// scenario) hooks in here, so SyncProposals fills the proposals.
-var webTestOptions []func(*server.Options)
-
 // newWebEnv starts a server and loads the fixture data through the API:
-// the minutes in testdata/web are imported and proposals synced. A service
-// that is not implemented yet is skipped over (its sections then say "Not
-// available yet."); any other failure fails the test.
+// the minutes in testdata/web are imported and proposals synced from a fake
+// GitHub serving the fixture scenario.
 func newWebEnv(t *testing.T) *testEnv {
 	t.Helper()
-	env := newTestEnv(t, webTestOptions...)
+	env := newTestEnv(t, withFakeGitHub(t, githubtest.New(t, "../github/testdata")))
 	ctx := context.Background()
 	admin := withToken(env.token(alesco.RoleAdmin, "alesco", ""))
 	files, err := filepath.Glob("testdata/web/minutes-*.md")
@@ -45,17 +39,13 @@ func newWebEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 		_, err = mc.ImportMinutes(ctx, connect.NewRequest(&alescov1.ImportMinutesRequest{CommitteeId: "alesco", FileName: filepath.Base(f), Markdown: string(md)}))
-		if codeOf(err) == connect.CodeUnimplemented {
-			t.Log("MinutesService.ImportMinutes is not implemented yet: pages show no minutes")
-			break
-		}
 		if err != nil {
 			t.Fatalf("import %s: %v", f, err)
 		}
 	}
 	pc := v1.NewProposalServiceClient(env.Client, env.URL, admin)
 	if _, err := pc.SyncProposals(ctx, connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); err != nil {
-		t.Logf("SyncProposals: %v (pages show whatever proposals are stored)", err)
+		t.Fatalf("SyncProposals: %v", err)
 	}
 	return env
 }
