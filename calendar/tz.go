@@ -42,9 +42,39 @@ func transitions(loc *time.Location, from, to time.Time) []transition {
 		if off != prev || name != out[len(out)-1].name {
 			out = append(out, transition{at: t, fromOffset: prev, toOffset: off, name: name, dst: t.IsDST()})
 		}
-		_, end = t.ZoneBounds()
+		end = nextBound(t, to)
 	}
 	return out
+}
+
+// nextBound returns the end of the zone period that contains t (zero when
+// none ends before limit). Time.ZoneBounds answers this, except that Go 1.26
+// gets stuck at a pseudo-boundary on 30 December of leap years past the
+// database's explicit table (it returns an end that is not after t); then
+// the change is found by probing day by day and bisecting to the second.
+func nextBound(t, limit time.Time) time.Time {
+	if _, end := t.ZoneBounds(); end.IsZero() || end.After(t) {
+		return end
+	}
+	name, off := t.Zone()
+	same := func(u time.Time) bool { n, o := u.Zone(); return n == name && o == off }
+	lo := t
+	hi := t.Add(24 * time.Hour)
+	for same(hi) {
+		if hi.After(limit) {
+			return time.Time{}
+		}
+		lo, hi = hi, hi.Add(24*time.Hour)
+	}
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
+		if same(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 // VTimezone returns a VTIMEZONE component (RFC 5545 §3.6.5) for loc that is
