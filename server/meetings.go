@@ -208,7 +208,7 @@ func (s *Server) meetingProto(m alesco.Meeting) *alescov1.Meeting {
 		Status: statusProto[m.Status], CancelReason: m.CancelReason, SeriesId: m.SeriesID,
 		OriginalStartTime: timestamppb.New(m.OriginalStart), Sequence: int32(m.Sequence),
 		LocalStart: m.Start.In(loc).Format("2006-01-02T15:04"),
-		Links: &alescov1.MeetingLinks{AgendaUrl: l.agenda, MinutesUrl: l.minutes, FeedUrl: l.feed, IcsUrl: l.ics, PageUrl: l.page},
+		Links:      &alescov1.MeetingLinks{AgendaUrl: l.agenda, MinutesUrl: l.minutes, FeedUrl: l.feed, IcsUrl: l.ics, PageUrl: l.page},
 	}
 }
 

@@ -38,7 +38,9 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-func ny(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, newYork) }
+func ny(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, newYork)
+}
 
 func (e *testEnv) meetingClient(opts ...connect.ClientOption) v1.MeetingServiceClient {
 	return v1.NewMeetingServiceClient(e.Client, e.URL, opts...)

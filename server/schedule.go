@@ -57,4 +57,3 @@ func (s *Server) nextMeeting(ctx context.Context, c *alesco.Committee, now time.
 	}
 	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "%s has no upcoming meeting", c.ShortName)
 }
-
