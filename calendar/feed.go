@@ -172,7 +172,7 @@ func (f Feed) series(s alesco.Series, sp *span) []*ical.Component {
 	if title == "" {
 		title = f.Name
 	}
-	setText(m.Props, ical.PropSummary, title)
+	setText(m.Props, ical.PropSummary, clean(title))
 	if f.SeriesDescription != nil {
 		if d := clean(f.SeriesDescription(s)); d != "" {
 			setText(m.Props, ical.PropDescription, d)
@@ -239,7 +239,7 @@ func (f Feed) event(e Event, uid string, override bool) *ical.Component {
 		status = "CANCELLED"
 		title = "Cancelled: " + title
 	}
-	setText(ev.Props, ical.PropSummary, title)
+	setText(ev.Props, ical.PropSummary, clean(title))
 	setText(ev.Props, ical.PropStatus, status)
 	if d := clean(e.Description); d != "" {
 		setText(ev.Props, ical.PropDescription, d)

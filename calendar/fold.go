@@ -58,7 +58,10 @@ func (f *FoldingWriter) Flush() error {
 }
 
 func (f *FoldingWriter) emit(eol bool) error {
-	line := bytes.TrimSuffix(f.line, []byte{'\r'})
+	line := f.line
+	if eol {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+	}
 	f.out = AppendFolded(f.out[:0], line)
 	if eol {
 		f.out = append(f.out, '\r', '\n')
