@@ -7,8 +7,6 @@ import (
 
 func errNotYet(cmd string) error { return fmt.Errorf("alesco %s: not implemented yet", cmd) }
 
-func runMeetings(ctx context.Context, m *Main, args []string) error { return errNotYet("meetings") }
-
 func runAgenda(ctx context.Context, m *Main, args []string) error { return errNotYet("agenda") }
 
 func runMinutes(ctx context.Context, m *Main, args []string) error { return errNotYet("minutes") }
