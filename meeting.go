@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Series is a recurring meeting: every IntervalWeeks weeks on First's
@@ -225,4 +227,169 @@ func (c *Committee) DefaultDuration() time.Duration {
 		return c.Series[0].Duration
 	}
 	return time.Hour
+}
+
+// FindMeeting returns the meeting with the given id, whose original local
+// date is d, from the series and stored changes; false when c has no such
+// meeting. A moved meeting is found wherever it went.
+func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, held map[string]bool) (Meeting, bool) {
+	loc := c.loc()
+	from, to := d.AddDays(-1).Midnight(loc), d.AddDays(2).Midnight(loc)
+	for _, ch := range changes {
+		if ch.MeetingID == id {
+			from, to = earlier(from, ch.Start.Add(-time.Hour)), later(to, ch.Start.Add(time.Hour))
+		}
+	}
+	for _, m := range c.Schedule(from, to, changes, held) {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Meeting{}, false
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// maxReasonLen caps free text a chair types into a change (cancel reasons,
+// titles); calendars show it in one line.
+const maxReasonLen = 500
+
+// CancelMeeting returns the change that cancels m at now. A meeting that
+// was held (it has minutes) or is already cancelled cannot be cancelled.
+func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, error) {
+	switch {
+	case m.Status == MeetingHeld:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be cancelled", m.ID)
+	case m.Status == MeetingCancelled:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is already cancelled", m.ID)
+	case !m.End.After(now):
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over (it ended %s); past meetings cannot be cancelled",
+			m.ID, m.End.In(m.loc()).Format("2006-01-02 15:04 MST"))
+	}
+	if err := checkText("reason", reason); err != nil {
+		return MeetingChange{}, err
+	}
+	ch := m.change()
+	ch.Cancelled, ch.Reason = true, reason
+	return ch, nil
+}
+
+// RescheduleMeeting returns the change that moves m to start at start,
+// keeping its length. Held and past meetings stay where they were; a
+// cancelled meeting that is moved takes place again at its new time.
+func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
+	switch {
+	case start.IsZero():
+		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should meeting %s take place?", m.ID)
+	case m.Status == MeetingHeld:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be moved", m.ID)
+	case !m.End.After(now):
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over; past meetings cannot be moved", m.ID)
+	case start.Before(now):
+		return MeetingChange{}, Errorf(EINVALID, "cannot move meeting %s into the past (%s); pick a time after %s",
+			m.ID, start.In(m.loc()).Format("2006-01-02 15:04 MST"), now.In(m.loc()).Format("2006-01-02 15:04 MST"))
+	}
+	ch := m.change()
+	if ch.Kind != ChangeAdd {
+		ch.Kind = ChangeMove
+	}
+	ch.Cancelled, ch.Reason = false, ""
+	ch.Start, ch.End = start.UTC(), start.Add(m.End.Sub(m.Start)).UTC()
+	return ch, nil
+}
+
+// AddMeeting returns the change that adds an extra meeting to c at start.
+// Its id is the local date, numbered "-2", "-3"... when the day already has
+// a meeting (existing lists the committee's meetings on and around that day).
+func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, now time.Time, changes []MeetingChange) (MeetingChange, error) {
+	switch {
+	case start.IsZero():
+		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should the meeting take place?")
+	case start.Before(now):
+		return MeetingChange{}, Errorf(EINVALID, "cannot add a meeting in the past (%s); pick a time after %s",
+			start.In(c.loc()).Format("2006-01-02 15:04 MST"), now.In(c.loc()).Format("2006-01-02 15:04 MST"))
+	case d < 0:
+		return MeetingChange{}, Errorf(EINVALID, "duration must be positive, got %s", d)
+	case d > 24*time.Hour:
+		return MeetingChange{}, Errorf(EINVALID, "duration %s is longer than a day; add one meeting per day", d)
+	}
+	if d == 0 {
+		d = c.DefaultDuration()
+	}
+	if err := checkText("title", title); err != nil {
+		return MeetingChange{}, err
+	}
+	if title == "" {
+		title = c.ShortName + " meeting"
+	}
+	day := DateIn(start, c.loc())
+	taken := map[string]bool{}
+	for _, s := range c.Series {
+		for _, t := range s.Occurrences(day.AddDays(-1).Midnight(c.loc()), day.AddDays(2).Midnight(c.loc())) {
+			taken[MeetingID(c.ID, DateIn(t, s.Location), 1)] = true
+		}
+	}
+	for _, ch := range changes {
+		taken[ch.MeetingID] = true
+	}
+	n := 1
+	for taken[MeetingID(c.ID, day, n)] {
+		n++
+	}
+	return MeetingChange{
+		MeetingID: MeetingID(c.ID, day, n), CommitteeID: c.ID, Kind: ChangeAdd,
+		OriginalStart: start.UTC(), Start: start.UTC(), End: start.Add(d).UTC(), Title: title,
+	}, nil
+}
+
+// change is the stored form of m's current state, to be modified.
+func (m Meeting) change() MeetingChange {
+	kind := ChangeCancel
+	switch {
+	case m.SeriesID == "":
+		kind = ChangeAdd
+	case m.Status == MeetingMoved:
+		kind = ChangeMove
+	}
+	ch := MeetingChange{MeetingID: m.ID, CommitteeID: m.CommitteeID, Kind: kind,
+		OriginalStart: m.OriginalStart.UTC(), Start: m.Start.UTC(), End: m.End.UTC(),
+		Reason: m.CancelReason, Cancelled: m.Status == MeetingCancelled, Sequence: m.Sequence, Updated: m.Updated}
+	if kind == ChangeAdd {
+		ch.Title = m.Title
+	}
+	return ch
+}
+
+func (m Meeting) loc() *time.Location {
+	if m.Location == nil {
+		return time.UTC
+	}
+	return m.Location
+}
+
+func checkText(field, s string) error {
+	if len(s) > maxReasonLen {
+		return Errorf(EINVALID, "%s is too long (%d characters, at most %d)", field, len(s), maxReasonLen)
+	}
+	if !utf8.ValidString(s) {
+		return Errorf(EINVALID, "%s is not valid UTF-8 text", field)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return Errorf(EINVALID, "%s may not contain control characters or line breaks", field)
+		}
+	}
+	return nil
 }

@@ -35,18 +35,8 @@ func (s *Server) meeting(ctx context.Context, id string) (*alesco.Committee, ale
 	if err != nil {
 		return nil, alesco.Meeting{}, err
 	}
-	// The id names the original local date; a moved meeting may now be far
-	// away, so look it up by its change record first.
-	from, to := d.AddDays(-1).Midnight(c.Location), d.AddDays(2).Midnight(c.Location)
-	for _, ch := range changes {
-		if ch.MeetingID == id {
-			from, to = minTime(from, ch.Start.Add(-time.Hour)), maxTime(to, ch.Start.Add(time.Hour))
-		}
-	}
-	for _, m := range c.Schedule(from, to, changes, held) {
-		if m.ID == id {
-			return c, m, nil
-		}
+	if m, ok := c.FindMeeting(id, d, changes, held); ok {
+		return c, m, nil
 	}
 	return nil, alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, c.ShortName, d)
 }
@@ -66,18 +56,4 @@ func (s *Server) nextMeeting(ctx context.Context, c *alesco.Committee, now time.
 		}
 	}
 	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "%s has no upcoming meeting", c.ShortName)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

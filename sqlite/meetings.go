@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/almalinux/alesco"
 )
@@ -80,7 +81,9 @@ func (db *DB) MeetingChange(ctx context.Context, meetingID string) (alesco.Meeti
 
 // SaveMeetingChange stores the latest state of a changed meeting. It bumps
 // the sequence past the stored one and stamps the update time from the
-// clock. With add, the meeting must not exist yet (ECONFLICT otherwise).
+// clock. ch.Sequence is the sequence the caller read (0 for a meeting never
+// changed): if the stored one differs, someone changed the meeting in
+// between (or an added meeting's id is taken) and it returns ECONFLICT.
 func (db *DB) SaveMeetingChange(ctx context.Context, ch alesco.MeetingChange) (alesco.MeetingChange, error) {
 	err := db.Update(ctx, "meeting."+string(ch.Kind), "meeting/"+ch.MeetingID,
 		map[string]any{"start": FormatTime(ch.Start), "reason": ch.Reason, "title": ch.Title, "cancelled": ch.Cancelled},
@@ -90,9 +93,13 @@ func (db *DB) SaveMeetingChange(ctx context.Context, ch alesco.MeetingChange) (a
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 			case err != nil:
-				return err
-			case ch.Kind == alesco.ChangeAdd && !ch.Cancelled:
-				return alesco.Errorf(alesco.ECONFLICT, "meeting %s already exists", ch.MeetingID)
+				return fmt.Errorf("sqlite: meeting change: %w", err)
+			}
+			if seq != ch.Sequence {
+				if ch.Kind == alesco.ChangeAdd && ch.Sequence == 0 {
+					return alesco.Errorf(alesco.ECONFLICT, "meeting %s already exists", ch.MeetingID)
+				}
+				return alesco.Errorf(alesco.ECONFLICT, "meeting %s was changed by someone else meanwhile; look at it again and retry", ch.MeetingID)
 			}
 			ch.Sequence = seq + 1
 			ch.Updated = db.now()
@@ -109,4 +116,25 @@ func (db *DB) SaveMeetingChange(ctx context.Context, ch alesco.MeetingChange) (a
 			return nil
 		})
 	return ch, err
+}
+
+// LastWrite returns the same version token as DataVersion together with the
+// time of that write (zero when nothing was ever written), read in one
+// transaction. Feeds use the time as their HTTP Last-Modified: it comes from
+// the data, so it only moves when the data does.
+func (db *DB) LastWrite(ctx context.Context) (string, time.Time, error) {
+	var id int64
+	var at string
+	err := db.View(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&id, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("sqlite: last write: %w", err)
+	}
+	t, err := ParseTime(at)
+	return fmt.Sprint(id), t, err
 }

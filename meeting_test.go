@@ -1,0 +1,111 @@
+package alesco_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/almalinux/alesco"
+)
+
+func testCommittee(t *testing.T) *alesco.Committee {
+	t.Helper()
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &alesco.Committee{ID: "alesco", ShortName: "ALESCo", TimeZone: loc.String(), Location: loc, Series: []alesco.Series{
+		{ID: "old", First: alesco.MustDate("2025-09-04"), Last: alesco.MustDate("2026-02-05"), Hour: 12, TimeZone: loc.String(), Location: loc, Duration: time.Hour, IntervalWeeks: 2},
+		{ID: "new", First: alesco.MustDate("2026-02-12"), Hour: 12, TimeZone: loc.String(), Location: loc, Duration: time.Hour, IntervalWeeks: 2},
+	}}
+}
+
+// TestOccurrencesKeepWallClock: 12:00 New York on both sides of both DST
+// changes, and the re-phased series.
+func TestOccurrencesKeepWallClock(t *testing.T) {
+	c := testCommittee(t)
+	ms := c.Schedule(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), nil, nil)
+	var prev alesco.Date
+	for i, m := range ms {
+		l := m.Start.In(c.Location)
+		if l.Hour() != 12 || l.Minute() != 0 || l.Weekday() != time.Thursday {
+			t.Errorf("%s at %s", m.ID, l)
+		}
+		if i > 0 {
+			gap := prev.DaysUntil(m.LocalDate())
+			if want := 14; gap != want && !(m.LocalDate() == alesco.MustDate("2026-02-12") && gap == 7) {
+				t.Errorf("%s: %d days after the previous meeting", m.ID, gap)
+			}
+		}
+		prev = m.LocalDate()
+	}
+	if ms[0].ID != "alesco-2025-09-04" || ms[len(ms)-1].ID != "alesco-2026-11-19" {
+		t.Fatalf("first %s last %s", ms[0].ID, ms[len(ms)-1].ID)
+	}
+}
+
+func TestMeetingRules(t *testing.T) {
+	c := testCommittee(t)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	find := func(id string, changes []alesco.MeetingChange, held map[string]bool) alesco.Meeting {
+		t.Helper()
+		_, d, _, err := alesco.NewCommittees([]*alesco.Committee{c}).ParseMeetingID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := c.FindMeeting(id, d, changes, held)
+		if !ok {
+			t.Fatalf("no meeting %s", id)
+		}
+		return m
+	}
+	// A held meeting cannot be cancelled or moved, whenever it was.
+	held := find("alesco-2026-12-03", nil, map[string]bool{"alesco-2026-12-03": true})
+	if held.Status != alesco.MeetingHeld {
+		t.Fatalf("status %v, want held", held.Status)
+	}
+	if _, err := alesco.CancelMeeting(held, "x", now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+		t.Errorf("cancel held: %v, want precondition", err)
+	}
+	if _, err := alesco.RescheduleMeeting(held, now.Add(48*time.Hour), now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+		t.Errorf("move held: %v, want precondition", err)
+	}
+	// A meeting moved two months away is still found by its id.
+	m := find("alesco-2026-12-03", nil, nil)
+	ch, err := alesco.RescheduleMeeting(m, time.Date(2027, 2, 1, 15, 0, 0, 0, time.UTC), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.Sequence = 1
+	moved := find("alesco-2026-12-03", []alesco.MeetingChange{ch}, nil)
+	if moved.Status != alesco.MeetingMoved || !moved.Start.Equal(ch.Start) || !moved.OriginalStart.Equal(m.Start) {
+		t.Fatalf("moved = %+v", moved)
+	}
+	// A cancelled, then moved meeting takes place again.
+	cx, err := alesco.CancelMeeting(m, "x", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx.Sequence = 1
+	back, err := alesco.RescheduleMeeting(find("alesco-2026-12-03", []alesco.MeetingChange{cx}, nil), m.Start.Add(time.Hour), now)
+	if err != nil || back.Cancelled || back.Kind != alesco.ChangeMove || back.Sequence != 1 {
+		t.Fatalf("reschedule cancelled = %+v, %v", back, err)
+	}
+	// Added meetings are numbered after the day's other meetings.
+	var changes []alesco.MeetingChange
+	for i, want := range []string{"alesco-2026-12-17-2", "alesco-2026-12-17-3"} {
+		a, err := c.AddMeeting(time.Date(2026, 12, 17, 20+i, 0, 0, 0, time.UTC), 0, "", now, changes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.MeetingID != want || a.Title != "ALESCo meeting" || a.End.Sub(a.Start) != time.Hour {
+			t.Fatalf("added %+v, want id %s", a, want)
+		}
+		changes = append(changes, a)
+	}
+	if a, _ := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 0, "", now, changes); a.MeetingID != "alesco-2026-12-18" {
+		t.Fatalf("added on a free day: %s", a.MeetingID)
+	}
+	if _, err := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 25*time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+		t.Fatalf("25h meeting: %v", err)
+	}
+}
