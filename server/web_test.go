@@ -152,14 +152,11 @@ func webHasLink(t *testing.T, doc []byte, href string) {
 // webWantNote checks a section shows the note for a failed call.
 func webWantNote(t *testing.T, what, text string, err error, ifNotFound string) {
 	t.Helper()
-	switch codeOf(err) {
-	case connect.CodeUnimplemented:
-		webWantIn(t, what, text, "Not available yet.")
-	case connect.CodeNotFound:
-		webWantIn(t, what, text, ifNotFound)
-	default:
+	if codeOf(err) != connect.CodeNotFound {
 		t.Errorf("%s: the API call failed unexpectedly: %v", what, err)
+		return
 	}
+	webWantIn(t, what, text, ifNotFound)
 }
 
 func webCheckIndex(t *testing.T, doc []byte, w webWant) {
@@ -481,21 +478,14 @@ func TestWebNotFound(t *testing.T) {
 			webWantIn(t, tc.path, text, "Page not found", tc.want)
 		})
 	}
-	// A date the committee does not meet on is a 404 once MeetingService
-	// says so; until then the page says the meeting is not available yet.
+	// A date the committee does not meet on is a 404, as MeetingService says.
 	_, err := v1.NewMeetingServiceClient(env.Client, env.URL).GetMeeting(context.Background(), connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-04"}))
 	resp, body := webGet(t, env, "/alesco/meetings/alesco-2026-12-04", nil)
-	switch codeOf(err) {
-	case connect.CodeNotFound:
-		if resp.StatusCode != http.StatusNotFound {
-			t.Errorf("GetMeeting says NotFound, page says %s", resp.Status)
-		}
-	case connect.CodeUnimplemented:
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Not available yet.") {
-			t.Errorf("page for a meeting MeetingService cannot look up: %s", resp.Status)
-		}
-	default:
+	if codeOf(err) != connect.CodeNotFound {
 		t.Errorf("GetMeeting(alesco-2026-12-04) = %v, want NotFound", err)
+	}
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Page not found") {
+		t.Errorf("page for a day without a meeting: %s", resp.Status)
 	}
 }
 
