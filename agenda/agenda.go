@@ -212,7 +212,7 @@ func (a Agenda) Markdown() string {
 
 	b.WriteString("\n## Votes\n\n")
 	if len(a.Votes) == 0 {
-		b.WriteString("No RFC is in the final comment period.\n")
+		b.WriteString("No RFC is in the final comment period.\n\n")
 	}
 	for _, it := range a.Votes {
 		writeProposal(&b, it)

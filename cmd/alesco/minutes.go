@@ -99,8 +99,8 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 			if !r.QuorumMet {
 				met = "not met"
 			}
-			fmt.Fprintf(m.Stdout, "%s: %s %s: %d of %d members present, quorum %d %s, %d decisions\n",
-				f, state, r.MeetingID, len(r.MembersPresent), r.RosterSize, r.QuorumRequired, met, len(r.Decisions))
+			fmt.Fprintf(m.Stdout, "%s: %s %s: %d of %d members present, quorum %d %s, %d %s\n",
+				f, state, r.MeetingID, len(r.MembersPresent), r.RosterSize, r.QuorumRequired, met, len(r.Decisions), pluralWord(len(r.Decisions), "decision"))
 			for _, w := range r.Warnings {
 				fmt.Fprintf(m.Stderr, "%s: warning: %s\n", f, w)
 			}
@@ -174,4 +174,12 @@ func parseAnywhere(fs *flag.FlagSet, args []string) error {
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// pluralWord returns word, with an s unless n is 1.
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
