@@ -71,3 +71,38 @@ func (c *Committee) ChairElectionDue(d Date) (due bool, reason string) {
 	}
 	return false, ""
 }
+
+// Voter returns the member who may vote on date d: only members on the
+// roster that day; anyone else gets EFORBIDDEN.
+func (c *Committee) Voter(memberID string, d Date) (*Member, error) {
+	m, ok := c.Member(memberID)
+	if !ok || !m.IsMemberOn(d) {
+		return nil, Errorf(EFORBIDDEN, "%q is not on the %s roster on %s and cannot vote", memberID, c.ShortName, d)
+	}
+	return m, nil
+}
+
+// TieBreaker decides who casts the deciding vote on a tie on date d
+// (charter: "In case of a tie, the chairperson (or a designated member) will
+// have the deciding vote"). memberID "" means the chair; designated is the
+// member the chair designated for this motion, if any. With selfCast (a
+// member casting it with their own token) the member must be the chair or
+// the designated member; staff recording it on someone's behalf designate
+// that member.
+func (c *Committee) TieBreaker(d Date, memberID, designated string, selfCast bool) (m *Member, isChair bool, err error) {
+	chair, hasChair := c.ChairOn(d)
+	if memberID == "" {
+		if !hasChair {
+			return nil, false, Errorf(EPRECONDITION, "%s has no chair on %s: name the member the chair designated", c.ShortName, d)
+		}
+		memberID = chair.MemberID
+	}
+	if m, err = c.Voter(memberID, d); err != nil {
+		return nil, false, err
+	}
+	isChair = hasChair && chair.MemberID == m.ID
+	if selfCast && !isChair && designated != m.ID {
+		return nil, false, Errorf(EFORBIDDEN, "only the chair or the member the chair designated may cast the deciding vote")
+	}
+	return m, isChair, nil
+}

@@ -153,3 +153,42 @@ func TestDate(t *testing.T) {
 		}
 	}
 }
+
+func TestVoterAndTieBreaker(t *testing.T) {
+	c := alescoCommittee(t)
+	d := alesco.MustDate("2026-06-04") // roster of four; Lance not yet a member
+	if _, err := c.Voter("lance-albertson", d); alesco.ErrorCode(err) != alesco.EFORBIDDEN {
+		t.Errorf("Lance voting on 2026-06-04: %v, want EFORBIDDEN", err)
+	}
+	if m, err := c.Voter("neal-gompa", d); err != nil || m.Name != "Neal Gompa" {
+		t.Errorf("Neal voting: %v, %v", m, err)
+	}
+	for _, tc := range []struct {
+		name               string
+		member, designated string
+		selfCast           bool
+		want               string
+		wantChair          bool
+		code               string
+	}{
+		{"chair by default", "", "", false, "andrew-lukoshko", true, ""},
+		{"chair casting", "andrew-lukoshko", "", true, "andrew-lukoshko", true, ""},
+		{"designated member casting", "neal-gompa", "neal-gompa", true, "neal-gompa", false, ""},
+		{"undesignated member casting", "neal-gompa", "", true, "", false, alesco.EFORBIDDEN},
+		{"staff designating a member", "neal-gompa", "", false, "neal-gompa", false, ""},
+		{"non-member", "lance-albertson", "", false, "", false, alesco.EFORBIDDEN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, isChair, err := c.TieBreaker(d, tc.member, tc.designated, tc.selfCast)
+			if alesco.ErrorCode(err) != tc.code {
+				t.Fatalf("err = %v, want code %q", err, tc.code)
+			}
+			if err == nil && (m.ID != tc.want || isChair != tc.wantChair) {
+				t.Fatalf("= %s chair=%v, want %s chair=%v", m.ID, isChair, tc.want, tc.wantChair)
+			}
+		})
+	}
+	if _, _, err := c.TieBreaker(alesco.MustDate("2024-01-01"), "", "", false); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+		t.Errorf("no chair: %v, want EPRECONDITION", err)
+	}
+}

@@ -468,15 +468,6 @@ func openMotion(ctx context.Context, tx *sql.Tx, id int64) (*alesco.Motion, *ale
 	return mo, m, nil
 }
 
-// rosterMember returns the member who may vote on date d, or EFORBIDDEN.
-func rosterMember(c *alesco.Committee, memberID string, d alesco.Date) (*alesco.Member, error) {
-	mem, ok := c.Member(memberID)
-	if !ok || !mem.IsMemberOn(d) {
-		return nil, alesco.Errorf(alesco.EFORBIDDEN, "%q is not on the %s roster on %s and cannot vote", memberID, c.ShortName, d)
-	}
-	return mem, nil
-}
-
 // CastVote records a member's vote on an open motion; a second vote by the
 // same member replaces the first (the audit log keeps both). Only members
 // on the roster on the meeting's date may vote (EFORBIDDEN).
@@ -497,7 +488,7 @@ func (db *DB) CastVote(ctx context.Context, c *alesco.Committee, motionID int64,
 		if err != nil {
 			return err
 		}
-		mem, err := rosterMember(c, v.MemberID, m.Date)
+		mem, err := c.Voter(v.MemberID, m.Date)
 		if err != nil {
 			return err
 		}
@@ -532,7 +523,7 @@ func (db *DB) DesignateDecider(ctx context.Context, c *alesco.Committee, motionI
 		if err != nil {
 			return err
 		}
-		mem, err := rosterMember(c, memberID, m.Date)
+		mem, err := c.Voter(memberID, m.Date)
 		if err != nil {
 			return err
 		}
@@ -561,22 +552,11 @@ func (db *DB) CastDecidingVote(ctx context.Context, c *alesco.Committee, motionI
 		if err != nil {
 			return err
 		}
-		chair, hasChair := c.ChairOn(m.Date)
-		if memberID == "" {
-			if !hasChair {
-				return alesco.Errorf(alesco.EPRECONDITION, "%s has no chair on %s: name the member the chair designated", c.ShortName, m.Date)
-			}
-			memberID = chair.MemberID
-			detail["member"] = memberID
-		}
-		mem, err := rosterMember(c, memberID, m.Date)
+		mem, isChair, err := c.TieBreaker(m.Date, memberID, cur.DesignatedMemberID, selfCast)
 		if err != nil {
 			return err
 		}
-		isChair := hasChair && chair.MemberID == mem.ID
-		if selfCast && !isChair && cur.DesignatedMemberID != mem.ID {
-			return alesco.Errorf(alesco.EFORBIDDEN, "only the chair or the member the chair designated may cast the deciding vote on motion %d", motionID)
-		}
+		detail["member"] = mem.ID
 		if t := cur.Tally(); !t.IsTie() {
 			return alesco.Errorf(alesco.EPRECONDITION, "motion %d is not tied (%s): no deciding vote is needed", motionID, t)
 		}
