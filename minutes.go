@@ -200,6 +200,23 @@ func DecideMotion(q Quorum, present int, t Tally, deciding *VoteValue) (MotionOu
 	return OutcomeTied, false, nil
 }
 
+// CloseOutcome is the outcome a motion closes with. With no override it is
+// DecideMotion's. TABLED and PUNTED set the motion aside without a vote and
+// need no quorum. A chair's PASSED, REJECTED or TIED override still needs
+// quorum, and is unanimous only when the votes were.
+func CloseOutcome(q Quorum, present int, t Tally, deciding *VoteValue, override MotionOutcome) (MotionOutcome, bool, error) {
+	switch override {
+	case OutcomeTabled, OutcomePunted:
+		return override, false, nil
+	case OutcomeNone:
+		return DecideMotion(q, present, t, deciding)
+	case OutcomePassed, OutcomeRejected, OutcomeTied:
+		_, unanimous, err := DecideMotion(q, present, t, deciding)
+		return override, unanimous && override == OutcomePassed, err
+	}
+	return OutcomeNone, false, Errorf(EINVALID, "unknown outcome %q", override)
+}
+
 // IsTie reports whether a tally needs a deciding vote.
 func (t Tally) IsTie() bool { return t.Yes == t.No }
 

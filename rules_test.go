@@ -192,3 +192,36 @@ func TestVoterAndTieBreaker(t *testing.T) {
 		t.Errorf("no chair: %v, want EPRECONDITION", err)
 	}
 }
+
+func TestCloseOutcome(t *testing.T) {
+	q := alesco.Quorum{RosterSize: 5, Required: 4}
+	yes := alesco.VoteYes
+	for _, tc := range []struct {
+		name      string
+		present   int
+		tally     alesco.Tally
+		deciding  *alesco.VoteValue
+		override  alesco.MotionOutcome
+		want      alesco.MotionOutcome
+		unanimous bool
+		code      string
+	}{
+		{"computed, unanimous", 4, alesco.Tally{Yes: 4}, nil, alesco.OutcomeNone, alesco.OutcomePassed, true, ""},
+		{"tie broken by the chair", 4, alesco.Tally{Yes: 2, No: 2}, &yes, alesco.OutcomeNone, alesco.OutcomePassed, false, ""},
+		{"punted without quorum", 3, alesco.Tally{}, nil, alesco.OutcomePunted, alesco.OutcomePunted, false, ""},
+		{"tabled", 4, alesco.Tally{Yes: 1}, nil, alesco.OutcomeTabled, alesco.OutcomeTabled, false, ""},
+		{"override needs quorum", 3, alesco.Tally{Yes: 3}, nil, alesco.OutcomePassed, "", false, alesco.EPRECONDITION},
+		{"override to rejected", 4, alesco.Tally{Yes: 4}, nil, alesco.OutcomeRejected, alesco.OutcomeRejected, false, ""},
+		{"unknown override", 4, alesco.Tally{}, nil, alesco.MotionOutcome("vetoed"), "", false, alesco.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, unanimous, err := alesco.CloseOutcome(q, tc.present, tc.tally, tc.deciding, tc.override)
+			if alesco.ErrorCode(err) != tc.code {
+				t.Fatalf("err = %v, want %q", err, tc.code)
+			}
+			if err == nil && (got != tc.want || unanimous != tc.unanimous) {
+				t.Fatalf("= %v unanimous=%v, want %v %v", got, unanimous, tc.want, tc.unanimous)
+			}
+		})
+	}
+}

@@ -599,21 +599,9 @@ func (db *DB) CloseMotion(ctx context.Context, c *alesco.Committee, motionID int
 		if cur.Deciding != nil {
 			deciding = &cur.Deciding.Value
 		}
-		outcome, unanimous := override, false
-		switch override {
-		case alesco.OutcomeTabled, alesco.OutcomePunted:
-		case alesco.OutcomePassed, alesco.OutcomeRejected, alesco.OutcomeTied:
-			if err := alesco.QuorumError(q, present); err != nil {
-				return err
-			}
-			_, unanimous, _ = alesco.DecideMotion(q, present, cur.Tally(), deciding)
-			unanimous = unanimous && override == alesco.OutcomePassed
-		case alesco.OutcomeNone:
-			if outcome, unanimous, err = alesco.DecideMotion(q, present, cur.Tally(), deciding); err != nil {
-				return err
-			}
-		default:
-			return alesco.Errorf(alesco.EINVALID, "unknown outcome %q", override)
+		outcome, unanimous, err := alesco.CloseOutcome(q, present, cur.Tally(), deciding, override)
+		if err != nil {
+			return err
 		}
 		detail["outcome"], detail["tally"] = outcome, cur.Tally().String()
 		_, err = tx.ExecContext(ctx, `UPDATE motions SET status = 'closed', outcome = ?, unanimous = ?, closed_at = ? WHERE id = ?`,
