@@ -17,9 +17,10 @@ import (
 
 // githubWiring is what serve gets from the GitHub adapter.
 type githubWiring struct {
-	syncer     server.ProposalSyncer
-	webhooks   http.Handler
-	background func(ctx context.Context) // periodic reconciliation
+	syncer   server.ProposalSyncer
+	webhooks http.Handler
+	// background reconciles periodically and puts started meetings' agendas on record.
+	background func(ctx context.Context, freezeAgendas func(context.Context) error)
 }
 
 // github wires the GitHub adapter: the syncer (token from GITHUB_TOKEN), the
@@ -49,12 +50,7 @@ func (m *Main) github(ctx context.Context, o serveOptions, cs *alesco.Committees
 	if o.syncInterval <= 0 {
 		return w, nil
 	}
-	// The freezer is a Server over the same store; it serves nothing.
-	freezer, err := server.New(server.Options{Committees: cs, Store: db, BaseURL: o.baseURL, Logger: log, Now: m.Now})
-	if err != nil {
-		return githubWiring{}, err
-	}
-	w.background = func(ctx context.Context) {
+	w.background = func(ctx context.Context, freezeAgendas func(context.Context) error) {
 		ctx = alesco.NewContext(ctx, alesco.Principal{Name: "alesco (background sync)"})
 		t := time.NewTicker(o.syncInterval)
 		defer t.Stop()
@@ -63,11 +59,10 @@ func (m *Main) github(ctx context.Context, o serveOptions, cs *alesco.Committees
 				if c.GitHub.Repo == "" {
 					continue
 				}
-				if _, err := syncer.Sync(ctx, c.ID); err != nil && ctx.Err() == nil {
-					log.Warn("background sync failed; serving stored proposals", "committee", c.ID, "err", err)
-				}
+				// The syncer logs failures itself; stored proposals keep being served.
+				_, _ = syncer.Sync(ctx, c.ID)
 			}
-			if err := freezer.FreezeStartedAgendas(ctx); err != nil && ctx.Err() == nil {
+			if err := freezeAgendas(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("putting agendas on record failed", "err", err)
 			}
 			select {

@@ -59,7 +59,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if gh.background != nil {
-		go gh.background(ctx)
+		go gh.background(ctx, srv.FreezeStartedAgendas)
 	}
 	ids := []string{}
 	for _, c := range committees.List() {
