@@ -61,15 +61,11 @@ func runToken(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return err
 		}
-		cs, db, err := m.open(ctx, c)
+		_, com, db, err := m.openCommittee(ctx, c, *committee)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		com, err := cs.Get(*committee)
-		if err != nil {
-			return err
-		}
 		if *member != "" {
 			if _, ok := com.Member(*member); !ok {
 				return fmt.Errorf("%s has no member %q", com.ID, *member)

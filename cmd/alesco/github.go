@@ -87,15 +87,11 @@ func runProposals(ctx context.Context, m *Main, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cs, db, err := m.open(ctx, c)
+	cs, com, db, err := m.openCommittee(ctx, c, *committee)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	com, err := cs.Get(*committee)
-	if err != nil {
-		return err
-	}
 	if args[0] == "sync" {
 		s, err := github.NewSyncer(github.Options{Committees: cs, Store: db, BaseURL: *githubURL, Token: m.Getenv("GITHUB_TOKEN"), Now: m.Now,
 			Logger: slog.New(slog.DiscardHandler)})

@@ -140,6 +140,20 @@ func (m *Main) open(ctx context.Context, c common) (*alesco.Committees, *sqlite.
 	return alesco.NewCommittees(cs), db, nil
 }
 
+// openCommittee is open plus the committee named by a --committee flag.
+func (m *Main) openCommittee(ctx context.Context, c common, id string) (*alesco.Committees, *alesco.Committee, *sqlite.DB, error) {
+	cs, db, err := m.open(ctx, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	com, err := cs.Get(id)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return cs, com, db, nil
+}
+
 // cliContext marks writes made from the command line in the audit log.
 func cliContext(ctx context.Context) context.Context {
 	user := os.Getenv("USER")

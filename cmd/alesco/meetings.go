@@ -43,15 +43,11 @@ func runMeetings(ctx context.Context, m *Main, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unknown meetings subcommand %q (want cancel, move or add)\n%s: %w", fs.Arg(0), meetingsUsage, errUsage)
 	}
-	cs, db, err := m.open(ctx, c)
+	_, com, db, err := m.openCommittee(ctx, c, *committee)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	com, err := cs.Get(*committee)
-	if err != nil {
-		return err
-	}
 	from := com.Today(m.Now())
 	if *fromS != "" {
 		if from, err = alesco.ParseDate(*fromS); err != nil {

@@ -111,15 +111,11 @@ func runMinutes(ctx context.Context, m *Main, args []string) error {
 		if err := parseAnywhere(fs, args[1:]); err != nil {
 			return err
 		}
-		cs, db, err := m.open(ctx, c)
+		_, com, db, err := m.openCommittee(ctx, c, *committee)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		com, err := cs.Get(*committee)
-		if err != nil {
-			return err
-		}
 		all, err := db.ListMinutes(ctx, com.ID)
 		if err != nil {
 			return err
