@@ -226,6 +226,10 @@ type Note struct {
 	Topic          string
 	ProposalNumber int
 	Text           string
+	// Paragraph: the topic is written as a plain line ("Discussed [RFC:
+	// ...](...)") above its bullets, as the wiki does since 2025-10, rather
+	// than as a "### Topic" heading.
+	Paragraph bool
 }
 
 // ActionItem is a task someone took on in a meeting.

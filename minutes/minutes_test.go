@@ -259,3 +259,51 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestTopics checks that notes are cut at the topics of both shapes the
+// wiki has used: "### Topic" headings, and since 2025-10 one-line
+// "Discussed ..." paragraphs above a list.
+func TestTopics(t *testing.T) {
+	c := committee(t)
+	type topic struct {
+		text      string
+		proposal  int
+		paragraph bool
+	}
+	for _, tc := range []struct {
+		file string
+		want []topic
+	}{
+		{"2026-07-30.md", []topic{
+			{"Discussed [RFC: Adding proposal for github org management](https://github.com/AlmaLinux/ALESCo/pull/16)", 16, true},
+			{"Discussed the new RFC replacing the closed [RFC: Add alternative signed newer kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},
+			{"Discussed EPEL possible breaking changes:", 0, true},
+			{"Discussed backporting upstream GCP drivers to the AlmaLinux 9 and 10 kernels:", 0, true},
+		}},
+		{"2026-06-04.md", []topic{
+			{"Discussed [RFC: Adding proposal for github org management](https://github.com/AlmaLinux/ALESCo/pull/16)", 16, true},
+			{"Discussed [RFC: Add alternative signed newer kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},
+			{"Discussed adding new ALESCo members:", 0, true},
+		}},
+		{"2025-05-28.md", []topic{
+			{"RFC: Enable CRB by default for AlmaLinux 10+", 10, false},
+			{"RFC: Enable Btrfs as a tech preview", 9, false},
+			{"RFC: Use dynamic workspace indicator on GNOME", 6, false},
+			{"Open Floor", 0, false},
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			m, _ := parseFile(t, c, filepath.Join("testdata", "wiki", tc.file))
+			var got []topic
+			for _, n := range m.Notes {
+				got = append(got, topic{n.Topic, n.ProposalNumber, n.Paragraph})
+				if n.Text == "" {
+					t.Errorf("topic %q has no text", n.Topic)
+				}
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("topics:\n got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}

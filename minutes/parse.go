@@ -315,13 +315,15 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 	return m, warnings, nil
 }
 
-// splitBody cuts the Minutes section into notes at its topic headings
-// (level topicLevel or above), keeping each note's text verbatim; a topic
-// called "Action Items" holds the action items instead.
+// splitBody cuts the Minutes section into notes at its topics, keeping each
+// note's text verbatim. A topic is a heading (level topicLevel or above) or,
+// in the shape the wiki uses since 2025-10, a one-line paragraph followed by
+// a blank line and a list ("Discussed [RFC: ...](...)"). A topic called
+// "Action Items" holds the action items instead.
 func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionItem) {
 	var notes []alesco.Note
 	var items []alesco.ActionItem
-	topic, inActions := "", false
+	topic, inActions, paragraph := "", false, false
 	var cur []string
 	flush := func() {
 		for len(cur) > 0 && strings.TrimSpace(cur[0]) == "" {
@@ -359,17 +361,25 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 		if n == 0 {
 			n = ProposalNumber(text)
 		}
-		notes = append(notes, alesco.Note{Topic: topic, ProposalNumber: n, Text: text})
+		notes = append(notes, alesco.Note{Topic: topic, ProposalNumber: n, Text: text, Paragraph: paragraph})
 	}
 	started := false
-	for _, l := range body {
+	for i, l := range body {
 		if h := headingRE.FindStringSubmatch(strings.TrimRight(l, " \t")); h != nil && len(h[1]) <= topicLevel {
 			if started || len(cur) > 0 {
 				flush()
 			}
 			started = true
-			topic = h[2]
+			topic, paragraph = h[2], false
 			inActions = strings.EqualFold(strings.TrimSpace(topic), "action items")
+			continue
+		}
+		if !inActions && paragraphTopic(body, i) {
+			if started || len(cur) > 0 {
+				flush()
+			}
+			started = true
+			topic, paragraph = l, true
 			continue
 		}
 		cur = append(cur, l)
@@ -378,4 +388,25 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 		flush()
 	}
 	return notes, items
+}
+
+// paragraphTopic reports whether body[i] is a topic written as a paragraph:
+// a single unindented line that is not a list item or heading, with a blank
+// line (or the start) before it, then a blank line and a list after it.
+func paragraphTopic(body []string, i int) bool {
+	l := body[i]
+	if strings.TrimSpace(l) == "" || indentOf(l) > 0 || strings.HasPrefix(l, "#") || strings.TrimRight(l, " \t") != l {
+		return false
+	}
+	if _, _, ok := listItem(l); ok {
+		return false
+	}
+	if i > 0 && strings.TrimSpace(body[i-1]) != "" {
+		return false
+	}
+	if i+2 >= len(body) || strings.TrimSpace(body[i+1]) != "" {
+		return false
+	}
+	_, _, ok := listItem(body[i+2])
+	return ok && indentOf(body[i+2]) == 0
 }

@@ -62,7 +62,10 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	var blocks []string
 	if m.Source == alesco.SourceMarkdown {
 		for _, n := range m.Notes {
-			if n.Topic != "" {
+			switch {
+			case n.Topic != "" && n.Paragraph:
+				blocks = append(blocks, n.Topic)
+			case n.Topic != "":
 				blocks = append(blocks, "### "+n.Topic)
 			}
 			if n.Text != "" {

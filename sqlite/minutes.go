@@ -158,10 +158,10 @@ func loadMinutes(ctx context.Context, tx *sql.Tx, meetingID string) (*alesco.Min
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, tx, `SELECT id, topic, proposal_number, text FROM minutes_notes WHERE meeting_id = ? ORDER BY id`, []any{meetingID},
+	err = eachRow(ctx, tx, `SELECT id, topic, proposal_number, text, paragraph FROM minutes_notes WHERE meeting_id = ? ORDER BY id`, []any{meetingID},
 		func(r *sql.Rows) error {
 			var n alesco.Note
-			if err := r.Scan(&n.ID, &n.Topic, &n.ProposalNumber, &n.Text); err != nil {
+			if err := r.Scan(&n.ID, &n.Topic, &n.ProposalNumber, &n.Text, &n.Paragraph); err != nil {
 				return err
 			}
 			m.Notes = append(m.Notes, n)
@@ -772,8 +772,8 @@ func replaceText(ctx context.Context, tx *sql.Tx, m *alesco.Minutes, from *alesc
 		return err
 	}
 	for _, n := range from.Notes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO minutes_notes (meeting_id, topic, proposal_number, text) VALUES (?, ?, ?, ?)`,
-			m.MeetingID, n.Topic, n.ProposalNumber, n.Text); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO minutes_notes (meeting_id, topic, proposal_number, text, paragraph) VALUES (?, ?, ?, ?, ?)`,
+			m.MeetingID, n.Topic, n.ProposalNumber, n.Text, n.Paragraph); err != nil {
 			return triggerError(err, m.MeetingID)
 		}
 	}
