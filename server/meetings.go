@@ -236,15 +236,37 @@ type feedState struct {
 	version      string
 	lastModified time.Time
 	next         alesco.Meeting // zero ID when there is none
+	dataVersion  string
+	computedAt   time.Time
 }
 
+// feedState works out a committee's feed state. It is remembered per
+// committee until the data changes or the next meeting ends (the only
+// moments it can change), so a cached feed costs one small query.
 func (s *Server) feedState(ctx context.Context, c *alesco.Committee) (feedState, error) {
 	version, at, err := s.store.LastWrite(ctx)
 	if err != nil {
 		return feedState{}, err
 	}
 	now := s.now()
-	st := feedState{lastModified: at}
+	s.feedMu.Lock()
+	st, ok := s.feedStates[c.ID]
+	s.feedMu.Unlock()
+	if ok && st.dataVersion == version && !now.Before(st.computedAt) && (st.next.ID == "" || now.Before(st.next.End)) {
+		return st, nil
+	}
+	st, err = s.computeFeedState(ctx, c, version, at, now)
+	if err != nil {
+		return feedState{}, err
+	}
+	s.feedMu.Lock()
+	s.feedStates[c.ID] = st
+	s.feedMu.Unlock()
+	return st, nil
+}
+
+func (s *Server) computeFeedState(ctx context.Context, c *alesco.Committee, version string, at, now time.Time) (feedState, error) {
+	st := feedState{lastModified: at, dataVersion: version, computedAt: now}
 	ms, err := s.meetings(ctx, c, now.Add(-62*24*time.Hour), now.Add(120*24*time.Hour))
 	if err != nil {
 		return feedState{}, err

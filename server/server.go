@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
@@ -66,6 +67,9 @@ type Server struct {
 	webhooks   http.Handler
 	handler    http.Handler
 	cache      *cache
+
+	feedMu     sync.Mutex
+	feedStates map[string]feedState // by committee id; see feedState
 }
 
 // New builds a Server and its routes.
@@ -87,7 +91,7 @@ func New(o Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	s := &Server{committees: o.Committees, store: o.Store, baseURL: u, log: o.Logger, now: o.Now,
-		syncer: o.Syncer, webhooks: o.Webhooks, cache: newCache()}
+		syncer: o.Syncer, webhooks: o.Webhooks, cache: newCache(), feedStates: map[string]feedState{}}
 	s.handler = s.routes()
 	return s, nil
 }
