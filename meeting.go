@@ -266,6 +266,10 @@ func later(a, b time.Time) time.Time {
 // titles); calendars show it in one line.
 const maxReasonLen = 500
 
+// MaxScheduleAhead is how far ahead a chair may add or move a meeting:
+// calendars look a year or two ahead, and it keeps feeds bounded.
+const MaxScheduleAhead = 2 * 366 * 24 * time.Hour
+
 // CancelMeeting returns the change that cancels m at now. A meeting that
 // was held (it has minutes) or is already cancelled cannot be cancelled.
 func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, error) {
@@ -300,6 +304,8 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 	case start.Before(now):
 		return MeetingChange{}, Errorf(EINVALID, "cannot move meeting %s into the past (%s); pick a time after %s",
 			m.ID, start.In(m.loc()).Format("2006-01-02 15:04 MST"), now.In(m.loc()).Format("2006-01-02 15:04 MST"))
+	case start.After(now.Add(MaxScheduleAhead)):
+		return MeetingChange{}, Errorf(EINVALID, "cannot move meeting %s more than two years ahead (to %s)", m.ID, start.In(m.loc()).Format("2006-01-02"))
 	}
 	ch := m.change()
 	if ch.Kind != ChangeAdd {
@@ -320,6 +326,8 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 	case start.Before(now):
 		return MeetingChange{}, Errorf(EINVALID, "cannot add a meeting in the past (%s); pick a time after %s",
 			start.In(c.loc()).Format("2006-01-02 15:04 MST"), now.In(c.loc()).Format("2006-01-02 15:04 MST"))
+	case start.After(now.Add(MaxScheduleAhead)):
+		return MeetingChange{}, Errorf(EINVALID, "cannot add a meeting more than two years ahead (%s)", start.In(c.loc()).Format("2006-01-02"))
 	case d < 0:
 		return MeetingChange{}, Errorf(EINVALID, "duration must be positive, got %s", d)
 	case d > 24*time.Hour:

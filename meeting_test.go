@@ -69,6 +69,13 @@ func TestMeetingRules(t *testing.T) {
 	if _, err := alesco.RescheduleMeeting(held, now.Add(48*time.Hour), now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
 		t.Errorf("move held: %v, want precondition", err)
 	}
+	// Nothing is scheduled more than two years ahead.
+	if _, err := alesco.RescheduleMeeting(find("alesco-2026-12-03", nil, nil), now.AddDate(3, 0, 0), now); alesco.ErrorCode(err) != alesco.EINVALID {
+		t.Errorf("move three years ahead: %v, want invalid", err)
+	}
+	if _, err := c.AddMeeting(time.Date(9000, 1, 1, 12, 0, 0, 0, time.UTC), time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+		t.Errorf("add in the year 9000: %v, want invalid", err)
+	}
 	// A meeting moved two months away is still found by its id.
 	m := find("alesco-2026-12-03", nil, nil)
 	ch, err := alesco.RescheduleMeeting(m, time.Date(2027, 2, 1, 15, 0, 0, 0, time.UTC), now)
