@@ -56,9 +56,11 @@ type GitHubSettings struct {
 	DiscussionLabel string
 	FCPLabel        string
 	BoardInputLabel string
-	RejectedLabel   string
-	WithdrawnLabel  string
-	SupersededLabel string
+	// BoardInputGivenLabel marks that the board's input is on record.
+	BoardInputGivenLabel string
+	RejectedLabel        string
+	WithdrawnLabel       string
+	SupersededLabel      string
 }
 
 // Member is a person who is or was on the committee.

@@ -71,8 +71,8 @@ type Proposal struct {
 	// NeedsBoardInput: the foundation board must give input before the vote.
 	NeedsBoardInput  bool
 	BoardInputReason string
-	// BoardInputRecorded: the board's input is on record. Nothing sets it
-	// from GitHub today; a later source (minutes) may.
+	// BoardInputRecorded: the board's input is on record (the pull request
+	// carries the board-input-received label).
 	BoardInputRecorded bool
 	Created, Updated   time.Time
 	Closed, MergedAt   time.Time
@@ -172,15 +172,17 @@ func (g GitHubSettings) Lifecycle(open, merged bool, labels []string, headerStat
 // BoardInput is THE board-input rule (PROCESS-README: "AlmaLinux OS
 // Foundation Board input as a blocker"): the board must give input before
 // the vote when the pull request carries the board-input label, or the RFC's
-// Scope names a trademark approval other than N/A.
-func (g GitHubSettings) BoardInput(labels []string, trademarkApproval string) (needed bool, reason string) {
+// Scope names a trademark approval other than N/A. The input is on record
+// once the pull request carries the board-input-received label.
+func (g GitHubSettings) BoardInput(labels []string, trademarkApproval string) (needed bool, reason string, recorded bool) {
+	recorded = labelIn(labels, g.BoardInputGivenLabel)
 	if t := strings.TrimSpace(trademarkApproval); !isNotApplicable(t) {
-		return true, "trademark approval: " + t
+		return true, "trademark approval: " + t, recorded
 	}
 	if labelIn(labels, g.BoardInputLabel) {
-		return true, "labelled " + g.BoardInputLabel
+		return true, "labelled " + g.BoardInputLabel, recorded
 	}
-	return false, ""
+	return false, "", recorded
 }
 
 // isNotApplicable reports whether a Scope value says "nothing here".

@@ -68,18 +68,20 @@ func TestBoardInput(t *testing.T) {
 		labels    []string
 		trademark string
 		want      bool
+		recorded  bool
 	}{
-		{"n/a", nil, "N/A", false},
-		{"empty", nil, "", false},
-		{"none", nil, "None.", false},
-		{"trademark required", nil, "Required: the foundation board must approve", true},
-		{"label", []string{"Board Input Required"}, "N/A", true},
+		{"n/a", nil, "N/A", false, false},
+		{"empty", nil, "", false, false},
+		{"none", nil, "None.", false, false},
+		{"trademark required", nil, "Required: the foundation board must approve", true, false},
+		{"label", []string{"Board Input Required"}, "N/A", true, false},
+		{"input given", []string{"board input required", "Board input received"}, "N/A", true, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, reason := g.BoardInput(tc.labels, tc.trademark)
-			if got != tc.want || (got && reason == "") {
-				t.Fatalf("BoardInput = %v (%q), want %v", got, reason, tc.want)
+			got, reason, recorded := g.BoardInput(tc.labels, tc.trademark)
+			if got != tc.want || (got && reason == "") || recorded != tc.recorded {
+				t.Fatalf("BoardInput = %v (%q) recorded=%v, want %v recorded=%v", got, reason, recorded, tc.want, tc.recorded)
 			}
 		})
 	}

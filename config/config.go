@@ -113,12 +113,13 @@ type githubYAML struct {
 	Repo    string `yaml:"repo"`
 	RFCPath string `yaml:"rfc_path"`
 	Labels  struct {
-		Discussion string `yaml:"discussion"`
-		FCP        string `yaml:"fcp"`
-		BoardInput string `yaml:"board_input"`
-		Rejected   string `yaml:"rejected"`
-		Withdrawn  string `yaml:"withdrawn"`
-		Superseded string `yaml:"superseded"`
+		Discussion      string `yaml:"discussion"`
+		FCP             string `yaml:"fcp"`
+		BoardInput      string `yaml:"board_input"`
+		BoardInputGiven string `yaml:"board_input_given"`
+		Rejected        string `yaml:"rejected"`
+		Withdrawn       string `yaml:"withdrawn"`
+		Superseded      string `yaml:"superseded"`
 	} `yaml:"labels"`
 }
 
@@ -239,7 +240,7 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 		GitHub: alesco.GitHubSettings{
 			Repo: cy.GitHub.Repo, RFCPath: cy.GitHub.RFCPath,
 			DiscussionLabel: cy.GitHub.Labels.Discussion, FCPLabel: cy.GitHub.Labels.FCP,
-			BoardInputLabel: cy.GitHub.Labels.BoardInput, RejectedLabel: cy.GitHub.Labels.Rejected,
+			BoardInputLabel: cy.GitHub.Labels.BoardInput, BoardInputGivenLabel: cy.GitHub.Labels.BoardInputGiven, RejectedLabel: cy.GitHub.Labels.Rejected,
 			WithdrawnLabel: cy.GitHub.Labels.Withdrawn, SupersededLabel: cy.GitHub.Labels.Superseded,
 		},
 	}
@@ -265,6 +266,7 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 		gh.DiscussionLabel = cmpOr(gh.DiscussionLabel, "accepted for discussion")
 		gh.FCPLabel = cmpOr(gh.FCPLabel, "vote at next meeting")
 		gh.BoardInputLabel = cmpOr(gh.BoardInputLabel, "board input required")
+		gh.BoardInputGivenLabel = cmpOr(gh.BoardInputGivenLabel, "board input received")
 		gh.RejectedLabel = cmpOr(gh.RejectedLabel, "rejected")
 		gh.WithdrawnLabel = cmpOr(gh.WithdrawnLabel, "withdrawn")
 		gh.SupersededLabel = cmpOr(gh.SupersededLabel, "superseded")

@@ -56,7 +56,7 @@ func settle(c *alesco.Committee, before []string, known bool, p sqlite.StoredPul
 	}
 	p.Tracked = g.Tracks(files, p.Labels)
 	p.State = g.Lifecycle(p.Open, p.Merged, p.Labels, p.HeaderStatus)
-	p.NeedsBoardInput, p.BoardInputReason = g.BoardInput(p.Labels, p.TrademarkApproval)
+	p.NeedsBoardInput, p.BoardInputReason, p.BoardInputRecorded = g.BoardInput(p.Labels, p.TrademarkApproval)
 
 	hasFCP, hasDisc := g.HasLabel(p.Labels, g.FCPLabel), g.HasLabel(p.Labels, g.DiscussionLabel)
 	switch {
