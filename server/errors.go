@@ -21,17 +21,34 @@ var codes = map[string]connect.Code{
 	alesco.EINTERNAL:        connect.CodeInternal,
 }
 
-// httpStatus maps domain codes to HTTP statuses for the plain HTTP routes
-// (feeds, Markdown, webhooks), following Connect's own code-to-status table.
-var httpStatus = map[string]int{
-	alesco.EINVALID:         400,
-	alesco.ENOTFOUND:        404,
-	alesco.ECONFLICT:        409,
-	alesco.EPRECONDITION:    412,
-	alesco.EUNAUTHENTICATED: 401,
-	alesco.EFORBIDDEN:       403,
-	alesco.EUNAVAILABLE:     503,
-	alesco.EINTERNAL:        500,
+// httpStatus is the HTTP status the Connect protocol gives a code
+// (https://connectrpc.com/docs/protocol#error-codes), so plain HTTP routes
+// (feeds, Markdown, pages) answer errors as the RPCs do. Written out here
+// because connect-go keeps its own copy of this table unexported.
+func httpStatus(c connect.Code) int {
+	switch c {
+	case connect.CodeCanceled:
+		return 499
+	case connect.CodeInvalidArgument, connect.CodeFailedPrecondition, connect.CodeOutOfRange:
+		return 400
+	case connect.CodeUnauthenticated:
+		return 401
+	case connect.CodePermissionDenied:
+		return 403
+	case connect.CodeNotFound:
+		return 404
+	case connect.CodeAlreadyExists, connect.CodeAborted:
+		return 409
+	case connect.CodeResourceExhausted:
+		return 429
+	case connect.CodeUnimplemented:
+		return 501
+	case connect.CodeUnavailable:
+		return 503
+	case connect.CodeDeadlineExceeded:
+		return 504
+	}
+	return 500
 }
 
 // toConnect converts a handler's error into a Connect error. Internal errors

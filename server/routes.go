@@ -32,5 +32,5 @@ func (s *Server) httpError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == alesco.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
-	http.Error(w, alesco.ErrorMessage(err), httpStatus[code])
+	http.Error(w, alesco.ErrorMessage(err), httpStatus(codes[code]))
 }
