@@ -194,3 +194,13 @@ func ParseTime(s string) (time.Time, error) {
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+// Backup writes a consistent copy of the database to path (which must not
+// exist), while the server keeps running: SQLite's VACUUM INTO reads one
+// snapshot and writes a compact file.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", path, err)
+	}
+	return nil
+}

@@ -236,3 +236,29 @@ func TestConcurrentWrites(t *testing.T) {
 		t.Fatalf("verify = %d, %v", n, err)
 	}
 }
+
+func TestBackup(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	if _, _, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, copyPath); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+	b, err := sqlite.Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if n, err := b.VerifyAudit(ctx); err != nil || n != 1 {
+		t.Fatalf("backup audit = %d, %v", n, err)
+	}
+	if ts, err := b.ListTokens(ctx); err != nil || len(ts) != 1 {
+		t.Fatalf("backup tokens = %v, %v", ts, err)
+	}
+}

@@ -154,3 +154,24 @@ func runAudit(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact\n", n)
 	return nil
 }
+
+func runBackup(ctx context.Context, m *Main, args []string) error {
+	var c common
+	fs := m.flags("backup", &c)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: alesco backup [--db FILE] NEW_FILE: %w", errUsage)
+	}
+	_, db, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "backed up %s to %s\n", db.Path(), fs.Arg(0))
+	return nil
+}

@@ -72,6 +72,7 @@ var commands = map[string]command{
 	"minutes":   {"export, import or list minutes", runMinutes},
 	"proposals": {"list proposals or sync them from GitHub", runProposals},
 	"audit":     {"verify the audit log's hash chain", runAudit},
+	"backup":    {"copy the database consistently while the server runs", runBackup},
 }
 
 // Run runs one command.
