@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -29,6 +31,7 @@ var funcs = template.FuncMap{
 	"attendees":     attendees,
 	"join":          strings.Join,
 	"plural":        plural,
+	"sentence":      sentence,
 	"currentMembers": func(c *alescov1.Committee) []*alescov1.Member {
 		var out []*alescov1.Member
 		for _, m := range c.GetMembers() {
@@ -360,4 +363,19 @@ func NoteLines(text string) []string {
 		}
 	}
 	return out
+}
+
+// sentence makes a clause read as a sentence: capital first letter, final
+// period ("the chair's term ran out on 2026-02-20" -> "The chair's ...20.").
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
