@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"runtime"
 	"sort"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -190,10 +189,6 @@ func ParseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// isUnique reports whether err is a UNIQUE constraint violation.
-func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
 
 // Backup writes a consistent copy of the database to path (which must not
 // exist), while the server keeps running: SQLite's VACUUM INTO reads one
