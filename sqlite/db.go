@@ -189,7 +189,6 @@ func ParseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-
 // Backup writes a consistent copy of the database to path (which must not
 // exist), while the server keeps running: SQLite's VACUUM INTO reads one
 // snapshot and writes a compact file.
