@@ -364,11 +364,7 @@ func (s *Server) feedBase(c *alesco.Committee) calendar.Feed {
 func (s *Server) buildFeed(ctx context.Context, c *alesco.Committee, expand bool, st feedState) ([]byte, error) {
 	f := s.feedBase(c)
 	f.Expand = expand
-	changes, err := s.store.MeetingChanges(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	held, err := s.store.HeldMeetingIDs(ctx, c.ID)
+	changes, held, err := s.store.MeetingOverlay(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -10,11 +10,7 @@ import (
 // meetings materialises a committee's meetings starting in [from, to):
 // configured series plus stored changes, HELD where minutes exist.
 func (s *Server) meetings(ctx context.Context, c *alesco.Committee, from, to time.Time) ([]alesco.Meeting, error) {
-	changes, err := s.store.MeetingChanges(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	held, err := s.store.HeldMeetingIDs(ctx, c.ID)
+	changes, held, err := s.store.MeetingOverlay(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -27,11 +23,7 @@ func (s *Server) meeting(ctx context.Context, id string) (*alesco.Committee, ale
 	if err != nil {
 		return nil, alesco.Meeting{}, err
 	}
-	changes, err := s.store.MeetingChanges(ctx, c.ID)
-	if err != nil {
-		return nil, alesco.Meeting{}, err
-	}
-	held, err := s.store.HeldMeetingIDs(ctx, c.ID)
+	changes, held, err := s.store.MeetingOverlay(ctx, c.ID)
 	if err != nil {
 		return nil, alesco.Meeting{}, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/sqlite"
 )
 
 const meetingsUsage = `usage:
@@ -66,7 +65,7 @@ func runMeetings(ctx context.Context, m *Main, args []string) error {
 	if from.DaysUntil(to) > 5*366 {
 		return fmt.Errorf("list at most five years at a time (--from %s --to %s)", from, to)
 	}
-	changes, held, err := meetingState(ctx, db, com.ID)
+	changes, held, err := db.MeetingOverlay(ctx, com.ID)
 	if err != nil {
 		return err
 	}
@@ -99,15 +98,6 @@ func describe(mt alesco.Meeting) string {
 		s += " (moved from " + mt.OriginalStart.In(mt.Location).Format(localLayout) + ")"
 	}
 	return s
-}
-
-func meetingState(ctx context.Context, db *sqlite.DB, committeeID string) ([]alesco.MeetingChange, map[string]bool, error) {
-	changes, err := db.MeetingChanges(ctx, committeeID)
-	if err != nil {
-		return nil, nil, err
-	}
-	held, err := db.HeldMeetingIDs(ctx, committeeID)
-	return changes, held, err
 }
 
 // changeMeeting runs cancel, move and add: the same rules as the API's
@@ -168,7 +158,7 @@ func (m *Main) changeMeeting(ctx context.Context, sub string, args []string) err
 		if com, d, _, err = cs.ParseMeetingID(id); err != nil {
 			return err
 		}
-		changes, held, err := meetingState(ctx, db, com.ID)
+		changes, held, err := db.MeetingOverlay(ctx, com.ID)
 		if err != nil {
 			return err
 		}
@@ -196,7 +186,7 @@ func (m *Main) changeMeeting(ctx context.Context, sub string, args []string) err
 	if _, err := db.SaveMeetingChange(cliContext(ctx), ch); err != nil {
 		return err
 	}
-	changes, held, err := meetingState(ctx, db, com.ID)
+	changes, held, err := db.MeetingOverlay(ctx, com.ID)
 	if err != nil {
 		return err
 	}
