@@ -1,5 +1,10 @@
 package alesco
 
+import (
+	"fmt"
+	"strings"
+)
+
 // CarryOverKind says why an item is carried to a later agenda.
 type CarryOverKind string
 
@@ -14,8 +19,61 @@ const (
 type CarryOverItem struct {
 	Kind           CarryOverKind
 	MeetingID      string // the meeting that left it open
+	Date           Date   // that meeting's date
 	Title          string
 	ProposalNumber int // pull request the item is about; 0 for none
 	Owner          string
-	Note           string // e.g. "punted until a proof of concept is built"
+	Note           string // e.g. "punted on 2026-11-19"
+}
+
+// PastMotion is a motion closed at an earlier meeting.
+type PastMotion struct {
+	MeetingID      string
+	Date           Date
+	Title          string
+	ProposalNumber int
+	Outcome        MotionOutcome
+}
+
+// PastActionItem is an action item of an earlier meeting, still open.
+type PastActionItem struct {
+	MeetingID string
+	Date      Date
+	Owner     string
+	Text      string
+}
+
+// CarryOver is THE carry-over rule: what earlier meetings left open, for
+// the next agenda. A motion tabled or punted is carried until a later
+// motion on the same proposal (or with the same title when it names none)
+// settles it; every open action item is carried. motions and items come
+// oldest meeting first, and so does the result (motions, then items).
+func CarryOver(motions []PastMotion, items []PastActionItem) []CarryOverItem {
+	var order []string
+	latest := map[string]PastMotion{}
+	for _, mo := range motions {
+		key := strings.ToLower(strings.TrimSpace(mo.Title))
+		if mo.ProposalNumber != 0 {
+			key = fmt.Sprintf("#%d", mo.ProposalNumber)
+		}
+		if _, ok := latest[key]; !ok {
+			order = append(order, key)
+		}
+		latest[key] = mo
+	}
+	var out []CarryOverItem
+	for _, k := range order {
+		mo := latest[k]
+		if !mo.Outcome.Carried() {
+			continue
+		}
+		note := string(mo.Outcome) + " on " + mo.Date.String()
+		out = append(out, CarryOverItem{Kind: CarryMotion, MeetingID: mo.MeetingID, Date: mo.Date, Title: mo.Title,
+			ProposalNumber: mo.ProposalNumber, Note: note})
+	}
+	for _, it := range items {
+		out = append(out, CarryOverItem{Kind: CarryActionItem, MeetingID: it.MeetingID, Date: it.Date, Title: it.Text,
+			Owner: it.Owner, Note: "action item from " + it.Date.String()})
+	}
+	return out
 }

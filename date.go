@@ -25,15 +25,6 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(t), nil
 }
 
-// MustDate is ParseDate for literals in tests and embedded data; it panics on error.
-func MustDate(s string) Date {
-	d, err := ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
 // DateOf returns the date of t in t's location.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()

@@ -4,6 +4,7 @@
 package alesco
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -13,11 +14,14 @@ import (
 const (
 	EINVALID         = "invalid"         // bad input from the caller
 	ENOTFOUND        = "not_found"       // no such committee, meeting, proposal...
-	ECONFLICT        = "conflict"        // the thing already exists or was changed concurrently
+	EEXISTS          = "exists"          // the thing to create already exists
+	ECONFLICT        = "conflict"        // the thing was changed concurrently; read it again and retry
 	EPRECONDITION    = "precondition"    // valid request, wrong moment (no quorum, finalized minutes)
 	EUNAUTHENTICATED = "unauthenticated" // no or unknown token
 	EFORBIDDEN       = "forbidden"       // token lacks the role or committee
 	EUNAVAILABLE     = "unavailable"     // an upstream (GitHub) cannot be reached
+	ECANCELED        = "canceled"        // the caller went away
+	ETIMEOUT         = "timeout"         // the request ran out of time
 	EINTERNAL        = "internal"        // a bug or I/O failure; logged, never shown verbatim
 )
 
@@ -37,26 +41,37 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
-// for any other non-nil error, and "" for nil.
+// ErrorCode returns the code of the first *Error in err's chain;
+// ECANCELED or ETIMEOUT for a cancelled context or an expired deadline;
+// EINTERNAL for any other non-nil error; and "" for nil.
 func ErrorCode(err error) string {
 	var e *Error
-	if err == nil {
+	switch {
+	case err == nil:
 		return ""
-	} else if errors.As(err, &e) {
+	case errors.As(err, &e):
 		return e.Code
+	case errors.Is(err, context.DeadlineExceeded):
+		return ETIMEOUT
+	case errors.Is(err, context.Canceled):
+		return ECANCELED
 	}
 	return EINTERNAL
 }
 
 // ErrorMessage returns the message of the first *Error in err's chain, or a
-// generic message for internal errors (their details go to the log only).
+// generic message for other errors (their details go to the log only).
 func ErrorMessage(err error) string {
 	var e *Error
-	if err == nil {
+	switch code := ErrorCode(err); {
+	case code == "":
 		return ""
-	} else if errors.As(err, &e) {
+	case errors.As(err, &e):
 		return e.Message
+	case code == ETIMEOUT:
+		return "the request ran out of time"
+	case code == ECANCELED:
+		return "the request was cancelled"
 	}
 	return "internal error"
 }

@@ -65,7 +65,13 @@ type Meeting struct {
 }
 
 // LocalDate is the meeting's date in its own time zone.
-func (m Meeting) LocalDate() Date { return DateIn(m.Start, m.Location) }
+func (m Meeting) LocalDate() Date { return DateIn(m.Start, m.loc()) }
+
+// MeetingLinks are a meeting's public URLs: its agenda and minutes as
+// Markdown, its committee's feed, its own calendar file and its page.
+type MeetingLinks struct {
+	Agenda, Minutes, Feed, ICS, Page string
+}
 
 // MeetingChangeKind says what a stored change does to a meeting.
 type MeetingChangeKind string

@@ -279,6 +279,9 @@ type Minutes struct {
 	Markdown  string
 	Finalized time.Time
 	Revisions []MinutesRevision
+	// ImportHash identifies the imported content (ImportHash); "" for
+	// minutes recorded live.
+	ImportHash string
 }
 
 // MembersPresent returns the ids of members on c's roster on the meeting's

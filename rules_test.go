@@ -3,8 +3,9 @@ package alesco_test
 import (
 	"testing"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/config"
 )
 
 // The charter: "50% of members +1 with a minimum quorum always being at
@@ -24,14 +25,7 @@ func TestQuorumRequiredCharter(t *testing.T) {
 	}
 }
 
-func alescoCommittee(t *testing.T) *alesco.Committee {
-	t.Helper()
-	cs, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs[0]
-}
+func alescoCommittee(t *testing.T) *alesco.Committee { return alescotest.Committee(t) }
 
 // Rosters on the dates of the real minutes (../shared/fixtures/minutes).
 func TestRosterOnMeetingDates(t *testing.T) {
@@ -49,7 +43,7 @@ func TestRosterOnMeetingDates(t *testing.T) {
 		{"2026-07-30", []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "lance-albertson", "neal-gompa"}, 4},
 	} {
 		t.Run(tc.date, func(t *testing.T) {
-			d := alesco.MustDate(tc.date)
+			d := alescotest.Date(tc.date)
 			var got []string
 			for _, m := range c.Roster(d) {
 				got = append(got, m.ID)
@@ -82,26 +76,26 @@ func TestChair(t *testing.T) {
 		{"2026-02-19", "andrew-lukoshko", false},
 		{"2026-02-20", "andrew-lukoshko", true},
 	} {
-		ch, ok := c.ChairOn(alesco.MustDate(tc.date))
+		ch, ok := c.ChairOn(alescotest.Date(tc.date))
 		if !ok || ch.MemberID != tc.chair {
 			t.Errorf("%s: chair = %q, want %q", tc.date, ch.MemberID, tc.chair)
 		}
-		if due, reason := c.ChairElectionDue(alesco.MustDate(tc.date)); due != tc.due {
+		if due, reason := c.ChairElectionDue(alescotest.Date(tc.date)); due != tc.due {
 			t.Errorf("%s: election due = %v (%s), want %v", tc.date, due, reason, tc.due)
 		}
 	}
-	if _, ok := c.ChairOn(alesco.MustDate("2024-01-01")); ok {
+	if _, ok := c.ChairOn(alescotest.Date("2024-01-01")); ok {
 		t.Error("no chair before the committee existed")
 	}
 }
 
 func TestTerm(t *testing.T) {
-	term := alesco.Term{Start: alesco.MustDate("2024-05-08"), End: alesco.MustDate("2025-07-31")}
+	term := alesco.Term{Start: alescotest.Date("2024-05-08"), End: alescotest.Date("2025-07-31")}
 	for _, tc := range []struct {
 		d    string
 		want bool
 	}{{"2024-05-07", false}, {"2024-05-08", true}, {"2025-07-30", true}, {"2025-07-31", false}} {
-		if got := term.Contains(alesco.MustDate(tc.d)); got != tc.want {
+		if got := term.Contains(alescotest.Date(tc.d)); got != tc.want {
 			t.Errorf("Contains(%s) = %v, want %v", tc.d, got, tc.want)
 		}
 	}
@@ -137,14 +131,14 @@ func TestParseMeetingID(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	d := alesco.MustDate("2026-01-31")
+	d := alescotest.Date("2026-01-31")
 	if got := d.AddMonths(1).String(); got != "2026-03-03" {
 		t.Errorf("AddMonths = %s", got)
 	}
 	if got := d.AddDays(30).String(); got != "2026-03-02" {
 		t.Errorf("AddDays = %s", got)
 	}
-	if got := alesco.MustDate("2026-03-01").DaysUntil(alesco.MustDate("2026-04-01")); got != 31 {
+	if got := alescotest.Date("2026-03-01").DaysUntil(alescotest.Date("2026-04-01")); got != 31 {
 		t.Errorf("DaysUntil = %d", got)
 	}
 	for _, bad := range []string{"2026-02-30", "26-01-01", "2026/01/01", ""} {
@@ -156,7 +150,7 @@ func TestDate(t *testing.T) {
 
 func TestVoterAndTieBreaker(t *testing.T) {
 	c := alescoCommittee(t)
-	d := alesco.MustDate("2026-06-04") // roster of four; Lance not yet a member
+	d := alescotest.Date("2026-06-04") // roster of four; Lance not yet a member
 	if _, err := c.Voter("lance-albertson", d); alesco.ErrorCode(err) != alesco.EFORBIDDEN {
 		t.Errorf("Lance voting on 2026-06-04: %v, want EFORBIDDEN", err)
 	}
@@ -188,7 +182,7 @@ func TestVoterAndTieBreaker(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := c.TieBreaker(alesco.MustDate("2024-01-01"), "", "", false); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+	if _, _, err := c.TieBreaker(alescotest.Date("2024-01-01"), "", "", false); alesco.ErrorCode(err) != alesco.EPRECONDITION {
 		t.Errorf("no chair: %v, want EPRECONDITION", err)
 	}
 }

@@ -3,30 +3,22 @@ package agenda_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
-	"github.com/almalinux/alesco/config"
-	"github.com/almalinux/alesco/sqlite"
 )
 
-func committee(t testing.TB) *alesco.Committee {
-	t.Helper()
-	cs, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs[0]
-}
+func committee(t testing.TB) *alesco.Committee { return alescotest.Committee(t) }
 
 func meeting(t testing.TB, c *alesco.Committee, day string) alesco.Meeting {
 	t.Helper()
-	d := alesco.MustDate(day)
+	d := alescotest.Date(day)
 	for _, m := range c.Schedule(d.Midnight(c.Location), d.AddDays(1).Midnight(c.Location), nil, nil) {
 		return m
 	}
@@ -122,7 +114,7 @@ func TestBuild(t *testing.T) {
 
 func TestEmptyAgendaSummary(t *testing.T) {
 	c := committee(t)
-	c.Chairs = []alesco.ChairTerm{{MemberID: "neal-gompa", Term: alesco.Term{Start: alesco.MustDate("2026-11-01")}}}
+	c.Chairs = []alesco.ChairTerm{{MemberID: "neal-gompa", Term: alesco.Term{Start: alescotest.Date("2026-11-01")}}}
 	a := agenda.Build(c, meeting(t, c, "2026-12-03"), nil, nil)
 	if !a.Empty() || a.Summary() != "" {
 		t.Fatalf("empty agenda: empty %v, summary %q", a.Empty(), a.Summary())
@@ -139,16 +131,12 @@ func BenchmarkAgenda(b *testing.B) {
 	c := committee(b)
 	m := meeting(b, c, "2026-12-03")
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	var pulls []sqlite.StoredPull
+	db := alescotest.Store(b, alescotest.NewClock(alescotest.Epoch))
+	var pulls []alesco.PullRecord
 	states := []alesco.ProposalState{alesco.ProposalSubmitted, alesco.ProposalDiscussion, alesco.ProposalFCP}
 	for i := range 1000 {
 		created := ts("2025-01-01T00:00:00Z").Add(time.Duration(i) * 7 * time.Hour)
-		p := sqlite.StoredPull{Tracked: true, Proposal: alesco.Proposal{
+		p := alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{
 			CommitteeID: c.ID, Number: i + 1, Title: fmt.Sprintf("RFC: Proposal number %d", i+1),
 			URL: fmt.Sprintf("https://github.com/AlmaLinux/ALESCo/pull/%d", i+1), Authors: []string{"Jane Doe", "John Roe"},
 			State: states[i%3], Open: true, Draft: i%10 == 0, Labels: []string{"accepted for discussion"},
@@ -159,14 +147,19 @@ func BenchmarkAgenda(b *testing.B) {
 		}
 		pulls = append(pulls, p)
 	}
-	if err := db.SaveSync(ctx, sqlite.SyncRecord{CommitteeID: c.ID, Pulls: pulls}); err != nil {
+	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: c.ID, Pulls: pulls}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	var size int
 	for b.Loop() {
-		ps, err := db.Proposals(ctx, c.ID, states...)
+		var ps []alesco.Proposal
+		err := db.View(ctx, func(tx alesco.ReadTx) error {
+			var err error
+			ps, err = tx.Proposals(c.ID, states...)
+			return err
+		})
 		if err != nil {
 			b.Fatal(err)
 		}

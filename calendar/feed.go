@@ -172,9 +172,9 @@ func (f Feed) series(s alesco.Series, sp *span) []*ical.Component {
 	if title == "" {
 		title = f.Name
 	}
-	setText(m.Props, ical.PropSummary, clean(title))
+	setText(m.Props, ical.PropSummary, CleanText(title))
 	if f.SeriesDescription != nil {
-		if d := clean(f.SeriesDescription(s)); d != "" {
+		if d := CleanText(f.SeriesDescription(s)); d != "" {
 			setText(m.Props, ical.PropDescription, d)
 		}
 	}
@@ -239,9 +239,9 @@ func (f Feed) event(e Event, uid string, override bool) *ical.Component {
 		status = "CANCELLED"
 		title = "Cancelled: " + title
 	}
-	setText(ev.Props, ical.PropSummary, clean(title))
+	setText(ev.Props, ical.PropSummary, CleanText(title))
 	setText(ev.Props, ical.PropStatus, status)
-	if d := clean(e.Description); d != "" {
+	if d := CleanText(e.Description); d != "" {
 		setText(ev.Props, ical.PropDescription, d)
 	}
 	if e.URL != "" {
@@ -313,10 +313,10 @@ func setLocal(p ical.Props, name string, t time.Time, loc *time.Location) {
 	p.Set(localProp(name, t, loc))
 }
 
-// clean makes text fit an iCalendar TEXT value: line breaks become LF (the
+// CleanText makes text fit an iCalendar TEXT value: line breaks become LF (the
 // encoder writes them as \n) and other control characters, which RFC 5545
 // §3.3.11 does not allow, are dropped.
-func clean(s string) string {
+func CleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {

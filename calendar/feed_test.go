@@ -1,4 +1,4 @@
-package calendar
+package calendar_test
 
 import (
 	"bytes"
@@ -10,20 +10,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/config"
+
+	"github.com/almalinux/alesco/calendar"
+	"github.com/almalinux/alesco/internal/alescotest"
+
+	"github.com/almalinux/alesco/internal/icaltest"
+
+	"github.com/almalinux/alesco"
 	"github.com/emersion/go-ical"
 )
 
-var newYork = mustLoad("America/New_York")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var newYork = alescotest.Location("America/New_York")
 
 // alescoCommittee is the embedded ALESCo configuration, parsed once (the
 // fuzz target calls it on every input).
@@ -71,7 +69,7 @@ func TestConfigReproducesMinutesDates(t *testing.T) {
 
 // testFeed is the ALESCo feed with a cancelled, a moved, a held (own text)
 // and an added meeting.
-func testFeed(t testing.TB, expand bool) (Feed, []alesco.Meeting) {
+func testFeed(t testing.TB, expand bool) (calendar.Feed, []alesco.Meeting) {
 	c := alescoCommittee()
 	upd := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	changes := []alesco.MeetingChange{
@@ -85,11 +83,11 @@ func testFeed(t testing.TB, expand bool) (Feed, []alesco.Meeting) {
 	held := map[string]bool{"alesco-2026-06-04": true}
 	from, to := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 	ms := c.Schedule(from, to, changes, held)
-	f := Feed{Name: "ALESCo meetings", URL: "https://alesco.example.org/calendar/alesco.ics", Host: "alesco.example.org",
+	f := calendar.Feed{Name: "ALESCo meetings", URL: "https://alesco.example.org/calendar/alesco.ics", Host: "alesco.example.org",
 		CommitteeID: "alesco", Series: c.Series, Expand: expand,
 		SeriesDescription: func(s alesco.Series) string { return "Every other Thursday, series " + s.ID }}
 	for _, m := range ms {
-		e := Event{Meeting: m, URL: "https://alesco.example.org/alesco/meetings/" + m.ID}
+		e := calendar.Event{Meeting: m, URL: "https://alesco.example.org/alesco/meetings/" + m.ID}
 		if m.Status == alesco.MeetingHeld {
 			e.Own, e.Description = true, "Minutes: https://alesco.example.org/minutes/"+m.ID+".md"
 		}
@@ -116,16 +114,16 @@ func TestBuildRoundTrip(t *testing.T) {
 		name := map[bool]string{false: "recurring", true: "expanded"}[expand]
 		t.Run(name, func(t *testing.T) {
 			f, ms := testFeed(t, expand)
-			out, err := Build(f)
+			out, err := calendar.Build(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Build(f)
+			again, _ := calendar.Build(f)
 			if !bytes.Equal(out, again) {
 				t.Fatal("two builds of the same data differ")
 			}
 			checkFolded(t, out)
-			ins, err := Expand(decode(t, out), time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
+			ins, err := icaltest.Expand(decode(t, out), time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +171,7 @@ func checkFolded(t testing.TB, out []byte) {
 		t.Fatal("output does not end with CRLF")
 	}
 	for i, line := range bytes.Split(bytes.TrimSuffix(out, []byte("\r\n")), []byte("\r\n")) {
-		if len(line) > MaxLineOctets {
+		if len(line) > calendar.MaxLineOctets {
 			t.Fatalf("line %d has %d octets: %q", i+1, len(line), line)
 		}
 	}
@@ -185,12 +183,12 @@ func checkFolded(t testing.TB, out []byte) {
 // November).
 func TestVTimezone(t *testing.T) {
 	from, to := time.Date(2025, 9, 4, 16, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	tz := VTimezone(newYork, from, to, false)
+	tz := calendar.VTimezone(newYork, from, to, false)
 	if len(tz.Children) != 4 {
 		t.Fatalf("%d observances, want 4 (EDT in force since 2025-03-09, then 3 changes)", len(tz.Children))
 	}
 	for _, o := range tz.Children {
-		local, err := time.Parse(localLayout, o.Props.Get(ical.PropDateTimeStart).Value)
+		local, err := time.Parse("20060102T150405", o.Props.Get(ical.PropDateTimeStart).Value)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +204,7 @@ func TestVTimezone(t *testing.T) {
 			t.Errorf("%s at %s: wrong kind", o.Name, at)
 		}
 	}
-	open := VTimezone(newYork, from, to, true)
+	open := calendar.VTimezone(newYork, from, to, true)
 	var rules []string
 	for _, o := range open.Children {
 		if r := o.Props.Get(ical.PropRecurrenceRule); r != nil {
@@ -219,41 +217,27 @@ func TestVTimezone(t *testing.T) {
 	}
 	// UTC and zones without DST: one observance, no rules.
 	for _, name := range []string{"UTC", "Asia/Tokyo"} {
-		loc := mustLoad(name)
-		if z := VTimezone(loc, from, to, true); len(z.Children) != 1 || z.Children[0].Props.Get(ical.PropRecurrenceRule) != nil {
+		loc := alescotest.Location(name)
+		if z := calendar.VTimezone(loc, from, to, true); len(z.Children) != 1 || z.Children[0].Props.Get(ical.PropRecurrenceRule) != nil {
 			t.Errorf("%s: %d observances", name, len(z.Children))
 		}
 	}
 }
 
-// TestTransitionsPastGoLeapYearBug: Go's Time.ZoneBounds gets stuck on
-// 2040-12-30 for New York; transitions must still find every change.
-func TestTransitionsPastGoLeapYearBug(t *testing.T) {
-	ts := transitions(newYork, time.Date(2040, 6, 1, 0, 0, 0, 0, newYork), time.Date(2042, 6, 1, 0, 0, 0, 0, newYork))
-	var got []string
-	for _, tr := range ts[1:] {
-		got = append(got, tr.at.In(newYork).Format("2006-01-02 15:04 MST"))
-	}
-	want := "2040-11-04 01:00 EST|2041-03-10 03:00 EDT|2041-11-03 01:00 EST|2042-03-09 03:00 EDT"
-	if strings.Join(got, "|") != want {
-		t.Fatalf("transitions = %v, want %s", got, want)
-	}
-}
-
 func TestBuildEmptyAndUTC(t *testing.T) {
-	out, err := Build(Feed{Name: "Empty", Host: "h.example"})
+	out, err := calendar.Build(calendar.Feed{Name: "Empty", Host: "h.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ins, err := Expand(decode(t, out), time.Unix(0, 0), time.Now()); err != nil || len(ins) != 0 {
+	if ins, err := icaltest.Expand(decode(t, out), time.Unix(0, 0), time.Now()); err != nil || len(ins) != 0 {
 		t.Fatalf("empty feed: %v %v", ins, err)
 	}
-	if _, err := Build(Feed{Name: "No host"}); err == nil {
+	if _, err := calendar.Build(calendar.Feed{Name: "No host"}); err == nil {
 		t.Fatal("a feed without a host for its UIDs built")
 	}
 	m := alesco.Meeting{ID: "x-2026-01-01", Title: "UTC meeting", Start: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC), End: time.Date(2026, 1, 1, 13, 0, 0, 0, time.UTC), Location: time.UTC}
 	m.OriginalStart = m.Start
-	out, err = Build(Feed{Name: "UTC", Host: "h.example", Expand: true, Events: []Event{{Meeting: m}}})
+	out, err = calendar.Build(calendar.Feed{Name: "UTC", Host: "h.example", Expand: true, Events: []calendar.Event{{Meeting: m}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,19 +270,19 @@ func FuzzBuild(f *testing.F) {
 			e.Description = desc
 			e.Own = true
 		}
-		out, err := Build(feed)
+		out, err := calendar.Build(feed)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkFolded(t, out)
 		from, to := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
-		ins, err := Expand(decode(t, out), from, to)
+		ins, err := icaltest.Expand(decode(t, out), from, to)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The expected meetings: from the events given, others from the
 		// series (recurring form only).
-		given := map[string]Event{}
+		given := map[string]calendar.Event{}
 		for _, e := range feed.Events {
 			given[e.ID] = e
 		}
@@ -317,11 +301,11 @@ func FuzzBuild(f *testing.F) {
 			for _, in := range ins {
 				if in.Start.Equal(m.Start) && in.End.Equal(m.End) {
 					found = true
-					if _, ok := given[m.ID]; ok && in.Description != clean(desc) {
-						t.Fatalf("%s: description %q, want %q", m.ID, in.Description, clean(desc))
+					if _, ok := given[m.ID]; ok && in.Description != calendar.CleanText(desc) {
+						t.Fatalf("%s: description %q, want %q", m.ID, in.Description, calendar.CleanText(desc))
 					}
-					if m.SeriesID == "" && in.Summary != clean(title) && !(title == "" && in.Summary == feed.Name) {
-						t.Fatalf("%s: summary %q, want %q", m.ID, in.Summary, clean(title))
+					if m.SeriesID == "" && in.Summary != calendar.CleanText(title) && !(title == "" && in.Summary == feed.Name) {
+						t.Fatalf("%s: summary %q, want %q", m.ID, in.Summary, calendar.CleanText(title))
 					}
 				}
 			}
@@ -343,7 +327,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportAllocs()
 			var size int
 			for b.Loop() {
-				out, err := Build(f)
+				out, err := calendar.Build(f)
 				if err != nil {
 					b.Fatal(err)
 				}

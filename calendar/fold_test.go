@@ -1,10 +1,12 @@
-package calendar
+package calendar_test
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/almalinux/alesco/calendar"
 )
 
 // unfold reverses RFC 5545 §3.1 folding: a CRLF followed by one space or tab
@@ -37,7 +39,7 @@ func TestFoldingWriter(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			fw := NewFoldingWriter(&buf)
+			fw := calendar.NewFoldingWriter(&buf)
 			// Write in uneven pieces: lines may arrive split.
 			in := []byte(tc.in)
 			for len(in) > 0 {
@@ -66,7 +68,7 @@ func FuzzFoldingWriter(f *testing.F) {
 	f.Add("\xff\xfe\xfd" + strings.Repeat("é", 80))
 	f.Fuzz(func(t *testing.T, s string) {
 		var buf bytes.Buffer
-		fw := NewFoldingWriter(&buf)
+		fw := calendar.NewFoldingWriter(&buf)
 		if _, err := fw.Write([]byte(s)); err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +77,7 @@ func FuzzFoldingWriter(f *testing.F) {
 		}
 		out := buf.Bytes()
 		for _, line := range bytes.Split(out, []byte("\r\n")) {
-			if len(line) > MaxLineOctets {
+			if len(line) > calendar.MaxLineOctets {
 				t.Fatalf("line of %d octets: %q", len(line), line)
 			}
 			if utf8.Valid([]byte(s)) && !utf8.Valid(line) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/config"
 )
@@ -122,7 +124,7 @@ func TestSeveralCommittees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q := c.QuorumOn(alesco.MustDate("2025-03-01")); q.RosterSize != 2 || q.Required != 4 {
+	if q := c.QuorumOn(alescotest.Date("2025-03-01")); q.RosterSize != 2 || q.Required != 4 {
 		t.Fatalf("core-sig quorum = %+v", q)
 	}
 	dup := two + strings.TrimPrefix(minimal, "committees:\n")

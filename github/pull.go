@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/sqlite"
 	gh "github.com/google/go-github/v89/github"
 )
 
 // fromAPI copies what the pull-request object says onto the stored row,
 // keeping what only the store knows (entry times, RFC header, files).
-func fromAPI(c *alesco.Committee, prev sqlite.StoredPull, pr *gh.PullRequest) sqlite.StoredPull {
+func fromAPI(c *alesco.Committee, prev alesco.PullRecord, pr *gh.PullRequest) alesco.PullRecord {
 	p := prev
 	p.CommitteeID = c.ID
 	p.Number = pr.GetNumber()
@@ -34,7 +33,7 @@ func fromAPI(c *alesco.Committee, prev sqlite.StoredPull, pr *gh.PullRequest) sq
 }
 
 // applyHeader copies a parsed RFC header onto the row.
-func applyHeader(p *sqlite.StoredPull, h alesco.RFCHeader) {
+func applyHeader(p *alesco.PullRecord, h alesco.RFCHeader) {
 	p.Authors = h.Authors
 	p.RFCNumber = h.Number
 	p.HeaderStatus = h.Status
@@ -48,7 +47,7 @@ func applyHeader(p *sqlite.StoredPull, h alesco.RFCHeader) {
 // request had before this observation (known false when that is unknown, as
 // at the first sync); observed is when the labels were seen, or the time
 // GitHub gave for a label event.
-func settle(c *alesco.Committee, before []string, known bool, p sqlite.StoredPull, observed time.Time) sqlite.StoredPull {
+func settle(c *alesco.Committee, before []string, known bool, p alesco.PullRecord, observed time.Time) alesco.PullRecord {
 	g := c.GitHub
 	files := []string{}
 	if p.RFCPath != "" {
@@ -82,7 +81,7 @@ func settle(c *alesco.Committee, before []string, known bool, p sqlite.StoredPul
 }
 
 // samePull reports whether two rows hold the same data.
-func samePull(a, b sqlite.StoredPull) bool {
+func samePull(a, b alesco.PullRecord) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(ja) == string(jb)

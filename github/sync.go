@@ -12,18 +12,28 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/server"
-	"github.com/almalinux/alesco/sqlite"
 	gh "github.com/google/go-github/v89/github"
 )
 
 // DefaultBaseURL is GitHub's REST API.
 const DefaultBaseURL = "https://api.github.com/"
 
+// Store is what the adapter keeps: pull requests as last seen, GitHub's
+// answers for conditional requests, the sync state and applied webhook
+// deliveries (the sqlite package implements it).
+type Store interface {
+	Pulls(ctx context.Context, committeeID string) (map[int]alesco.PullRecord, error)
+	CachedResponses(ctx context.Context) (map[string]alesco.CachedResponse, error)
+	SaveSync(ctx context.Context, r alesco.SyncRecord) error
+	// ApplyDelivery records a webhook delivery and applies it to one pull
+	// request in the same transaction; a delivery already recorded changes
+	// nothing (applied false).
+	ApplyDelivery(ctx context.Context, d alesco.Delivery, apply func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool)) (applied bool, err error)
+}
+
 // Options configure a Syncer.
 type Options struct {
-	Committees *alesco.Committees
-	Store      *sqlite.DB
+	Store Store
 	// BaseURL of the REST API (DefaultBaseURL when empty).
 	BaseURL string
 	// Token authenticates requests (GITHUB_TOKEN); empty sends none.
@@ -36,25 +46,22 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
-// Syncer reconciles committees' proposals with GitHub. It implements
-// server.ProposalSyncer. Syncs run one at a time.
+// Syncer reconciles committees' proposals with GitHub (the application's
+// ProposalSyncer). Syncs run one at a time.
 type Syncer struct {
-	committees *alesco.Committees
-	db         *sqlite.DB
-	client     *gh.Client
-	transport  *cachingTransport
-	perPage    int
-	now        func() time.Time
-	log        *slog.Logger
-	mu         sync.Mutex
+	db        Store
+	client    *gh.Client
+	transport *cachingTransport
+	perPage   int
+	now       func() time.Time
+	log       *slog.Logger
+	mu        sync.Mutex
 }
-
-var _ server.ProposalSyncer = (*Syncer)(nil)
 
 // NewSyncer builds a Syncer.
 func NewSyncer(o Options) (*Syncer, error) {
-	if o.Committees == nil || o.Store == nil {
-		return nil, errors.New("github: committees and store are required")
+	if o.Store == nil {
+		return nil, errors.New("github: a store is required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -87,7 +94,7 @@ func NewSyncer(o Options) (*Syncer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("github: client: %w", err)
 	}
-	return &Syncer{committees: o.Committees, db: o.Store, client: client, transport: t, perPage: o.PerPage, now: o.Now, log: o.Logger}, nil
+	return &Syncer{db: o.Store, client: client, transport: t, perPage: o.PerPage, now: o.Now, log: o.Logger}, nil
 }
 
 // Sync reconciles one committee's proposals: it lists every pull request of
@@ -95,33 +102,29 @@ func NewSyncer(o Options) (*Syncer, error) {
 // and RFC header of those whose head moved, applies the committee's rules
 // and stores what changed. On failure what is stored stays, and the error is
 // recorded for ListProposals to report.
-func (s *Syncer) Sync(ctx context.Context, committeeID string) (server.SyncResult, error) {
-	c, err := s.committees.Get(committeeID)
-	if err != nil {
-		return server.SyncResult{}, err
-	}
+func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error) {
 	if c.GitHub.Repo == "" {
-		return server.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
+		return alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
 	}
 	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
 	if !ok {
-		return server.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+		return alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.transport.load(ctx, s.db); err != nil {
-		return server.SyncResult{}, err
+		return alesco.SyncResult{}, err
 	}
 	changed, syncErr := s.sync(ctx, c, owner, repo)
 	requests, notModified, responses := s.transport.finish()
-	rec := sqlite.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified, Err: syncErr}
+	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified, Err: syncErr}
 	if syncErr == nil {
 		rec.Pulls = changed
 	}
 	if err := s.db.SaveSync(ctx, rec); err != nil {
-		return server.SyncResult{}, err
+		return alesco.SyncResult{}, err
 	}
-	res := server.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
+	res := alesco.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
 	if syncErr != nil {
 		s.log.WarnContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
 		return res, errUnavailable(syncErr)
@@ -130,7 +133,7 @@ func (s *Syncer) Sync(ctx context.Context, committeeID string) (server.SyncResul
 	return res, nil
 }
 
-func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string) ([]sqlite.StoredPull, error) {
+func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string) ([]alesco.PullRecord, error) {
 	if err := s.transport.begin(); err != nil {
 		return nil, err
 	}
@@ -139,7 +142,7 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 		return nil, err
 	}
 	now := s.now().UTC()
-	var changed []sqlite.StoredPull
+	var changed []alesco.PullRecord
 	opts := &gh.PullRequestListOptions{State: "all", ListOptions: gh.ListOptions{PerPage: s.perPage}}
 	for pages := 0; ; pages++ {
 		if pages >= 1000 {
@@ -177,7 +180,7 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 
 // readFiles lists a pull request's changed files at its head and, when one
 // is an RFC file, reads and parses that file's header.
-func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo string, p *sqlite.StoredPull) error {
+func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo string, p *alesco.PullRecord) error {
 	var rfc, removed string
 	opts := &gh.ListOptions{PerPage: 100}
 	for pages := 0; pages < 30; pages++ { // GitHub lists at most 3000 files

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/sqlite"
 )
 
 // maxResponseBytes caps one GitHub answer kept for replay.
@@ -43,8 +42,8 @@ type cachingTransport struct {
 
 	mu          sync.Mutex
 	loaded      bool
-	entries     map[string]sqlite.CachedResponse
-	dirty       map[string]sqlite.CachedResponse
+	entries     map[string]alesco.CachedResponse
+	dirty       map[string]alesco.CachedResponse
 	requests    int
 	notModified int
 	notBefore   time.Time
@@ -64,11 +63,11 @@ func newCachingTransport(base http.RoundTripper, now func() time.Time) *cachingT
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return &cachingTransport{base: base, now: now, entries: map[string]sqlite.CachedResponse{}, dirty: map[string]sqlite.CachedResponse{}}
+	return &cachingTransport{base: base, now: now, entries: map[string]alesco.CachedResponse{}, dirty: map[string]alesco.CachedResponse{}}
 }
 
 // load fills the cache from the store once.
-func (t *cachingTransport) load(ctx context.Context, db *sqlite.DB) error {
+func (t *cachingTransport) load(ctx context.Context, db Store) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.loaded {
@@ -94,13 +93,13 @@ func (t *cachingTransport) begin() error {
 }
 
 // finish returns the counters and the answers to save.
-func (t *cachingTransport) finish() (requests, notModified int, dirty []sqlite.CachedResponse) {
+func (t *cachingTransport) finish() (requests, notModified int, dirty []alesco.CachedResponse) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range t.dirty {
 		dirty = append(dirty, e)
 	}
-	t.dirty = map[string]sqlite.CachedResponse{}
+	t.dirty = map[string]alesco.CachedResponse{}
 	return t.requests, t.notModified, dirty
 }
 
@@ -150,7 +149,7 @@ func (t *cachingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, fmt.Errorf("github: read %s: %w", req.URL.Path, err)
 		}
 		if len(body) <= maxResponseBytes {
-			e := sqlite.CachedResponse{URL: key, ETag: resp.Header.Get("ETag"), Link: resp.Header.Get("Link"), Body: body, FetchedAt: t.now()}
+			e := alesco.CachedResponse{URL: key, ETag: resp.Header.Get("ETag"), Link: resp.Header.Get("Link"), Body: body, FetchedAt: t.now()}
 			t.mu.Lock()
 			t.entries[key], t.dirty[key] = e, e
 			t.mu.Unlock()

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/sqlite"
 	gh "github.com/google/go-github/v89/github"
 )
 
@@ -29,16 +28,17 @@ var webhookActions = map[string]bool{
 // Webhook handles POST /webhooks/github. It answers from the store alone
 // (no GitHub request), so it answers within the second GitHub allows.
 type Webhook struct {
-	committees *alesco.Committees
-	db         *sqlite.DB
+	committees func() *alesco.Committees
+	db         Store
 	secret     []byte
 	now        func() time.Time
 	log        *slog.Logger
 }
 
-// NewWebhook builds the handler; secret is ALESCO_WEBHOOK_SECRET and must
+// NewWebhook builds the handler; cs returns the committees served now (the
+// configuration may be reloaded); secret is ALESCO_WEBHOOK_SECRET and must
 // not be empty (an unsigned webhook would let anyone move proposals).
-func NewWebhook(cs *alesco.Committees, db *sqlite.DB, secret string, now func() time.Time, log *slog.Logger) (*Webhook, error) {
+func NewWebhook(cs func() *alesco.Committees, db Store, secret string, now func() time.Time, log *slog.Logger) (*Webhook, error) {
 	if secret == "" {
 		return nil, errors.New("github: webhook secret is empty (set ALESCO_WEBHOOK_SECRET)")
 	}
@@ -117,8 +117,8 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
-	d := sqlite.Delivery{ID: delivery, CommitteeID: c.ID, Event: event, Action: ev.GetAction(), Number: ev.GetPullRequest().GetNumber()}
-	applied, err := h.db.ApplyDelivery(ctx, d, func(prev sqlite.StoredPull, found bool) (sqlite.StoredPull, bool) {
+	d := alesco.Delivery{ID: delivery, CommitteeID: c.ID, Event: event, Action: ev.GetAction(), Number: ev.GetPullRequest().GetNumber()}
+	applied, err := h.db.ApplyDelivery(ctx, d, func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool) {
 		return apply(c, ev, prev, found, h.now().UTC())
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // committeeOf finds the committee whose repository sent the event.
 func (h *Webhook) committeeOf(fullName string) *alesco.Committee {
-	for _, c := range h.committees.List() {
+	for _, c := range h.committees().List() {
 		if c.GitHub.Repo != "" && strings.EqualFold(c.GitHub.Repo, fullName) {
 			return c
 		}
@@ -147,7 +147,7 @@ func (h *Webhook) committeeOf(fullName string) *alesco.Committee {
 // (deliveries may arrive out of order, so a payload older than what is
 // stored changes nothing). The RFC file and header are not in the payload:
 // a new pull request or a moved head is read at the next sync.
-func apply(c *alesco.Committee, ev *gh.PullRequestEvent, prev sqlite.StoredPull, found bool, now time.Time) (sqlite.StoredPull, bool) {
+func apply(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.PullRecord, found bool, now time.Time) (alesco.PullRecord, bool) {
 	pr := ev.GetPullRequest()
 	if found && !pr.GetUpdatedAt().Time.IsZero() && pr.GetUpdatedAt().Time.Before(prev.Updated) {
 		return prev, false

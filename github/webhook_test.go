@@ -3,22 +3,19 @@ package github_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/sqlite"
 )
@@ -26,38 +23,50 @@ import (
 const secret = "s3cret"
 
 type fixture struct {
-	db  *sqlite.DB
-	cs  *alesco.Committees
-	now time.Time
-	wh  *github.Webhook
+	db    *sqlite.DB
+	cs    *alesco.Committees
+	clock *alescotest.Clock
+	wh    *github.Webhook
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "alesco.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	db.Now = func() time.Time { return f.now }
-	cs, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.cs = alesco.NewCommittees(cs)
-	f.wh, err = github.NewWebhook(f.cs, db, secret, db.Now, slog.New(slog.DiscardHandler))
+	f := &fixture{clock: alescotest.NewClock(alescotest.Epoch), cs: alescotest.Committees(t)}
+	f.db = alescotest.Store(t, f.clock)
+	var err error
+	f.wh, err = github.NewWebhook(func() *alesco.Committees { return f.cs }, f.db, secret, f.clock.Now, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
-func sign(body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+// proposal reads a stored proposal.
+func (f *fixture) proposal(n int) (alesco.Proposal, error) {
+	var p alesco.Proposal
+	err := f.db.View(context.Background(), func(tx alesco.ReadTx) error {
+		var err error
+		p, err = tx.Proposal("alesco", n)
+		return err
+	})
+	return p, err
 }
+
+// writes counts the rows of the audit log: one per write.
+func (f *fixture) writes(t testing.TB) int {
+	var n int
+	err := f.db.View(context.Background(), func(tx alesco.ReadTx) error {
+		es, err := tx.AuditLog(0, 1<<30)
+		n = len(es)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func sign(body []byte) string { return alescotest.Sign(secret, body) }
 
 func (f *fixture) post(event, delivery, sig string, body []byte) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/github", bytes.NewReader(body))
@@ -114,7 +123,7 @@ func TestWebhookResponses(t *testing.T) {
 	}
 	// #16 was never synced; the labels alone make it a proposal in FCP,
 	// entered at the label event's time.
-	p, err := f.db.Proposal(context.Background(), "alesco", 16)
+	p, err := f.proposal(16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +146,7 @@ func TestWebhookOutOfOrder(t *testing.T) {
 	if rec := f.post("pull_request", "old", sign(older), older); rec.Code != 200 {
 		t.Fatalf("older: %d %s", rec.Code, rec.Body)
 	}
-	p, err := f.db.Proposal(context.Background(), "alesco", 16)
+	p, err := f.proposal(16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,10 +170,7 @@ func FuzzWebhook(f *testing.F) {
 		if signed {
 			sig = sign(body)
 		}
-		before, err := fx.db.DataVersion(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		before := fx.writes(t)
 		rec := fx.post(event, "fuzz-"+strconv.Itoa(n), sig, body)
 		if rec.Code >= 500 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -173,7 +179,7 @@ func FuzzWebhook(f *testing.F) {
 			if rec.Code != 401 {
 				t.Fatalf("unsigned: status %d", rec.Code)
 			}
-			if after, _ := fx.db.DataVersion(context.Background()); after != before {
+			if after := fx.writes(t); after != before {
 				t.Fatal("an unsigned delivery wrote")
 			}
 		}

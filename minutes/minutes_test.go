@@ -7,19 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/minutes"
 )
 
-func committee(t testing.TB) *alesco.Committee {
-	t.Helper()
-	cs, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs[0]
-}
+func committee(t testing.TB) *alesco.Committee { return alescotest.Committee(t) }
 
 func parseFile(t testing.TB, c *alesco.Committee, path string) (*alesco.Minutes, []string) {
 	t.Helper()
@@ -142,7 +136,7 @@ func TestCurrentShapeExact(t *testing.T) {
 func TestParseVariants(t *testing.T) {
 	c := committee(t)
 	m, warnings := parseFile(t, c, "testdata/variants/2024-05-15.md")
-	if m.Date != alesco.MustDate("2024-05-15") || !reflect.DeepEqual(m.RecordedBy, []string{"Cody Robertson"}) {
+	if m.Date != alescotest.Date("2024-05-15") || !reflect.DeepEqual(m.RecordedBy, []string{"Cody Robertson"}) {
 		t.Errorf("date %s recorded by %q", m.Date, m.RecordedBy)
 	}
 	want := []alesco.Attendee{
@@ -192,7 +186,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	// The file name gives the date when the title has none.
 	m, _, err := minutes.Parse(c, "docs/2025-01-08.md", []byte("# Minutes\n\n## Members\n\n- Unknown Person\n"))
-	if err != nil || m.Date != alesco.MustDate("2025-01-08") {
+	if err != nil || m.Date != alescotest.Date("2025-01-08") {
 		t.Fatalf("m %+v err %v", m, err)
 	}
 }

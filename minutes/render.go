@@ -205,51 +205,13 @@ func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
 		out = append(out, "  - Tie decided by "+who+" voting "+d.Value.String())
 	}
 	if mo.Status == alesco.MotionClosed {
-		line := "  - Outcome: " + OutcomeWord(mo.Outcome)
+		line := "  - Outcome: " + mo.Outcome.Word()
 		if mo.Unanimous {
 			line += " (unanimous)"
 		}
 		out = append(out, line)
 	}
 	return out
-}
-
-// OutcomeWord is how the minutes write an outcome: APPROVED, REJECTED,
-// TIED, TABLED, PUNTED to the next meeting.
-func OutcomeWord(o alesco.MotionOutcome) string {
-	switch o {
-	case alesco.OutcomePassed:
-		return "APPROVED"
-	case alesco.OutcomeRejected:
-		return "REJECTED"
-	case alesco.OutcomeTied:
-		return "TIED"
-	case alesco.OutcomeTabled:
-		return "TABLED"
-	case alesco.OutcomePunted:
-		return "PUNTED to the next meeting"
-	}
-	return "undecided"
-}
-
-// DecisionFor returns the "Decisions Adopted" entry for a closed motion,
-// and false for outcomes that adopt nothing (tied, punted).
-func DecisionFor(mo *alesco.Motion) (alesco.Decision, bool) {
-	switch mo.Outcome {
-	case alesco.OutcomePassed, alesco.OutcomeRejected, alesco.OutcomeTabled:
-	default:
-		return alesco.Decision{}, false
-	}
-	d := alesco.Decision{Text: mo.Title + " was " + OutcomeWord(mo.Outcome), MotionID: mo.ID, ProposalNumber: mo.ProposalNumber, Outcome: mo.Outcome}
-	if mo.Unanimous {
-		d.Details = append(d.Details, "Unanimous decision.")
-	} else if t := mo.Tally(); mo.Outcome != alesco.OutcomeTabled {
-		d.Details = append(d.Details, "Vote results: "+t.String())
-	}
-	if mo.Deciding != nil {
-		d.Details = append(d.Details, "The tie was decided by "+mo.Deciding.MemberName+"'s deciding vote.")
-	}
-	return d, true
 }
 
 func isListItem(s string) bool {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"connectrpc.com/connect"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
@@ -88,7 +90,7 @@ func TestAgendaAcceptance(t *testing.T) {
 	for name, sig := range map[string]string{
 		"missing":      "",
 		"sha1 only":    "sha1=" + strings.Repeat("0", 40),
-		"wrong secret": sign("not-the-secret", body),
+		"wrong secret": alescotest.Sign("not-the-secret", body),
 		"garbage":      "sha256=zz",
 	} {
 		if code := env.deliver("pull_request", "d-"+name, sig, body); code != http.StatusUnauthorized {
@@ -102,7 +104,7 @@ func TestAgendaAcceptance(t *testing.T) {
 		t.Fatalf("votes after rejected deliveries = %v, want [17 18]", got)
 	}
 
-	if code := env.deliver("pull_request", "delivery-16", sign(webhookSecret, body), body); code != http.StatusOK {
+	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("signed delivery: status %d, want 200", code)
 	}
 	a = env.agenda("alesco-2026-12-03")
@@ -122,7 +124,7 @@ func TestAgendaAcceptance(t *testing.T) {
 
 	// The same delivery again: acknowledged, no second effect.
 	after := env.version()
-	if code := env.deliver("pull_request", "delivery-16", sign(webhookSecret, body), body); code != http.StatusOK {
+	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("redelivery: status %d, want 200", code)
 	}
 	if env.version() != after {
@@ -146,7 +148,7 @@ func TestAgendaReviewPeriodWarning(t *testing.T) {
 	body = bytes.ReplaceAll(body, []byte(`"number": 16`), []byte(`"number": 19`))
 	body = bytes.ReplaceAll(body, []byte(`pull/16`), []byte(`pull/19`))
 	body = bytes.Replace(body, []byte(`"created_at": "2026-01-20T17:00:00Z"`), []byte(`"created_at": "2026-11-18T08:00:00Z"`), 1)
-	if code := env.deliver("pull_request", "delivery-19", sign(webhookSecret, body), body); code != http.StatusOK {
+	if code := env.deliver("pull_request", "delivery-19", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("delivery: %d", code)
 	}
 	a := env.agenda("alesco-2026-12-03")
@@ -174,13 +176,13 @@ func TestAgendaReviewPeriodWarning(t *testing.T) {
 func TestAgendaFrozenAtStart(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
-	env.Now = time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC) // 12:05 in New York
+	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC)) // 12:05 in New York
 	frozen := env.agenda("alesco-2026-12-03")
 	if !frozen.Frozen || frozen.FrozenTime == nil {
 		t.Fatalf("agenda after the start: frozen %v", frozen.Frozen)
 	}
 	body := readWebhookFixture(t)
-	if code := env.deliver("pull_request", "late-16", sign(webhookSecret, body), body); code != http.StatusOK {
+	if code := env.deliver("pull_request", "late-16", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("delivery: %d", code)
 	}
 	again := env.agenda("alesco-2026-12-03")
@@ -195,7 +197,7 @@ func TestAgendaFrozenAtStart(t *testing.T) {
 		t.Fatalf("next agenda %s votes %v, want alesco-2026-12-17 with [17 18 16]", next.MeetingId, numbers(next.Votes))
 	}
 	client := v1.NewAgendaServiceClient(env.Client, env.URL)
-	if _, err := client.GetAgenda(context.Background(), connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2025-09-04"})); codeOf(err) != connect.CodeNotFound {
+	if _, err := client.GetAgenda(context.Background(), connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2025-09-04"})); alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("agenda of a meeting long before alesco: err = %v, want NotFound", err)
 	}
 }

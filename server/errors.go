@@ -4,21 +4,37 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 )
 
 // codes maps every domain error code to its Connect code: the one table.
+// RPCs, plain HTTP routes and pages all answer through it.
 var codes = map[string]connect.Code{
 	alesco.EINVALID:         connect.CodeInvalidArgument,
 	alesco.ENOTFOUND:        connect.CodeNotFound,
-	alesco.ECONFLICT:        connect.CodeAlreadyExists,
+	alesco.EEXISTS:          connect.CodeAlreadyExists,
+	alesco.ECONFLICT:        connect.CodeAborted,
 	alesco.EPRECONDITION:    connect.CodeFailedPrecondition,
 	alesco.EUNAUTHENTICATED: connect.CodeUnauthenticated,
 	alesco.EFORBIDDEN:       connect.CodePermissionDenied,
 	alesco.EUNAVAILABLE:     connect.CodeUnavailable,
+	alesco.ECANCELED:        connect.CodeCanceled,
+	alesco.ETIMEOUT:         connect.CodeDeadlineExceeded,
 	alesco.EINTERNAL:        connect.CodeInternal,
+}
+
+// codeOf returns the Connect code of any error: a Connect error keeps its
+// own (connect-go's for malformed requests); a domain error maps through
+// the table.
+func codeOf(err error) connect.Code {
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return ce.Code()
+	}
+	return codes[alesco.ErrorCode(err)]
 }
 
 // httpStatus is the HTTP status the Connect protocol gives a code
@@ -51,29 +67,61 @@ func httpStatus(c connect.Code) int {
 	return 500
 }
 
-// toConnect converts a handler's error into a Connect error. Internal errors
-// are logged with their detail and returned without it.
-func toConnect(ctx context.Context, log *slog.Logger, procedure string, err error) error {
+// toConnect converts any error into a Connect error: internal ones are
+// logged with their detail and answered without it.
+func toConnect(ctx context.Context, log *slog.Logger, where string, err error) error {
 	var ce *connect.Error
 	if err == nil || errors.As(err, &ce) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return connect.NewError(connect.CodeCanceled, err)
+	code := codeOf(err)
+	if code == connect.CodeInternal {
+		log.ErrorContext(ctx, "internal error", "where", where, "err", err)
 	}
-	code := alesco.ErrorCode(err)
-	if code == alesco.EINTERNAL {
-		log.ErrorContext(ctx, "internal error", "procedure", procedure, "err", err)
-	}
-	return connect.NewError(codes[code], errors.New(alesco.ErrorMessage(err)))
+	return connect.NewError(code, errors.New(alesco.ErrorMessage(err)))
 }
 
 // errorInterceptor applies toConnect to every RPC's error.
-func errorInterceptor(log *slog.Logger) connect.UnaryInterceptorFunc {
-	return func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			resp, err := next(ctx, req)
-			return resp, toConnect(ctx, log, req.Spec().Procedure, err)
-		}
+func errorInterceptor(log *slog.Logger) connect.Interceptor {
+	return &interceptor{
+		unary: func(next connect.UnaryFunc) connect.UnaryFunc {
+			return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+				resp, err := next(ctx, req)
+				return resp, toConnect(ctx, log, req.Spec().Procedure, err)
+			}
+		},
+		stream: func(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+			return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
+				return toConnect(ctx, log, conn.Spec().Procedure, next(ctx, conn))
+			}
+		},
 	}
+}
+
+// httpError writes any error as a plain-text HTTP error.
+func (s *Server) httpError(w http.ResponseWriter, r *http.Request, err error) {
+	err = toConnect(r.Context(), s.log, r.URL.Path, err)
+	var ce *connect.Error
+	errors.As(err, &ce)
+	http.Error(w, ce.Message(), httpStatus(ce.Code()))
+}
+
+// interceptor is a connect.Interceptor from a unary and a streaming-handler
+// wrapper (connect.UnaryInterceptorFunc covers unary calls only).
+type interceptor struct {
+	unary  func(connect.UnaryFunc) connect.UnaryFunc
+	stream func(connect.StreamingHandlerFunc) connect.StreamingHandlerFunc
+}
+
+func (i *interceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc { return i.unary(next) }
+
+func (i *interceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return next
+}
+
+func (i *interceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	if i.stream == nil {
+		return next
+	}
+	return i.stream(next)
 }

@@ -1,22 +1,19 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/almalinux/alesco/app"
+	"google.golang.org/protobuf/proto"
 )
 
-// ETag returns a strong entity tag for body.
-func ETag(body []byte) string {
-	sum := sha256.Sum256(body)
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-}
+// Conditional requests, for plain HTTP and Connect GET alike: an entity tag
+// over the exact bytes served, compared with If-None-Match by etagMatch.
 
 // etagMatch reports whether an If-None-Match header value matches etag
 // (RFC 9110 §13.1.2: weak comparison, a list, or "*").
@@ -33,18 +30,10 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-// Rendered is a cached representation of a resource.
-type Rendered struct {
-	Body         []byte
-	ETag         string
-	LastModified time.Time
-	ContentType  string
-}
-
 // writeRendered answers a GET or HEAD with conditional-request support:
 // 304 for a matching If-None-Match, or (without one) for an If-Modified-Since
 // not older than Last-Modified (RFC 9110 §13.2.2 precedence).
-func writeRendered(w http.ResponseWriter, r *http.Request, rep Rendered, maxAge time.Duration) {
+func writeRendered(w http.ResponseWriter, r *http.Request, rep app.Rendered, maxAge time.Duration) {
 	h := w.Header()
 	h.Set("ETag", rep.ETag)
 	if !rep.LastModified.IsZero() {
@@ -71,50 +60,25 @@ func writeRendered(w http.ResponseWriter, r *http.Request, rep Rendered, maxAge 
 	}
 }
 
-// checkNotModified implements conditional Connect GETs: when the request's
-// If-None-Match matches etag it returns Connect's not-modified error (a 304
-// on the wire); otherwise it sets ETag on the response header.
-func checkNotModified(reqHeader, respHeader http.Header, etag string) error {
-	respHeader.Set("ETag", etag)
-	if etagMatch(reqHeader.Get("If-None-Match"), etag) {
-		return connect.NewNotModifiedError(respHeader)
+// respond answers a Connect read with msg, tagged with etag (the tag of
+// its exact encoding when etag is empty); a request whose If-None-Match
+// already has it gets Connect's not-modified error (a 304 on the wire).
+func respond[Req, Resp any](req *connect.Request[Req], msg *Resp, etag string) (*connect.Response[Resp], error) {
+	if etag == "" {
+		pm, ok := any(msg).(proto.Message)
+		if !ok {
+			return nil, fmt.Errorf("server: %T is not a message", msg)
+		}
+		body, err := proto.MarshalOptions{Deterministic: true}.Marshal(pm)
+		if err != nil {
+			return nil, fmt.Errorf("server: marshal: %w", err)
+		}
+		etag = app.ETag(body)
 	}
-	return nil
-}
-
-// cache keeps rendered representations and rebuilds one only when the
-// version of the data it was built from changes.
-type cache struct {
-	mu      sync.Mutex
-	entries map[string]cacheEntry
-}
-
-type cacheEntry struct {
-	version string
-	rep     Rendered
-}
-
-func newCache() *cache { return &cache{entries: map[string]cacheEntry{}} }
-
-// get returns the cached representation for key if it was built at version,
-// else builds, stores and returns a new one. Concurrent misses may build
-// twice; both results are identical, so that is harmless and lock-free.
-func (c *cache) get(key, version string, build func() (Rendered, error)) (Rendered, error) {
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && e.version == version {
-		return e.rep, nil
+	resp := connect.NewResponse(msg)
+	resp.Header().Set("ETag", etag)
+	if etagMatch(req.Header().Get("If-None-Match"), etag) {
+		return nil, connect.NewNotModifiedError(resp.Header())
 	}
-	rep, err := build()
-	if err != nil {
-		return Rendered{}, err
-	}
-	if rep.ETag == "" {
-		rep.ETag = ETag(rep.Body)
-	}
-	c.mu.Lock()
-	c.entries[key] = cacheEntry{version: version, rep: rep}
-	c.mu.Unlock()
-	return rep, nil
+	return resp, nil
 }

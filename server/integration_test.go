@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
@@ -27,7 +29,7 @@ func TestCalendarCarriesAgendaAndMinutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleSecretary, "alesco", "")))
+	mc := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	if _, err := mc.ImportMinutes(ctx, connect.NewRequest(&alescov1.ImportMinutesRequest{CommitteeId: "alesco", FileName: "2026-07-30.md", Markdown: string(md)})); err != nil {
 		t.Fatal(err)
 	}

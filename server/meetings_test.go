@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/internal/icaltest"
+
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/calendar"
@@ -28,26 +31,18 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-var newYork = mustLoad("America/New_York")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var newYork = alescotest.Location("America/New_York")
 
 func ny(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, newYork)
 }
 
-func (e *testEnv) meetingClient(opts ...connect.ClientOption) v1.MeetingServiceClient {
+func meetingClient(e *alescotest.Env, opts ...connect.ClientOption) v1.MeetingServiceClient {
 	return v1.NewMeetingServiceClient(e.Client, e.URL, opts...)
 }
 
-func (e *testEnv) chair() v1.MeetingServiceClient {
-	return e.meetingClient(withToken(e.token(alesco.RoleChair, "alesco", "")))
+func chairClient(e *alescotest.Env) v1.MeetingServiceClient {
+	return meetingClient(e, alescotest.WithToken(e.Token(alesco.RoleChair, "alesco", "")))
 }
 
 func listMeetings(t *testing.T, c v1.MeetingServiceClient, from, to time.Time) []*alescov1.Meeting {
@@ -63,14 +58,14 @@ func listMeetings(t *testing.T, c v1.MeetingServiceClient, from, to time.Time) [
 // TestListMeetingsMinutesDates: the embedded configuration reproduces the
 // real meeting dates: every minutes file from 2025-09-04 on is a meeting.
 func TestListMeetingsMinutesDates(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	data, err := os.ReadFile("../calendar/testdata/minutes-dates.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, opts := range protocols {
+	for name, opts := range alescotest.Protocols {
 		t.Run(name, func(t *testing.T) {
-			ms := listMeetings(t, env.meetingClient(opts...), ny(2025, 9, 1, 0, 0), ny(2026, 8, 1, 0, 0))
+			ms := listMeetings(t, meetingClient(env, opts...), ny(2025, 9, 1, 0, 0), ny(2026, 8, 1, 0, 0))
 			byID := map[string]*alescov1.Meeting{}
 			for _, m := range ms {
 				byID[m.Id] = m
@@ -108,9 +103,9 @@ func TestListMeetingsMinutesDates(t *testing.T) {
 // TestMeetingWrites walks cancel, move and add through every protocol's
 // client error path and checks the stored outcome.
 func TestMeetingWrites(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	chair := env.chair()
+	chair := chairClient(env)
 
 	cancelled, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday week"}))
 	if err != nil {
@@ -152,14 +147,14 @@ func TestMeetingWrites(t *testing.T) {
 		t.Fatalf("rescheduled added meeting = %v", r.Msg.Meeting)
 	}
 
-	got, err := env.meetingClient(connect.WithHTTPGet()).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2027-01-14"}))
+	got, err := meetingClient(env, connect.WithHTTPGet()).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2027-01-14"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Msg.Meeting.Status != alescov1.MeetingStatus_MEETING_STATUS_MOVED {
 		t.Fatalf("GetMeeting after move = %v", got.Msg.Meeting)
 	}
-	next, err := env.meetingClient().GetNextMeeting(ctx, connect.NewRequest(&alescov1.GetNextMeetingRequest{CommitteeId: "alesco"}))
+	next, err := meetingClient(env).GetNextMeeting(ctx, connect.NewRequest(&alescov1.GetNextMeetingRequest{CommitteeId: "alesco"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +162,7 @@ func TestMeetingWrites(t *testing.T) {
 		t.Fatalf("next meeting = %s, want alesco-2026-12-17 (12-03 is cancelled)", next.Msg.Meeting.Id)
 	}
 	// The audit log has the three writes' actor.
-	entries, err := env.DB.AuditLog(ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	entries := env.AuditLog()
 	var actions []string
 	for _, e := range entries {
 		if strings.HasPrefix(e.Action, "meeting.") {
@@ -183,9 +175,9 @@ func TestMeetingWrites(t *testing.T) {
 }
 
 func TestMeetingWriteErrors(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	chair := env.chair()
+	chair := chairClient(env)
 	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "x"})); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +228,7 @@ func TestMeetingWriteErrors(t *testing.T) {
 			return err
 		}, connect.CodeInvalidArgument, "duration must be positive"},
 		{"add to an unknown committee", func() error {
-			_, err := env.meetingClient(withToken(env.token(alesco.RoleAdmin, "alesco", ""))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "nope", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
+			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", ""))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "nope", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
 			return err
 		}, connect.CodeNotFound, "no committee"},
 		{"list a backwards window", func() error {
@@ -248,20 +240,20 @@ func TestMeetingWriteErrors(t *testing.T) {
 			return err
 		}, connect.CodeInvalidArgument, "five years"},
 		{"member token cannot add", func() error {
-			_, err := env.meetingClient(withToken(env.token(alesco.RoleMember, "alesco", "neal-gompa"))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
+			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa"))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
 			return err
 		}, connect.CodePermissionDenied, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			if codeOf(err) != tc.want || !strings.Contains(fmt.Sprint(err), tc.msg) {
+			if alescotest.CodeOf(err) != tc.want || !strings.Contains(fmt.Sprint(err), tc.msg) {
 				t.Fatalf("err = %v, want %v containing %q", err, tc.want, tc.msg)
 			}
 		})
 	}
 	// A secretary may cancel too.
-	sec := env.meetingClient(withToken(env.token(alesco.RoleSecretary, "alesco", "")))
+	sec := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	if _, err := sec.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "Chair away"})); err != nil {
 		t.Fatalf("secretary cancel: %v", err)
 	}
@@ -270,7 +262,7 @@ func TestMeetingWriteErrors(t *testing.T) {
 // TestMeetingReadsConditional: Connect GET reads answer 304 for a matching
 // If-None-Match, and a new ETag once the meeting changes.
 func TestMeetingReadsConditional(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	url := env.URL + v1.MeetingServiceGetMeetingProcedure + "?encoding=json&message=" + `{"meetingId":"alesco-2026-12-03"}`
 	get := func(inm string) *http.Response {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -293,39 +285,12 @@ func TestMeetingReadsConditional(t *testing.T) {
 	if r := get(etag); r.StatusCode != http.StatusNotModified {
 		t.Fatalf("conditional GET: %d, want 304", r.StatusCode)
 	}
-	if _, err := env.chair().CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "x"})); err != nil {
+	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "x"})); err != nil {
 		t.Fatal(err)
 	}
 	if r := get(etag); r.StatusCode != 200 || r.Header.Get("ETag") == etag {
 		t.Fatalf("after cancel: %d etag %q, want 200 and a new ETag", r.StatusCode, r.Header.Get("ETag"))
 	}
-}
-
-type fetched struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (e *testEnv) fetch(method, path string, header ...string) fetched {
-	e.t.Helper()
-	req, err := http.NewRequest(method, e.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := e.Client.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return fetched{resp.StatusCode, resp.Header, body}
 }
 
 var sequenceRE = regexp.MustCompile(`(?m)^SEQUENCE:(\d+)\r$`)
@@ -360,92 +325,92 @@ func checkLines(t *testing.T, name string, body []byte) {
 // byte-identical output for unchanged data, 304s, HEAD, and a cancel giving
 // a new ETag and a higher SEQUENCE.
 func TestFeedHTTP(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	paths := []string{"/calendar/alesco.ics", "/calendar/alesco.ics?expand=true", "/calendar/alesco/alesco-2026-12-03.ics"}
-	before := map[string]fetched{}
+	before := map[string]alescotest.Fetched{}
 	for _, p := range paths {
 		t.Run("GET "+p, func(t *testing.T) {
-			a := env.fetch("GET", p)
-			if a.status != 200 {
-				t.Fatalf("status %d: %s", a.status, a.body)
+			a := env.Fetch("GET", p)
+			if a.Status != 200 {
+				t.Fatalf("status %d: %s", a.Status, a.Body)
 			}
-			if ct := a.header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
+			if ct := a.Header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
 				t.Errorf("Content-Type = %q", ct)
 			}
-			if cc := a.header.Get("Cache-Control"); !strings.Contains(cc, "max-age=") {
+			if cc := a.Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=") {
 				t.Errorf("Cache-Control = %q", cc)
 			}
-			etag, lm := a.header.Get("ETag"), a.header.Get("Last-Modified")
+			etag, lm := a.Header.Get("ETag"), a.Header.Get("Last-Modified")
 			if !strings.HasPrefix(etag, `"`) || lm == "" {
 				t.Fatalf("ETag %q (want strong) Last-Modified %q", etag, lm)
 			}
-			checkLines(t, p, a.body)
+			checkLines(t, p, a.Body)
 			for _, want := range []string{"METHOD:PUBLISH", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H", "X-WR-CALNAME:", "NAME:", "BEGIN:VTIMEZONE\r\nTZID:America/New_York"} {
-				if !bytes.Contains(a.body, []byte(want)) {
+				if !bytes.Contains(a.Body, []byte(want)) {
 					t.Errorf("feed lacks %q", want)
 				}
 			}
-			b := env.fetch("GET", p)
-			if !bytes.Equal(a.body, b.body) || b.header.Get("ETag") != etag {
+			b := env.Fetch("GET", p)
+			if !bytes.Equal(a.Body, b.Body) || b.Header.Get("ETag") != etag {
 				t.Fatal("unchanged data gave different bytes or ETag")
 			}
-			if r := env.fetch("GET", p, "If-None-Match", etag); r.status != http.StatusNotModified || len(r.body) != 0 {
-				t.Errorf("If-None-Match: %d, want 304", r.status)
+			if r := env.Fetch("GET", p, "If-None-Match", etag); r.Status != http.StatusNotModified || len(r.Body) != 0 {
+				t.Errorf("If-None-Match: %d, want 304", r.Status)
 			}
-			if r := env.fetch("GET", p, "If-None-Match", `"other", `+etag); r.status != http.StatusNotModified {
-				t.Errorf("If-None-Match list: %d, want 304", r.status)
+			if r := env.Fetch("GET", p, "If-None-Match", `"other", `+etag); r.Status != http.StatusNotModified {
+				t.Errorf("If-None-Match list: %d, want 304", r.Status)
 			}
-			if r := env.fetch("GET", p, "If-Modified-Since", lm); r.status != http.StatusNotModified {
-				t.Errorf("If-Modified-Since: %d, want 304", r.status)
+			if r := env.Fetch("GET", p, "If-Modified-Since", lm); r.Status != http.StatusNotModified {
+				t.Errorf("If-Modified-Since: %d, want 304", r.Status)
 			}
-			if r := env.fetch("HEAD", p); r.status != 200 || len(r.body) != 0 || r.header.Get("ETag") != etag || r.header.Get("Content-Length") != strconv.Itoa(len(a.body)) {
-				t.Errorf("HEAD: %d, %d bytes, etag %q, length %q", r.status, len(r.body), r.header.Get("ETag"), r.header.Get("Content-Length"))
+			if r := env.Fetch("HEAD", p); r.Status != 200 || len(r.Body) != 0 || r.Header.Get("ETag") != etag || r.Header.Get("Content-Length") != strconv.Itoa(len(a.Body)) {
+				t.Errorf("HEAD: %d, %d bytes, etag %q, length %q", r.Status, len(r.Body), r.Header.Get("ETag"), r.Header.Get("Content-Length"))
 			}
 			before[p] = a
 		})
 	}
-	env.Now = env.Now.Add(time.Hour)
-	if _, err := env.chair().CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday"})); err != nil {
+	env.Clock.Set(env.Now().Add(time.Hour))
+	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday"})); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
 		t.Run("after cancel "+p, func(t *testing.T) {
 			old := before[p]
-			a := env.fetch("GET", p, "If-None-Match", old.header.Get("ETag"))
-			if a.status != 200 || a.header.Get("ETag") == old.header.Get("ETag") {
-				t.Fatalf("status %d, ETag %q: want 200 with a new ETag", a.status, a.header.Get("ETag"))
+			a := env.Fetch("GET", p, "If-None-Match", old.Header.Get("ETag"))
+			if a.Status != 200 || a.Header.Get("ETag") == old.Header.Get("ETag") {
+				t.Fatalf("status %d, ETag %q: want 200 with a new ETag", a.Status, a.Header.Get("ETag"))
 			}
 			if strings.Contains(p, "expand") {
 				// One event per meeting: the cancelled one is gone.
-				if !bytes.Contains(old.body, []byte("UID:alesco-2026-12-03@")) || bytes.Contains(a.body, []byte("UID:alesco-2026-12-03@")) {
+				if !bytes.Contains(old.Body, []byte("UID:alesco-2026-12-03@")) || bytes.Contains(a.Body, []byte("UID:alesco-2026-12-03@")) {
 					t.Errorf("expanded feed still lists the cancelled meeting")
 				}
-			} else if maxSequence(a.body) <= maxSequence(old.body) {
-				t.Errorf("SEQUENCE %d, was %d: want it higher", maxSequence(a.body), maxSequence(old.body))
+			} else if maxSequence(a.Body) <= maxSequence(old.Body) {
+				t.Errorf("SEQUENCE %d, was %d: want it higher", maxSequence(a.Body), maxSequence(old.Body))
 			}
-			lm, _ := http.ParseTime(a.header.Get("Last-Modified"))
-			if !lm.Equal(env.Now) {
-				t.Errorf("Last-Modified = %v, want the cancel's time %v", lm, env.Now)
+			lm, _ := http.ParseTime(a.Header.Get("Last-Modified"))
+			if !lm.Equal(env.Now()) {
+				t.Errorf("Last-Modified = %v, want the cancel's time %v", lm, env.Now())
 			}
-			if r := env.fetch("GET", p, "If-Modified-Since", old.header.Get("Last-Modified")); r.status != 200 {
-				t.Errorf("If-Modified-Since the old time: %d, want 200", r.status)
+			if r := env.Fetch("GET", p, "If-Modified-Since", old.Header.Get("Last-Modified")); r.Status != 200 {
+				t.Errorf("If-Modified-Since the old time: %d, want 200", r.Status)
 			}
 		})
 	}
-	single := env.fetch("GET", "/calendar/alesco/alesco-2026-12-03.ics")
+	single := env.Fetch("GET", "/calendar/alesco/alesco-2026-12-03.ics")
 	for _, want := range []string{"STATUS:CANCELLED", "SUMMARY:Cancelled: ALESCo meeting", "UID:alesco-2026-12-03@alesco.example.org", "Cancelled: Holiday"} {
-		if !bytes.Contains(single.body, []byte(want)) {
+		if !bytes.Contains(single.Body, []byte(want)) {
 			t.Errorf("cancelled meeting's file lacks %q", want)
 		}
 	}
-	feed := env.fetch("GET", "/calendar/alesco.ics")
-	if !bytes.Contains(feed.body, []byte("EXDATE;TZID=America/New_York:20261203T120000\r\n")) {
-		t.Errorf("feed lacks the EXDATE of the cancelled meeting:\n%s", feed.body)
+	feed := env.Fetch("GET", "/calendar/alesco.ics")
+	if !bytes.Contains(feed.Body, []byte("EXDATE;TZID=America/New_York:20261203T120000\r\n")) {
+		t.Errorf("feed lacks the EXDATE of the cancelled meeting:\n%s", feed.Body)
 	}
 }
 
 func TestFeedErrors(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	cases := []struct {
 		path string
 		want int
@@ -460,8 +425,8 @@ func TestFeedErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
-			if r := env.fetch("GET", tc.path); r.status != tc.want {
-				t.Fatalf("status %d, want %d: %s", r.status, tc.want, r.body)
+			if r := env.Fetch("GET", tc.path); r.Status != tc.want {
+				t.Fatalf("status %d, want %d: %s", r.Status, tc.want, r.Body)
 			}
 		})
 	}
@@ -478,9 +443,9 @@ type occurrence struct {
 // expanded feed to exactly the meetings ListMeetings lists, over a 12-month
 // window crossing both DST changes, with a cancelled and a moved meeting.
 func TestFeedParsersAgree(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	chair := env.chair()
+	chair := chairClient(env)
 	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday"})); err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +465,7 @@ func TestFeedParsersAgree(t *testing.T) {
 	from, to := ny(2026, 3, 1, 0, 0).UTC(), ny(2027, 3, 1, 0, 0).UTC()
 	var want []string
 	dst := map[bool]int{}
-	for _, m := range listMeetings(t, env.meetingClient(), from, to) {
+	for _, m := range listMeetings(t, meetingClient(env), from, to) {
 		if m.Status == alescov1.MeetingStatus_MEETING_STATUS_CANCELLED {
 			continue
 		}
@@ -541,7 +506,7 @@ func TestFeedParsersAgree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ins, err := calendar.Expand(cal, from, to)
+			ins, err := icaltest.Expand(cal, from, to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -558,21 +523,21 @@ func TestFeedParsersAgree(t *testing.T) {
 		{"ical.js", func(t *testing.T, file string) []string {
 			node, err := exec.LookPath("node")
 			if err != nil {
-				skipOrFail(t, "node is not installed (apt-get install nodejs)")
+				alescotest.External(t, "node is not installed (apt-get install nodejs)")
 			}
 			if _, err := os.Stat("../calendar/testdata/icaljs/node_modules/ical.js"); err != nil {
-				skipOrFail(t, "ical.js is not installed: run `npm ci` in calendar/testdata/icaljs")
+				alescotest.External(t, "ical.js is not installed: run `npm ci` in calendar/testdata/icaljs")
 			}
 			return runExternal(t, node, "-e", "", node, "../calendar/testdata/icaljs/expand.mjs", file, from.Format(time.RFC3339), to.Format(time.RFC3339))
 		}},
 	}
 	for _, feed := range []string{"/calendar/alesco.ics", "/calendar/alesco.ics?expand=true"} {
-		r := env.fetch("GET", feed)
-		if r.status != 200 {
-			t.Fatalf("%s: %d", feed, r.status)
+		r := env.Fetch("GET", feed)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", feed, r.Status)
 		}
 		file := filepath.Join(dir, strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(feed))
-		if err := os.WriteFile(file, r.body, 0o644); err != nil {
+		if err := os.WriteFile(file, r.Body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range parsers {
@@ -593,25 +558,15 @@ func TestFeedParsersAgree(t *testing.T) {
 	}
 }
 
-// skipOrFail skips a test whose external tool is missing, or fails it when
-// ALESCO_EXTERNAL_TESTS=1 says the tools must be there (CI).
-func skipOrFail(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("ALESCO_EXTERNAL_TESTS") == "1" {
-		t.Fatalf("ALESCO_EXTERNAL_TESTS=1 but %s", msg)
-	}
-	t.Skip(msg + " (set ALESCO_EXTERNAL_TESTS=1 to make this a failure)")
-}
-
 // runExternal checks the tool with probe, then runs it and reads JSON lines
 // of occurrences, returning their starts.
 func runExternal(t *testing.T, probeBin, probeFlag, probeArg string, bin string, args ...string) []string {
 	t.Helper()
 	if _, err := os.Stat(probeBin); err != nil {
-		skipOrFail(t, probeBin+" is not installed")
+		alescotest.External(t, probeBin+" is not installed")
 	}
 	if out, err := exec.Command(probeBin, probeFlag, probeArg).CombinedOutput(); err != nil {
-		skipOrFail(t, fmt.Sprintf("%s cannot load its modules (apt-get install python3-icalendar python3-recurring-ical-events): %s", probeBin, out))
+		alescotest.External(t, fmt.Sprintf("%s cannot load its modules (apt-get install python3-icalendar python3-recurring-ical-events): %s", probeBin, out))
 	}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer

@@ -4,62 +4,56 @@ import (
 	"context"
 	"flag"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/config"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/server"
-	"github.com/almalinux/alesco/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// wikiFixtures are the eight real minutes, kept in the minutes package.
-func wikiFixtures(t testing.TB) map[string][]byte {
+// carriedOver is what the minutes before an instant left open for the
+// next agenda, as the store has it.
+func carriedOver(t *testing.T, env *alescotest.Env, before time.Time) []alesco.CarryOverItem {
 	t.Helper()
-	files, err := filepath.Glob("../minutes/testdata/wiki/*.md")
-	if err != nil || len(files) != 8 {
-		t.Fatalf("want the 8 wiki fixtures in ../minutes/testdata/wiki, got %d (%v)", len(files), err)
-	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	var out []alesco.CarryOverItem
+	err := env.DB.View(context.Background(), func(tx alesco.ReadTx) error {
+		motions, err := tx.PastMotions("alesco", before)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		out[filepath.Base(f)] = data
+		items, err := tx.PastActionItems("alesco", before)
+		out = alesco.CarryOver(motions, items)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
 
-func auditCount(t *testing.T, db *sqlite.DB) string {
-	t.Helper()
-	v, err := db.DataVersion(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
+// auditRows counts the audit log's rows.
+func auditRows(env *alescotest.Env) int { return len(env.AuditLog()) }
 
 // TestImportWikiMinutes imports the eight real files over RPC, checks the
 // acceptance numbers, idempotency (no new audit rows) and the round trip
 // import -> export -> import.
 func TestImportWikiMinutes(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	client := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleSecretary, "alesco", "")))
+	client := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	results := map[string]*alescov1.ImportResult{}
-	fixtures := wikiFixtures(t)
+	fixtures := alescotest.WikiFixtures(t)
 	for name, data := range fixtures {
 		resp, err := client.ImportMinutes(ctx, connect.NewRequest(&alescov1.ImportMinutesRequest{CommitteeId: "alesco", FileName: name, Markdown: string(data)}))
 		if err != nil {
@@ -91,22 +85,22 @@ func TestImportWikiMinutes(t *testing.T) {
 			t.Errorf("%s: %d present of %d, quorum %d met %v, %d decisions; want %d of %d, %d, %v, %d",
 				tc.date, len(r.MembersPresent), r.RosterSize, r.QuorumRequired, r.QuorumMet, len(r.Decisions), tc.present, tc.roster, tc.quorum, tc.met, tc.decisions)
 		}
-		_, added, err := env.DB.MeetingChange(ctx, r.MeetingId)
-		if err != nil || added != tc.extraMeeting {
-			t.Errorf("%s: stored meeting change %v (err %v), want %v", tc.date, added, err, tc.extraMeeting)
+		m, err := env.App.GetMeeting(ctx, r.MeetingId)
+		if added := m.SeriesID == ""; err != nil || added != tc.extraMeeting {
+			t.Errorf("%s: meeting added %v (err %v), want %v", tc.date, added, err, tc.extraMeeting)
 		}
 	}
 
 	// Idempotent: importing again changes nothing, not even the audit log.
-	before := auditCount(t, env.DB)
+	before := auditRows(env)
 	for name, data := range fixtures {
 		resp, err := client.ImportMinutes(ctx, connect.NewRequest(&alescov1.ImportMinutesRequest{CommitteeId: "alesco", FileName: name, Markdown: string(data)}))
 		if err != nil || resp.Msg.Result.Changed {
 			t.Fatalf("%s: second import: changed=%v err=%v", name, resp.Msg.GetResult().GetChanged(), err)
 		}
 	}
-	if after := auditCount(t, env.DB); after != before {
-		t.Fatalf("second import wrote audit rows: version %s -> %s", before, after)
+	if after := auditRows(env); after != before {
+		t.Fatalf("second import wrote audit rows: audit rows %d -> %d", before, after)
 	}
 
 	// Round trip: the exported Markdown re-imports to the same record.
@@ -170,10 +164,10 @@ func TestImportWikiMinutes(t *testing.T) {
 // TestGetMinutesETag: a Connect GET with the ETag it was given is answered
 // NotModified until something is written.
 func TestGetMinutesETag(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	data := wikiFixtures(t)["2025-10-16.md"]
-	if _, err := env.Server.ImportMinutes(alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "test"}), "alesco", "2025-10-16.md", data); err != nil {
+	data := alescotest.WikiFixtures(t)["2025-10-16.md"]
+	if _, err := env.App.ImportMinutes(alescotest.Admin(ctx), "alesco", "2025-10-16.md", data); err != nil {
 		t.Fatal(err)
 	}
 	client := v1.NewMinutesServiceClient(env.Client, env.URL, connect.WithHTTPGet())
@@ -192,7 +186,7 @@ func TestGetMinutesETag(t *testing.T) {
 		t.Fatalf("err = %v, want not modified", err)
 	}
 	_, err = client.GetMinutes(ctx, connect.NewRequest(&alescov1.GetMinutesRequest{MeetingId: "alesco-2025-10-17"}))
-	if codeOf(err) != connect.CodeNotFound {
+	if alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("err = %v, want NotFound", err)
 	}
 }
@@ -210,7 +204,7 @@ func ok[T any](resp *connect.Response[T], err error) func(t *testing.T) *T {
 
 func wantCode(t *testing.T, err error, code connect.Code, msg string) {
 	t.Helper()
-	if codeOf(err) != code || !strings.Contains(err.Error(), msg) {
+	if alescotest.CodeOf(err) != code || !strings.Contains(err.Error(), msg) {
 		t.Fatalf("err = %v, want %v containing %q", err, code, msg)
 	}
 }
@@ -220,14 +214,14 @@ func wantCode(t *testing.T, err error, code connect.Code, msg string) {
 // chair, a punted motion, an action item, finalize; its export matches the
 // golden file, and what it left open is carried to the next meeting.
 func TestScriptedMeeting(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
 	const meeting = "alesco-2026-11-19"
-	staff := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleSecretary, "alesco", "")))
-	chair := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleChair, "alesco", "andrew-lukoshko")))
-	andrew := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleMember, "alesco", "andrew-lukoshko")))
-	ben := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleMember, "alesco", "ben-thomas")))
-	lance := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleMember, "alesco", "lance-albertson")))
+	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
+	chair := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "andrew-lukoshko")))
+	andrew := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "andrew-lukoshko")))
+	ben := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "ben-thomas")))
+	lance := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "lance-albertson")))
 	member := func(id string, absent bool, note string) *alescov1.Attendee {
 		return &alescov1.Attendee{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER, MemberId: id, Absent: absent, Note: note}
 	}
@@ -332,10 +326,7 @@ func TestScriptedMeeting(t *testing.T) {
 	wantCode(t, err, connect.CodeFailedPrecondition, "are final; amend them")
 
 	// Ben's replaced vote is still in the audit log.
-	entries, err := env.DB.AuditLog(ctx, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	entries := env.AuditLog()
 	benVotes := 0
 	for _, e := range entries {
 		if e.Action == "motion.vote" && strings.Contains(e.Detail, `"member":"ben-thomas"`) {
@@ -347,11 +338,8 @@ func TestScriptedMeeting(t *testing.T) {
 	}
 
 	// The punted motion and the action item carry over to the next meeting.
-	next := time.Date(2026, 12, 3, 12, 0, 0, 0, env.Committees.List()[0].Location)
-	items, err := env.DB.OpenItemsBefore(ctx, "alesco", next)
-	if err != nil {
-		t.Fatal(err)
-	}
+	next := time.Date(2026, 12, 3, 12, 0, 0, 0, newYork)
+	items := carriedOver(t, env, next)
 	if len(items) != 2 || items[0].Kind != alesco.CarryMotion || items[0].ProposalNumber != 9 || items[0].Title != "Enable Btrfs as a tech preview" ||
 		items[1].Kind != alesco.CarryActionItem || items[1].Owner != "Neal Gompa" || items[1].MeetingID != meeting {
 		t.Fatalf("carried over: %+v", items)
@@ -370,7 +358,7 @@ func TestScriptedMeeting(t *testing.T) {
 
 	// Completing the action item is still allowed, and it drops off.
 	ok(staff.CompleteActionItem(ctx, connect.NewRequest(&alescov1.CompleteActionItemRequest{ActionItemId: item.Id})))(t)
-	if items, _ := env.DB.OpenItemsBefore(ctx, "alesco", next); len(items) != 1 {
+	if items := carriedOver(t, env, next); len(items) != 1 {
 		t.Fatalf("after completion: %+v", items)
 	}
 
@@ -393,11 +381,11 @@ func TestScriptedMeeting(t *testing.T) {
 // TestDesignatedDecidingVote: the chair designates a member, who may then
 // cast the deciding vote with their own member token.
 func TestDesignatedDecidingVote(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
-	_, motion := setupMotion(t, env, "alesco-2026-11-19")
-	ben := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleMember, "alesco", "ben-thomas")))
-	chair := v1.NewMinutesServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleChair, "alesco", "")))
+	motion := setupMotion(t, env, "alesco-2026-11-19")
+	ben := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "ben-thomas")))
+	chair := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
 	yes := alescov1.VoteValue_VOTE_VALUE_YES
 	_, err := ben.CastDecidingVote(ctx, connect.NewRequest(&alescov1.CastDecidingVoteRequest{MotionId: motion.ID, Value: yes}))
 	wantCode(t, err, connect.CodePermissionDenied, "designated")
@@ -413,21 +401,18 @@ func TestDesignatedDecidingVote(t *testing.T) {
 }
 
 // setupMotion records attendance (four of five present) and opens a motion
-// with a 2-2 tie, directly in the store.
-func setupMotion(t testing.TB, env *testEnv, meeting string) (*alesco.Committee, *alesco.Motion) {
+// with a 2-2 tie, through the application layer.
+func setupMotion(t testing.TB, env *alescotest.Env, meeting string) alesco.Motion {
 	t.Helper()
-	ctx := alesco.NewContext(context.Background(), alesco.Principal{Role: alesco.RoleAdmin, Name: "test"})
-	c := env.Committees.List()[0]
-	ref := refFor(t, c, meeting)
+	ctx := alescotest.Admin(context.Background())
 	var as []alesco.Attendee
 	for _, id := range []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "neal-gompa"} {
 		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
 	}
-	db := env.DB
-	if _, err := db.RecordAttendance(ctx, c, ref, as); err != nil {
+	if _, _, err := env.App.RecordAttendance(ctx, meeting, as); err != nil {
 		t.Fatal(err)
 	}
-	mo, err := db.OpenMotion(ctx, c, ref, "A tied question", 0)
+	mo, err := env.App.OpenMotion(ctx, meeting, "A tied question", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,20 +421,11 @@ func setupMotion(t testing.TB, env *testEnv, meeting string) (*alesco.Committee,
 		if i%2 == 1 {
 			v = alesco.VoteNo
 		}
-		if mo, err = db.CastVote(ctx, c, mo.ID, alesco.Vote{MemberID: id, Value: v}); err != nil {
+		if mo, err = env.App.CastVote(ctx, app.VoteRequest{MotionID: mo.ID, MemberID: id, Value: v}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return c, mo
-}
-
-func refFor(t testing.TB, c *alesco.Committee, meeting string) sqlite.MeetingRef {
-	t.Helper()
-	d, err := alesco.ParseDate(strings.TrimPrefix(meeting, c.ID+"-"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sqlite.MeetingRef{ID: meeting, CommitteeID: c.ID, Date: d, Start: d.At(12, 0, c.Location)}
+	return mo
 }
 
 // TestMinutesAuthMatrix calls every MinutesService write RPC as every kind
@@ -476,7 +452,7 @@ func TestMinutesAuthMatrix(t *testing.T) {
 		}},
 		{"CastVote", func(ctx context.Context, c v1.MinutesServiceClient, ids fixtureIDs) error {
 			_, err := c.CastVote(ctx, connect.NewRequest(&alescov1.CastVoteRequest{MotionId: ids.openMotion, Value: yes}))
-			if codeOf(err) == connect.CodeInvalidArgument { // staff must name the member
+			if alescotest.CodeOf(err) == connect.CodeInvalidArgument { // staff must name the member
 				_, err = c.CastVote(ctx, connect.NewRequest(&alescov1.CastVoteRequest{MotionId: ids.openMotion, MemberId: "neal-gompa", Value: yes}))
 			}
 			return err
@@ -513,33 +489,33 @@ func TestMinutesAuthMatrix(t *testing.T) {
 	const okCode connect.Code = 0
 	type caller struct {
 		name  string
-		token func(env *testEnv) string
+		token func(env *alescotest.Env) string
 		// want gives the expected code per RPC; missing RPCs expect def.
 		def  connect.Code
 		want map[string]connect.Code
 	}
 	callers := []caller{
-		{"no token", func(*testEnv) string { return "" }, connect.CodeUnauthenticated, nil},
-		{"bad token", func(*testEnv) string { return "alesco_forged" }, connect.CodeUnauthenticated, nil},
-		{"member of another committee", func(e *testEnv) string { return e.token(alesco.RoleMember, "other", "someone") }, connect.CodePermissionDenied, nil},
-		{"chair of another committee", func(e *testEnv) string { return e.token(alesco.RoleChair, "other", "") }, connect.CodePermissionDenied, nil},
-		{"member", func(e *testEnv) string { return e.token(alesco.RoleMember, "alesco", "neal-gompa") }, connect.CodePermissionDenied,
+		{"no token", func(*alescotest.Env) string { return "" }, connect.CodeUnauthenticated, nil},
+		{"bad token", func(*alescotest.Env) string { return "alesco_forged" }, connect.CodeUnauthenticated, nil},
+		{"member of another committee", func(e *alescotest.Env) string { return e.Token(alesco.RoleMember, "other", "someone") }, connect.CodePermissionDenied, nil},
+		{"chair of another committee", func(e *alescotest.Env) string { return e.Token(alesco.RoleChair, "other", "") }, connect.CodePermissionDenied, nil},
+		{"member", func(e *alescotest.Env) string { return e.Token(alesco.RoleMember, "alesco", "neal-gompa") }, connect.CodePermissionDenied,
 			map[string]connect.Code{"CastVote": okCode}}, // CastDecidingVote: Neal is neither chair nor designated
-		{"chair as member", func(e *testEnv) string { return e.token(alesco.RoleMember, "alesco", "andrew-lukoshko") }, connect.CodePermissionDenied,
+		{"chair as member", func(e *alescotest.Env) string { return e.Token(alesco.RoleMember, "alesco", "andrew-lukoshko") }, connect.CodePermissionDenied,
 			map[string]connect.Code{"CastVote": okCode, "CastDecidingVote": okCode}},
-		{"secretary", func(e *testEnv) string { return e.token(alesco.RoleSecretary, "alesco", "") }, okCode, nil},
-		{"chair", func(e *testEnv) string { return e.token(alesco.RoleChair, "alesco", "andrew-lukoshko") }, okCode, nil},
-		{"admin", func(e *testEnv) string { return e.token(alesco.RoleAdmin, "other", "") }, okCode, nil},
+		{"secretary", func(e *alescotest.Env) string { return e.Token(alesco.RoleSecretary, "alesco", "") }, okCode, nil},
+		{"chair", func(e *alescotest.Env) string { return e.Token(alesco.RoleChair, "alesco", "andrew-lukoshko") }, okCode, nil},
+		{"admin", func(e *alescotest.Env) string { return e.Token(alesco.RoleAdmin, "other", "") }, okCode, nil},
 	}
-	markdown := string(wikiFixtures(t)["2025-10-16.md"])
+	markdown := string(alescotest.WikiFixtures(t)["2025-10-16.md"])
 	for _, who := range callers {
 		t.Run(who.name, func(t *testing.T) {
-			env := newTestEnv(t)
+			env := alescotest.New(t)
 			ids := newFixtureIDs(t, env)
 			ids.markdown = markdown
 			var opts []connect.ClientOption
 			if tok := who.token(env); tok != "" {
-				opts = append(opts, withToken(tok))
+				opts = append(opts, alescotest.WithToken(tok))
 			}
 			client := v1.NewMinutesServiceClient(env.Client, env.URL, opts...)
 			for _, c := range calls {
@@ -548,7 +524,7 @@ func TestMinutesAuthMatrix(t *testing.T) {
 					want = who.def
 				}
 				err := c.do(context.Background(), client, ids)
-				if got := codeOf(err); got != want || (want == okCode && err != nil) {
+				if got := alescotest.CodeOf(err); got != want || (want == okCode && err != nil) {
 					t.Errorf("%s: err = %v, want %v", c.name, err, want)
 				}
 			}
@@ -562,30 +538,29 @@ type fixtureIDs struct {
 	markdown                                        string
 }
 
-func newFixtureIDs(t *testing.T, env *testEnv) fixtureIDs {
+func newFixtureIDs(t *testing.T, env *alescotest.Env) fixtureIDs {
 	t.Helper()
-	ctx := alesco.NewContext(context.Background(), alesco.Principal{Role: alesco.RoleAdmin, Name: "test"})
-	c, tied := setupMotion(t, env, "alesco-2026-11-19")
+	ctx := alescotest.Admin(context.Background())
+	tied := setupMotion(t, env, "alesco-2026-11-19")
 	ids := fixtureIDs{meeting: "alesco-2026-11-19", tiedMotion: tied.ID, draft: "alesco-2026-11-05", final: "alesco-2026-10-22"}
-	ref := refFor(t, c, ids.meeting)
 	for _, p := range []*int64{&ids.openMotion, &ids.closeMotion} {
-		mo, err := env.DB.OpenMotion(ctx, c, ref, "motion", 0)
+		mo, err := env.App.OpenMotion(ctx, ids.meeting, "motion", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		*p = mo.ID
 	}
-	a, err := env.DB.AddActionItem(ctx, ref, "Ben Thomas", "do it")
+	a, err := env.App.AddActionItem(ctx, ids.meeting, "Ben Thomas", "do it")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids.actionItem = a.ID
 	for _, id := range []string{ids.draft, ids.final} {
-		if _, err := env.DB.AddNote(ctx, refFor(t, c, id), alesco.Note{Topic: "x", Text: "y"}); err != nil {
+		if _, err := env.App.AddNote(ctx, id, alesco.Note{Topic: "x", Text: "y"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := env.DB.FinalizeMinutes(ctx, c, ids.final, []string{"x"}, nil); err != nil {
+	if _, _, err := env.App.FinalizeMinutes(ctx, ids.final, []string{"x"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return ids
@@ -595,31 +570,15 @@ func newFixtureIDs(t *testing.T, env *testEnv) fixtureIDs {
 // a real server and SQLite file, for imported minutes.
 func BenchmarkGetMinutes(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "alesco.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	cs, err := config.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Committees: alesco.NewCommittees(cs), Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for name, data := range wikiFixtures(b) {
-		if _, err := srv.ImportMinutes(alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "bench"}), "alesco", name, data); err != nil {
+	env := alescotest.New(b)
+	for name, data := range alescotest.WikiFixtures(b) {
+		if _, err := env.App.ImportMinutes(alescotest.Admin(ctx), "alesco", name, data); err != nil {
 			b.Fatal(err)
 		}
 	}
-	hs := httptest.NewUnstartedServer(srv)
-	hs.EnableHTTP2 = true
-	hs.StartTLS()
-	defer hs.Close()
 	for name, opts := range map[string][]connect.ClientOption{"connect": nil, "connect-get": {connect.WithHTTPGet()}, "grpc": {connect.WithGRPC()}} {
 		b.Run(name, func(b *testing.B) {
-			client := v1.NewMinutesServiceClient(hs.Client(), hs.URL, opts...)
+			client := v1.NewMinutesServiceClient(env.Client, env.URL, opts...)
 			b.ReportAllocs()
 			for b.Loop() {
 				resp, err := client.GetMinutes(ctx, connect.NewRequest(&alescov1.GetMinutesRequest{MeetingId: "alesco-2025-05-28"}))

@@ -3,9 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,52 +10,31 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/github"
-	"github.com/almalinux/alesco/github/githubtest"
-	"github.com/almalinux/alesco/server"
 )
 
-const webhookSecret = "test-webhook-secret"
+const webhookSecret = alescotest.WebhookSecret
 
 // rfcEnv is a test server wired to a fake GitHub serving the fixtures.
 type rfcEnv struct {
-	*testEnv
-	GitHub *githubtest.Server
-	chair  string
+	*alescotest.Env
+	t     testing.TB
+	chair string
 }
 
 func newRFCEnv(t *testing.T) *rfcEnv {
 	t.Helper()
-	fake := githubtest.New(t, "../github/testdata")
-	env := newTestEnv(t, withFakeGitHub(t, fake))
-	return &rfcEnv{testEnv: env, GitHub: fake, chair: env.token(alesco.RoleChair, "alesco", "")}
-}
-
-// withFakeGitHub wires the GitHub syncer and webhook handler to a fake
-// GitHub serving the fixture scenario.
-func withFakeGitHub(t *testing.T, fake *githubtest.Server) func(*server.Options) {
-	return func(o *server.Options) {
-		s, err := github.NewSyncer(github.Options{
-			Committees: o.Committees, Store: o.Store, BaseURL: fake.BaseURL(), Transport: fake.Client().Transport,
-			Now: o.Now, Logger: o.Logger, PerPage: 5,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wh, err := github.NewWebhook(o.Committees, o.Store, webhookSecret, o.Now, o.Logger)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.Syncer, o.Webhooks = s, wh
-	}
+	env := alescotest.New(t, alescotest.WithGitHub(""))
+	return &rfcEnv{Env: env, t: t, chair: env.Token(alesco.RoleChair, "alesco", "")}
 }
 
 func (e *rfcEnv) sync() (*alescov1.SyncProposalsResponse, error) {
-	client := v1.NewProposalServiceClient(e.Client, e.URL, withToken(e.chair))
+	client := v1.NewProposalServiceClient(e.Client, e.URL, alescotest.WithToken(e.chair))
 	resp, err := client.SyncProposals(context.Background(), connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"}))
 	if err != nil {
 		return nil, err
@@ -73,13 +49,6 @@ func (e *rfcEnv) mustSync() *alescov1.SyncProposalsResponse {
 		e.t.Fatalf("sync: %v", err)
 	}
 	return r
-}
-
-// sign returns the X-Hub-Signature-256 value for body.
-func sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // deliver posts a webhook delivery and returns the status code.
@@ -106,14 +75,8 @@ func (e *rfcEnv) deliver(event, delivery, signature string, body []byte) int {
 	return resp.StatusCode
 }
 
-func (e *rfcEnv) version() string {
-	e.t.Helper()
-	v, err := e.DB.DataVersion(context.Background())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return v
-}
+// version is the number of writes so far.
+func (e *rfcEnv) version() int { return len(e.AuditLog()) }
 
 func numbers[T interface{ GetNumber() int32 }](items []T) []int32 {
 	out := []int32{}
@@ -177,7 +140,7 @@ func TestSyncProposalsFromFixtures(t *testing.T) {
 	if !p.NeedsBoardInput || p.RfcNumber != "0008" || !slices.Equal(p.Authors, []string{"Example Spin Maintainer"}) || p.HeaderStatus != "Final Comment Period" {
 		t.Fatalf("#18 = board %v rfc %q authors %v status %q", p.NeedsBoardInput, p.RfcNumber, p.Authors, p.HeaderStatus)
 	}
-	if _, err := client.GetProposal(context.Background(), connect.NewRequest(&alescov1.GetProposalRequest{CommitteeId: "alesco", Number: 21})); codeOf(err) != connect.CodeNotFound {
+	if _, err := client.GetProposal(context.Background(), connect.NewRequest(&alescov1.GetProposalRequest{CommitteeId: "alesco", Number: 21})); alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("#21 (typo fix): err = %v, want NotFound", err)
 	}
 }
@@ -216,7 +179,7 @@ func TestSyncWhileGitHubIsDown(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
 	env.GitHub.SetDown(true)
-	if _, err := env.sync(); codeOf(err) != connect.CodeUnavailable {
+	if _, err := env.sync(); alescotest.CodeOf(err) != connect.CodeUnavailable {
 		t.Fatalf("sync while GitHub is down: err = %v, want Unavailable", err)
 	}
 	client := v1.NewProposalServiceClient(env.Client, env.URL, connect.WithHTTPGet())
@@ -241,29 +204,29 @@ func TestSyncWhileGitHubIsDown(t *testing.T) {
 func TestSyncHonoursRetryAfter(t *testing.T) {
 	env := newRFCEnv(t)
 	env.GitHub.RetryAfterNext("120")
-	if _, err := env.sync(); codeOf(err) != connect.CodeUnavailable {
+	if _, err := env.sync(); alescotest.CodeOf(err) != connect.CodeUnavailable {
 		t.Fatalf("rate-limited sync: err = %v, want Unavailable", err)
 	}
 	env.GitHub.Requests()
-	if _, err := env.sync(); codeOf(err) != connect.CodeUnavailable {
+	if _, err := env.sync(); alescotest.CodeOf(err) != connect.CodeUnavailable {
 		t.Fatalf("sync inside Retry-After: err = %v, want Unavailable", err)
 	}
 	if seen := env.GitHub.Requests(); len(seen) != 0 {
 		t.Fatalf("sync inside Retry-After sent %d requests, want none", len(seen))
 	}
-	env.Now = env.Now.Add(121e9)
+	env.Clock.Set(env.Now().Add(121e9))
 	env.mustSync()
 }
 
 func TestSyncProposalsAuth(t *testing.T) {
 	env := newRFCEnv(t)
-	member := v1.NewProposalServiceClient(env.Client, env.URL, withToken(env.token(alesco.RoleMember, "alesco", "neal-gompa")))
-	if _, err := member.SyncProposals(context.Background(), connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); codeOf(err) != connect.CodePermissionDenied {
+	member := v1.NewProposalServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa")))
+	if _, err := member.SyncProposals(context.Background(), connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); alescotest.CodeOf(err) != connect.CodePermissionDenied {
 		t.Fatalf("member sync: err = %v, want PermissionDenied", err)
 	}
-	plain := newTestEnv(t) // no syncer configured
-	client := v1.NewProposalServiceClient(plain.Client, plain.URL, withToken(plain.token(alesco.RoleAdmin, "alesco", "")))
-	if _, err := client.SyncProposals(context.Background(), connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); codeOf(err) != connect.CodeFailedPrecondition {
+	plain := alescotest.New(t) // no syncer configured
+	client := v1.NewProposalServiceClient(plain.Client, plain.URL, alescotest.WithToken(plain.Token(alesco.RoleAdmin, "alesco", "")))
+	if _, err := client.SyncProposals(context.Background(), connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); alescotest.CodeOf(err) != connect.CodeFailedPrecondition {
 		t.Fatalf("sync without GitHub: err = %v, want FailedPrecondition", err)
 	}
 }
@@ -309,7 +272,7 @@ func TestListProposalsCORS(t *testing.T) {
 func TestWebhookPing(t *testing.T) {
 	env := newRFCEnv(t)
 	body := []byte(`{"zen":"Keep it logically awesome.","hook_id":1}`)
-	if code := env.deliver("ping", "ping-1", sign(webhookSecret, body), body); code != 200 {
+	if code := env.deliver("ping", "ping-1", alescotest.Sign(webhookSecret, body), body); code != 200 {
 		t.Fatalf("ping: %d, want 200", code)
 	}
 	if code := env.deliver("ping", "ping-2", "", body); code != 401 {

@@ -1,10 +1,6 @@
 package server
 
-import (
-	"net/http"
-
-	"github.com/almalinux/alesco"
-)
+import "net/http"
 
 // plainRoutes registers the non-RPC routes. GET patterns answer HEAD too.
 func (s *Server) plainRoutes(mux *http.ServeMux) {
@@ -24,13 +20,4 @@ func (s *Server) plainRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-}
-
-// httpError writes a domain error as a plain-text HTTP error.
-func (s *Server) httpError(w http.ResponseWriter, r *http.Request, err error) {
-	code := alesco.ErrorCode(err)
-	if code == alesco.EINTERNAL {
-		s.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
-	}
-	http.Error(w, alesco.ErrorMessage(err), httpStatus(codes[code]))
 }

@@ -10,88 +10,47 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
-	"sync"
 	"time"
 
 	"connectrpc.com/connect"
 	connectcors "connectrpc.com/cors"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect"
-	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/app"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/sqlite"
 	"github.com/rs/cors"
 )
 
 // MaxRequestBytes caps request bodies (RPCs and plain HTTP alike).
 const MaxRequestBytes = 1 << 20
 
-// ProposalSyncer reconciles a committee's proposals with GitHub.
-type ProposalSyncer interface {
-	Sync(ctx context.Context, committeeID string) (SyncResult, error)
-}
-
-// SyncResult reports one reconciliation.
-type SyncResult struct {
-	Requests    int
-	NotModified int
-	Changed     int
-	SyncedAt    time.Time
-}
-
 // Options configure a Server.
 type Options struct {
-	Committees *alesco.Committees
-	Store      *sqlite.DB
-	// BaseURL is the public URL of the service (links, iCal UIDs).
-	BaseURL string
-	Logger  *slog.Logger
-	// Now is the clock (defaults to time.Now).
-	Now func() time.Time
-	// Syncer syncs proposals from GitHub; nil disables SyncProposals.
-	Syncer ProposalSyncer
+	// App holds the use cases the server serves.
+	App    *app.App
+	Logger *slog.Logger
 	// Webhooks handles POST /webhooks/github; nil answers 404.
 	Webhooks http.Handler
 }
 
-// Server is the HTTP face of alesco.
+// Server is the HTTP face of alesco: each handler decodes a request, calls
+// one use case and encodes its result.
 type Server struct {
-	committees *alesco.Committees
-	store      *sqlite.DB
-	baseURL    *url.URL
-	log        *slog.Logger
-	now        func() time.Time
-	syncer     ProposalSyncer
-	webhooks   http.Handler
-	handler    http.Handler
-	cache      *cache
-
-	feedMu     sync.Mutex
-	feedStates map[string]feedState // by committee id; see feedState
+	app      *app.App
+	log      *slog.Logger
+	webhooks http.Handler
+	handler  http.Handler
 }
 
 // New builds a Server and its routes.
 func New(o Options) (*Server, error) {
-	if o.Committees == nil || o.Store == nil {
-		return nil, errors.New("server: committees and store are required")
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = "http://localhost:8080"
-	}
-	u, err := url.Parse(strings.TrimSuffix(o.BaseURL, "/"))
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("server: bad base URL %q: want http(s)://host[:port]", o.BaseURL)
+	if o.App == nil {
+		return nil, errors.New("server: an app is required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	s := &Server{committees: o.Committees, store: o.Store, baseURL: u, log: o.Logger, now: o.Now,
-		syncer: o.Syncer, webhooks: o.Webhooks, cache: newCache(), feedStates: map[string]feedState{}}
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -207,11 +166,3 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return nil
 }
-
-// URL returns an absolute URL for path under the base URL.
-func (s *Server) URL(path string) string {
-	return s.baseURL.String() + path
-}
-
-// Host is the host of the base URL (iCal UIDs use it).
-func (s *Server) Host() string { return s.baseURL.Hostname() }

@@ -2,113 +2,23 @@ package server_test
 
 import (
 	"context"
-	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
+	"strings"
 	"testing"
-	"time"
+
+	"github.com/almalinux/alesco/internal/alescotest"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/config"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/server"
-	"github.com/almalinux/alesco/sqlite"
 )
 
-// testEnv is a real server on a real SQLite file, reached over real HTTP/2.
-type testEnv struct {
-	t          *testing.T
-	DB         *sqlite.DB
-	Committees *alesco.Committees
-	Server     *server.Server
-	HTTP       *httptest.Server
-	Client     *http.Client
-	URL        string
-	Now        time.Time
-}
-
-// newTestEnv starts the server with the embedded ALESCo configuration and a
-// fixed clock (2026-11-25 12:00 UTC) unless opts change them.
-func newTestEnv(t *testing.T, mutate ...func(*server.Options)) *testEnv {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "alesco.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	env := &testEnv{t: t, DB: db, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	db.Now = func() time.Time { return env.Now }
-	cs, err := config.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.Committees = alesco.NewCommittees(cs)
-	opts := server.Options{
-		Committees: env.Committees, Store: db, BaseURL: "https://alesco.example.org",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return env.Now },
-	}
-	for _, f := range mutate {
-		f(&opts)
-	}
-	env.Server, err = server.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.HTTP = httptest.NewUnstartedServer(env.Server)
-	env.HTTP.EnableHTTP2 = true
-	env.HTTP.StartTLS()
-	t.Cleanup(env.HTTP.Close)
-	env.Client = env.HTTP.Client()
-	env.URL = env.HTTP.URL
-	return env
-}
-
-// token creates a token and returns its secret.
-func (e *testEnv) token(role alesco.Role, committeeID, memberID string) string {
-	e.t.Helper()
-	_, secret, err := e.DB.CreateToken(context.Background(), sqlite.Token{CommitteeID: committeeID, Role: role, MemberID: memberID})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return secret
-}
-
-// withToken returns a client option that sends the token on every call.
-func withToken(secret string) connect.ClientOption {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+secret)
-			return next(ctx, req)
-		}
-	}))
-}
-
-// protocols are the client protocols every API test runs over.
-var protocols = map[string][]connect.ClientOption{
-	"connect":      nil,
-	"connect-get":  {connect.WithHTTPGet()},
-	"grpc":         {connect.WithGRPC()},
-	"grpc-web":     {connect.WithGRPCWeb()},
-	"connect-json": {connect.WithProtoJSON()},
-}
-
-func codeOf(err error) connect.Code {
-	var ce *connect.Error
-	if errors.As(err, &ce) {
-		return ce.Code()
-	}
-	return 0
-}
-
 func TestGetCommitteeAllProtocols(t *testing.T) {
-	env := newTestEnv(t)
-	for name, opts := range protocols {
+	env := alescotest.New(t)
+	for name, opts := range alescotest.Protocols {
 		t.Run(name, func(t *testing.T) {
 			client := v1.NewCommitteeServiceClient(env.Client, env.URL, opts...)
 			resp, err := client.GetCommittee(context.Background(), connect.NewRequest(&alescov1.GetCommitteeRequest{CommitteeId: "alesco"}))
@@ -143,20 +53,20 @@ func TestGetCommitteeAllProtocols(t *testing.T) {
 }
 
 func TestGetCommitteeNotFound(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	client := v1.NewCommitteeServiceClient(env.Client, env.URL)
 	_, err := client.GetCommittee(context.Background(), connect.NewRequest(&alescov1.GetCommitteeRequest{CommitteeId: "nope"}))
-	if codeOf(err) != connect.CodeNotFound {
+	if alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("err = %v, want NotFound", err)
 	}
 	_, err = client.GetCommittee(context.Background(), connect.NewRequest(&alescov1.GetCommitteeRequest{}))
-	if codeOf(err) != connect.CodeInvalidArgument {
+	if alescotest.CodeOf(err) != connect.CodeInvalidArgument {
 		t.Fatalf("err = %v, want InvalidArgument", err)
 	}
 }
 
 func TestListCommittees(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	client := v1.NewCommitteeServiceClient(env.Client, env.URL, connect.WithHTTPGet())
 	resp, err := client.ListCommittees(context.Background(), connect.NewRequest(&alescov1.ListCommitteesRequest{}))
 	if err != nil {
@@ -170,7 +80,7 @@ func TestListCommittees(t *testing.T) {
 // TestWriteAuth checks authentication and role/committee authorization on a
 // write RPC through the interceptor.
 func TestWriteAuth(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	ctx := context.Background()
 	req := func() *connect.Request[alescov1.CancelMeetingRequest] {
 		return connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "holiday"})
@@ -181,39 +91,73 @@ func TestWriteAuth(t *testing.T) {
 		want connect.Code
 	}{
 		{"no token", nil, connect.CodeUnauthenticated},
-		{"bad token", []connect.ClientOption{withToken("alesco_not-a-real-token")}, connect.CodeUnauthenticated},
-		{"garbage token", []connect.ClientOption{withToken("hunter2")}, connect.CodeUnauthenticated},
-		{"member token", []connect.ClientOption{withToken(env.token(alesco.RoleMember, "alesco", "neal-gompa"))}, connect.CodePermissionDenied},
-		{"chair of another committee", []connect.ClientOption{withToken(env.token(alesco.RoleChair, "other", ""))}, connect.CodePermissionDenied},
+		{"bad token", []connect.ClientOption{alescotest.WithToken("alesco_not-a-real-token")}, connect.CodeUnauthenticated},
+		{"garbage token", []connect.ClientOption{alescotest.WithToken("hunter2")}, connect.CodeUnauthenticated},
+		{"member token", []connect.ClientOption{alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa"))}, connect.CodePermissionDenied},
+		{"chair of another committee", []connect.ClientOption{alescotest.WithToken(env.Token(alesco.RoleChair, "other", ""))}, connect.CodePermissionDenied},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			client := v1.NewMeetingServiceClient(env.Client, env.URL, tc.opts...)
 			_, err := client.CancelMeeting(ctx, req())
-			if codeOf(err) != tc.want {
+			if alescotest.CodeOf(err) != tc.want {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
 	}
 	// A revoked token stops working.
-	tok, secret, err := env.DB.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleChair})
+	tok, secret, err := env.App.CreateToken(alescotest.Admin(ctx), alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.DB.RevokeToken(ctx, tok.ID); err != nil {
+	if err := env.App.RevokeToken(alescotest.Admin(ctx), tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	client := v1.NewMeetingServiceClient(env.Client, env.URL, withToken(secret))
-	if _, err := client.CancelMeeting(ctx, req()); codeOf(err) != connect.CodeUnauthenticated {
+	client := v1.NewMeetingServiceClient(env.Client, env.URL, alescotest.WithToken(secret))
+	if _, err := client.CancelMeeting(ctx, req()); alescotest.CodeOf(err) != connect.CodeUnauthenticated {
 		t.Fatalf("revoked token: err = %v, want Unauthenticated", err)
 	}
 }
 
-func TestIsWrite(t *testing.T) {
-	if server.IsWrite(v1.CommitteeServiceGetCommitteeProcedure) {
-		t.Error("GetCommittee is a read")
+// TestReadsArePublic: every procedure the proto marks NO_SIDE_EFFECTS
+// answers without a token, and every other one asks for one first.
+func TestReadsArePublic(t *testing.T) {
+	env := alescotest.New(t)
+	files := []protoreflect.FileDescriptor{
+		alescov1.File_alesco_v1_committee_proto, alescov1.File_alesco_v1_meeting_proto, alescov1.File_alesco_v1_proposal_proto,
+		alescov1.File_alesco_v1_agenda_proto, alescov1.File_alesco_v1_minutes_proto,
 	}
-	if !server.IsWrite(v1.MinutesServiceCastVoteProcedure) {
-		t.Error("CastVote is a write")
+	reads, writes := 0, 0
+	for _, f := range files {
+		for i := 0; i < f.Services().Len(); i++ {
+			svc := f.Services().Get(i)
+			for j := 0; j < svc.Methods().Len(); j++ {
+				m := svc.Methods().Get(j)
+				if m.IsStreamingClient() || m.IsStreamingServer() {
+					continue
+				}
+				path := "/" + string(svc.FullName()) + "/" + string(m.Name())
+				resp, err := env.Client.Post(env.URL+path, "application/json", strings.NewReader("{}"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				read := m.Options().(*descriptorpb.MethodOptions).GetIdempotencyLevel() == descriptorpb.MethodOptions_NO_SIDE_EFFECTS
+				switch {
+				case read && resp.StatusCode == http.StatusUnauthorized:
+					t.Errorf("%s is a read but asks for a token", path)
+				case !read && resp.StatusCode != http.StatusUnauthorized:
+					t.Errorf("%s is a write but answered %d without a token", path, resp.StatusCode)
+				}
+				if read {
+					reads++
+				} else {
+					writes++
+				}
+			}
+		}
+	}
+	if reads < 10 || writes < 15 {
+		t.Fatalf("checked %d reads and %d writes", reads, writes)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/web"
 )
@@ -98,37 +99,30 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve builds a page through the cache and answers with ETag/304 support.
-// A page depends on the data (DataVersion changes on every write) and on
-// the clock (the next meeting, days in FCP, the roster's date), so the
-// cache version is both, the clock to the minute.
 func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild) {
 	ctx := r.Context()
-	now := h.s.now()
-	render := func(res webResult) (Rendered, error) {
+	now := h.s.app.Now()
+	render := func(res webResult) (app.Rendered, error) {
 		var buf bytes.Buffer
 		if err := h.pages.Render(&buf, res.page, res.data); err != nil {
-			return Rendered{}, err
+			return app.Rendered{}, err
 		}
-		return Rendered{Body: buf.Bytes(), ETag: ETag(buf.Bytes()), ContentType: "text/html; charset=utf-8"}, nil
+		return app.Rendered{Body: buf.Bytes(), ETag: app.ETag(buf.Bytes()), ContentType: "text/html; charset=utf-8"}, nil
 	}
-	buildRendered := func() (Rendered, error) {
+	// A page depends on the data and on the clock (the next meeting, days
+	// in FCP, the roster's date): it is kept until the next minute.
+	minute := now.Truncate(time.Minute)
+	rep, err := h.s.app.Cache.Get("web "+r.URL.Path, h.s.app.CacheVersion(), minute, func() (app.Rendered, time.Time, error) {
 		res, err := build(ctx, now)
 		if err != nil {
-			return Rendered{}, err
+			return app.Rendered{}, time.Time{}, err
 		}
 		if res.status != http.StatusOK || !res.cacheable {
-			return Rendered{}, &webUncached{res}
+			return app.Rendered{}, time.Time{}, &webUncached{res}
 		}
-		return render(res)
-	}
-	var rep Rendered
-	version, err := h.s.store.DataVersion(ctx)
-	if err == nil {
-		rep, err = h.s.cache.get("web "+r.URL.Path, version+" "+now.UTC().Truncate(time.Minute).Format(time.RFC3339), buildRendered)
-	} else {
-		h.s.log.WarnContext(ctx, "web: data version unavailable; rendering uncached", "err", err)
-		rep, err = buildRendered()
-	}
+		rep, err := render(res)
+		return rep, minute.Add(time.Minute), err
+	})
 	status := http.StatusOK
 	var unc *webUncached
 	if errors.As(err, &unc) {
@@ -172,20 +166,6 @@ func webCall[Req, Resp any](ctx context.Context, rpc func(context.Context, *conn
 	return resp.Msg, nil
 }
 
-// webCode is the Connect code of an in-process call's error: handlers
-// return domain errors (mapped through the one table) or Connect errors
-// (Unimplemented, until a service lands).
-func webCode(err error) connect.Code {
-	var ce *connect.Error
-	if errors.As(err, &ce) {
-		return ce.Code()
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return connect.CodeCanceled
-	}
-	return codes[alesco.ErrorCode(err)]
-}
-
 // Notes shown instead of a section whose data cannot be had.
 const (
 	noteNotYet      = "Not available yet."
@@ -196,7 +176,7 @@ const (
 // section; ifNotFound is the text for NotFound (which means "none").
 // Unexpected errors are logged; a page never fails because a section did.
 func (h *webHandler) note(ctx context.Context, what string, err error, ifNotFound string) string {
-	switch webCode(err) {
+	switch codeOf(err) {
 	case connect.CodeUnimplemented:
 		return noteNotYet
 	case connect.CodeNotFound:
@@ -212,7 +192,7 @@ func (h *webHandler) note(ctx context.Context, what string, err error, ifNotFoun
 func (h *webHandler) getCommittee(ctx context.Context, id string) (*alescov1.Committee, *webResult, error) {
 	resp, err := webCall(ctx, (&committeeService{Server: h.s}).GetCommittee, &alescov1.GetCommitteeRequest{CommitteeId: id})
 	if err != nil {
-		if c := webCode(err); c == connect.CodeNotFound || c == connect.CodeInvalidArgument {
+		if c := codeOf(err); c == connect.CodeNotFound || c == connect.CodeInvalidArgument {
 			res := webNotFound(fmt.Sprintf("There is no committee %q here.", id))
 			return nil, &res, nil
 		}
@@ -249,7 +229,7 @@ func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (w
 	}
 	page := &web.CommitteePage{
 		Layout:    web.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home"},
-		Subscribe: web.NewSubscribe(h.s.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
+		Subscribe: web.NewSubscribe(h.s.app.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
 	}
 	next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
 	agendaReq := &alescov1.GetAgendaRequest{MeetingId: "next", CommitteeId: c.Id}
@@ -284,7 +264,7 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 		return webDeref(nf), err
 	}
 	missing := webNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
-	mc, date, _, err := h.s.committees.ParseMeetingID(meetingID)
+	mc, date, _, err := h.s.app.Committees().ParseMeetingID(meetingID)
 	if err != nil || mc.ID != c.Id {
 		return missing, nil
 	}
@@ -293,13 +273,13 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 		MeetingID: meetingID,
 		// Until the meeting says otherwise, a meeting today or later is upcoming.
 		Upcoming:           !date.Before(mc.Today(now)),
-		ICSURL:             h.s.URL("/calendar/" + c.Id + "/" + meetingID + ".ics"),
+		ICSURL:             h.s.app.URL("/calendar/" + c.Id + "/" + meetingID + ".ics"),
 		AgendaMarkdownURL:  "/agenda/" + meetingID + ".md",
 		MinutesMarkdownURL: "/minutes/" + meetingID + ".md",
 	}
 	res := webResult{status: http.StatusOK, page: web.PageMeeting, data: page}
 	if m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID}); err != nil {
-		if webCode(err) == connect.CodeNotFound {
+		if codeOf(err) == connect.CodeNotFound {
 			return missing, nil
 		}
 		page.MeetingNote = h.note(ctx, "meeting", err, "")

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/web/htmlcheck"
-	"github.com/almalinux/alesco/web/webtest"
+	"github.com/almalinux/alesco/internal/htmlcheck"
+	"github.com/almalinux/alesco/internal/webtest"
 	"github.com/emersion/go-ical"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -69,16 +69,7 @@ func TestWebBrowser(t *testing.T) {
 			t.Fatalf("subscribe links: feed %q, webcal %q", feed, byText["Subscribe in your calendar app"])
 		}
 		follow := func(href string) (*http.Response, []byte) {
-			resp, err := srv.Client().Get(srv.URL + strings.TrimPrefix(href, base))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp, body
+			return webGet(t, env, strings.TrimPrefix(href, base), nil)
 		}
 		if w.next == nil {
 			t.Fatalf("GetNextMeeting: %v", w.nextErr)

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,23 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
+
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/internal/htmlcheck"
 	"github.com/almalinux/alesco/web"
-	"github.com/almalinux/alesco/web/htmlcheck"
 )
 
 // newWebEnv starts a server and loads the fixture data through the API:
 // the minutes in testdata/web are imported and proposals synced from a fake
 // GitHub serving the fixture scenario.
-func newWebEnv(t *testing.T) *testEnv {
+func newWebEnv(t *testing.T) *alescotest.Env {
 	t.Helper()
-	env := newTestEnv(t, withFakeGitHub(t, githubtest.New(t, "../github/testdata")))
+	env := alescotest.New(t, alescotest.WithGitHub(""))
 	ctx := context.Background()
-	admin := withToken(env.token(alesco.RoleAdmin, "alesco", ""))
+	admin := alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", ""))
 	files, err := filepath.Glob("testdata/web/minutes-*.md")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no minutes fixtures: %v", err)
@@ -66,7 +66,7 @@ type webWant struct {
 	minutesErr error
 }
 
-func webFetchWant(t *testing.T, env *testEnv) webWant {
+func webFetchWant(t *testing.T, env *alescotest.Env) webWant {
 	t.Helper()
 	ctx := context.Background()
 	get := connect.WithHTTPGet()
@@ -152,7 +152,7 @@ func webHasLink(t *testing.T, doc []byte, href string) {
 // webWantNote checks a section shows the note for a failed call.
 func webWantNote(t *testing.T, what, text string, err error, ifNotFound string) {
 	t.Helper()
-	if codeOf(err) != connect.CodeNotFound {
+	if alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Errorf("%s: the API call failed unexpectedly: %v", what, err)
 		return
 	}
@@ -239,7 +239,7 @@ func webCheckCommittee(t *testing.T, doc []byte, w webWant) {
 	for _, m := range recent {
 		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
-			webWantIn(t, "decisions", dec, web.PlainText(d))
+			webWantIn(t, "decisions", dec, htmlcheck.MarkdownText(d))
 		}
 	}
 	if w.minutesErr == nil && len(recent) == 0 {
@@ -265,7 +265,7 @@ func webCheckCommittee(t *testing.T, doc []byte, w webWant) {
 
 // webCheckMeeting checks one meeting's page against GetMeeting,
 // GetAgenda and GetMinutes.
-func webCheckMeeting(t *testing.T, env *testEnv, doc []byte, id string) {
+func webCheckMeeting(t *testing.T, env *alescotest.Env, doc []byte, id string) {
 	ctx := context.Background()
 	get := connect.WithHTTPGet()
 	text, err := htmlcheck.Text(doc)
@@ -291,7 +291,7 @@ func webCheckMeeting(t *testing.T, env *testEnv, doc []byte, id string) {
 	minutes := webSection(t, doc, "minutes")
 	mn, err := v1.NewMinutesServiceClient(env.Client, env.URL, get).GetMinutes(ctx, connect.NewRequest(&alescov1.GetMinutesRequest{MeetingId: id}))
 	if err != nil {
-		if codeOf(err) == connect.CodeNotFound {
+		if alescotest.CodeOf(err) == connect.CodeNotFound {
 			if !strings.Contains(minutes, "Minutes will be published after the meeting.") && !strings.Contains(minutes, "No minutes have been recorded for this meeting.") {
 				t.Errorf("meeting without minutes does not say so: %s", minutes)
 			}
@@ -307,7 +307,7 @@ func webCheckMeeting(t *testing.T, env *testEnv, doc []byte, id string) {
 		webWantIn(t, "minutes", minutes, "quorum not met")
 	}
 	for _, d := range min.Decisions {
-		webWantIn(t, "minutes", minutes, web.PlainText(d.Text))
+		webWantIn(t, "minutes", minutes, htmlcheck.MarkdownText(d.Text))
 	}
 	for _, mo := range min.Motions {
 		webWantIn(t, "minutes", minutes, mo.Title)
@@ -318,9 +318,9 @@ func webCheckMeeting(t *testing.T, env *testEnv, doc []byte, id string) {
 		}
 	}
 	for _, n := range min.Notes {
-		webWantIn(t, "minutes", minutes, web.PlainText(n.Topic))
+		webWantIn(t, "minutes", minutes, htmlcheck.MarkdownText(n.Topic))
 		for _, l := range web.NoteLines(n.Text) {
-			webWantIn(t, "minutes", minutes, web.PlainText(l))
+			webWantIn(t, "minutes", minutes, htmlcheck.MarkdownText(l))
 		}
 	}
 	for _, a := range min.Attendees {
@@ -354,7 +354,7 @@ func webCheckMinutes(t *testing.T, doc []byte, w webWant) {
 	for _, m := range w.minutes {
 		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
-			webWantIn(t, "minutes", text, web.PlainText(d))
+			webWantIn(t, "minutes", text, htmlcheck.MarkdownText(d))
 		}
 	}
 }
@@ -381,7 +381,7 @@ func webPaths(w webWant) []string {
 }
 
 // webCheckPage runs the checks for the page at path.
-func webCheckPage(t *testing.T, env *testEnv, w webWant, path string, doc []byte) {
+func webCheckPage(t *testing.T, env *alescotest.Env, w webWant, path string, doc []byte) {
 	t.Helper()
 	switch {
 	case path == "/":
@@ -399,25 +399,17 @@ func webCheckPage(t *testing.T, env *testEnv, w webWant, path string, doc []byte
 	}
 }
 
-func webGet(t *testing.T, env *testEnv, path string, header http.Header) (*http.Response, []byte) {
+// webGet fetches a page (env.Fetch) as a response and its body.
+func webGet(t *testing.T, env *alescotest.Env, path string, header http.Header) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, env.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
+	var pairs []string
+	for k, vs := range header {
+		for _, v := range vs {
+			pairs = append(pairs, k, v)
+		}
 	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := env.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
+	f := env.Fetch(http.MethodGet, path, pairs...)
+	return &http.Response{StatusCode: f.Status, Status: http.StatusText(f.Status), Header: f.Header}, f.Body
 }
 
 // TestWebPages serves every page from the real server and checks that it
@@ -455,7 +447,7 @@ func TestWebPages(t *testing.T) {
 }
 
 func TestWebNotFound(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	cases := []struct{ name, path, want string }{
 		{"unknown committee", "/nope", `There is no committee "nope" here.`},
 		{"proposals of unknown committee", "/nope/proposals", `There is no committee "nope" here.`},
@@ -481,7 +473,7 @@ func TestWebNotFound(t *testing.T) {
 	// A date the committee does not meet on is a 404, as MeetingService says.
 	_, err := v1.NewMeetingServiceClient(env.Client, env.URL).GetMeeting(context.Background(), connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-04"}))
 	resp, body := webGet(t, env, "/alesco/meetings/alesco-2026-12-04", nil)
-	if codeOf(err) != connect.CodeNotFound {
+	if alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Errorf("GetMeeting(alesco-2026-12-04) = %v, want NotFound", err)
 	}
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Page not found") {
@@ -493,7 +485,7 @@ func TestWebNotFound(t *testing.T) {
 // page's content: unchanged by a write the page does not show, changed when
 // the page changes (the next day's roster date).
 func TestWebConditional(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	resp, body := webGet(t, env, "/alesco", nil)
 	etag := resp.Header.Get("ETag")
 	if resp.StatusCode != 200 || etag == "" || !strings.Contains(resp.Header.Get("Cache-Control"), "max-age=60") {
@@ -513,13 +505,13 @@ func TestWebConditional(t *testing.T) {
 		t.Fatalf("HEAD: %s, ETag %q, Content-Length %q", head.Status, head.Header.Get("ETag"), head.Header.Get("Content-Length"))
 	}
 
-	env.token(alesco.RoleChair, "alesco", "") // a write the page does not show
+	env.Token(alesco.RoleChair, "alesco", "") // a write the page does not show
 	resp, _ = webGet(t, env, "/alesco", http.Header{"If-None-Match": {etag}})
 	if resp.StatusCode != http.StatusNotModified {
 		t.Fatalf("after an unrelated write: %s, want 304 (same content, same ETag)", resp.Status)
 	}
 
-	env.Now = env.Now.Add(24 * time.Hour)
+	env.Clock.Set(env.Now().Add(24 * time.Hour))
 	resp, body2 := webGet(t, env, "/alesco", http.Header{"If-None-Match": {etag}})
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") == etag {
 		t.Fatalf("a day later: %s, ETag %q (was %q), want a new page", resp.Status, resp.Header.Get("ETag"), etag)
@@ -530,7 +522,7 @@ func TestWebConditional(t *testing.T) {
 }
 
 func TestWebMethodsAndRoutes(t *testing.T) {
-	env := newTestEnv(t)
+	env := alescotest.New(t)
 	resp, err := env.Client.Post(env.URL+"/alesco", "text/plain", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,25 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/almalinux/alesco"
 )
 
-// AuditEntry is one row of the append-only audit log.
-type AuditEntry struct {
-	ID       int64
-	At       string
-	Actor    string
-	Action   string
-	Subject  string
-	Detail   string
-	PrevHash string
-	Hash     string
-}
-
 // auditHash chains a row to its predecessor: SHA-256 over the previous hash
 // and the row's fields, NUL-separated so no field can bleed into another.
-func auditHash(e AuditEntry) string {
+func auditHash(e alesco.AuditEntry) string {
 	h := sha256.New()
 	for _, s := range []string{e.PrevHash, fmt.Sprint(e.ID), e.At, e.Actor, e.Action, e.Subject, e.Detail} {
 		h.Write([]byte(s))
@@ -35,19 +24,19 @@ func auditHash(e AuditEntry) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, subject string, detail any) error {
+func (t *txn) appendAudit(actor, action, subject string, detail any) error {
 	d, err := json.Marshal(detail)
 	if err != nil {
 		return fmt.Errorf("sqlite: audit detail: %w", err)
 	}
-	e := AuditEntry{At: FormatTime(db.now()), Actor: alesco.ActorName(ctx), Action: action, Subject: subject, Detail: string(d)}
-	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
+	e := alesco.AuditEntry{At: FormatTime(t.now), Actor: actor, Action: action, Subject: subject, Detail: string(d)}
+	err = t.queryRow(`SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: audit tail: %w", err)
 	}
 	e.ID++
 	e.Hash = auditHash(e)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, hash)
+	_, err = t.exec(`INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.At, e.Actor, e.Action, e.Subject, e.Detail, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("sqlite: audit append: %w", err)
@@ -55,21 +44,25 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, action, subject strin
 	return nil
 }
 
+func scanAudit(r scanner) (alesco.AuditEntry, error) {
+	var e alesco.AuditEntry
+	err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash)
+	return e, err
+}
+
+const auditColumns = `id, at, actor, action, subject, detail, prev_hash, hash`
+
 // VerifyAudit walks the audit chain. It returns the number of rows checked
 // and, when the chain is broken, an EPRECONDITION error naming the first
 // bad row.
 func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 	n := 0
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
+	err := db.View(ctx, func(rt alesco.ReadTx) error {
+		t := rt.(*txn)
 		prev, wantID := "", int64(1)
-		for rows.Next() {
-			var e AuditEntry
-			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		return t.each(`SELECT `+auditColumns+` FROM audit_log ORDER BY id`, nil, func(r *sql.Rows) error {
+			e, err := scanAudit(r)
+			if err != nil {
 				return err
 			}
 			switch {
@@ -82,40 +75,33 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 			}
 			prev, wantID = e.Hash, e.ID+1
 			n++
-		}
-		return rows.Err()
+			return nil
+		})
 	})
 	return n, err
 }
 
-// AuditLog returns audit rows after id afterID, oldest first, at most limit.
-func (db *DB) AuditLog(ctx context.Context, afterID int64, limit int) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, at, actor, action, subject, detail, prev_hash, hash
-			FROM audit_log WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e AuditEntry
-			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+// AuditLog implements alesco.ReadTx.
+func (t *txn) AuditLog(afterID int64, limit int) ([]alesco.AuditEntry, error) {
+	var out []alesco.AuditEntry
+	err := t.each(`SELECT `+auditColumns+` FROM audit_log WHERE id > ? ORDER BY id LIMIT ?`, []any{afterID, limit}, func(r *sql.Rows) error {
+		e, err := scanAudit(r)
+		out = append(out, e)
+		return err
 	})
 	return out, err
 }
 
-// DataVersion returns a token that changes whenever anything is written
-// (the id of the newest audit row): caches key rendered output on it.
-func (db *DB) DataVersion(ctx context.Context) (string, error) {
-	var id int64
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id)
-	})
-	return fmt.Sprint(id), err
+// LastWrite implements alesco.ReadTx.
+func (t *txn) LastWrite() (time.Time, error) {
+	var at string
+	err := t.queryRow(`SELECT at FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: last write: %w", err)
+	}
+	return ParseTime(at)
 }
+
+type scanner interface{ Scan(...any) error }

@@ -1,7 +1,8 @@
 // Package sqlite stores alesco's state in one SQLite file (modernc.org/sqlite,
-// pure Go). One writer connection takes every write in an IMMEDIATE
-// transaction; a pool of read-only connections serves reads concurrently
-// under WAL. Every store method runs in exactly one transaction.
+// pure Go). It implements alesco.Store: one writer connection takes every
+// write in an IMMEDIATE transaction, a pool of read-only connections serves
+// reads concurrently under WAL, and every use case runs in exactly one
+// transaction. It holds SQL, not rules: the domain decides, the store keeps.
 package sqlite
 
 import (
@@ -14,10 +15,14 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/almalinux/alesco"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -27,14 +32,30 @@ var migrationFS embed.FS
 // TimeLayout is how instants are stored: UTC, fixed width, sortable as text.
 const TimeLayout = "2006-01-02T15:04:05.000000000Z"
 
+// pollInterval is how often the store looks for writes made by other
+// processes on the same file (the CLI beside a running server).
+const pollInterval = 250 * time.Millisecond
+
 // DB is the store.
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
+	watch *sql.DB // one connection that only reads PRAGMA data_version
 	path  string
-	// Now is the clock; tests replace it.
+	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
+
+	version atomic.Uint64
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced at every version bump
+	stop    chan struct{}
+	done    chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
+
+var _ alesco.Store = (*DB)(nil)
 
 // dsn builds a DSN whose pragmas apply to every connection the pool opens
 // (setting them with Exec would reach one pooled connection only).
@@ -66,7 +87,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{write: w, path: path, Now: time.Now}
+	db := &DB{write: w, path: path, Now: time.Now, changed: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -80,18 +101,96 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
+	if db.watch, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.watch.SetMaxOpenConns(1)
+	db.watch.SetMaxIdleConns(1)
+	db.watch.SetConnMaxLifetime(0)
+	go db.poll()
 	return db, nil
+}
+
+// OpenExisting opens a database that must already exist: commands that
+// read a database refuse a mistyped path instead of creating an empty one.
+func OpenExisting(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s (check --db)", path)
+		}
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return Open(ctx, path)
 }
 
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both pools.
+// Close stops watching for changes and closes the pools; closing again
+// does nothing.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	db.closeOnce.Do(func() {
+		close(db.stop)
+		<-db.done
+		db.closeErr = errors.Join(db.watch.Close(), db.read.Close(), db.write.Close())
+	})
+	return db.closeErr
 }
 
 func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// Version implements alesco.Store.
+func (db *DB) Version() uint64 { return db.version.Load() }
+
+// Changed implements alesco.Store.
+func (db *DB) Changed() <-chan struct{} {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.changed
+}
+
+// bump moves the version on and wakes whoever waits for a change.
+func (db *DB) bump() {
+	db.mu.Lock()
+	db.version.Add(1)
+	close(db.changed)
+	db.changed = make(chan struct{})
+	db.mu.Unlock()
+}
+
+// poll notices commits by other connections, other processes included:
+// SQLite's data_version changes on a connection whenever another one has
+// committed. Commits of this process are seen too, a moment after bump
+// already announced them; a second bump costs one cache rebuild, while a
+// missed one would leave caches stale.
+func (db *DB) poll() {
+	defer close(db.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-db.stop
+		cancel()
+	}()
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	var last int64 = -1
+	for {
+		var v int64
+		if err := db.watch.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
+			if last >= 0 && v != last {
+				db.bump()
+			}
+			last = v
+		}
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // migrate applies the embedded migrations in file-name order. Migrations are
 // append-only: an applied file whose content changed is an error.
@@ -112,7 +211,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
-		err = db.tx(ctx, db.write, func(tx *sql.Tx) error {
+		err = inTx(ctx, db.write, func(tx *sql.Tx) error {
 			var got string
 			switch err := tx.QueryRowContext(ctx, `SELECT sha256 FROM schema_migrations WHERE name = ?`, name).Scan(&got); {
 			case err == nil:
@@ -137,7 +236,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (db *DB) tx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) error {
+func inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -152,21 +251,72 @@ func (db *DB) tx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) erro
 	return nil
 }
 
-// View runs fn in a read-only transaction on the reader pool.
-func (db *DB) View(ctx context.Context, fn func(*sql.Tx) error) error {
-	return db.tx(ctx, db.read, fn)
+// txn is one transaction as the domain sees it (alesco.ReadTx, alesco.Tx).
+type txn struct {
+	ctx context.Context
+	tx  *sql.Tx
+	now time.Time
 }
 
-// Update runs fn in an IMMEDIATE write transaction and appends one audit
-// row (action, subject, detail) in the same transaction, so a write and its
-// audit record commit together or not at all.
-func (db *DB) Update(ctx context.Context, action, subject string, detail any, fn func(*sql.Tx) error) error {
-	return db.tx(ctx, db.write, func(tx *sql.Tx) error {
-		if err := fn(tx); err != nil {
+var _ alesco.Tx = (*txn)(nil)
+
+// Now implements alesco.Tx: the instant the transaction began.
+func (t *txn) Now() time.Time { return t.now }
+
+func (t *txn) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *txn) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// each runs fn on every row of query.
+func (t *txn) each(query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, action, subject, detail)
+	}
+	return rows.Err()
+}
+
+// View implements alesco.Store: fn reads one snapshot on the reader pool.
+func (db *DB) View(ctx context.Context, fn func(alesco.ReadTx) error) error {
+	return inTx(ctx, db.read, func(tx *sql.Tx) error {
+		return fn(&txn{ctx: ctx, tx: tx, now: db.now()})
 	})
+}
+
+// Update implements alesco.Store: fn writes in an IMMEDIATE transaction,
+// and the audit row of the change it returns is appended in the same
+// transaction, so a write and its audit record commit together or not at
+// all.
+func (db *DB) Update(ctx context.Context, fn func(alesco.Tx) (alesco.Change, error)) error {
+	return db.update(ctx, func(t *txn) (alesco.Change, error) { return fn(t) })
+}
+
+func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) error {
+	err := inTx(ctx, db.write, func(tx *sql.Tx) error {
+		t := &txn{ctx: ctx, tx: tx, now: db.now()}
+		ch, err := fn(t)
+		if err != nil {
+			return err
+		}
+		if ch.Action == "" || ch.Subject == "" {
+			return fmt.Errorf("sqlite: a write without its audit action and subject")
+		}
+		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, ch.Detail)
+	})
+	if err == nil {
+		db.bump()
+	}
+	return err
 }
 
 // FormatTime formats t for storage ("" for the zero time).

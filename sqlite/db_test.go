@@ -7,7 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/almalinux/alesco/internal/alescotest"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/sqlite"
@@ -15,85 +16,63 @@ import (
 
 func openTest(t *testing.T) (*sqlite.DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "alesco.db")
-	db, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Now = func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-	return db, path
+	db := alescotest.Store(t, alescotest.NewClock(alescotest.Epoch))
+	return db, db.Path()
 }
 
-// Pragmas are set per connection through the DSN, so every pooled reader
-// and the writer see them.
-func TestPragmasOnEveryConnection(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- db.View(ctx, func(tx *sql.Tx) error {
-				var mode string
-				var fk, busy int
-				if err := tx.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
-					return err
-				}
-				if err := tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
-					return err
-				}
-				if err := tx.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy); err != nil {
-					return err
-				}
-				if mode != "wal" || fk != 1 || busy < 1000 {
-					t.Errorf("reader: journal_mode=%s foreign_keys=%d busy_timeout=%d", mode, fk, busy)
-				}
-				time.Sleep(5 * time.Millisecond) // hold the connection so the pool opens several
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	err := db.Update(ctx, "test", "pragmas", nil, func(tx *sql.Tx) error {
-		var fk int
-		if err := tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
-			return err
-		}
-		if fk != 1 {
-			t.Errorf("writer: foreign_keys=%d", fk)
-		}
-		return nil
+// createToken stores a token through a write transaction.
+func createToken(ctx context.Context, db *sqlite.DB, tok alesco.Token) (alesco.Token, string, error) {
+	var secret string
+	err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		var err error
+		tok, secret, err = tx.CreateToken(tok)
+		return alesco.Change{Action: "token.create", Subject: "token"}, err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return tok, secret, err
 }
 
-func TestReadersCannotWrite(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := context.Background()
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, committee_id, role, created_at) VALUES (x'00', 'a', 'admin', '')`)
+func revokeToken(ctx context.Context, db *sqlite.DB, id int64) error {
+	return db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		return alesco.Change{Action: "token.revoke", Subject: "token"}, tx.RevokeToken(id)
+	})
+}
+
+// read runs fn on one snapshot and fails the test on error.
+func read[T any](t testing.TB, db *sqlite.DB, fn func(tx alesco.ReadTx) (T, error)) T {
+	t.Helper()
+	var out T
+	if err := db.View(context.Background(), func(tx alesco.ReadTx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func tokens(t testing.TB, db *sqlite.DB) []alesco.Token {
+	return read(t, db, func(tx alesco.ReadTx) ([]alesco.Token, error) { return tx.Tokens() })
+}
+
+func auditLog(t testing.TB, db *sqlite.DB) []alesco.AuditEntry {
+	return read(t, db, func(tx alesco.ReadTx) ([]alesco.AuditEntry, error) { return tx.AuditLog(0, 1<<30) })
+}
+
+func lookupToken(db *sqlite.DB, secret string) (alesco.Token, error) {
+	var tok alesco.Token
+	err := db.View(context.Background(), func(tx alesco.ReadTx) error {
+		var err error
+		tok, err = tx.Token(secret)
 		return err
 	})
-	if err == nil {
-		t.Fatal("a read transaction wrote")
-	}
+	return tok, err
 }
 
 func TestMigrationsReopen(t *testing.T) {
 	db, path := openTest(t)
 	ctx := context.Background()
-	if _, _, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleAdmin}); err != nil {
+	if _, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -102,7 +81,7 @@ func TestMigrationsReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	ts, err := db2.ListTokens(ctx)
+	ts, err := tokens(t, db2), error(nil)
 	if err != nil || len(ts) != 1 {
 		t.Fatalf("tokens after reopen = %v, %v", ts, err)
 	}
@@ -111,43 +90,39 @@ func TestMigrationsReopen(t *testing.T) {
 func TestTokens(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	tok, secret, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "neal-gompa", Label: "laptop"})
+	tok, secret, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "neal-gompa", Label: "laptop"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(secret, sqlite.TokenPrefix) || len(secret) < 40 {
 		t.Fatalf("secret %q", secret)
 	}
-	got, err := db.LookupToken(ctx, secret)
+	got, err := lookupToken(db, secret)
 	if err != nil || got.ID != tok.ID || got.Role != alesco.RoleMember || got.MemberID != "neal-gompa" {
 		t.Fatalf("lookup = %+v, %v", got, err)
 	}
 	// Only the hash is stored.
-	err = db.View(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE instr(CAST(hash AS TEXT), ?) > 0`, secret).Scan(&n); err != nil {
-			return err
-		}
-		if n != 0 {
-			t.Error("secret stored in clear")
-		}
-		return nil
-	})
+	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow(`SELECT count(*) FROM tokens WHERE instr(CAST(hash AS TEXT), ?) > 0`, secret).Scan(&n); err != nil || n != 0 {
+		t.Errorf("secret stored in clear (%d rows, %v)", n, err)
+	}
 	for _, bad := range []string{"", "alesco_", secret + "x", strings.ToUpper(secret)} {
-		if _, err := db.LookupToken(ctx, bad); alesco.ErrorCode(err) != alesco.EUNAUTHENTICATED {
+		if _, err := lookupToken(db, bad); alesco.ErrorCode(err) != alesco.EUNAUTHENTICATED {
 			t.Errorf("LookupToken(%q) err = %v", bad, err)
 		}
 	}
-	if err := db.RevokeToken(ctx, tok.ID); err != nil {
+	if err := revokeToken(ctx, db, tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.LookupToken(ctx, secret); alesco.ErrorCode(err) != alesco.EUNAUTHENTICATED {
+	if _, err := lookupToken(db, secret); alesco.ErrorCode(err) != alesco.EUNAUTHENTICATED {
 		t.Fatalf("revoked token err = %v", err)
 	}
-	if err := db.RevokeToken(ctx, tok.ID); alesco.ErrorCode(err) != alesco.ENOTFOUND {
+	if err := revokeToken(ctx, db, tok.ID); alesco.ErrorCode(err) != alesco.ENOTFOUND {
 		t.Fatalf("second revoke err = %v", err)
 	}
 }
@@ -156,7 +131,7 @@ func TestAuditChain(t *testing.T) {
 	db, path := openTest(t)
 	ctx := alesco.NewContext(context.Background(), alesco.Principal{Name: "tester"})
 	for i := 0; i < 5; i++ {
-		if _, _, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
+		if _, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,8 +139,8 @@ func TestAuditChain(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Fatalf("verify = %d, %v", n, err)
 	}
-	rows, err := db.AuditLog(ctx, 0, 10)
-	if err != nil || len(rows) != 5 || rows[0].Actor != "tester" || rows[0].Action != "token.create" {
+	rows := auditLog(t, db)
+	if len(rows) != 5 || rows[0].Actor != "tester" || rows[0].Action != "token.create" {
 		t.Fatalf("audit rows = %+v, %v", rows, err)
 	}
 	// The log refuses edits...
@@ -194,17 +169,16 @@ func TestAuditChain(t *testing.T) {
 func TestUpdateIsAtomic(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	err := db.Update(ctx, "test", "x", nil, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, committee_id, role, created_at) VALUES (x'01', 'a', 'admin', '')`); err != nil {
-			return err
+	err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		if _, _, err := tx.CreateToken(alesco.Token{CommitteeID: "a", Role: alesco.RoleAdmin}); err != nil {
+			return alesco.Change{}, err
 		}
-		return alesco.Errorf(alesco.EINVALID, "changed my mind")
+		return alesco.Change{}, alesco.Errorf(alesco.EINVALID, "changed my mind")
 	})
 	if alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Fatalf("err = %v", err)
 	}
-	ts, _ := db.ListTokens(ctx)
-	rows, _ := db.AuditLog(ctx, 0, 10)
+	ts, rows := tokens(t, db), auditLog(t, db)
 	if len(ts) != 0 || len(rows) != 0 {
 		t.Fatalf("rolled-back write left %d tokens, %d audit rows", len(ts), len(rows))
 	}
@@ -221,7 +195,7 @@ func TestConcurrentWrites(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleChair})
+			_, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair})
 			errs <- err
 		}()
 	}
@@ -240,7 +214,7 @@ func TestConcurrentWrites(t *testing.T) {
 func TestBackup(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	if _, _, err := db.CreateToken(ctx, sqlite.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
+	if _, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
 		t.Fatal(err)
 	}
 	copyPath := filepath.Join(t.TempDir(), "backup.db")
@@ -258,7 +232,7 @@ func TestBackup(t *testing.T) {
 	if n, err := b.VerifyAudit(ctx); err != nil || n != 1 {
 		t.Fatalf("backup audit = %d, %v", n, err)
 	}
-	if ts, err := b.ListTokens(ctx); err != nil || len(ts) != 1 {
+	if ts, err := tokens(t, b), error(nil); err != nil || len(ts) != 1 {
 		t.Fatalf("backup tokens = %v, %v", ts, err)
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/internal/alescotest"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/config"
@@ -23,36 +25,35 @@ import (
 
 var voters = []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "lance-albertson", "neal-gompa"}
 
-func alescoCommittee(t testing.TB) *alesco.Committee {
+func testCtx() context.Context { return alescotest.Admin(context.Background()) }
+
+const meetingID = "alesco-2026-11-19"
+
+// testApp is the application on a store, at the meeting's end: store
+// tests write through the use cases, as the server does.
+func testApp(t testing.TB, db *sqlite.DB) *app.App {
 	t.Helper()
-	cs, err := config.Default()
+	a, err := app.New(app.Options{Committees: alescotest.Committees(t), Store: db, Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cs[0]
+	return a
 }
-
-func testCtx() context.Context {
-	return alesco.NewContext(context.Background(), alesco.Principal{Role: alesco.RoleAdmin, Name: "test"})
-}
-
-var meetingRef = sqlite.MeetingRef{ID: "alesco-2026-11-19", CommitteeID: "alesco", Date: alesco.MustDate("2026-11-19"),
-	Start: time.Date(2026, 11, 19, 17, 0, 0, 0, time.UTC)}
 
 // openMeeting records full attendance and opens n motions.
-func openMeeting(t testing.TB, db *sqlite.DB, c *alesco.Committee, n int) []int64 {
+func openMeeting(t testing.TB, a *app.App, n int) []int64 {
 	t.Helper()
 	ctx := testCtx()
 	var as []alesco.Attendee
 	for _, id := range voters {
 		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
 	}
-	if _, err := db.RecordAttendance(ctx, c, meetingRef, as); err != nil {
+	if _, _, err := a.RecordAttendance(ctx, meetingID, as); err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64
 	for i := range n {
-		mo, err := db.OpenMotion(ctx, c, meetingRef, fmt.Sprintf("motion %d", i), 0)
+		mo, err := a.OpenMotion(ctx, meetingID, fmt.Sprintf("motion %d", i), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +88,11 @@ func crashChild(path string) {
 		os.Exit(3)
 	}
 	cs, _ := config.Default()
-	c := cs[0]
+	a, err := app.New(app.Options{Committees: alesco.NewCommittees(cs), Store: db})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
 	n, _ := strconv.Atoi(os.Getenv("ALESCO_CRASH_CHILD_MOTIONS"))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -96,7 +101,7 @@ func crashChild(path string) {
 			for round := 0; ; round++ {
 				for motion := int64(1); motion <= int64(n); motion++ {
 					v := voteValue(motion+int64(round), k)
-					if _, err := db.CastVote(ctx, c, motion, alesco.Vote{MemberID: member, Value: v}); err != nil {
+					if _, err := a.CastVote(ctx, app.VoteRequest{MotionID: motion, MemberID: member, Value: v}); err != nil {
 						fmt.Fprintln(os.Stderr, "vote:", err)
 						os.Exit(4)
 					}
@@ -122,9 +127,8 @@ func TestCrashKeepsAcknowledgedVotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := alescoCommittee(t)
 	const motions = 50
-	if ids := openMeeting(t, db, c, motions); ids[0] != 1 || ids[motions-1] != motions {
+	if ids := openMeeting(t, testApp(t, db), motions); ids[0] != 1 || ids[motions-1] != motions {
 		t.Fatalf("motion ids %d..%d", ids[0], ids[len(ids)-1])
 	}
 	db.Close()
@@ -186,10 +190,7 @@ func TestCrashKeepsAcknowledgedVotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	m, found, err := db.Minutes(context.Background(), meetingRef.ID)
-	if err != nil || !found {
-		t.Fatalf("minutes after restart: %v", err)
-	}
+	m := read(t, db, func(tx alesco.ReadTx) (*alesco.Minutes, error) { return tx.Minutes(meetingID) })
 	stored := map[key]alesco.VoteValue{}
 	for _, mo := range m.Motions {
 		for _, v := range mo.Votes {
@@ -228,40 +229,35 @@ func TestCrashKeepsAcknowledgedVotes(t *testing.T) {
 // and so do the triggers when SQL bypasses the store.
 func TestFinalMinutesImmutable(t *testing.T) {
 	ctx := testCtx()
-	path := filepath.Join(t.TempDir(), "alesco.db")
-	db, err := sqlite.Open(ctx, path)
+	db, path := openTest(t)
+	a := testApp(t, db)
+	ids := openMeeting(t, a, 1)
+	if _, err := a.CastVote(ctx, app.VoteRequest{MotionID: ids[0], MemberID: "ben-thomas", Value: alesco.VoteYes}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CloseMotion(ctx, ids[0], alesco.OutcomeNone); err != nil {
+		t.Fatal(err)
+	}
+	item, err := a.AddActionItem(ctx, meetingID, "Ben Thomas", "write it up")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	c := alescoCommittee(t)
-	ids := openMeeting(t, db, c, 1)
-	if _, err := db.CastVote(ctx, c, ids[0], alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteYes}); err != nil {
+	if _, _, err := a.FinalizeMinutes(ctx, meetingID, []string{"Ben Thomas"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CloseMotion(ctx, c, ids[0], alesco.OutcomeNone); err != nil {
-		t.Fatal(err)
-	}
-	item, err := db.AddActionItem(ctx, meetingRef, "Ben Thomas", "write it up")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.FinalizeMinutes(ctx, c, meetingRef.ID, []string{"Ben Thomas"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	const final = "minutes of alesco-2026-11-19 are final; amend them"
-	for name, write := range map[string]func() error{
-		"note":       func() error { _, err := db.AddNote(ctx, meetingRef, alesco.Note{Text: "x"}); return err },
-		"attendance": func() error { _, err := db.RecordAttendance(ctx, c, meetingRef, nil); return err },
-		"motion":     func() error { _, err := db.OpenMotion(ctx, c, meetingRef, "x", 0); return err },
-		"action":     func() error { _, err := db.AddActionItem(ctx, meetingRef, "", "x"); return err },
-		"finalize":   func() error { _, err := db.FinalizeMinutes(ctx, c, meetingRef.ID, nil, nil); return err },
-	} {
-		if err := write(); alesco.ErrorCode(err) != alesco.EPRECONDITION || !strings.Contains(alesco.ErrorMessage(err), "final") {
-			t.Errorf("%s: err = %v, want %q", name, err, final)
+	// The store itself refuses to save a changed final record.
+	err = db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		m, err := tx.Minutes(meetingID)
+		if err != nil {
+			return alesco.Change{}, err
 		}
+		m.Notes = append(m.Notes, alesco.Note{Text: "sneaky"})
+		return alesco.Change{Action: "test", Subject: "test"}, tx.SaveMinutes(m)
+	})
+	if alesco.ErrorCode(err) != alesco.EPRECONDITION || !strings.Contains(alesco.ErrorMessage(err), "final") {
+		t.Errorf("saving a changed final record: err = %v", err)
 	}
-	if _, err := db.CompleteActionItem(ctx, item.ID); err != nil {
+	if _, err := a.CompleteActionItem(ctx, item.ID); err != nil {
 		t.Errorf("completing an action item of final minutes: %v", err)
 	}
 	db.Close()
@@ -289,99 +285,63 @@ func TestFinalMinutesImmutable(t *testing.T) {
 	}
 }
 
-// TestOpenItemsBefore: tabled and punted motions carry over until a later
-// motion on the same proposal settles them; open action items carry over.
-func TestOpenItemsBefore(t *testing.T) {
+// TestCarryOverFromStore: the store hands the carry-over rule the closed
+// motions and open action items of earlier meetings, oldest first: tabled
+// and punted motions carry over until a later motion on the same proposal
+// settles them; open action items carry over.
+func TestCarryOverFromStore(t *testing.T) {
 	ctx := testCtx()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "alesco.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := alescoCommittee(t)
-	ref := func(date string) sqlite.MeetingRef {
-		d := alesco.MustDate(date)
-		return sqlite.MeetingRef{ID: "alesco-" + date, CommitteeID: "alesco", Date: d, Start: d.At(12, 0, c.Location)}
-	}
-	present := func(r sqlite.MeetingRef) {
+	db, _ := openTest(t)
+	a := testApp(t, db)
+	c := alescotest.Committee(t)
+	present := func(id string) {
 		var as []alesco.Attendee
-		for _, id := range voters {
-			as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
+		for _, m := range voters {
+			as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: m})
 		}
-		if _, err := db.RecordAttendance(ctx, c, r, as); err != nil {
+		if _, _, err := a.RecordAttendance(ctx, id, as); err != nil {
 			t.Fatal(err)
 		}
 	}
-	motion := func(r sqlite.MeetingRef, title string, pr int, o alesco.MotionOutcome) {
-		mo, err := db.OpenMotion(ctx, c, r, title, pr)
+	motion := func(id, title string, pr int, o alesco.MotionOutcome) {
+		mo, err := a.OpenMotion(ctx, id, title, pr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.CloseMotion(ctx, c, mo.ID, o); err != nil {
+		if _, err := a.CloseMotion(ctx, mo.ID, o); err != nil {
 			t.Fatal(err)
 		}
 	}
-	oct, nov := ref("2026-10-22"), ref("2026-11-05")
+	oct, nov := "alesco-2026-10-22", "alesco-2026-11-05"
 	present(oct)
 	present(nov)
 	motion(oct, "Btrfs", 9, alesco.OutcomePunted)
 	motion(oct, "EPEL v2", 0, alesco.OutcomeTabled)
 	motion(oct, "Kernels", 15, alesco.OutcomeTabled)
 	motion(nov, "Btrfs again", 9, alesco.OutcomeRejected) // settles #9
-	if _, err := db.AddActionItem(ctx, oct, "Neal Gompa", "ask upstream"); err != nil {
+	if _, err := a.AddActionItem(ctx, oct, "Neal Gompa", "ask upstream"); err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.OpenItemsBefore(ctx, "alesco", nov.Start)
-	if err != nil {
-		t.Fatal(err)
+	carried := func(before string) []alesco.CarryOverItem {
+		at := alescotest.Date(before).At(12, 0, c.Location)
+		return read(t, db, func(tx alesco.ReadTx) ([]alesco.CarryOverItem, error) {
+			motions, err := tx.PastMotions("alesco", at)
+			if err != nil {
+				return nil, err
+			}
+			items, err := tx.PastActionItems("alesco", at)
+			return alesco.CarryOver(motions, items), err
+		})
 	}
-	if len(items) != 4 { // before November: all three October motions and the item
-		t.Fatalf("before %s: %+v", nov.ID, items)
-	}
-	items, err = db.OpenItemsBefore(ctx, "alesco", ref("2026-11-19").Start)
-	if err != nil {
-		t.Fatal(err)
+	if items := carried("2026-11-05"); len(items) != 4 { // before November: all three October motions and the item
+		t.Fatalf("before %s: %+v", nov, items)
 	}
 	var got []string
-	for _, it := range items {
-		got = append(got, string(it.Kind)+":"+it.Title)
+	for _, it := range carried("2026-11-19") {
+		got = append(got, string(it.Kind)+":"+it.Title+" ("+it.Note+")")
 	}
-	want := "motion:EPEL v2,motion:Kernels,action_item:ask upstream"
+	want := "motion:EPEL v2 (tabled on 2026-10-22),motion:Kernels (tabled on 2026-10-22),action_item:ask upstream (action item from 2026-10-22)"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("carried over: %s, want %s", strings.Join(got, ","), want)
-	}
-}
-
-// TestCloseMotionNeedsQuorum: members leaving mid-meeting break quorum; the
-// vote cannot be closed, but the motion can still be punted.
-func TestCloseMotionNeedsQuorum(t *testing.T) {
-	ctx := testCtx()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "alesco.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := alescoCommittee(t)
-	ids := openMeeting(t, db, c, 1)
-	var as []alesco.Attendee
-	for i, id := range voters {
-		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id, Absent: i >= 3, Note: "left early"})
-	}
-	if _, err := db.RecordAttendance(ctx, c, meetingRef, as); err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.CloseMotion(ctx, c, ids[0], alesco.OutcomeNone)
-	if alesco.ErrorCode(err) != alesco.EPRECONDITION || alesco.ErrorMessage(err) != "quorum not met: 3 of 5 members present, 4 required" {
-		t.Fatalf("err = %v", err)
-	}
-	if _, err := db.CloseMotion(ctx, c, ids[0], alesco.OutcomePassed); alesco.ErrorCode(err) != alesco.EPRECONDITION {
-		t.Fatalf("override without quorum: %v", err)
-	}
-	mo, err := db.CloseMotion(ctx, c, ids[0], alesco.OutcomePunted)
-	if err != nil || mo.Outcome != alesco.OutcomePunted {
-		t.Fatalf("punt: %v %v", mo, err)
-	}
-	if _, err := db.CastVote(ctx, c, ids[0], alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteYes}); alesco.ErrorCode(err) != alesco.EPRECONDITION {
-		t.Fatalf("vote on a closed motion: %v", err)
 	}
 }

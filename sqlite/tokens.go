@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/almalinux/alesco"
 )
@@ -16,100 +16,77 @@ import (
 // TokenPrefix starts every token, so leaked tokens are easy to scan for.
 const TokenPrefix = "alesco_"
 
-// Token describes a stored token (never its secret).
-type Token struct {
-	ID          int64
-	CommitteeID string
-	Role        alesco.Role
-	MemberID    string
-	Label       string
-	CreatedAt   string
-	RevokedAt   string
-}
-
 func hashToken(secret string) []byte {
 	h := sha256.Sum256([]byte(secret))
 	return h[:]
 }
 
-// CreateToken stores a new token's hash and returns the token and its secret,
-// which is shown once and never stored.
-func (db *DB) CreateToken(ctx context.Context, t Token) (Token, string, error) {
+// CreateToken implements alesco.Tx: only the token's SHA-256 is stored.
+func (t *txn) CreateToken(tok alesco.Token) (alesco.Token, string, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return Token{}, "", fmt.Errorf("sqlite: token entropy: %w", err)
+		return alesco.Token{}, "", fmt.Errorf("sqlite: token entropy: %w", err)
 	}
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	t.CreatedAt = FormatTime(db.now())
-	err := db.Update(ctx, "token.create", "token", map[string]any{"committee": t.CommitteeID, "role": t.Role, "member": t.MemberID, "label": t.Label},
-		func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, committee_id, role, member_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				hashToken(secret), t.CommitteeID, string(t.Role), t.MemberID, t.Label, t.CreatedAt)
-			if err != nil {
-				return fmt.Errorf("sqlite: create token: %w", err)
-			}
-			t.ID, err = res.LastInsertId()
-			return err
-		})
+	tok.Created, tok.Revoked = t.now, time.Time{}
+	res, err := t.exec(`INSERT INTO tokens (hash, committee_id, role, member_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hashToken(secret), tok.CommitteeID, string(tok.Role), tok.MemberID, tok.Label, FormatTime(tok.Created))
 	if err != nil {
-		return Token{}, "", err
+		return alesco.Token{}, "", fmt.Errorf("sqlite: create token: %w", err)
 	}
-	return t, secret, nil
+	if tok.ID, err = res.LastInsertId(); err != nil {
+		return alesco.Token{}, "", err
+	}
+	return tok, secret, nil
 }
 
-// RevokeToken revokes a token by id.
-func (db *DB) RevokeToken(ctx context.Context, id int64) error {
-	return db.Update(ctx, "token.revoke", fmt.Sprintf("token/%d", id), nil, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, FormatTime(db.now()), id)
-		if err != nil {
-			return fmt.Errorf("sqlite: revoke token: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return alesco.Errorf(alesco.ENOTFOUND, "no active token with id %d", id)
-		}
-		return nil
-	})
+// RevokeToken implements alesco.Tx.
+func (t *txn) RevokeToken(id int64) error {
+	res, err := t.exec(`UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, FormatTime(t.now), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: revoke token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return alesco.Errorf(alesco.ENOTFOUND, "no active token with id %d", id)
+	}
+	return nil
 }
 
-// LookupToken returns the active token with the given secret, or
-// EUNAUTHENTICATED.
-func (db *DB) LookupToken(ctx context.Context, secret string) (Token, error) {
-	var t Token
+const tokenColumns = `id, committee_id, role, member_id, label, created_at, COALESCE(revoked_at, '')`
+
+func scanToken(r scanner) (alesco.Token, error) {
+	var tok alesco.Token
+	var created, revoked string
+	if err := r.Scan(&tok.ID, &tok.CommitteeID, &tok.Role, &tok.MemberID, &tok.Label, &created, &revoked); err != nil {
+		return tok, err
+	}
+	var err error
+	if tok.Created, err = ParseTime(created); err != nil {
+		return tok, err
+	}
+	tok.Revoked, err = ParseTime(revoked)
+	return tok, err
+}
+
+// Token implements alesco.ReadTx.
+func (t *txn) Token(secret string) (alesco.Token, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return t, alesco.Errorf(alesco.EUNAUTHENTICATED, "invalid token")
+		return alesco.Token{}, alesco.Errorf(alesco.EUNAUTHENTICATED, "invalid token")
 	}
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		var role string
-		err := tx.QueryRowContext(ctx, `SELECT id, committee_id, role, member_id, label, created_at FROM tokens
-			WHERE hash = ? AND revoked_at IS NULL`, hashToken(secret)).Scan(&t.ID, &t.CommitteeID, &role, &t.MemberID, &t.Label, &t.CreatedAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return alesco.Errorf(alesco.EUNAUTHENTICATED, "invalid or revoked token")
-		}
-		t.Role = alesco.Role(role)
-		return err
-	})
-	return t, err
+	tok, err := scanToken(t.queryRow(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND revoked_at IS NULL`, hashToken(secret)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return alesco.Token{}, alesco.Errorf(alesco.EUNAUTHENTICATED, "invalid or revoked token")
+	}
+	return tok, err
 }
 
-// ListTokens lists every token, revoked ones included.
-func (db *DB) ListTokens(ctx context.Context) ([]Token, error) {
-	var out []Token
-	err := db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, committee_id, role, member_id, label, created_at, COALESCE(revoked_at, '') FROM tokens ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var t Token
-			var role string
-			if err := rows.Scan(&t.ID, &t.CommitteeID, &role, &t.MemberID, &t.Label, &t.CreatedAt, &t.RevokedAt); err != nil {
-				return err
-			}
-			t.Role = alesco.Role(role)
-			out = append(out, t)
-		}
-		return rows.Err()
+// Tokens implements alesco.ReadTx.
+func (t *txn) Tokens() ([]alesco.Token, error) {
+	var out []alesco.Token
+	err := t.each(`SELECT `+tokenColumns+` FROM tokens ORDER BY id`, nil, func(r *sql.Rows) error {
+		tok, err := scanToken(r)
+		out = append(out, tok)
+		return err
 	})
 	return out, err
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/almalinux/alesco/web/htmlcheck"
-	"github.com/almalinux/alesco/web/webtest"
+	"github.com/almalinux/alesco/internal/htmlcheck"
+	"github.com/almalinux/alesco/internal/webtest"
 )
 
 // TestFixturePagesInBrowser renders the fixture scenario's pages in headless

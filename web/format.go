@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -117,25 +118,16 @@ func longDate(d string) string {
 	return t.Format("Monday, 2 January 2006")
 }
 
+// The pages show the API's enums with the domain's words (one table per
+// enum, in package alesco).
+
 // StateLabel is how a proposal state reads on the page.
 func StateLabel(st alescov1.ProposalState) string {
-	switch st {
-	case alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED:
-		return "Submitted"
-	case alescov1.ProposalState_PROPOSAL_STATE_DISCUSSION:
-		return "In discussion"
-	case alescov1.ProposalState_PROPOSAL_STATE_FCP:
-		return "Vote at next meeting"
-	case alescov1.ProposalState_PROPOSAL_STATE_ACCEPTED:
-		return "Accepted"
-	case alescov1.ProposalState_PROPOSAL_STATE_REJECTED:
-		return "Rejected"
-	case alescov1.ProposalState_PROPOSAL_STATE_WITHDRAWN:
-		return "Withdrawn"
-	case alescov1.ProposalState_PROPOSAL_STATE_SUPERSEDED:
-		return "Superseded"
+	s, err := alesco.ProposalStateFromProto(int32(st))
+	if err != nil {
+		return "Unknown state"
 	}
-	return "Unknown state"
+	return s.Label()
 }
 
 // stateSlug is a short id-safe name of a state ("fcp", "discussion").
@@ -146,63 +138,29 @@ func stateSlug(st alescov1.ProposalState) string {
 
 // VoteLabel is how a vote reads: "+1 (yes)".
 func VoteLabel(v alescov1.VoteValue) string {
-	switch v {
-	case alescov1.VoteValue_VOTE_VALUE_YES:
-		return "+1 (yes)"
-	case alescov1.VoteValue_VOTE_VALUE_ABSTAIN:
-		return "0 (abstain)"
-	case alescov1.VoteValue_VOTE_VALUE_NO:
-		return "−1 (no)"
+	if d, err := alesco.VoteFromProto(int32(v)); err == nil {
+		return d.Label()
 	}
 	return "not cast"
 }
 
 func sourceLabel(s alescov1.VoteSource) string {
-	if s == alescov1.VoteSource_VOTE_SOURCE_ASYNC {
-		return "async"
-	}
-	return "in the meeting"
+	d, _ := alesco.VoteSourceFromProto(int32(s))
+	return d.Label()
 }
 
 // OutcomeLabel is how a motion's outcome reads.
 func OutcomeLabel(o alescov1.MotionOutcome) string {
-	switch o {
-	case alescov1.MotionOutcome_MOTION_OUTCOME_PASSED:
-		return "Passed"
-	case alescov1.MotionOutcome_MOTION_OUTCOME_REJECTED:
-		return "Rejected"
-	case alescov1.MotionOutcome_MOTION_OUTCOME_TIED:
-		return "Tied"
-	case alescov1.MotionOutcome_MOTION_OUTCOME_TABLED:
-		return "Tabled"
-	case alescov1.MotionOutcome_MOTION_OUTCOME_PUNTED:
-		return "Punted to the next meeting"
-	}
-	return "Open"
+	d, _ := alesco.OutcomeFromProto(int32(o))
+	return d.Label()
 }
 
 func meetingStatus(s alescov1.MeetingStatus) string {
-	switch s {
-	case alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED:
-		return "Scheduled"
-	case alescov1.MeetingStatus_MEETING_STATUS_CANCELLED:
-		return "Cancelled"
-	case alescov1.MeetingStatus_MEETING_STATUS_MOVED:
-		return "Moved"
-	case alescov1.MeetingStatus_MEETING_STATUS_HELD:
-		return "Held"
-	}
-	return ""
+	return alesco.MeetingStatusFromProto(int32(s)).Label()
 }
 
 func minutesStatus(s alescov1.MinutesStatus) string {
-	switch s {
-	case alescov1.MinutesStatus_MINUTES_STATUS_DRAFT:
-		return "Draft"
-	case alescov1.MinutesStatus_MINUTES_STATUS_FINAL:
-		return "Final"
-	}
-	return ""
+	return alesco.MinutesStatusFromProto(int32(s)).Label()
 }
 
 // memberName finds a member's display name, falling back to the id.
@@ -342,11 +300,6 @@ func Links(s string) template.HTML {
 	}
 	b.WriteString(html.EscapeString(s[last:]))
 	return template.HTML(b.String())
-}
-
-// PlainText is what Links shows as text: the link texts without their URLs.
-func PlainText(s string) string {
-	return mdLink.ReplaceAllString(s, "$1")
 }
 
 // NoteLines splits a note into its lines, dropping Markdown bullets: the

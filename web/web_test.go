@@ -7,7 +7,7 @@ import (
 	"time"
 
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/web/htmlcheck"
+	"github.com/almalinux/alesco/internal/htmlcheck"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -435,8 +435,8 @@ func TestLinks(t *testing.T) {
 			if got := string(Links(tc.in)); got != tc.html {
 				t.Errorf("Links = %s, want %s", got, tc.html)
 			}
-			if got := PlainText(tc.in); got != tc.text {
-				t.Errorf("PlainText = %q, want %q", got, tc.text)
+			if got := htmlcheck.MarkdownText(tc.in); got != tc.text {
+				t.Errorf("MarkdownText = %q, want %q", got, tc.text)
 			}
 		})
 	}

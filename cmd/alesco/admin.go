@@ -1,129 +1,134 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
+	"text/tabwriter"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/config"
-	"github.com/almalinux/alesco/sqlite"
+	"github.com/spf13/cobra"
 )
 
-func runConfig(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: alesco config check FILE... | alesco config default: %w", errUsage)
-	}
-	switch args[0] {
-	case "default":
-		_, err := m.Stdout.Write(config.DefaultYAML())
-		return err
-	case "check":
-		if len(args) < 2 {
-			return fmt.Errorf("usage: alesco config check FILE...: %w", errUsage)
-		}
-		var errs []error
-		for _, f := range args[1:] {
-			cs, err := config.Load(f)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+func (m *Main) configCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Check a configuration file, or print the default one", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}
+	cmd.AddCommand(&cobra.Command{
+		Use: "default", Short: "Print the embedded configuration (the real ALESCo)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := m.Stdout.Write(config.DefaultYAML())
+			return err
+		},
+	}, &cobra.Command{
+		Use: "check FILE...", Short: "Validate configuration files; problems are reported as FILE:LINE: message",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var errs []error
+			for _, f := range args {
+				cs, err := config.Load(f)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				for _, c := range cs {
+					today := c.Today(m.Now())
+					q := c.QuorumOn(today)
+					fmt.Fprintf(m.Stdout, "%s: ok: %s (%s), %d members on %s, quorum %d, %d meeting series\n",
+						f, c.ID, c.ShortName, q.RosterSize, today, q.Required, len(c.Series))
+				}
 			}
-			for _, c := range cs {
-				today := c.Today(m.Now())
-				q := c.QuorumOn(today)
-				fmt.Fprintf(m.Stdout, "%s: ok: %s (%s), %d members on %s, quorum %d, %d meeting series\n",
-					f, c.ID, c.ShortName, q.RosterSize, today, q.Required, len(c.Series))
-			}
-		}
-		return errors.Join(errs...)
-	}
-	return fmt.Errorf("unknown config subcommand %q (want check or default): %w", args[0], errUsage)
+			return errors.Join(errs...)
+		},
+	})
+	return cmd
 }
 
-func runToken(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: alesco token create|list|revoke: %w", errUsage)
-	}
-	var c common
-	fs := m.flags("token "+args[0], &c)
-	switch args[0] {
-	case "create":
-		committee := fs.String("committee", "", "committee the token acts on (required)")
-		role := fs.String("role", "", "admin, chair, secretary or member (required)")
-		member := fs.String("member", "", "member id the token acts as (required for role member)")
-		label := fs.String("label", "", "note to remember the token by")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		r, err := alesco.ParseRole(*role)
-		if err != nil {
-			return err
-		}
-		_, com, db, err := m.openCommittee(ctx, c, *committee)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if *member != "" {
-			if _, ok := com.Member(*member); !ok {
-				return fmt.Errorf("%s has no member %q", com.ID, *member)
+func (m *Main) tokenCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "Create, list or revoke API tokens", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}
+	var f storeFlags
+	var t alesco.Token
+	var role string
+	create := &cobra.Command{
+		Use:   "create --committee ID --role ROLE [--member ID]",
+		Short: "Make a token; its secret is printed once, only its hash is stored",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := alesco.ParseRole(role)
+			if err != nil {
+				return err
 			}
-		} else if r == alesco.RoleMember {
-			return fmt.Errorf("a member token needs --member ID")
-		}
-		t, secret, err := db.CreateToken(cliContext(ctx), sqlite.Token{CommitteeID: com.ID, Role: r, MemberID: *member, Label: *label})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stderr, "token %d: %s of %s%s. It is shown only this once; store it now.\n", t.ID, r, com.ID, memberSuffix(*member))
-		fmt.Fprintln(m.Stdout, secret)
-		return nil
-	case "list":
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		_, db, err := m.open(ctx, c)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		ts, err := db.ListTokens(ctx)
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			state := "active"
-			if t.RevokedAt != "" {
-				state = "revoked " + t.RevokedAt
+			t.Role = r
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(m.Stdout, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.CommitteeID, t.Role, t.MemberID, state, t.Label)
-		}
-		return nil
-	case "revoke":
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		if fs.NArg() != 1 {
-			return fmt.Errorf("usage: alesco token revoke ID (see alesco token list): %w", errUsage)
-		}
-		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-		if err != nil {
-			return fmt.Errorf("bad token id %q", fs.Arg(0))
-		}
-		_, db, err := m.open(ctx, c)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if err := db.RevokeToken(cliContext(ctx), id); err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stderr, "token %d revoked\n", id)
-		return nil
+			defer db.Close()
+			t, secret, err := a.CreateToken(operator(cmd.Context()), t)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "token %d: %s of %s%s. It is shown only this once; store it now.\n", t.ID, t.Role, t.CommitteeID, memberSuffix(t.MemberID))
+			fmt.Fprintln(m.Stdout, secret)
+			return nil
+		},
 	}
-	return fmt.Errorf("unknown token subcommand %q (want create, list or revoke): %w", args[0], errUsage)
+	f.add(create)
+	create.Flags().StringVar(&t.CommitteeID, "committee", "", "committee the token acts on (required)")
+	create.Flags().StringVar(&role, "role", "", "admin, chair, secretary or member (required)")
+	create.Flags().StringVar(&t.MemberID, "member", "", "member id the token acts as (required for role member)")
+	create.Flags().StringVar(&t.Label, "label", "", "note to remember the token by")
+
+	var lf storeFlags
+	list := &cobra.Command{
+		Use: "list", Short: "List every token, revoked ones too", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), lf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ts, err := a.Tokens(cmd.Context())
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+			for _, t := range ts {
+				state := "active"
+				if !t.Revoked.IsZero() {
+					state = "revoked " + t.Revoked.Format("2006-01-02T15:04:05Z")
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.CommitteeID, t.Role, t.MemberID, state, t.Label)
+			}
+			return tw.Flush()
+		},
+	}
+	lf.add(list)
+
+	var rf storeFlags
+	revoke := &cobra.Command{
+		Use: "revoke ID", Short: "Revoke a token (see alesco token list)", Args: exactArgs(1, "the token's id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return usageError(fmt.Errorf("bad token id %q", args[0]))
+			}
+			a, db, err := m.open(cmd.Context(), rf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := a.RevokeToken(operator(cmd.Context()), id); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "token %d revoked\n", id)
+			return nil
+		},
+	}
+	rf.add(revoke)
+	cmd.AddCommand(create, list, revoke)
+	return cmd
 }
 
 func memberSuffix(id string) string {
@@ -133,45 +138,48 @@ func memberSuffix(id string) string {
 	return " acting as " + id
 }
 
-func runAudit(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("usage: alesco audit verify [--db FILE]: %w", errUsage)
+func (m *Main) auditCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "audit", Short: "Verify the audit log's hash chain", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}
+	var f storeFlags
+	verify := &cobra.Command{
+		Use: "verify", Short: "Re-check the hash chain of the audit log and name the first broken row", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := a.VerifyAudit(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact\n", n)
+			return nil
+		},
 	}
-	var c common
-	fs := m.flags("audit verify", &c)
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	_, db, err := m.open(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, err := db.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact\n", n)
-	return nil
+	f.add(verify)
+	cmd.AddCommand(verify)
+	return cmd
 }
 
-func runBackup(ctx context.Context, m *Main, args []string) error {
-	var c common
-	fs := m.flags("backup", &c)
-	if err := fs.Parse(args); err != nil {
-		return err
+func (m *Main) backupCommand() *cobra.Command {
+	var f storeFlags
+	cmd := &cobra.Command{
+		Use: "backup NEW_FILE", Short: "Copy the database consistently while the server runs", Args: exactArgs(1, "the new file's path"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := a.Backup(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "backed up %s to %s\n", db.Path(), args[0])
+			return nil
+		},
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: alesco backup [--db FILE] NEW_FILE: %w", errUsage)
-	}
-	_, db, err := m.open(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stderr, "backed up %s to %s\n", db.Path(), fs.Arg(0))
-	return nil
+	f.add(cmd)
+	return cmd
 }

@@ -1,47 +1,46 @@
 package main
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/almalinux/alesco/server"
+	"github.com/almalinux/alesco/api"
+	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-// runAgenda prints a meeting's agenda from the store (no GitHub request).
-func runAgenda(ctx context.Context, m *Main, args []string) error {
-	var c common
-	fs := m.flags("agenda", &c)
-	committee := fs.String("committee", "alesco", "committee id")
-	meeting := fs.String("meeting", "next", "meeting id (e.g. alesco-2026-12-03), or next")
-	format := fs.String("format", "markdown", "output: markdown or json")
-	if err := fs.Parse(args); err != nil {
-		return err
+func (m *Main) agendaCommand() *cobra.Command {
+	var f storeFlags
+	var committee, meeting, format string
+	cmd := &cobra.Command{
+		Use: "agenda", Short: "Print a meeting's agenda from the store (no GitHub request)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "markdown" && format != "json" {
+				return usageError(fmt.Errorf("unknown --format %q (want markdown or json)", format))
+			}
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ag, err := a.Agenda(operator(cmd.Context()), meeting, committee)
+			if err != nil {
+				return err
+			}
+			if format == "markdown" {
+				_, err = fmt.Fprint(m.Stdout, ag.Markdown())
+				return err
+			}
+			b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(api.AgendaProto(ag))
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(m.Stdout, string(b))
+			return err
+		},
 	}
-	if *format != "markdown" && *format != "json" {
-		return fmt.Errorf("unknown --format %q (want markdown or json): %w", *format, errUsage)
-	}
-	cs, db, err := m.open(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	srv, err := server.New(server.Options{Committees: cs, Store: db, Now: m.Now})
-	if err != nil {
-		return err
-	}
-	a, err := srv.Agenda(cliContext(ctx), *meeting, *committee)
-	if err != nil {
-		return err
-	}
-	if *format == "markdown" {
-		_, err = fmt.Fprint(m.Stdout, a.Markdown())
-		return err
-	}
-	b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(server.AgendaProto(a))
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(m.Stdout, string(b))
-	return err
+	f.add(cmd)
+	cmd.Flags().StringVar(&committee, "committee", "alesco", "committee id")
+	cmd.Flags().StringVar(&meeting, "meeting", "next", "meeting id (e.g. alesco-2026-12-03), or next")
+	cmd.Flags().StringVar(&format, "format", "markdown", "output: markdown or json")
+	return cmd
 }

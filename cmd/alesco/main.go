@@ -2,26 +2,28 @@
 // agendas, calendar feeds, minutes and votes, served over Connect/gRPC.
 //
 // Usage: alesco <command> [flags]; `alesco help` lists the commands.
+//
+// Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // IANA zones even on hosts without /usr/share/zoneinfo
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/sqlite"
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -29,21 +31,42 @@ func main() {
 	defer stop()
 	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "alesco:", err)
-		}
+		fmt.Fprintln(os.Stderr, "alesco: "+message(err))
 		os.Exit(exitCode(err))
 	}
 }
 
-func exitCode(err error) int {
-	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
-		return 2
+// message is what a person reads of an error: a domain error's message
+// (without the package prefix), or the error itself.
+func message(err error) string {
+	var e *alesco.Error
+	if errors.As(err, &e) && alesco.ErrorCode(err) != alesco.EINTERNAL {
+		return strings.Replace(err.Error(), e.Error(), e.Message, 1)
 	}
-	return 1
+	return err.Error()
+}
+
+// Exit codes.
+const (
+	exitFailed = 1 // the command ran and failed
+	exitUsage  = 2 // the command line was wrong
+)
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return exitUsage
+	}
+	return exitFailed
 }
 
 var errUsage = errors.New("usage error")
+
+// usageError marks err as a mistake on the command line (exit code 2).
+func usageError(err error) error { return usage{err} }
+
+type usage struct{ error }
+
+func (u usage) Unwrap() []error { return []error{u.error, errUsage} }
 
 // Main is the program, separate from process globals so tests run the same
 // code path as the binary.
@@ -57,25 +80,7 @@ type Main struct {
 	Now func() time.Time
 }
 
-type command struct {
-	summary string
-	run     func(ctx context.Context, m *Main, args []string) error
-}
-
-// commands is the CLI's table of contents.
-var commands = map[string]command{
-	"serve":     {"run the server", runServe},
-	"config":    {"check a configuration file, or print the default one", runConfig},
-	"token":     {"create, list or revoke API tokens", runToken},
-	"meetings":  {"list meetings; cancel, move or add one", runMeetings},
-	"agenda":    {"print a meeting's agenda", runAgenda},
-	"minutes":   {"export, import or list minutes", runMinutes},
-	"proposals": {"list proposals or sync them from GitHub", runProposals},
-	"audit":     {"verify the audit log's hash chain", runAudit},
-	"backup":    {"copy the database consistently while the server runs", runBackup},
-}
-
-// Run runs one command.
+// Run runs one command line.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	if m.Getenv == nil {
 		m.Getenv = os.Getenv
@@ -83,57 +88,61 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		m.usage()
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		m.usage()
-		return fmt.Errorf("unknown command %q", args[0])
-	}
-	return c.run(ctx, m, args[1:])
+	root := m.commands()
+	root.SetArgs(args)
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	return root.ExecuteContext(ctx)
 }
 
-func (m *Main) usage() {
-	fmt.Fprintln(m.Stderr, "usage: alesco <command> [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+// commands builds the command tree.
+func (m *Main) commands() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "alesco",
+		Short: "Run a steering committee's meeting cycle: RFCs, agendas, calendars, minutes and votes",
+		Long: `alesco runs a steering committee's meeting cycle: it tracks RFCs (GitHub pull
+requests), builds each meeting's agenda, publishes iCal feeds, and records
+minutes, attendance, quorum and votes in SQLite.
+
+Every command takes --db and --config like serve, and works while a server
+runs on the same database.
+
+Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError(fmt.Errorf("unknown command %q (see alesco help)", args[0]))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(m.Stderr, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(m.Stderr, "\nRun `alesco <command> -h` for a command's flags.")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
+	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
+		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand())
+	return root
 }
 
-// common are the flags every command that touches state takes.
-type common struct {
+// storeFlags are the flags of every command that opens the database.
+type storeFlags struct {
 	db     string
 	config string
 }
 
-func (m *Main) flags(name string, c *common) *flag.FlagSet {
-	fs := flag.NewFlagSet("alesco "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	if c != nil {
-		fs.StringVar(&c.db, "db", "alesco.db", "SQLite database file (created if missing)")
-		fs.StringVar(&c.config, "config", "", "committee configuration YAML (default: the embedded ALESCo configuration)")
-	}
-	return fs
+func (f *storeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.db, "db", "alesco.db", "SQLite database file (created if missing)")
+	cmd.Flags().StringVar(&f.config, "config", "", "committee configuration YAML (default: the embedded ALESCo configuration)")
 }
 
-// open loads the configuration and opens the database.
-func (m *Main) open(ctx context.Context, c common) (*alesco.Committees, *sqlite.DB, error) {
-	cs, err := config.Load(c.config)
+// load reads the configuration and opens the database; the caller
+// closes the store.
+func (m *Main) load(ctx context.Context, f storeFlags) (*alesco.Committees, *sqlite.DB, error) {
+	cs, err := config.Load(f.config)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(ctx, c.db)
+	db, err := sqlite.Open(ctx, f.db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,27 +150,61 @@ func (m *Main) open(ctx context.Context, c common) (*alesco.Committees, *sqlite.
 	return alesco.NewCommittees(cs), db, nil
 }
 
-// openCommittee is open plus the committee named by a --committee flag.
-func (m *Main) openCommittee(ctx context.Context, c common, id string) (*alesco.Committees, *alesco.Committee, *sqlite.DB, error) {
-	cs, db, err := m.open(ctx, c)
+// newApp builds the application on a loaded configuration and store.
+func (m *Main) newApp(cs *alesco.Committees, db *sqlite.DB, o app.Options) (*app.App, error) {
+	o.Committees, o.Store, o.Now = cs, db, m.Now
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return app.New(o)
+}
+
+// open is load and newApp; the caller closes the store.
+func (m *Main) open(ctx context.Context, f storeFlags) (*app.App, *sqlite.DB, error) {
+	cs, db, err := m.load(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := m.newApp(cs, db, app.Options{})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return a, db, nil
+}
+
+// openCommittee is open and the committee named by a --committee flag.
+func (m *Main) openCommittee(ctx context.Context, f storeFlags, id string) (*app.App, *alesco.Committee, *sqlite.DB, error) {
+	a, db, err := m.open(ctx, f)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	com, err := cs.Get(id)
+	c, err := a.Committee(id)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err
 	}
-	return cs, com, db, nil
+	return a, c, db, nil
 }
 
-// cliContext marks writes made from the command line in the audit log.
-func cliContext(ctx context.Context) context.Context {
+// operator marks writes made from the command line: the operator on the
+// server's machine acts as admin, and the audit log names them.
+func operator(ctx context.Context) context.Context {
 	user := os.Getenv("USER")
 	if user == "" {
 		user = "unknown"
 	}
 	return alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "cli (" + user + ")"})
+}
+
+// exactArgs is cobra.ExactArgs with a usage error naming what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError(fmt.Errorf("%s: want %s (see alesco %s --help)", cmd.CommandPath(), what, cmd.Name()))
+		}
+		return nil
+	}
 }
 
 func (m *Main) logger(format string) *slog.Logger {

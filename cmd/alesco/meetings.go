@@ -1,84 +1,164 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/spf13/cobra"
 )
-
-const meetingsUsage = `usage:
-  alesco meetings [--committee ID] [--from DATE] [--to DATE]     list meetings (local time)
-  alesco meetings cancel MEETING_ID --reason TEXT                cancel one meeting
-  alesco meetings move MEETING_ID --to "YYYY-MM-DD HH:MM"        move one meeting (committee's local time)
-  alesco meetings add --committee ID --at "YYYY-MM-DD HH:MM" [--duration 1h] [--title TEXT]`
 
 // localLayout is how the CLI reads and prints meeting times: the
 // committee's own wall-clock time.
 const localLayout = "2006-01-02 15:04"
 
-func runMeetings(ctx context.Context, m *Main, args []string) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "cancel", "move", "add":
-			return m.changeMeeting(ctx, args[0], args[1:])
-		case "list":
-			args = args[1:]
+func (m *Main) meetingsCommand() *cobra.Command {
+	var f storeFlags
+	var committee, fromS, toS string
+	list := func(cmd *cobra.Command, args []string) error {
+		a, c, db, err := m.openCommittee(cmd.Context(), f, committee)
+		if err != nil {
+			return err
 		}
+		defer db.Close()
+		from := c.Today(m.Now())
+		if fromS != "" {
+			if from, err = alesco.ParseDate(fromS); err != nil {
+				return usageError(fmt.Errorf("--from: %w", err))
+			}
+		}
+		to := from.AddMonths(3)
+		if toS != "" {
+			if to, err = alesco.ParseDate(toS); err != nil {
+				return usageError(fmt.Errorf("--to: %w", err))
+			}
+		}
+		if to.Before(from) {
+			return usageError(fmt.Errorf("--to %s is before --from %s", to, from))
+		}
+		if from.DaysUntil(to) > 5*366 {
+			return usageError(fmt.Errorf("list at most five years at a time (--from %s --to %s)", from, to))
+		}
+		_, ms, err := a.ListMeetings(cmd.Context(), c.ID, from.Midnight(c.Location), to.AddDays(1).Midnight(c.Location))
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTART\tSTATUS\tTITLE")
+		for _, mt := range ms {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mt.ID, localTime(mt), mt.Status, describe(mt))
+		}
+		if len(ms) == 0 {
+			fmt.Fprintf(tw, "(no meetings of %s from %s to %s)\n", c.ShortName, from, to)
+		}
+		return tw.Flush()
 	}
-	var c common
-	fs := m.flags("meetings", &c)
-	fs.Usage = func() { fmt.Fprintln(m.Stderr, meetingsUsage); fs.PrintDefaults() }
-	committee := fs.String("committee", "alesco", "committee id")
-	fromS := fs.String("from", "", "first day, YYYY-MM-DD (default: today)")
-	toS := fs.String("to", "", "last day, YYYY-MM-DD, inclusive (default: three months after --from)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	listFlags := func(cmd *cobra.Command) {
+		f.add(cmd)
+		cmd.Flags().StringVar(&committee, "committee", "alesco", "committee id")
+		cmd.Flags().StringVar(&fromS, "from", "", "first day, YYYY-MM-DD (default: today)")
+		cmd.Flags().StringVar(&toS, "to", "", "last day, YYYY-MM-DD, inclusive (default: three months after --from)")
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unknown meetings subcommand %q (want cancel, move or add)\n%s: %w", fs.Arg(0), meetingsUsage, errUsage)
+	cmd := &cobra.Command{
+		Use:   "meetings",
+		Short: "List meetings (local time); cancel, move or add one",
+		Args:  cobra.NoArgs,
+		RunE:  list,
 	}
-	_, com, db, err := m.openCommittee(ctx, c, *committee)
+	listFlags(cmd)
+	listCmd := &cobra.Command{Use: "list", Short: "List meetings in the committee's local time", Args: cobra.NoArgs, RunE: list}
+	listFlags(listCmd)
+	cmd.AddCommand(listCmd, m.meetingCancel(), m.meetingMove(), m.meetingAdd())
+	return cmd
+}
+
+func (m *Main) meetingCancel() *cobra.Command {
+	var f storeFlags
+	var reason string
+	cmd := &cobra.Command{
+		Use: "cancel MEETING_ID --reason TEXT", Short: "Cancel one meeting", Args: exactArgs(1, "the meeting's id, e.g. alesco-2026-12-03"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(reason) == "" {
+				return usageError(fmt.Errorf("--reason is required: say why %s is cancelled (calendars show it)", args[0]))
+			}
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			mt, err := a.CancelMeeting(operator(cmd.Context()), args[0], reason)
+			return m.printMeeting(mt, err)
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&reason, "reason", "", "why the meeting is cancelled (shown in calendars)")
+	return cmd
+}
+
+func (m *Main) meetingMove() *cobra.Command {
+	var f storeFlags
+	var to string
+	cmd := &cobra.Command{
+		Use: `move MEETING_ID --to "YYYY-MM-DD HH:MM"`, Short: "Move one meeting (committee's local time)", Args: exactArgs(1, "the meeting's id, e.g. alesco-2026-12-03"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			c, _, _, err := a.Committees().ParseMeetingID(args[0])
+			if err != nil {
+				return err
+			}
+			start, err := parseLocal("--to", to, c.Location)
+			if err != nil {
+				return err
+			}
+			mt, err := a.MoveMeeting(operator(cmd.Context()), args[0], start)
+			return m.printMeeting(mt, err)
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&to, "to", "", `new start, "YYYY-MM-DD HH:MM" in the committee's time zone`)
+	return cmd
+}
+
+func (m *Main) meetingAdd() *cobra.Command {
+	var f storeFlags
+	var committee, at, title string
+	var duration time.Duration
+	cmd := &cobra.Command{
+		Use: `add --at "YYYY-MM-DD HH:MM" [--duration 1h] [--title TEXT]`, Short: "Add an extra meeting", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, c, db, err := m.openCommittee(cmd.Context(), f, committee)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			start, err := parseLocal("--at", at, c.Location)
+			if err != nil {
+				return err
+			}
+			mt, err := a.AddMeeting(operator(cmd.Context()), c.ID, start, duration, title)
+			return m.printMeeting(mt, err)
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&committee, "committee", "alesco", "committee id")
+	cmd.Flags().StringVar(&at, "at", "", `start, "YYYY-MM-DD HH:MM" in the committee's time zone`)
+	cmd.Flags().DurationVar(&duration, "duration", 0, "length, e.g. 1h or 45m (default: the series' length)")
+	cmd.Flags().StringVar(&title, "title", "", "title")
+	return cmd
+}
+
+func (m *Main) printMeeting(mt alesco.Meeting, err error) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	from := com.Today(m.Now())
-	if *fromS != "" {
-		if from, err = alesco.ParseDate(*fromS); err != nil {
-			return fmt.Errorf("--from: %w", err)
-		}
-	}
-	to := from.AddMonths(3)
-	if *toS != "" {
-		if to, err = alesco.ParseDate(*toS); err != nil {
-			return fmt.Errorf("--to: %w", err)
-		}
-	}
-	if to.Before(from) {
-		return fmt.Errorf("--to %s is before --from %s", to, from)
-	}
-	if from.DaysUntil(to) > 5*366 {
-		return fmt.Errorf("list at most five years at a time (--from %s --to %s)", from, to)
-	}
-	changes, held, err := db.MeetingOverlay(ctx, com.ID)
-	if err != nil {
-		return err
-	}
-	ms := com.Schedule(from.Midnight(com.Location), to.AddDays(1).Midnight(com.Location), changes, held)
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTART\tSTATUS\tTITLE")
-	for _, mt := range ms {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mt.ID, localTime(mt), mt.Status, describe(mt))
-	}
-	if len(ms) == 0 {
-		fmt.Fprintf(tw, "(no meetings of %s from %s to %s)\n", com.ShortName, from, to)
-	}
-	return tw.Flush()
+	_, err = fmt.Fprintf(m.Stdout, "%s: %s, %s: %s\n", mt.ID, mt.Status, localTime(mt), describe(mt))
+	return err
 }
 
 func localTime(mt alesco.Meeting) string {
@@ -100,112 +180,14 @@ func describe(mt alesco.Meeting) string {
 	return s
 }
 
-// changeMeeting runs cancel, move and add: the same rules as the API's
-// CancelMeeting, RescheduleMeeting and AddMeeting (alesco.CancelMeeting...),
-// recorded in the audit log as a CLI write.
-func (m *Main) changeMeeting(ctx context.Context, sub string, args []string) error {
-	var c common
-	fs := m.flags("meetings "+sub, &c)
-	fs.Usage = func() { fmt.Fprintln(m.Stderr, meetingsUsage); fs.PrintDefaults() }
-	reason := fs.String("reason", "", "why the meeting is cancelled (cancel; shown in calendars)")
-	to := fs.String("to", "", `new start, "YYYY-MM-DD HH:MM" in the committee's time zone (move)`)
-	committee := fs.String("committee", "alesco", "committee id (add)")
-	at := fs.String("at", "", `start, "YYYY-MM-DD HH:MM" in the committee's time zone (add)`)
-	duration := fs.Duration("duration", 0, "length, e.g. 1h or 45m (add; default: the series' length)")
-	title := fs.String("title", "", "title (add)")
-	// Accept the meeting id before or after the flags.
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	var id string
-	if fs.NArg() > 0 {
-		id = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
-		if fs.NArg() > 0 {
-			return fmt.Errorf("unexpected arguments %q\n%s: %w", fs.Args(), meetingsUsage, errUsage)
-		}
-	}
-	if sub != "add" && id == "" {
-		return fmt.Errorf("which meeting? give its id, e.g. alesco meetings %s alesco-2026-12-03\n%s: %w", sub, meetingsUsage, errUsage)
-	}
-	cs, db, err := m.open(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	now := m.Now()
-	var com *alesco.Committee
-	var ch alesco.MeetingChange
-	if sub == "add" {
-		if com, err = cs.Get(*committee); err != nil {
-			return err
-		}
-		start, err := parseLocal("--at", *at, com.Location)
-		if err != nil {
-			return err
-		}
-		changes, err := db.MeetingChanges(ctx, com.ID)
-		if err != nil {
-			return err
-		}
-		if ch, err = com.AddMeeting(start, *duration, strings.TrimSpace(*title), now, changes); err != nil {
-			return err
-		}
-	} else {
-		var d alesco.Date
-		if com, d, _, err = cs.ParseMeetingID(id); err != nil {
-			return err
-		}
-		changes, held, err := db.MeetingOverlay(ctx, com.ID)
-		if err != nil {
-			return err
-		}
-		mt, ok := com.FindMeeting(id, d, changes, held)
-		if !ok {
-			return alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, com.ShortName, d)
-		}
-		switch sub {
-		case "cancel":
-			if strings.TrimSpace(*reason) == "" {
-				return fmt.Errorf("--reason is required: say why %s is cancelled (calendars show it): %w", id, errUsage)
-			}
-			ch, err = alesco.CancelMeeting(mt, strings.TrimSpace(*reason), now)
-		case "move":
-			start, perr := parseLocal("--to", *to, mt.Location)
-			if perr != nil {
-				return perr
-			}
-			ch, err = alesco.RescheduleMeeting(mt, start, now)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := db.SaveMeetingChange(cliContext(ctx), ch); err != nil {
-		return err
-	}
-	changes, held, err := db.MeetingOverlay(ctx, com.ID)
-	if err != nil {
-		return err
-	}
-	mt, ok := com.FindMeeting(ch.MeetingID, alesco.DateIn(ch.OriginalStart, com.Location), changes, held)
-	if !ok {
-		return errors.New("the change was saved but the meeting cannot be found again")
-	}
-	fmt.Fprintf(m.Stdout, "%s: %s, %s: %s\n", mt.ID, mt.Status, localTime(mt), describe(mt))
-	return nil
-}
-
 // parseLocal reads "YYYY-MM-DD HH:MM" (or with a T) as wall-clock time in loc.
 func parseLocal(flagName, s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, fmt.Errorf("%s is required, e.g. %s \"2026-12-10 12:00\": %w", flagName, flagName, errUsage)
+		return time.Time{}, usageError(fmt.Errorf("%s is required, e.g. %s \"2026-12-10 12:00\"", flagName, flagName))
 	}
 	t, err := time.ParseInLocation(localLayout, strings.Replace(strings.TrimSpace(s), "T", " ", 1), loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s %q: want \"YYYY-MM-DD HH:MM\" in %s", flagName, s, loc)
+		return time.Time{}, usageError(fmt.Errorf("%s %q: want \"YYYY-MM-DD HH:MM\" in %s", flagName, s, loc))
 	}
 	return t, nil
 }

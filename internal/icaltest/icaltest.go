@@ -1,4 +1,7 @@
-package calendar
+// Package icaltest reads iCalendar feeds as a calendar client would, to
+// check what alesco publishes: occurrences expanded from RRULEs, EXDATEs and
+// RECURRENCE-ID overrides.
+package icaltest
 
 import (
 	"fmt"

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -389,3 +390,10 @@ func findFunc(n *html.Node, match func(*html.Node) bool) *html.Node {
 	}
 	return nil
 }
+
+// mdLink is an inline Markdown link to an http(s) URL.
+var mdLink = regexp.MustCompile(`\[([^\[\]]+)\]\((https?://[^\s()]+)\)`)
+
+// MarkdownText is what a page shows of Markdown text: the link texts
+// without their URLs.
+func MarkdownText(s string) string { return mdLink.ReplaceAllString(s, "$1") }

@@ -1,0 +1,167 @@
+// Package app is alesco's application layer: every use case is one method
+// here, called alike by the API server, the CLI and the web pages. A use
+// case authorizes its caller, loads what it needs in one transaction,
+// applies the domain's rule, saves in that same transaction and returns.
+// It knows no transport and no SQL: the store, GitHub and rendering are
+// reached through the domain's interfaces and the pure formatting
+// packages (agenda, minutes, calendar).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/almalinux/alesco"
+)
+
+// Store is what the use cases need of the store: transactions, plus the
+// operator's whole-database operations.
+type Store interface {
+	alesco.Store
+	// VerifyAudit walks the audit log's hash chain (rows checked, or an
+	// EPRECONDITION error naming the first broken row).
+	VerifyAudit(ctx context.Context) (int, error)
+	// Backup writes a consistent copy of the database to a new file.
+	Backup(ctx context.Context, path string) error
+}
+
+// ProposalSyncer reconciles a committee's proposals with GitHub (the
+// github package implements it).
+type ProposalSyncer interface {
+	Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error)
+}
+
+// Options configure an App.
+type Options struct {
+	Committees *alesco.Committees
+	Store      Store
+	// BaseURL is the public URL of the service, for links in feeds and
+	// messages (default http://localhost:8080).
+	BaseURL string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Syncer reconciles proposals with GitHub; nil leaves sync unconfigured.
+	Syncer ProposalSyncer
+	Logger *slog.Logger
+	// CacheBytes bounds the cache of rendered results (default
+	// DefaultCacheBytes).
+	CacheBytes int
+}
+
+// App holds the use cases.
+type App struct {
+	committees atomic.Pointer[alesco.Committees]
+	store      Store
+	base       *url.URL
+	now        func() time.Time
+	syncer     ProposalSyncer
+	log        *slog.Logger
+	// Cache keeps rendered results until the data they come from changes;
+	// the server caches its representations in it too.
+	Cache *Cache
+}
+
+// New builds an App.
+func New(o Options) (*App, error) {
+	if o.Committees == nil || o.Store == nil {
+		return nil, errors.New("app: committees and store are required")
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = "http://localhost:8080"
+	}
+	u, err := url.Parse(strings.TrimSuffix(o.BaseURL, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("app: bad base URL %q: want http(s)://host[:port]", o.BaseURL)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes)}
+	a.committees.Store(o.Committees)
+	return a, nil
+}
+
+// Committees returns the committees served now.
+func (a *App) Committees() *alesco.Committees { return a.committees.Load() }
+
+// SetCommittees replaces the committees served (a reloaded configuration).
+func (a *App) SetCommittees(cs *alesco.Committees) {
+	a.committees.Store(cs)
+	a.Cache.Clear()
+}
+
+// Committee returns the committee with the given id as it stands: every
+// use case gets its committee here.
+func (a *App) Committee(id string) (*alesco.Committee, error) {
+	return a.Committees().Get(id)
+}
+
+// parseMeetingID resolves a meeting id to its committee, local date and
+// day number.
+func (a *App) parseMeetingID(id string) (*alesco.Committee, alesco.Date, error) {
+	if id == "" {
+		return nil, alesco.Date{}, alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
+	}
+	c, d, _, err := a.Committees().ParseMeetingID(id)
+	return c, d, err
+}
+
+// Now returns the clock's time.
+func (a *App) Now() time.Time { return a.now() }
+
+// URL returns an absolute URL for path under the base URL.
+func (a *App) URL(path string) string { return a.base.String() + path }
+
+// Host is the host of the base URL (iCal UIDs use it).
+func (a *App) Host() string { return a.base.Hostname() }
+
+// Version changes whenever the stored data does.
+func (a *App) Version() uint64 { return a.store.Version() }
+
+// CacheVersion is the data version as a cache key.
+func (a *App) CacheVersion() string { return strconv.FormatUint(a.store.Version(), 10) }
+
+// Changed returns a channel closed at the next change of the data.
+func (a *App) Changed() <-chan struct{} { return a.store.Changed() }
+
+// actor returns the principal making a write, or EUNAUTHENTICATED.
+func actor(ctx context.Context) (alesco.Principal, error) {
+	p, _ := alesco.PrincipalFrom(ctx)
+	if p.Role == "" {
+		return p, alesco.Errorf(alesco.EUNAUTHENTICATED, "this call needs a token: send Authorization: Bearer <token> (see `alesco token create`)")
+	}
+	return p, nil
+}
+
+// authorize checks that the caller may do act on committee c.
+func authorize(ctx context.Context, act alesco.Action, c *alesco.Committee) (alesco.Principal, error) {
+	p, err := actor(ctx)
+	if err != nil {
+		return p, err
+	}
+	return p, p.Authorize(act, c.ID)
+}
+
+// Authenticate resolves a token's secret to its principal.
+func (a *App) Authenticate(ctx context.Context, secret string) (alesco.Principal, error) {
+	var p alesco.Principal
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		t, err := tx.Token(secret)
+		if err != nil {
+			return err
+		}
+		p = alesco.TokenPrincipal(t.ID, t.Role, t.CommitteeID, t.MemberID)
+		return nil
+	})
+	return p, err
+}

@@ -1,0 +1,157 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/emersion/go-ical"
+)
+
+// TestReadsOneSnapshot: a use case that reads does so from one snapshot;
+// once cached, it reads none until the data changes.
+func TestReadsOneSnapshot(t *testing.T) {
+	var store alescotest.CountingStore
+	env := alescotest.New(t, alescotest.WithGitHub(""), alescotest.WithCounting(&store))
+	ctx := context.Background()
+	if _, err := env.App.SyncProposals(alescotest.Admin(ctx), "alesco"); err != nil {
+		t.Fatal(err)
+	}
+	store.Counts()
+	reads := []struct {
+		name string
+		call func() error
+	}{
+		{"agenda", func() error { _, err := env.App.Agenda(ctx, "alesco-2026-12-03", ""); return err }},
+		{"next agenda", func() error { _, err := env.App.Agenda(ctx, "next", "alesco"); return err }},
+		{"feed", func() error { _, err := env.App.Feed(ctx, "alesco", false); return err }},
+		{"expanded feed", func() error { _, err := env.App.Feed(ctx, "alesco", true); return err }},
+		{"meeting calendar", func() error { _, err := env.App.MeetingCalendar(ctx, "alesco", "alesco-2026-12-03"); return err }},
+	}
+	for _, r := range reads {
+		t.Run(r.name, func(t *testing.T) {
+			if err := r.call(); err != nil {
+				t.Fatal(err)
+			}
+			if views, updates := store.Counts(); views != 1 || updates != 0 {
+				t.Fatalf("cold: %d snapshots and %d writes, want 1 and 0", views, updates)
+			}
+			if err := r.call(); err != nil {
+				t.Fatal(err)
+			}
+			if views, updates := store.Counts(); views != 0 || updates != 0 {
+				t.Fatalf("warm: %d snapshots and %d writes, want none", views, updates)
+			}
+		})
+	}
+	// The first read after the meeting starts puts the agenda on record:
+	// one snapshot, one write.
+	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC))
+	ag, err := env.App.Agenda(ctx, "alesco-2026-12-03", "")
+	if err != nil || !ag.Frozen {
+		t.Fatalf("agenda at the start: frozen %v, err %v", ag.Frozen, err)
+	}
+	if views, updates := store.Counts(); views != 1 || updates != 1 {
+		t.Fatalf("freezing: %d snapshots and %d writes, want 1 and 1", views, updates)
+	}
+}
+
+// TestCancelRacesMinutes: cancelling a meeting checks "has it minutes?"
+// and writes in one transaction, so minutes recorded at the same moment
+// either land first (and the cancel is refused) or find the meeting
+// cancelled; never both.
+func TestCancelRacesMinutes(t *testing.T) {
+	env := alescotest.New(t)
+	ctx := alescotest.Admin(context.Background())
+	meetings := []string{"alesco-2026-12-03", "alesco-2026-12-17", "alesco-2026-12-31", "alesco-2027-01-14", "alesco-2027-01-28", "alesco-2027-02-11"}
+	held, cancelled := 0, 0
+	for _, id := range meetings {
+		var wg sync.WaitGroup
+		var cancelErr, noteErr error
+		start := make(chan struct{})
+		wg.Go(func() {
+			<-start
+			_, cancelErr = env.App.CancelMeeting(ctx, id, "race")
+		})
+		wg.Go(func() {
+			<-start
+			_, noteErr = env.App.AddNote(ctx, id, alesco.Note{Topic: "Open floor", Text: "Recorded while someone cancelled"})
+		})
+		close(start)
+		wg.Wait()
+		switch {
+		case cancelErr == nil && noteErr == nil:
+			t.Fatalf("%s: cancelled and given minutes", id)
+		case cancelErr == nil:
+			if !strings.Contains(alesco.ErrorMessage(noteErr), "was cancelled") {
+				t.Fatalf("%s: note after the cancel: %v", id, noteErr)
+			}
+			cancelled++
+		case noteErr == nil:
+			if alesco.ErrorCode(cancelErr) != alesco.EPRECONDITION || !strings.Contains(alesco.ErrorMessage(cancelErr), "has minutes") {
+				t.Fatalf("%s: cancel after the note: %v", id, cancelErr)
+			}
+			held++
+		default:
+			t.Fatalf("%s: both failed: %v; %v", id, cancelErr, noteErr)
+		}
+		m, err := env.App.GetMeeting(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (m.Status == alesco.MeetingCancelled) != (cancelErr == nil) {
+			t.Fatalf("%s: status %v after cancel err %v", id, m.Status, cancelErr)
+		}
+	}
+	t.Logf("%d cancels won, %d notes won", cancelled, held)
+}
+
+// TestFeedEventText: the next meeting's event carries the live agenda; a
+// later one carries none; once a meeting started, the agenda on record.
+func TestFeedEventText(t *testing.T) {
+	env := alescotest.New(t, alescotest.WithGitHub(""))
+	ctx := context.Background()
+	if _, err := env.App.SyncProposals(alescotest.Admin(ctx), "alesco"); err != nil {
+		t.Fatal(err)
+	}
+	description := func(id string) string {
+		t.Helper()
+		rep, err := env.App.MeetingCalendar(ctx, "alesco", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, err := ical.NewDecoder(strings.NewReader(string(rep.Body))).Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := cal.Events()
+		if len(events) != 1 {
+			t.Fatalf("%s: %d events, want 1", id, len(events))
+		}
+		d, err := events[0].Props.Text(ical.PropDescription)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if got := description("alesco-2026-12-03"); !strings.Contains(got, "Votes:\n- #17 Add alternative signed newer kernels") || !strings.Contains(got, "Chair election due.") {
+		t.Fatalf("next meeting:\n%s", got)
+	}
+	if got := description("alesco-2026-12-17"); strings.Contains(got, "Votes:") || !strings.Contains(got, "Agenda: https://alesco.example.org/agenda/alesco-2026-12-17.md") {
+		t.Fatalf("a later meeting:\n%s", got)
+	}
+	env.Clock.Set(time.Date(2026, 12, 3, 17, 30, 0, 0, time.UTC))
+	if got := description("alesco-2026-12-03"); strings.Contains(got, "#17") {
+		t.Fatalf("a started meeting without an agenda on record:\n%s", got)
+	}
+	if err := env.App.FreezeStartedAgendas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := description("alesco-2026-12-03"); !strings.Contains(got, "#17") {
+		t.Fatalf("once on record:\n%s", got)
+	}
+}

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/calendar"
+)
+
+// CalendarType is the media type of the feeds.
+const CalendarType = "text/calendar; charset=utf-8"
+
+// feedState is what a committee's feeds depend on besides the data: the
+// next meeting (only it carries an agenda summary, which keeps feeds cheap
+// to build) and when the feed last changed.
+type feedState struct {
+	lastModified time.Time
+	next         alesco.Meeting // zero ID when there is none
+	now          time.Time
+}
+
+// stateIn works the feed state out from one snapshot.
+func stateIn(tx alesco.ReadTx, s schedule, now time.Time) (feedState, error) {
+	at, err := tx.LastWrite()
+	if err != nil {
+		return feedState{}, err
+	}
+	st := feedState{lastModified: at, now: now}
+	for _, m := range s.between(now.Add(-62*24*time.Hour), now.Add(120*24*time.Hour)) {
+		if m.Status == alesco.MeetingCancelled {
+			continue
+		}
+		if m.End.After(now) {
+			if st.next.ID == "" {
+				st.next = m
+			}
+		} else if m.End.After(st.lastModified) {
+			// The previous meeting's end is when the next one became next.
+			st.lastModified = m.End
+		}
+	}
+	if st.next.ID == "" {
+		if next, err := s.next(now); err == nil {
+			st.next = next
+		} else if alesco.ErrorCode(err) != alesco.ENOTFOUND {
+			return feedState{}, err
+		}
+	}
+	for _, sr := range s.c.Series {
+		if e := sr.First.Midnight(time.UTC); e.After(st.lastModified) && e.Before(now) {
+			st.lastModified = e
+		}
+	}
+	return st, nil
+}
+
+// until is how long a feed built in this state stays right (unless the
+// data changes): until the next meeting starts (its event then shows the
+// agenda on record, if any) and then until it ends (another is next).
+func (st feedState) until() time.Time {
+	if st.now.Before(st.next.Start) {
+		return st.next.Start
+	}
+	return st.next.End
+}
+
+// Feed returns a committee's iCalendar feed: recurring (one VEVENT per
+// series with EXDATEs and overrides) or, with expand, one VEVENT per
+// meeting from the first one until a year after the next. It is read from
+// one snapshot and kept until the data changes or the next meeting ends.
+func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Rendered, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return Rendered{}, err
+	}
+	now := a.now()
+	return a.Cache.Get("feed/"+c.ID+"/"+strconv.FormatBool(expand), a.CacheVersion(), now, func() (Rendered, time.Time, error) {
+		var body []byte
+		var st feedState
+		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			s, err := loadSchedule(tx, c)
+			if err != nil {
+				return err
+			}
+			if st, err = stateIn(tx, s, now); err != nil {
+				return err
+			}
+			body, err = a.buildFeed(tx, s, expand, st)
+			return err
+		})
+		return Rendered{Body: body, LastModified: st.lastModified, ContentType: CalendarType}, st.until(), err
+	})
+}
+
+// MeetingCalendar returns one meeting as an iCalendar file, for "add to my
+// calendar"; a cancelled meeting is kept, as CANCELLED.
+func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string) (Rendered, error) {
+	now := a.now()
+	return a.Cache.Get("ics/"+committeeID+"/"+meetingID, a.CacheVersion(), now, func() (Rendered, time.Time, error) {
+		var body []byte
+		var st feedState
+		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			s, m, err := a.meeting(tx, meetingID)
+			if err != nil {
+				return err
+			}
+			if s.c.ID != committeeID {
+				return alesco.Errorf(alesco.ENOTFOUND, "meeting %s belongs to %s: see %s", meetingID, s.c.ID, a.URL("/calendar/"+s.c.ID+"/"+meetingID+".ics"))
+			}
+			if st, err = stateIn(tx, s, now); err != nil {
+				return err
+			}
+			e, err := a.event(tx, s.c, m, st)
+			if err != nil {
+				return err
+			}
+			f := a.feedBase(s.c)
+			f.Name = m.Title
+			f.URL = a.URL("/calendar/" + s.c.ID + "/" + meetingID + ".ics")
+			f.Expand, f.KeepCancelled, f.Events = true, true, []calendar.Event{e}
+			body, err = calendar.Build(f)
+			return err
+		})
+		return Rendered{Body: body, LastModified: st.lastModified, ContentType: CalendarType}, st.until(), err
+	})
+}
+
+// event renders m for a feed: its text, and whether that text is its own
+// (a recurring feed then needs a RECURRENCE-ID override for it).
+func (a *App) event(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting, st feedState) (calendar.Event, error) {
+	l := a.Links(m)
+	e := calendar.Event{Meeting: m, URL: l.Page}
+	loc := m.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	var lines []string
+	switch {
+	case m.Status == alesco.MeetingCancelled:
+		lines = append(lines, "Cancelled: "+m.CancelReason)
+	case m.Status == alesco.MeetingHeld:
+		lines = append(lines, "Minutes: "+l.Minutes)
+		e.Own = true
+	case m.ID == st.next.ID:
+		ag, onRecord, err := agendaIn(tx, c, m)
+		if err != nil {
+			return e, err
+		}
+		if st.now.Before(m.Start) || onRecord {
+			if sum := strings.TrimSpace(ag.Summary()); sum != "" {
+				lines = append(lines, sum, "")
+				e.Own = true
+			}
+		}
+		lines = append(lines, "Agenda: "+l.Agenda)
+	case m.End.After(st.now):
+		lines = append(lines, "Agenda: "+l.Agenda)
+	}
+	if m.Status == alesco.MeetingMoved {
+		lines = append(lines, "Moved from "+m.OriginalStart.In(loc).Format("Mon 2 Jan 2006 15:04 MST")+".")
+	}
+	lines = append(lines, "Meeting page: "+l.Page)
+	e.Description = strings.Join(lines, "\n")
+	return e, nil
+}
+
+func (a *App) feedBase(c *alesco.Committee) calendar.Feed {
+	return calendar.Feed{
+		Name:        c.ShortName + " meetings",
+		Description: "Meetings of the " + c.Name + ".",
+		URL:         a.URL("/calendar/" + c.ID + ".ics"),
+		Host:        a.Host(),
+		CommitteeID: c.ID,
+		Series:      c.Series,
+		SeriesURL:   a.URL("/" + c.ID + "/meetings"),
+		SeriesDescription: func(sr alesco.Series) string {
+			every := "Every week"
+			if sr.IntervalWeeks > 1 {
+				every = fmt.Sprintf("Every %d weeks", sr.IntervalWeeks)
+			}
+			first := sr.First.At(sr.Hour, sr.Minute, sr.Location)
+			return fmt.Sprintf("%s on %s at %s (%s).\nAgendas and minutes: %s",
+				every, first.Weekday(), first.Format("15:04"), sr.TimeZone, a.URL("/"+c.ID+"/meetings"))
+		},
+	}
+}
+
+// buildFeed renders a committee's feed from one snapshot.
+func (a *App) buildFeed(tx alesco.ReadTx, s schedule, expand bool, st feedState) ([]byte, error) {
+	c := s.c
+	f := a.feedBase(c)
+	f.Expand = expand
+	var from, to time.Time
+	for _, sr := range c.Series {
+		if t := sr.First.Midnight(sr.Location); from.IsZero() || t.Before(from) {
+			from = t
+		}
+		if !sr.Last.IsZero() {
+			to = maxTime(to, sr.Last.AddDays(1).Midnight(sr.Location))
+		}
+	}
+	for _, ch := range s.changes {
+		from, to = minTime(from, ch.OriginalStart), maxTime(to, ch.Start.Add(time.Minute))
+		from = minTime(from, ch.Start)
+	}
+	if st.next.ID != "" {
+		to = maxTime(to, st.next.End)
+		if expand {
+			// Calendars look about a year ahead; the window moves with the
+			// next meeting, so unchanged data keeps its bytes until then.
+			to = maxTime(to, st.next.Start.AddDate(1, 0, 0))
+		}
+	}
+	if from.IsZero() {
+		from = to
+	}
+	for _, m := range s.between(from, to) {
+		if !expand && m.SeriesID != "" && m.Status == alesco.MeetingScheduled && m.ID != st.next.ID {
+			continue // the RRULE has it
+		}
+		e, err := a.event(tx, c, m, st)
+		if err != nil {
+			return nil, err
+		}
+		f.Events = append(f.Events, e)
+	}
+	return calendar.Build(f)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,218 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/almalinux/alesco"
+)
+
+// maxListSpan bounds one listing of meetings, so a request cannot ask for
+// centuries of them.
+const maxListSpan = 5 * 366 * 24 * time.Hour
+
+// schedule is a committee's meetings as one snapshot has them: the
+// configured series with the stored changes, HELD where minutes exist.
+type schedule struct {
+	c       *alesco.Committee
+	changes []alesco.MeetingChange
+	held    map[string]bool
+}
+
+func loadSchedule(tx alesco.ReadTx, c *alesco.Committee) (schedule, error) {
+	changes, held, err := tx.MeetingOverlay(c.ID)
+	return schedule{c: c, changes: changes, held: held}, err
+}
+
+// between returns the meetings starting in [from, to).
+func (s schedule) between(from, to time.Time) []alesco.Meeting {
+	return s.c.Schedule(from, to, s.changes, s.held)
+}
+
+// find returns the meeting with the given id on its original date d.
+func (s schedule) find(id string, d alesco.Date) (alesco.Meeting, error) {
+	if m, ok := s.c.FindMeeting(id, d, s.changes, s.held); ok {
+		return m, nil
+	}
+	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, s.c.ShortName, d)
+}
+
+// next returns the first meeting that is not cancelled and has not ended
+// at now.
+func (s schedule) next(now time.Time) (alesco.Meeting, error) {
+	for span := 60 * 24 * time.Hour; span <= 800*24*time.Hour; span *= 2 {
+		for _, m := range s.between(now.Add(-12*time.Hour), now.Add(span)) {
+			if m.Status != alesco.MeetingCancelled && m.End.After(now) {
+				return m, nil
+			}
+		}
+	}
+	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "%s has no upcoming meeting", s.c.ShortName)
+}
+
+// meeting finds one meeting by id in a snapshot.
+func (a *App) meeting(tx alesco.ReadTx, id string) (schedule, alesco.Meeting, error) {
+	c, d, err := a.parseMeetingID(id)
+	if err != nil {
+		return schedule{}, alesco.Meeting{}, err
+	}
+	s, err := loadSchedule(tx, c)
+	if err != nil {
+		return s, alesco.Meeting{}, err
+	}
+	m, err := s.find(id, d)
+	return s, m, err
+}
+
+// ListMeetings returns a committee's meetings starting in [from, to); zero
+// times mean from today's start and three months on.
+func (a *App) ListMeetings(ctx context.Context, committeeID string, from, to time.Time) (*alesco.Committee, []alesco.Meeting, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if from.IsZero() {
+		from = c.Today(a.now()).Midnight(c.Location)
+	}
+	if to.IsZero() {
+		to = from.AddDate(0, 3, 0)
+	}
+	switch {
+	case !to.After(from):
+		return nil, nil, alesco.Errorf(alesco.EINVALID, "end_time (%s) must be after start_time (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+	case to.Sub(from) > maxListSpan:
+		return nil, nil, alesco.Errorf(alesco.EINVALID, "ask for at most five years of meetings at a time")
+	}
+	var ms []alesco.Meeting
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		s, err := loadSchedule(tx, c)
+		ms = s.between(from, to)
+		return err
+	})
+	return c, ms, err
+}
+
+// GetMeeting returns one meeting by id.
+func (a *App) GetMeeting(ctx context.Context, id string) (alesco.Meeting, error) {
+	var m alesco.Meeting
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		_, m, err = a.meeting(tx, id)
+		return err
+	})
+	return m, err
+}
+
+// NextMeeting returns a committee's next meeting that is not cancelled and
+// has not ended.
+func (a *App) NextMeeting(ctx context.Context, committeeID string) (alesco.Meeting, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return alesco.Meeting{}, err
+	}
+	var m alesco.Meeting
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		s, err := loadSchedule(tx, c)
+		if err != nil {
+			return err
+		}
+		m, err = s.next(a.now())
+		return err
+	})
+	return m, err
+}
+
+// CancelMeeting cancels a meeting (alesco.CancelMeeting's rules), checked
+// and written in one transaction.
+func (a *App) CancelMeeting(ctx context.Context, id, reason string) (alesco.Meeting, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return alesco.Meeting{}, alesco.Errorf(alesco.EINVALID, "reason is required: say why meeting %s is cancelled (calendars show it)", id)
+	}
+	return a.changeMeeting(ctx, "meeting.cancel", id, func(m alesco.Meeting, now time.Time) (alesco.MeetingChange, error) {
+		return alesco.CancelMeeting(m, reason, now)
+	})
+}
+
+// MoveMeeting moves a meeting to start at start (alesco.RescheduleMeeting's
+// rules), checked and written in one transaction.
+func (a *App) MoveMeeting(ctx context.Context, id string, start time.Time) (alesco.Meeting, error) {
+	return a.changeMeeting(ctx, "meeting.move", id, func(m alesco.Meeting, now time.Time) (alesco.MeetingChange, error) {
+		return alesco.RescheduleMeeting(m, start, now)
+	})
+}
+
+// changeMeeting finds a meeting, derives its change with fn (which applies
+// the domain's rule), stores it and returns the meeting as it now is, all
+// in one transaction: minutes recorded meanwhile cannot slip between the
+// check and the write.
+func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(alesco.Meeting, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
+	c, d, err := a.parseMeetingID(id)
+	if err != nil {
+		return alesco.Meeting{}, err
+	}
+	if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
+		return alesco.Meeting{}, err
+	}
+	return a.saveChange(ctx, c, action, func(s schedule, now time.Time) (alesco.MeetingChange, error) {
+		m, err := s.find(id, d)
+		if err != nil {
+			return alesco.MeetingChange{}, err
+		}
+		return fn(m, now)
+	})
+}
+
+// AddMeeting adds an extra meeting to a committee at start (duration 0
+// means the series' length).
+func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string) (alesco.Meeting, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return alesco.Meeting{}, err
+	}
+	if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
+		return alesco.Meeting{}, err
+	}
+	return a.saveChange(ctx, c, "meeting.add", func(s schedule, now time.Time) (alesco.MeetingChange, error) {
+		return c.AddMeeting(start, d, strings.TrimSpace(title), now, s.changes)
+	})
+}
+
+// saveChange derives a meeting change from the committee's schedule with
+// derive (which applies the domain's rule), stores it and returns the
+// meeting as it now is, in one transaction.
+func (a *App) saveChange(ctx context.Context, c *alesco.Committee, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
+	var out alesco.Meeting
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		s, err := loadSchedule(tx, c)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		ch, err := derive(s, tx.Now())
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if ch, err = tx.SaveMeetingChange(ch); err != nil {
+			return alesco.Change{}, err
+		}
+		out, err = a.meetingAfter(tx, c, ch)
+		return meetingChange(action, ch), err
+	})
+	return out, err
+}
+
+// meetingAfter reads a changed meeting back in the transaction that changed it.
+func (a *App) meetingAfter(tx alesco.ReadTx, c *alesco.Committee, ch alesco.MeetingChange) (alesco.Meeting, error) {
+	s, err := loadSchedule(tx, c)
+	if err != nil {
+		return alesco.Meeting{}, err
+	}
+	return s.find(ch.MeetingID, alesco.DateIn(ch.OriginalStart, c.Location))
+}
+
+// meetingChange is the audit record of a stored meeting change.
+func meetingChange(action string, ch alesco.MeetingChange) alesco.Change {
+	return alesco.Change{Action: action, Subject: "meeting/" + ch.MeetingID, Detail: map[string]any{
+		"start": ch.Start.UTC().Format(time.RFC3339), "reason": ch.Reason, "title": ch.Title, "cancelled": ch.Cancelled, "sequence": ch.Sequence}}
+}

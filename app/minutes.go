@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/minutes"
+)
+
+// AmendMinutes amends final minutes, keeping the finalized text as a
+// revision. With Markdown, the text replaces attendance, decisions and
+// notes and the minutes stay final; without, they reopen as a draft.
+func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, error) {
+	c, d, err := a.parseMeetingID(meetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var replacement *alesco.Minutes
+	if strings.TrimSpace(markdown) != "" {
+		if replacement, _, err = minutes.Parse(c, meetingID+".md", []byte(markdown)); err != nil {
+			return nil, nil, err
+		}
+	}
+	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+		if replacement != nil && replacement.Date != e.m.Date && replacement.Date != d {
+			return "", nil, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", replacement.Date, meetingID, e.m.Date)
+		}
+		err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c))
+		return "meeting/" + meetingID, map[string]any{"reason": strings.TrimSpace(reason), "replaced": replacement != nil}, err
+	})
+}
+
+// ImportMinutes imports one wiki Markdown file into a committee's minutes.
+// A date that is no occurrence of a configured series becomes an added
+// meeting on that date, at the first series' time (12:00 local without a
+// series). Importing the same file twice changes nothing.
+func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutes.ImportResult, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return minutes.ImportResult{}, err
+	}
+	if _, err := authorize(ctx, alesco.ActRecordMinutes, c); err != nil {
+		return minutes.ImportResult{}, err
+	}
+	if file == "" {
+		file = "minutes.md"
+	}
+	parsed, warnings, err := minutes.Parse(c, file, data)
+	if err != nil {
+		return minutes.ImportResult{}, err
+	}
+	res := minutes.Summarize(c, file, parsed, warnings)
+	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		s, err := loadSchedule(tx, c)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		detail := map[string]any{"file": file, "sha256": alesco.ImportHash(parsed)}
+		mt, err := s.find(parsed.MeetingID, parsed.Date)
+		if alesco.ErrorCode(err) == alesco.ENOTFOUND {
+			if mt, err = a.addImportedMeeting(tx, s, parsed, file); err != nil {
+				return alesco.Change{}, err
+			}
+			res.Warnings = append(res.Warnings, "no configured meeting on "+parsed.Date.String()+": added one")
+			detail["added_meeting"] = true
+		} else if err != nil {
+			return alesco.Change{}, err
+		}
+		if mt.Status == alesco.MeetingCancelled {
+			res.Warnings = append(res.Warnings, "meeting "+mt.ID+" is marked cancelled, but minutes exist for it")
+		}
+		m, err := tx.Minutes(mt.ID)
+		if alesco.ErrorCode(err) == alesco.ENOTFOUND {
+			m, err = alesco.NewMinutes(mt), nil
+			m.Date = parsed.Date
+		}
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if res.Changed, err = m.Import(parsed, file, tx.Now(), render(c)); err != nil {
+			return alesco.Change{}, err
+		}
+		if !res.Changed {
+			return alesco.Change{}, alesco.ErrUnchanged
+		}
+		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: detail}, tx.SaveMinutes(m)
+	})
+	if err == alesco.ErrUnchanged {
+		return res, nil
+	}
+	return res, err
+}
+
+// addImportedMeeting adds the meeting imported minutes are of, when no
+// series has one on that date.
+func (a *App) addImportedMeeting(tx alesco.Tx, s schedule, parsed *alesco.Minutes, file string) (alesco.Meeting, error) {
+	c := s.c
+	hour, minute := 12, 0
+	if len(c.Series) > 0 {
+		hour, minute = c.Series[0].Hour, c.Series[0].Minute
+	}
+	start := parsed.Date.At(hour, minute, c.Location)
+	ch, err := tx.SaveMeetingChange(alesco.MeetingChange{
+		MeetingID: parsed.MeetingID, CommitteeID: c.ID, Kind: alesco.ChangeAdd, OriginalStart: start,
+		Start: start, End: start.Add(c.DefaultDuration()), Title: c.ShortName + " meeting",
+		Reason: "minutes imported from " + file,
+	})
+	if err != nil {
+		return alesco.Meeting{}, err
+	}
+	return a.meetingAfter(tx, c, ch)
+}
+
+// GetMinutes returns a meeting's minutes and its committee, or ENOTFOUND.
+func (a *App) GetMinutes(ctx context.Context, meetingID string) (*alesco.Committee, *alesco.Minutes, error) {
+	c, _, err := a.parseMeetingID(meetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var m *alesco.Minutes
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		m, err = tx.Minutes(meetingID)
+		return err
+	})
+	return c, m, err
+}
+
+// ListMinutes returns the minutes of a committee's meetings, oldest first.
+func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Committee, []*alesco.Minutes, error) {
+	c, err := a.Committee(committeeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ms []*alesco.Minutes
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		ms, err = tx.ListMinutes(c.ID)
+		return err
+	})
+	return c, ms, err
+}
+
+// MinutesMarkdown returns a meeting's minutes as the wiki's Markdown: the
+// frozen text of final minutes, the current draft otherwise.
+func (a *App) MinutesMarkdown(ctx context.Context, meetingID string) (Rendered, error) {
+	return a.Cache.Get("minutes.md/"+meetingID, a.CacheVersion(), a.now(), func() (Rendered, time.Time, error) {
+		c, m, err := a.GetMinutes(ctx, meetingID)
+		if err != nil {
+			return Rendered{}, time.Time{}, err
+		}
+		return Rendered{Body: []byte(minutes.Text(c, m)), LastModified: m.Finalized, ContentType: "text/markdown; charset=utf-8"}, time.Time{}, nil
+	})
+}

@@ -1,0 +1,283 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/minutes"
+)
+
+// This file holds the use cases that record a meeting as it happens:
+// attendance, notes, motions, votes, deciding votes, closing, action items.
+
+// edit is one minutes write under way.
+type edit struct {
+	tx alesco.Tx
+	c  *alesco.Committee
+	m  *alesco.Minutes
+	p  alesco.Principal
+}
+
+// locator finds the meeting whose minutes a write is about.
+type locator func(tx alesco.ReadTx) (meetingID string, err error)
+
+func byMeeting(id string) locator {
+	return func(alesco.ReadTx) (string, error) { return id, nil }
+}
+
+func byMotion(id int64) locator {
+	return func(tx alesco.ReadTx) (string, error) { return tx.MeetingOfMotion(id) }
+}
+
+func byActionItem(id int64) locator {
+	return func(tx alesco.ReadTx) (string, error) { return tx.MeetingOfActionItem(id) }
+}
+
+// editMinutes runs one minutes write in one transaction: it finds the
+// meeting, authorizes the caller for act on its committee, loads the
+// minutes (starting them when start is set and there are none: a
+// meeting's first record; cancelled meetings take none), applies fn and
+// saves them. fn returns the audit record's subject and detail.
+func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string, locate locator, start bool,
+	fn func(e *edit) (subject string, detail any, err error)) (*alesco.Committee, *alesco.Minutes, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, nil, err
+	}
+	var e edit
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		id, err := locate(tx)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		c, d, err := a.parseMeetingID(id)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		p, err := authorize(ctx, act, c)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		e = edit{tx: tx, c: c, p: p}
+		if start {
+			s, err := loadSchedule(tx, c)
+			if err != nil {
+				return alesco.Change{}, err
+			}
+			mt, err := s.find(id, d)
+			if err != nil {
+				return alesco.Change{}, err
+			}
+			if mt.Status == alesco.MeetingCancelled {
+				return alesco.Change{}, alesco.Errorf(alesco.EPRECONDITION, "meeting %s was cancelled (%s): it has no minutes", id, mt.CancelReason)
+			}
+			if e.m, err = tx.Minutes(id); alesco.ErrorCode(err) == alesco.ENOTFOUND {
+				e.m, err = alesco.NewMinutes(mt), nil
+			}
+		} else {
+			e.m, err = tx.Minutes(id)
+		}
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		subject, detail, err := fn(&e)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if err := tx.SaveMinutes(e.m); err != nil {
+			return alesco.Change{}, err
+		}
+		return alesco.Change{Action: action, Subject: subject, Detail: detail}, nil
+	})
+	return e.c, e.m, err
+}
+
+// RecordAttendance replaces a meeting's attendance.
+func (a *App) RecordAttendance(ctx context.Context, meetingID string, attendees []alesco.Attendee) (*alesco.Committee, *alesco.Minutes, error) {
+	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.attendance", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
+		err := e.m.RecordAttendance(e.c, attendees)
+		return "meeting/" + meetingID, e.m.Attendees, err
+	})
+}
+
+// AddNote adds a discussion note to a meeting's minutes.
+func (a *App) AddNote(ctx context.Context, meetingID string, n alesco.Note) (alesco.Note, error) {
+	var out *alesco.Note
+	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.note", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
+		var err error
+		out, err = e.m.AddNote(n)
+		return "meeting/" + meetingID, out, err
+	})
+	return deref(out, err)
+}
+
+// OpenMotion opens a motion in a meeting; it needs quorum present.
+func (a *App) OpenMotion(ctx context.Context, meetingID, title string, proposal int) (alesco.Motion, error) {
+	var out *alesco.Motion
+	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "motion.open", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
+		var err error
+		out, err = e.m.OpenMotion(e.c, title, proposal, e.tx.Now())
+		return "meeting/" + meetingID, map[string]any{"title": strings.TrimSpace(title), "proposal": proposal}, err
+	})
+	return deref(out, err)
+}
+
+// VoteRequest is a vote to record.
+type VoteRequest struct {
+	MotionID int64
+	// MemberID is whose vote it is; a member token votes as itself.
+	MemberID     string
+	Value        alesco.VoteValue
+	Source       alesco.VoteSource
+	ReferenceURL string
+}
+
+// CastVote records a vote on an open motion. Members vote live as
+// themselves; staff record votes for members, and async votes (cast
+// elsewhere, with an http(s) link to where).
+func (a *App) CastVote(ctx context.Context, v VoteRequest) (alesco.Motion, error) {
+	p, err := actor(ctx)
+	if err != nil {
+		return alesco.Motion{}, err
+	}
+	act := alesco.ActVote
+	if p.Staff() || v.Source == alesco.VoteAsync {
+		act = alesco.ActRecordVote
+	}
+	var out *alesco.Motion
+	_, _, err = a.editMinutes(ctx, act, "motion.vote", byMotion(v.MotionID), false, func(e *edit) (string, any, error) {
+		member, err := e.p.ActAs(v.MemberID)
+		if err != nil {
+			return "", nil, err
+		}
+		if member == "" {
+			return "", nil, alesco.Errorf(alesco.EINVALID, "member_id is required: whose vote is it?")
+		}
+		ref := strings.TrimSpace(v.ReferenceURL)
+		if v.Source == alesco.VoteAsync {
+			if u, err := url.Parse(ref); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return "", nil, alesco.Errorf(alesco.EINVALID, "an async vote needs reference_url: the http(s) link where it was cast")
+			}
+		}
+		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: ref}
+		mo, replaced, err := e.m.CastVote(e.c, v.MotionID, vote, e.tx.Now())
+		out = mo
+		detail := map[string]any{"member": member, "value": int(v.Value), "source": vote.Source, "reference_url": ref}
+		if replaced != nil {
+			detail["replaces"] = int(*replaced)
+		}
+		return motionSubject(v.MotionID), detail, err
+	})
+	return deref(out, err)
+}
+
+// CastDecidingVote records the deciding vote on a tied motion: the chair's
+// (memberID empty), or a designated member's. With no value, staff
+// designate memberID to cast it in the chair's place.
+func (a *App) CastDecidingVote(ctx context.Context, motionID int64, memberID string, value *alesco.VoteValue) (alesco.Motion, error) {
+	p, err := actor(ctx)
+	if err != nil {
+		return alesco.Motion{}, err
+	}
+	self := p.Role == alesco.RoleMember
+	if value == nil {
+		if self || memberID == "" {
+			return alesco.Motion{}, alesco.Errorf(alesco.EINVALID, "value is required (+1 or -1); a chair designates a member by sending member_id without a value")
+		}
+		var out *alesco.Motion
+		_, _, err := a.editMinutes(ctx, alesco.ActDesignateDecider, "motion.designate", byMotion(motionID), false, func(e *edit) (string, any, error) {
+			var err error
+			out, err = e.m.DesignateDecider(e.c, motionID, memberID)
+			return motionSubject(motionID), map[string]any{"member": memberID}, err
+		})
+		return deref(out, err)
+	}
+	var out *alesco.Motion
+	_, _, err = a.editMinutes(ctx, alesco.ActDecidingVote, "motion.deciding_vote", byMotion(motionID), false, func(e *edit) (string, any, error) {
+		member, err := e.p.ActAs(memberID)
+		if err != nil {
+			return "", nil, err
+		}
+		mo, designated, err := e.m.CastDecidingVote(e.c, motionID, member, *value, self, e.tx.Now())
+		if err != nil {
+			return "", nil, err
+		}
+		out = mo
+		detail := map[string]any{"member": mo.Deciding.MemberID, "value": int(*value)}
+		if designated {
+			detail["designated"] = true
+		}
+		return motionSubject(motionID), detail, nil
+	})
+	return deref(out, err)
+}
+
+// CloseMotion closes an open motion; the votes decide unless the chair
+// overrides the outcome. Staff may table or punt a motion.
+func (a *App) CloseMotion(ctx context.Context, motionID int64, override alesco.MotionOutcome) (alesco.Motion, error) {
+	var out *alesco.Motion
+	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "motion.close", byMotion(motionID), false, func(e *edit) (string, any, error) {
+		switch override {
+		case alesco.OutcomePassed, alesco.OutcomeRejected, alesco.OutcomeTied:
+			if err := e.p.Authorize(alesco.ActOverrideOutcome, e.c.ID); err != nil {
+				return "", nil, err
+			}
+		}
+		mo, err := e.m.CloseMotion(e.c, motionID, override, e.tx.Now())
+		if err != nil {
+			return "", nil, err
+		}
+		out = mo
+		return motionSubject(motionID), map[string]any{"override": override, "outcome": mo.Outcome, "tally": mo.Tally().String()}, nil
+	})
+	return deref(out, err)
+}
+
+// AddActionItem records an action item in a meeting's minutes.
+func (a *App) AddActionItem(ctx context.Context, meetingID, owner, text string) (alesco.ActionItem, error) {
+	var out *alesco.ActionItem
+	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "action_item.add", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
+		var err error
+		out, err = e.m.AddActionItem(owner, text)
+		return "meeting/" + meetingID, out, err
+	})
+	return deref(out, err)
+}
+
+// CompleteActionItem marks an action item done, even in final minutes.
+func (a *App) CompleteActionItem(ctx context.Context, id int64) (alesco.ActionItem, error) {
+	var out *alesco.ActionItem
+	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "action_item.complete", byActionItem(id), false, func(e *edit) (string, any, error) {
+		var err error
+		out, err = e.m.CompleteActionItem(id, e.tx.Now())
+		return fmt.Sprintf("action_item/%d", id), nil, err
+	})
+	return deref(out, err)
+}
+
+// FinalizeMinutes makes a meeting's minutes final, their Markdown frozen.
+func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy, editedBy []string) (*alesco.Committee, *alesco.Minutes, error) {
+	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.finalize", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+		err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c))
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, err
+	})
+}
+
+// render is the committee's Markdown rendering of minutes.
+func render(c *alesco.Committee) alesco.Render {
+	return func(m *alesco.Minutes) string { return minutes.Render(c, m) }
+}
+
+func motionSubject(id int64) string { return fmt.Sprintf("motion/%d", id) }
+
+// deref returns a copy of what a use case changed (the record it points
+// into lives on only in the store).
+func deref[T any](p *T, err error) (T, error) {
+	var zero T
+	if err != nil || p == nil {
+		return zero, err
+	}
+	return *p, nil
+}

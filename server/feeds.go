@@ -1,0 +1,55 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/almalinux/alesco"
+)
+
+// feedMaxAge is the Cache-Control max-age of feeds: short, so that a
+// cancellation reaches subscribers quickly; revalidation is cheap (ETag).
+const feedMaxAge = 5 * time.Minute
+
+// handleFeed serves GET /calendar/{committee}.ics[?expand=true].
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok {
+		s.httpError(w, r, alesco.Errorf(alesco.ENOTFOUND, "no such calendar %q: feeds are /calendar/{committee}.ics", r.PathValue("file")))
+		return
+	}
+	var expand bool
+	switch v := r.URL.Query().Get("expand"); strings.ToLower(v) {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		expand = true
+	default:
+		s.httpError(w, r, alesco.Errorf(alesco.EINVALID, "bad expand=%q: want expand=true or leave it out", v))
+		return
+	}
+	rep, err := s.app.Feed(r.Context(), id, expand)
+	if err != nil {
+		s.httpError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
+	writeRendered(w, r, rep, feedMaxAge)
+}
+
+// handleMeetingICS serves GET /calendar/{committee}/{meeting_id}.ics: one
+// meeting for "add to my calendar", kept (as CANCELLED) when cancelled.
+func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok {
+		s.httpError(w, r, alesco.Errorf(alesco.ENOTFOUND, "no such file %q: a meeting's calendar file is /calendar/{committee}/{meeting_id}.ics", r.PathValue("file")))
+		return
+	}
+	rep, err := s.app.MeetingCalendar(r.Context(), r.PathValue("committee"), id)
+	if err != nil {
+		s.httpError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.ics"`)
+	writeRendered(w, r, rep, feedMaxAge)
+}

@@ -1,0 +1,125 @@
+package alesco
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps alesco's state (the sqlite package implements it). Every use
+// case runs in one transaction: View reads from one snapshot, Update writes
+// and appends its audit row in the same transaction, so a change and its
+// record commit together or not at all.
+type Store interface {
+	// View runs fn on one consistent snapshot.
+	View(ctx context.Context, fn func(ReadTx) error) error
+	// Update runs fn in one write transaction and appends the audit row
+	// of the Change fn returns in the same transaction. A fn that returns
+	// ErrUnchanged rolls back and writes no audit row; Update then
+	// returns ErrUnchanged too.
+	Update(ctx context.Context, fn func(Tx) (Change, error)) error
+	// Version changes after every commit, by this process or another one
+	// on the same database; caches key on it.
+	Version() uint64
+	// Changed returns a channel that is closed at the next change of
+	// Version.
+	Changed() <-chan struct{}
+}
+
+// Change is what one write did, for the audit log: "minutes.finalize" on
+// "meeting/alesco-2026-12-03", with details.
+type Change struct {
+	Action  string
+	Subject string
+	Detail  any
+}
+
+// ErrUnchanged is returned by an Update whose function found nothing to
+// change: it rolls back, leaving no audit row.
+var ErrUnchanged = Errorf(EPRECONDITION, "nothing to change")
+
+// ReadTx reads one snapshot.
+type ReadTx interface {
+	// MeetingOverlay is what a committee's schedule needs on top of its
+	// series (Committee.Schedule): the stored changes and the ids of
+	// meetings that have minutes.
+	MeetingOverlay(committeeID string) (changes []MeetingChange, held map[string]bool, err error)
+	// Minutes returns a meeting's minutes, or ENOTFOUND.
+	Minutes(meetingID string) (*Minutes, error)
+	// MeetingOfMotion and MeetingOfActionItem name the meeting whose
+	// minutes hold a motion or action item, or ENOTFOUND.
+	MeetingOfMotion(id int64) (string, error)
+	MeetingOfActionItem(id int64) (string, error)
+	// ListMinutes returns the minutes of a committee's meetings, oldest first.
+	ListMinutes(committeeID string) ([]*Minutes, error)
+	// PastMotions returns the closed motions of meetings that started
+	// before an instant, and PastActionItems their open action items,
+	// oldest meeting first (CarryOver's input).
+	PastMotions(committeeID string, before time.Time) ([]PastMotion, error)
+	PastActionItems(committeeID string, before time.Time) ([]PastActionItem, error)
+	// Proposals returns a committee's tracked proposals in the given states
+	// (all when none are given), newest pull request first.
+	Proposals(committeeID string, states ...ProposalState) ([]Proposal, error)
+	// Proposal returns one tracked proposal, or ENOTFOUND.
+	Proposal(committeeID string, number int) (Proposal, error)
+	// SyncState says how the last reconciliation with GitHub went.
+	SyncState(committeeID string) (SyncState, error)
+	// AgendaSnapshot returns the agenda on record for a meeting, if any.
+	AgendaSnapshot(meetingID string) (body []byte, frozenAt time.Time, ok bool, err error)
+	// LastWrite is the time of the newest write (zero when none).
+	LastWrite() (time.Time, error)
+	// Token returns the active token with the given secret, or
+	// EUNAUTHENTICATED; Tokens lists every token, revoked ones too.
+	Token(secret string) (Token, error)
+	Tokens() ([]Token, error)
+	// AuditLog returns audit rows after id afterID, oldest first, at most limit.
+	AuditLog(afterID int64, limit int) ([]AuditEntry, error)
+}
+
+// Tx is a write transaction. Its clock is read once: Now is the same
+// instant for everything the transaction writes.
+type Tx interface {
+	ReadTx
+	Now() time.Time
+	// SaveMinutes stores a meeting's minutes as given, creating them on the
+	// first save; new notes, motions and action items get their ids. The
+	// store refuses (EPRECONDITION) to change final minutes other than by
+	// an amendment (the revision moves on by one) or by completing action
+	// items.
+	SaveMinutes(m *Minutes) error
+	// SaveMeetingChange stores the latest state of a changed meeting and
+	// returns it with its sequence bumped and its update time stamped.
+	// ch.Sequence is the sequence the caller read (0 for a meeting never
+	// changed): when the stored one differs the meeting was changed
+	// meanwhile (ECONFLICT), or an added meeting's id is taken (EEXISTS).
+	SaveMeetingChange(ch MeetingChange) (MeetingChange, error)
+	// FreezeAgenda puts a meeting's agenda on record unless one already is
+	// (ok false then, and nothing is written).
+	FreezeAgenda(committeeID, meetingID string, body []byte) (ok bool, err error)
+	// CreateToken stores a new token's hash and returns the token and its
+	// secret (shown once, never stored); RevokeToken revokes one by id.
+	CreateToken(t Token) (Token, string, error)
+	RevokeToken(id int64) error
+}
+
+// Token describes a stored token (never its secret).
+type Token struct {
+	ID          int64
+	CommitteeID string
+	Role        Role
+	MemberID    string
+	Label       string
+	Created     time.Time
+	Revoked     time.Time // zero while active
+}
+
+// AuditEntry is one row of the append-only audit log.
+type AuditEntry struct {
+	ID       int64
+	At       string
+	Actor    string
+	Action   string
+	Subject  string
+	Detail   string
+	PrevHash string
+	Hash     string
+}
