@@ -136,7 +136,9 @@ func (t *txn) saveChildren(old, m *alesco.Minutes) (changed bool, err error) {
 	}
 	changed = changed || c
 	c, err = saveByID(t, old.ActionItems, m.ActionItems, func(a alesco.ActionItem) int64 { return a.ID },
-		func(a, b alesco.ActionItem) bool { return a.MeetingID == b.MeetingID && a.Owner == b.Owner && a.Text == b.Text && a.Done == b.Done && a.Completed.Equal(b.Completed) },
+		func(a, b alesco.ActionItem) bool {
+			return a.MeetingID == b.MeetingID && a.Owner == b.Owner && a.Text == b.Text && a.Done == b.Done && a.Completed.Equal(b.Completed)
+		},
 		func(a *alesco.ActionItem) error {
 			res, err := t.exec(`INSERT INTO action_items (meeting_id, owner, text, done, completed_at) VALUES (?, ?, ?, ?, ?)`,
 				id, a.Owner, a.Text, a.Done, FormatTime(a.Completed))
