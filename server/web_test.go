@@ -21,16 +21,16 @@ import (
 )
 
 // newWebEnv starts a server and loads the fixture data through the API:
-// the minutes in testdata/web are imported and proposals synced from a fake
+// three of the real minutes kept in demo/minutes are imported and proposals synced from a fake
 // GitHub serving the fixture scenario.
 func newWebEnv(t *testing.T) *alescotest.Env {
 	t.Helper()
 	env := alescotest.New(t, alescotest.WithGitHub(""))
 	ctx := context.Background()
 	admin := alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", ""))
-	files, err := filepath.Glob("testdata/web/minutes-*.md")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no minutes fixtures: %v", err)
+	var files []string
+	for _, d := range []string{"2025-10-16", "2026-06-04", "2026-07-30"} {
+		files = append(files, "../demo/minutes/"+d+".md")
 	}
 	mc := v1.NewMinutesServiceClient(env.Client, env.URL, admin)
 	for _, f := range files {

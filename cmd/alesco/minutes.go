@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/almalinux/alesco/api"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/minutes"
 	"github.com/spf13/cobra"
 )
@@ -94,6 +96,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 
 	var lf storeFlags
 	var listCommittee string
+	var listJSON bool
 	list := &cobra.Command{
 		Use: "list", Short: "List the meetings that have minutes, with attendance and decisions", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -106,23 +109,32 @@ func (m *Main) minutesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if listJSON {
+				out := &alescov1.ListMinutesResponse{}
+				for _, rec := range all {
+					out.Minutes = append(out.Minutes, api.MinutesSummary(c, rec))
+				}
+				return m.printProto(out)
+			}
+			tw := newTable(m.Stdout, "DATE", "MEETING", "STATUS", "PRESENT", "QUORUM", "DECISIONS")
 			for _, rec := range all {
 				q, present := rec.Quorum(c)
-				met := "quorum"
+				met := "met"
 				if !q.Met(present) {
-					met = "no quorum"
+					met = "not met"
 				}
 				var ds []string
 				for _, d := range rec.Decisions {
 					ds = append(ds, d.Text)
 				}
-				fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%d/%d present\t%s\t%s\n", rec.Date, rec.MeetingID, rec.Status, present, q.RosterSize, met, strings.Join(ds, "; "))
+				tw.row(rec.Date.String(), rec.MeetingID, string(rec.Status), fmt.Sprintf("%d/%d", present, q.RosterSize), met, strings.Join(ds, "; "))
 			}
-			return nil
+			return tw.flush("(no minutes yet: alesco minutes import FILE...)")
 		},
 	}
 	lf.add(list)
 	list.Flags().StringVar(&listCommittee, "committee", "alesco", "committee whose minutes to list")
+	jsonFlag(list, &listJSON)
 	cmd.AddCommand(export, imp, list)
 	return cmd
 }
