@@ -216,3 +216,17 @@ func Attendees(in []*alescov1.Attendee) ([]alesco.Attendee, error) {
 	}
 	return out, nil
 }
+
+// SearchResultProto is a search hit as the API returns it; url is where to
+// read it (the meeting's page or the proposal's pull request).
+func SearchResultProto(h alesco.SearchHit, url string) *alescov1.SearchResult {
+	out := &alescov1.SearchResult{Kind: alescov1.SearchResultKind(h.Kind.Proto()), MeetingId: h.MeetingID,
+		ProposalNumber: int32(h.ProposalNumber), Title: h.Title, Snippet: h.SnippetText(), Url: url}
+	if !h.Date.IsZero() {
+		out.Date = h.Date.String()
+	}
+	for _, p := range h.Snippet {
+		out.SnippetParts = append(out.SnippetParts, &alescov1.SnippetPart{Text: p.Text, Match: p.Match})
+	}
+	return out
+}

@@ -278,6 +278,10 @@ func TestTopics(t *testing.T) {
 			{"Discussed EPEL possible breaking changes:", 0, true},
 			{"Discussed backporting upstream GCP drivers to the AlmaLinux 9 and 10 kernels:", 0, true},
 		}},
+		// A topic line ending in a hard break, its text on the next line.
+		{"2025-10-16.md", []topic{
+			{"Discussed [RFC: Provide Secure Boot-Signed Alternative Kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},
+		}},
 		{"2026-06-04.md", []topic{
 			{"Discussed [RFC: Adding proposal for github org management](https://github.com/AlmaLinux/ALESCo/pull/16)", 16, true},
 			{"Discussed [RFC: Add alternative signed newer kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},

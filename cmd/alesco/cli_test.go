@@ -84,6 +84,7 @@ func TestListingCommandsHaveJSON(t *testing.T) {
 		{[]string{"minutes", "list"}, "minutes", 8},
 		{[]string{"proposals", "list"}, "", 0},
 		{[]string{"agenda", "--meeting", "alesco-2026-12-03"}, "", 0},
+		{[]string{"minutes", "search", "secure", "boot"}, "results", 1},
 	} {
 		out, _, err := runCLI(t, append(tc.args, "--db", db, "--json")...)
 		if err != nil {
