@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -433,8 +434,13 @@ func TestWebPages(t *testing.T) {
 				t.Fatalf("GET %s is not valid HTML:\n%v", path, err)
 			}
 			webCheckPage(t, env, w, path, body)
-			// Nothing on a page needs a token: no forms, no write calls.
-			for _, bad := range []string{"<form", "Authorization", "Bearer", "CancelMeeting", "CastVote"} {
+			// Nothing on a page needs a token: no write calls, and one form
+			// only, the search box (a GET of the search page, no token).
+			if forms := regexp.MustCompile(`<form[^>]*>`).FindAllString(string(body), -1); path != "/" && (len(forms) != 1 ||
+				forms[0] != `<form class="search" role="search" method="get" action="/alesco/search">`) {
+				t.Errorf("forms: %q, want the search box alone", forms)
+			}
+			for _, bad := range []string{`type="hidden"`, `method="post"`, "Authorization", "Bearer", "CancelMeeting", "CastVote"} {
 				if strings.Contains(string(body), bad) {
 					t.Errorf("page shows %q", bad)
 				}
