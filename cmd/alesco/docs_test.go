@@ -191,4 +191,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
