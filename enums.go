@@ -215,3 +215,22 @@ func ProposalStateFromProto(n int32) (ProposalState, error) {
 	}
 	return 0, Errorf(EINVALID, "unknown proposal state %d", n)
 }
+
+var searchKindTable = enumTable[SearchKind]{
+	{SearchNote, 1, "Note"},
+	{SearchDecision, 2, "Decision"},
+	{SearchActionItem, 3, "Action item"},
+	{SearchProposal, 4, "Proposal"},
+}
+
+// Label is how a page shows the kind of a search hit.
+func (k SearchKind) Label() string { return searchKindTable.label(k) }
+
+// Proto is the kind's API number.
+func (k SearchKind) Proto() int32 { return searchKindTable.proto(k) }
+
+// SearchKindFromProto reads an API search result kind ("" for UNSPECIFIED).
+func SearchKindFromProto(n int32) SearchKind {
+	k, _ := searchKindTable.fromProto(n)
+	return k
+}

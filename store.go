@@ -51,6 +51,13 @@ type ReadTx interface {
 	MeetingOfActionItem(id int64) (string, error)
 	// ListMinutes returns the minutes of a committee's meetings, oldest first.
 	ListMinutes(committeeID string) ([]*Minutes, error)
+	// MinutesRefs names the minutes of a committee's meetings, oldest
+	// first, without loading them (to filter and page).
+	MinutesRefs(committeeID string) ([]MinutesRef, error)
+	// Search returns up to limit hits of a committee's record (notes,
+	// decisions, action items, tracked proposals) holding every term,
+	// best first, with snippets.
+	Search(committeeID string, terms []string, limit int) ([]SearchHit, error)
 	// PastMotions returns the closed motions of meetings that started
 	// before an instant, and PastActionItems their open action items,
 	// oldest meeting first (CarryOver's input).

@@ -27,7 +27,7 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 	q := c.QuorumOn(d)
 	out := &alescov1.Committee{
 		Id: c.ID, Name: c.Name, ShortName: c.ShortName, TimeZone: c.TimeZone,
-		Links: &alescov1.CommitteeLinks{ChatUrl: c.Links.Chat, EventsUrl: c.Links.Events, MinutesUrl: c.Links.Minutes, WebsiteUrl: c.Links.Website},
+		Links: &alescov1.CommitteeLinks{ChatUrl: c.Links.Chat, EventsUrl: c.Links.Events, MinutesUrl: c.Links.Minutes, WebsiteUrl: c.Links.Website, JoinUrl: c.Links.Join},
 		Rules: &alescov1.Rules{
 			Quorum:                   &alescov1.QuorumRule{Fraction: c.Rules.Quorum.Fraction, Plus: int32(c.Rules.Quorum.Plus), Minimum: int32(c.Rules.Quorum.Minimum)},
 			TieBreak:                 c.Rules.TieBreak,
@@ -215,4 +215,18 @@ func Attendees(in []*alescov1.Attendee) ([]alesco.Attendee, error) {
 		out = append(out, alesco.Attendee{Kind: kind, MemberID: a.MemberId, Name: a.Name, Absent: a.Absent, Note: a.Note})
 	}
 	return out, nil
+}
+
+// SearchResultProto is a search hit as the API returns it; url is where to
+// read it (the meeting's page or the proposal's pull request).
+func SearchResultProto(h alesco.SearchHit, url string) *alescov1.SearchResult {
+	out := &alescov1.SearchResult{Kind: alescov1.SearchResultKind(h.Kind.Proto()), MeetingId: h.MeetingID,
+		ProposalNumber: int32(h.ProposalNumber), Title: h.Title, Snippet: h.SnippetText(), Url: url}
+	if !h.Date.IsZero() {
+		out.Date = h.Date.String()
+	}
+	for _, p := range h.Snippet {
+		out.SnippetParts = append(out.SnippetParts, &alescov1.SnippetPart{Text: p.Text, Match: p.Match})
+	}
+	return out
 }

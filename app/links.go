@@ -16,3 +16,12 @@ func (a *App) Links(m alesco.Meeting) alesco.MeetingLinks {
 	}
 	return l
 }
+
+// HitURL is where to read a search hit: a proposal's pull request, or the
+// page of the meeting whose minutes hold it.
+func (a *App) HitURL(c *alesco.Committee, h alesco.SearchHit) string {
+	if h.Kind == alesco.SearchProposal {
+		return h.URL
+	}
+	return a.URL("/" + c.ID + "/meetings/" + h.MeetingID + "#minutes")
+}

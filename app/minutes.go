@@ -127,15 +127,22 @@ func (a *App) GetMinutes(ctx context.Context, meetingID string) (*alesco.Committ
 	return c, m, err
 }
 
-// ListMinutes returns the minutes of a committee's meetings, oldest first.
+// ListMinutes returns the listed minutes of a committee's meetings (see
+// alesco.MinutesRef.Listed), oldest first.
 func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Committee, []*alesco.Minutes, error) {
 	c, err := a.Committee(committeeID)
 	if err != nil {
 		return nil, nil, err
 	}
+	now := a.now()
 	var ms []*alesco.Minutes
 	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
-		ms, err = tx.ListMinutes(c.ID)
+		all, err := tx.ListMinutes(c.ID)
+		for _, m := range all {
+			if (alesco.MinutesRef{Start: m.Start, Status: m.Status}).Listed(now) {
+				ms = append(ms, m)
+			}
+		}
 		return err
 	})
 	return c, ms, err

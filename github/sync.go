@@ -126,7 +126,9 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 	}
 	res := alesco.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
 	if syncErr != nil {
-		s.log.WarnContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
+		// Debug: the caller says what failed and what to do, once (serve)
+		// or as the command's error (the CLI).
+		s.log.DebugContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
 		return res, errUnavailable(syncErr)
 	}
 	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(rec.Pulls))

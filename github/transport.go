@@ -196,5 +196,5 @@ type unavailable struct{ err error }
 
 func (u *unavailable) Error() string { return "github: " + u.err.Error() }
 func (u *unavailable) Unwrap() []error {
-	return []error{u.err, alesco.Errorf(alesco.EUNAVAILABLE, "GitHub is unreachable or refused the sync (%v); serving the proposals last synced", u.err)}
+	return []error{u.err, alesco.Errorf(alesco.EUNAVAILABLE, "GitHub is unreachable or refused the sync (%v); the proposals synced before are kept", u.err)}
 }

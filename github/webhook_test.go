@@ -82,7 +82,7 @@ func (f *fixture) post(event, delivery, sig string, body []byte) *httptest.Respo
 }
 
 func fixtureBody(t testing.TB) []byte {
-	b, err := os.ReadFile("testdata/webhook-labeled-16.json")
+	b, err := os.ReadFile("../demo/github/webhook-labeled-16.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func TestParseWikiFixtures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			m, warnings := parseFile(t, c, filepath.Join("testdata/wiki", tc.file))
+			m, warnings := parseFile(t, c, filepath.Join("../demo/minutes", tc.file))
 			r := minutes.Summarize(c, tc.file, m, warnings)
 			if len(r.MembersPresent) != tc.present || len(r.MembersAbsent) != tc.absent {
 				t.Errorf("present %v absent %v, want %d and %d", r.MembersPresent, r.MembersAbsent, tc.present, tc.absent)
@@ -90,6 +90,8 @@ func TestParseWikiFixtures(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	c := committee(t)
 	files, _ := filepath.Glob("testdata/*/*.md")
+	wiki, _ := filepath.Glob("../demo/minutes/*.md")
+	files = append(files, wiki...)
 	if len(files) < 9 {
 		t.Fatalf("only %d fixtures", len(files))
 	}
@@ -121,7 +123,7 @@ func TestRoundTrip(t *testing.T) {
 func TestCurrentShapeExact(t *testing.T) {
 	c := committee(t)
 	for _, f := range []string{"2026-06-04.md", "2026-07-30.md"} {
-		path := filepath.Join("testdata/wiki", f)
+		path := filepath.Join("../demo/minutes", f)
 		m, _ := parseFile(t, c, path)
 		want, _ := os.ReadFile(path)
 		if got := minutes.Render(c, m); got != string(want) {
@@ -215,6 +217,8 @@ func TestWarnings(t *testing.T) {
 // whose export parses back to the same record.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*/*.md")
+	wiki, _ := filepath.Glob("../demo/minutes/*.md")
+	files = append(files, wiki...)
 	for _, p := range files {
 		data, _ := os.ReadFile(p)
 		f.Add(data)
@@ -242,7 +246,7 @@ func FuzzParse(f *testing.F) {
 
 func BenchmarkParse(b *testing.B) {
 	c := committee(b)
-	data, err := os.ReadFile("testdata/wiki/2025-05-28.md")
+	data, err := os.ReadFile("../demo/minutes/2025-05-28.md")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -274,6 +278,10 @@ func TestTopics(t *testing.T) {
 			{"Discussed EPEL possible breaking changes:", 0, true},
 			{"Discussed backporting upstream GCP drivers to the AlmaLinux 9 and 10 kernels:", 0, true},
 		}},
+		// A topic line ending in a hard break, its text on the next line.
+		{"2025-10-16.md", []topic{
+			{"Discussed [RFC: Provide Secure Boot-Signed Alternative Kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},
+		}},
 		{"2026-06-04.md", []topic{
 			{"Discussed [RFC: Adding proposal for github org management](https://github.com/AlmaLinux/ALESCo/pull/16)", 16, true},
 			{"Discussed [RFC: Add alternative signed newer kernels](https://github.com/AlmaLinux/ALESCo/pull/15)", 15, true},
@@ -287,7 +295,7 @@ func TestTopics(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			m, _ := parseFile(t, c, filepath.Join("testdata", "wiki", tc.file))
+			m, _ := parseFile(t, c, filepath.Join("../demo/minutes", tc.file))
 			var got []topic
 			for _, n := range m.Notes {
 				got = append(got, topic{n.Topic, n.ProposalNumber, n.Paragraph})

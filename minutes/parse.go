@@ -379,7 +379,7 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 				flush()
 			}
 			started = true
-			topic, paragraph = l, true
+			topic, paragraph = strings.TrimRight(l, " \t"), true
 			continue
 		}
 		cur = append(cur, l)
@@ -392,10 +392,13 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 
 // paragraphTopic reports whether body[i] is a topic written as a paragraph:
 // a single unindented line that is not a list item or heading, with a blank
-// line (or the start) before it, then a blank line and a list after it.
+// line (or the start) before it, then either a blank line and a list, or
+// (2025-10-16) a Markdown hard line break (two trailing spaces) when the
+// line names a pull request ("Discussed [RFC: ...](.../pull/15)  ") and
+// text goes on in the next line.
 func paragraphTopic(body []string, i int) bool {
 	l := body[i]
-	if strings.TrimSpace(l) == "" || indentOf(l) > 0 || strings.HasPrefix(l, "#") || strings.TrimRight(l, " \t") != l {
+	if strings.TrimSpace(l) == "" || indentOf(l) > 0 || strings.HasPrefix(l, "#") {
 		return false
 	}
 	if _, _, ok := listItem(l); ok {
@@ -403,6 +406,16 @@ func paragraphTopic(body []string, i int) bool {
 	}
 	if i > 0 && strings.TrimSpace(body[i-1]) != "" {
 		return false
+	}
+	if trimmed := strings.TrimRight(l, " \t"); trimmed != l {
+		if !strings.HasSuffix(l, "  ") || strings.ContainsRune(l[len(trimmed):], '\t') || ProposalNumber(trimmed) == 0 {
+			return false
+		}
+		if i+1 >= len(body) || strings.TrimSpace(body[i+1]) == "" || indentOf(body[i+1]) > 0 {
+			return false
+		}
+		_, _, list := listItem(body[i+1])
+		return !list
 	}
 	if i+2 >= len(body) || strings.TrimSpace(body[i+1]) != "" {
 		return false

@@ -63,6 +63,11 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	if m.Source == alesco.SourceMarkdown {
 		for _, n := range m.Notes {
 			switch {
+			case n.Topic != "" && n.Paragraph && hardBreakTopic(n.Text):
+				// The topic line ends in a hard break and the text goes
+				// on below it, as the wiki wrote it on 2025-10-16.
+				blocks = append(blocks, n.Topic+"  \n"+n.Text)
+				continue
 			case n.Topic != "" && n.Paragraph:
 				blocks = append(blocks, n.Topic)
 			case n.Topic != "":
@@ -217,4 +222,16 @@ func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
 func isListItem(s string) bool {
 	_, _, ok := listItem(s)
 	return ok
+}
+
+// hardBreakTopic reports whether a paragraph topic's text starts with a
+// line of prose (not a list): the topic was written above it with a hard
+// line break, not as a paragraph of its own.
+func hardBreakTopic(text string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	if strings.TrimSpace(first) == "" || indentOf(first) > 0 {
+		return false
+	}
+	_, _, list := listItem(first)
+	return !list
 }

@@ -25,7 +25,7 @@ func TestCalendarCarriesAgendaAndMinutes(t *testing.T) {
 	env := newRFCEnv(t)
 	ctx := context.Background()
 	env.mustSync()
-	md, err := os.ReadFile("../minutes/testdata/wiki/2026-07-30.md")
+	md, err := os.ReadFile("../demo/minutes/2026-07-30.md")
 	if err != nil {
 		t.Fatal(err)
 	}

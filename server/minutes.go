@@ -169,13 +169,46 @@ func (s *minutesService) GetMinutes(ctx context.Context, req *connect.Request[al
 }
 
 func (s *minutesService) ListMinutes(ctx context.Context, req *connect.Request[alescov1.ListMinutesRequest]) (*connect.Response[alescov1.ListMinutesResponse], error) {
-	c, all, err := s.app.ListMinutes(ctx, req.Msg.CommitteeId)
+	q := alesco.MinutesQuery{PageSize: int(req.Msg.PageSize), PageToken: req.Msg.PageToken}
+	var err error
+	if q.From, err = optionalDate("from_date", req.Msg.FromDate); err != nil {
+		return nil, err
+	}
+	if q.To, err = optionalDate("to_date", req.Msg.ToDate); err != nil {
+		return nil, err
+	}
+	c, page, next, err := s.app.ListMinutesPage(ctx, req.Msg.CommitteeId, q)
 	if err != nil {
 		return nil, err
 	}
-	out := &alescov1.ListMinutesResponse{}
-	for _, m := range all {
+	out := &alescov1.ListMinutesResponse{NextPageToken: next}
+	for _, m := range page {
 		out.Minutes = append(out.Minutes, api.MinutesSummary(c, m))
+	}
+	return respond(req, out, "")
+}
+
+// optionalDate reads a YYYY-MM-DD field; empty is the zero date.
+func optionalDate(field, s string) (alesco.Date, error) {
+	if s == "" {
+		return alesco.Date{}, nil
+	}
+	d, err := alesco.ParseDate(s)
+	if err != nil {
+		return d, alesco.Errorf(alesco.EINVALID, "bad %s %q: want YYYY-MM-DD", field, s)
+	}
+	return d, nil
+}
+
+// SearchMinutes finds notes, decisions, action items and proposals.
+func (s *minutesService) SearchMinutes(ctx context.Context, req *connect.Request[alescov1.SearchMinutesRequest]) (*connect.Response[alescov1.SearchMinutesResponse], error) {
+	c, hits, err := s.app.SearchMinutes(ctx, req.Msg.CommitteeId, req.Msg.Query, int(req.Msg.PageSize))
+	if err != nil {
+		return nil, err
+	}
+	out := &alescov1.SearchMinutesResponse{}
+	for _, h := range hits {
+		out.Results = append(out.Results, api.SearchResultProto(h, s.app.HitURL(c, h)))
 	}
 	return respond(req, out, "")
 }

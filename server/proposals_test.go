@@ -281,7 +281,7 @@ func TestWebhookPing(t *testing.T) {
 }
 
 func readWebhookFixture(t *testing.T) []byte {
-	body, err := os.ReadFile("../github/testdata/webhook-labeled-16.json")
+	body, err := os.ReadFile("../demo/github/webhook-labeled-16.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ const webMaxAge = time.Minute
 //	/{committee}/meetings/{meeting_id}   agenda before, minutes after
 //	/{committee}/proposals               every proposal by state
 //	/{committee}/minutes                 every meeting with minutes
+//	/{committee}/search?q=WORDS          what the record says about WORDS
 //
 // They are served by ONE handler on "/" that routes by splitting the path
 // itself: Go's ServeMux reports any method-qualified pattern there ("GET /",
@@ -83,9 +84,12 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 1:
 		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.committee(ctx, now, parts[0]) }
 	case len(parts) == 2 && parts[1] == "proposals":
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.proposals(ctx, parts[0]) }
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.proposals(ctx, now, parts[0]) }
 	case len(parts) == 2 && parts[1] == "minutes":
 		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.minutes(ctx, parts[0]) }
+	case len(parts) == 2 && parts[1] == "search":
+		q := r.URL.Query().Get("q")
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.search(ctx, parts[0], q) }
 	case len(parts) == 3 && parts[1] == "meetings":
 		build = func(ctx context.Context, now time.Time) (webResult, error) {
 			return h.meeting(ctx, now, parts[0], parts[2])
@@ -228,7 +232,7 @@ func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (w
 		return webDeref(nf), err
 	}
 	page := &web.CommitteePage{
-		Layout:    web.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home"},
+		Layout:    web.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home", Now: now},
 		Subscribe: web.NewSubscribe(h.s.app.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
 	}
 	next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
@@ -269,7 +273,7 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 		return missing, nil
 	}
 	page := &web.MeetingPage{
-		Layout:    web.Layout{Title: c.ShortName + " meeting " + date.String(), Committee: c, Section: "meeting"},
+		Layout:    web.Layout{Title: c.ShortName + " meeting " + date.String(), Committee: c, Section: "meeting", Now: now},
 		MeetingID: meetingID,
 		// Until the meeting says otherwise, a meeting today or later is upcoming.
 		Upcoming:           !date.Before(mc.Today(now)),
@@ -315,12 +319,15 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 	return res, nil
 }
 
-func (h *webHandler) proposals(ctx context.Context, committeeID string) (webResult, error) {
+func (h *webHandler) proposals(ctx context.Context, now time.Time, committeeID string) (webResult, error) {
 	c, nf, err := h.getCommittee(ctx, committeeID)
 	if nf != nil || err != nil {
 		return webDeref(nf), err
 	}
-	page := &web.ProposalsPage{Layout: web.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals"}}
+	page := &web.ProposalsPage{Layout: web.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals", Now: now}}
+	if next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id}); err == nil {
+		page.Next = next.Meeting
+	}
 	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id}); err != nil {
 		page.Note = h.note(ctx, "proposals", err, "")
 	} else {
@@ -336,12 +343,42 @@ func (h *webHandler) minutes(ctx context.Context, committeeID string) (webResult
 		return webDeref(nf), err
 	}
 	page := &web.MinutesPage{Layout: web.Layout{Title: c.ShortName + " minutes", Committee: c, Section: "minutes"}}
-	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id}); err != nil {
+	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id, PageSize: alesco.MaxPageSize}); err != nil {
 		page.Note = h.note(ctx, "minutes", err, "")
 	} else {
 		page.Minutes = web.SortMinutes(ms.Minutes)
 	}
 	return webResult{status: http.StatusOK, page: web.PageMinutes, data: page, cacheable: true}, nil
+}
+
+// search answers the search box. Results depend on the query, which the
+// page cache does not key on: they are built for each request (a search
+// is one FTS5 query).
+func (h *webHandler) search(ctx context.Context, committeeID, q string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	q = strings.TrimSpace(q)
+	title := "Search " + c.ShortName
+	if q != "" {
+		title = q + " · search " + c.ShortName
+	}
+	page := &web.SearchPage{Layout: web.Layout{Title: title, Committee: c, Section: "search", Query: q}}
+	res := webResult{status: http.StatusOK, page: web.PageSearch, data: page}
+	if q == "" {
+		return res, nil
+	}
+	resp, err := webCall(ctx, (&minutesService{Server: h.s}).SearchMinutes, &alescov1.SearchMinutesRequest{CommitteeId: c.Id, Query: q})
+	switch {
+	case codeOf(err) == connect.CodeInvalidArgument:
+		page.Note = alesco.ErrorMessage(err)
+	case err != nil:
+		page.Note = h.note(ctx, "search", err, "")
+	default:
+		page.Results = resp.Results
+	}
+	return res, nil
 }
 
 func webDeref(r *webResult) webResult {

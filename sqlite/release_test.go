@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,5 +140,24 @@ func TestReleaseDatabaseUpgrades(t *testing.T) {
 	}
 	if after, err := a.VerifyAudit(ctx); err != nil || after != n+5 {
 		t.Fatalf("audit after the new writes: %d rows, %v; want %d", after, err, n+5)
+	}
+}
+
+// TestReleaseDatabaseGetsSearchIndex: the 0801 migration fills the search
+// index from what an earlier release stored.
+func TestReleaseDatabaseGetsSearchIndex(t *testing.T) {
+	a := openRelease(t, alescotest.NewClock(alescotest.Epoch))
+	_, hits, err := a.SearchMinutes(context.Background(), "alesco", "secure boot", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[alesco.SearchKind]bool{}
+	var oct bool
+	for _, h := range hits {
+		kinds[h.Kind] = true
+		oct = oct || (h.MeetingID == "alesco-2025-10-16" && strings.Contains(h.SnippetText(), "Secure Boot"))
+	}
+	if !oct || !kinds[alesco.SearchProposal] {
+		t.Fatalf("the upgraded database's search index lacks the 2025-10-16 minutes or the proposals: %+v", hits)
 	}
 }

@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 	"attendees":     attendees,
 	"join":          strings.Join,
 	"plural":        plural,
+	"len32":         func(v []*alescov1.SearchResult) int32 { return int32(len(v)) },
 	"sentence":      sentence,
 	"currentMembers": func(c *alescov1.Committee) []*alescov1.Member {
 		var out []*alescov1.Member
@@ -42,14 +43,24 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"dict":       dict,
-	"md":         Links,
-	"noteLines":  NoteLines,
-	"agendaMeta": agendaMeta,
-	"tallyText":  TallyText,
-	"noteGroups": NoteGroups,
-	"style":      func() template.CSS { return template.CSS(styleCSS) },
-	"script":     func() template.JS { return template.JS(localTimeJS) },
+	"dict":          dict,
+	"md":            Links,
+	"mdInline":      MarkdownInline,
+	"mdBlock":       MarkdownBlock,
+	"pullURL":       PullURL,
+	"pullLink":      pullLink,
+	"topicLinks":    topicLinks,
+	"carriedFrom":   carriedFrom,
+	"schedule":      Schedule,
+	"proposalFacts": proposalFacts,
+	"snippet":       snippetHTML,
+	"kindLabel":     func(k alescov1.SearchResultKind) string { return alesco.SearchKindFromProto(int32(k)).Label() },
+	"noteLines":     NoteLines,
+	"agendaMeta":    agendaMeta,
+	"tallyText":     TallyText,
+	"noteGroups":    NoteGroups,
+	"style":         func() template.CSS { return template.CSS(styleCSS) },
+	"script":        func() template.JS { return template.JS(localTimeJS) },
 	"isOpen": func(st alescov1.ProposalState) bool {
 		for _, o := range OpenStates {
 			if o == st {
@@ -261,8 +272,10 @@ func TallyText(t *alescov1.Tally) string {
 		t.GetYes(), t.GetAbstain(), no, t.GetYes(), t.GetAbstain(), t.GetNo())
 }
 
-// agendaMeta is the small print under an agenda item.
-func agendaMeta(it *alescov1.AgendaItem) []string {
+// agendaMeta is the small print under an agenda item: authors, time in
+// review and in FCP, the owner by name (where the carried-over item came
+// from is its own link).
+func agendaMeta(c *alescov1.Committee, it *alescov1.AgendaItem) []string {
 	var out []string
 	if len(it.GetAuthors()) > 0 {
 		out = append(out, "by "+strings.Join(it.GetAuthors(), ", "))
@@ -274,10 +287,7 @@ func agendaMeta(it *alescov1.AgendaItem) []string {
 		out = append(out, plural(n, "day", "days")+" in final comment period")
 	}
 	if it.GetOwner() != "" {
-		out = append(out, "owner: "+it.GetOwner())
-	}
-	if it.GetSourceMeetingId() != "" {
-		out = append(out, "from "+it.GetSourceMeetingId())
+		out = append(out, "owner: "+memberName(c, it.GetOwner()))
 	}
 	return out
 }
@@ -331,4 +341,17 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+// snippetHTML writes a search result's snippet with its matches marked.
+func snippetHTML(parts []*alescov1.SnippetPart) template.HTML {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.GetMatch() {
+			b.WriteString("<mark>" + html.EscapeString(p.GetText()) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(p.GetText()))
+		}
+	}
+	return template.HTML(b.String())
 }

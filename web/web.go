@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -40,9 +41,10 @@ const (
 	PageProposals = "proposals"
 	PageMinutes   = "minutes"
 	PageNotFound  = "notfound"
+	PageSearch    = "search"
 )
 
-var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound}
+var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch}
 
 // Pages is the parsed, immutable template set; safe for concurrent use.
 type Pages struct {
@@ -89,8 +91,12 @@ type Layout struct {
 	// Committee is the committee the page is about; nil on the index.
 	Committee *alescov1.Committee
 	// Section names the current navigation entry ("home", "proposals",
-	// "minutes", "meeting") for aria-current.
+	// "minutes", "meeting", "search") for aria-current.
 	Section string
+	// Now is when the page was built (ages and days in FCP count to it).
+	Now time.Time
+	// Query is the search box's text.
+	Query string
 }
 
 // IndexPage lists the committees this instance serves.
@@ -153,6 +159,16 @@ type ProposalsPage struct {
 	Groups []ProposalGroup
 	Note   string
 	Sync   SyncInfo
+	// Next is the next meeting: the one that votes on proposals in FCP.
+	Next *alescov1.Meeting
+}
+
+// SearchPage shows what a search found.
+type SearchPage struct {
+	Layout
+	Results []*alescov1.SearchResult
+	// Note explains missing results (a bad query, search unavailable).
+	Note string
 }
 
 // MinutesPage lists the meetings that have minutes, newest first.
@@ -284,10 +300,10 @@ func NewSubscribe(feedURL, name string) Subscribe {
 }
 
 // ContentSecurityPolicy allows exactly the inline style and script the
-// pages carry (by hash) and nothing else: no other origin, no forms, no
-// framing.
+// pages carry (by hash) and nothing else: no other origin, no framing,
+// and forms (the search box, a GET) only to this site.
 var ContentSecurityPolicy = "default-src 'none'; style-src '" + cspHash(styleCSS) + "'; script-src '" + cspHash(localTimeJS) +
-	"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	"'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 func cspHash(s string) string {
 	sum := sha256.Sum256([]byte(s))

@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/api"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/spf13/cobra"
 )
 
@@ -17,6 +18,7 @@ const localLayout = "2006-01-02 15:04"
 func (m *Main) meetingsCommand() *cobra.Command {
 	var f storeFlags
 	var committee, fromS, toS string
+	var asJSON bool
 	list := func(cmd *cobra.Command, args []string) error {
 		a, c, db, err := m.openCommittee(cmd.Context(), f, committee)
 		if err != nil {
@@ -45,21 +47,25 @@ func (m *Main) meetingsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTART\tSTATUS\tTITLE")
+		if asJSON {
+			out := &alescov1.ListMeetingsResponse{}
+			for _, mt := range ms {
+				out.Meetings = append(out.Meetings, api.MeetingProto(mt, a.Links(mt)))
+			}
+			return m.printProto(out)
+		}
+		tw := newTable(m.Stdout, "ID", "START", "STATUS", "TITLE")
 		for _, mt := range ms {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mt.ID, localTime(mt), mt.Status, describe(mt))
+			tw.row(mt.ID, localTime(mt), mt.Status.String(), describe(mt))
 		}
-		if len(ms) == 0 {
-			fmt.Fprintf(tw, "(no meetings of %s from %s to %s)\n", c.ShortName, from, to)
-		}
-		return tw.Flush()
+		return tw.flush(fmt.Sprintf("(no meetings of %s from %s to %s)", c.ShortName, from, to))
 	}
 	listFlags := func(cmd *cobra.Command) {
 		f.add(cmd)
 		cmd.Flags().StringVar(&committee, "committee", "alesco", "committee id")
 		cmd.Flags().StringVar(&fromS, "from", "", "first day, YYYY-MM-DD (default: today)")
 		cmd.Flags().StringVar(&toS, "to", "", "last day, YYYY-MM-DD, inclusive (default: three months after --from)")
+		jsonFlag(cmd, &asJSON)
 	}
 	cmd := &cobra.Command{
 		Use:   "meetings",

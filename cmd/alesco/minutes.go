@@ -8,6 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/api"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/minutes"
 	"github.com/spf13/cobra"
 )
@@ -94,6 +97,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 
 	var lf storeFlags
 	var listCommittee string
+	var listJSON bool
 	list := &cobra.Command{
 		Use: "list", Short: "List the meetings that have minutes, with attendance and decisions", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -106,24 +110,80 @@ func (m *Main) minutesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if listJSON {
+				out := &alescov1.ListMinutesResponse{}
+				for _, rec := range all {
+					out.Minutes = append(out.Minutes, api.MinutesSummary(c, rec))
+				}
+				return m.printProto(out)
+			}
+			tw := newTable(m.Stdout, "DATE", "MEETING", "STATUS", "PRESENT", "QUORUM", "DECISIONS")
 			for _, rec := range all {
 				q, present := rec.Quorum(c)
-				met := "quorum"
+				met := "met"
 				if !q.Met(present) {
-					met = "no quorum"
+					met = "not met"
 				}
 				var ds []string
 				for _, d := range rec.Decisions {
 					ds = append(ds, d.Text)
 				}
-				fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%d/%d present\t%s\t%s\n", rec.Date, rec.MeetingID, rec.Status, present, q.RosterSize, met, strings.Join(ds, "; "))
+				tw.row(rec.Date.String(), rec.MeetingID, string(rec.Status), fmt.Sprintf("%d/%d", present, q.RosterSize), met, strings.Join(ds, "; "))
 			}
-			return nil
+			return tw.flush("(no minutes yet: alesco minutes import FILE...)")
 		},
 	}
 	lf.add(list)
 	list.Flags().StringVar(&listCommittee, "committee", "alesco", "committee whose minutes to list")
-	cmd.AddCommand(export, imp, list)
+	jsonFlag(list, &listJSON)
+	cmd.AddCommand(export, imp, list, m.minutesSearch())
+	return cmd
+}
+
+func (m *Main) minutesSearch() *cobra.Command {
+	var f storeFlags
+	var committee string
+	var limit int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use: "search WORDS...", Short: "Find notes, decisions, action items and proposals holding every word, best first",
+		Example: `  alesco minutes search secure boot`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			c, hits, err := a.SearchMinutes(cmd.Context(), committee, strings.Join(args, " "), limit)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := &alescov1.SearchMinutesResponse{}
+				for _, h := range hits {
+					out.Results = append(out.Results, api.SearchResultProto(h, a.HitURL(c, h)))
+				}
+				return m.printProto(out)
+			}
+			tw := newTable(m.Stdout, "DATE", "WHERE", "KIND", "MATCH")
+			for _, h := range hits {
+				date, where := "", h.MeetingID
+				if !h.Date.IsZero() {
+					date = h.Date.String()
+				}
+				if h.Kind == alesco.SearchProposal {
+					where = fmt.Sprintf("#%d", h.ProposalNumber)
+				}
+				tw.row(date, where, h.Kind.Label(), h.SnippetText())
+			}
+			return tw.flush("(nothing found)")
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&committee, "committee", "alesco", "committee whose record to search")
+	cmd.Flags().IntVar(&limit, "limit", 20, "at most this many results")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

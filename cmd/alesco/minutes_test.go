@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func runCLI(t *testing.T, args ...string) (string, string, error) {
 // eight wiki files, then again (nothing changes), then exports.
 func TestMinutesImportExportCLI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "alesco.db")
-	files, _ := filepath.Glob("../../minutes/testdata/wiki/*.md")
+	files, _ := filepath.Glob("../../demo/minutes/*.md")
 	if len(files) != 8 {
 		t.Fatalf("want 8 fixtures, got %d", len(files))
 	}
@@ -74,7 +75,7 @@ func TestMinutesImportExportCLI(t *testing.T) {
 	}
 
 	out, _, err = runCLI(t, "minutes", "export", "--db", db, "alesco-2026-07-30")
-	want, _ := os.ReadFile("../../minutes/testdata/wiki/2026-07-30.md")
+	want, _ := os.ReadFile("../../demo/minutes/2026-07-30.md")
 	if err != nil || out != string(want) {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
@@ -83,7 +84,9 @@ func TestMinutesImportExportCLI(t *testing.T) {
 		t.Fatalf("export --index: %v %q", err, out)
 	}
 	out, _, err = runCLI(t, "minutes", "list", "--db", db)
-	if err != nil || strings.Count(out, "\n") != 8 || !strings.Contains(out, "alesco-2025-10-16\tfinal\t3/5 present\tno quorum") {
+	// An aligned table: a header and one row a meeting.
+	if err != nil || strings.Count(out, "\n") != 9 || !strings.HasPrefix(out, "DATE ") ||
+		!regexp.MustCompile(`(?m)^2025-10-16 +alesco-2025-10-16 +final +3/5 +not met +$`).MatchString(out) {
 		t.Fatalf("list: %v\n%s", err, out)
 	}
 	if _, _, err := runCLI(t, "minutes", "export", "--db", db, "alesco-2026-07-31"); err == nil {

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/api"
 	"github.com/almalinux/alesco/app"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/github"
 	"github.com/spf13/cobra"
 )
@@ -27,7 +29,8 @@ func (m *Main) proposalsCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			syncer, err := m.syncer(db, githubURL, slog.New(slog.DiscardHandler))
+			syncer, err := github.NewSyncer(github.Options{Store: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+				Now: m.Now, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				return err
 			}
@@ -49,6 +52,7 @@ func (m *Main) proposalsCommand() *cobra.Command {
 
 	var lf storeFlags
 	var listCommittee, states string
+	var asJSON bool
 	list := &cobra.Command{
 		Use: "list [--state fcp,discussion]", Short: "List proposals as last synced", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -72,8 +76,14 @@ func (m *Main) proposalsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tSTATE\tRFC\tTITLE\tFLAGS")
+			if asJSON {
+				out := &alescov1.ListProposalsResponse{LastSyncedTime: api.Timestamp(st.LastSynced), SyncError: st.LastError}
+				for _, p := range ps {
+					out.Proposals = append(out.Proposals, api.ProposalProto(p))
+				}
+				return m.printProto(out)
+			}
+			tw := newTable(m.Stdout, "#", "STATE", "RFC", "TITLE", "FLAGS")
 			for _, p := range ps {
 				var flags []string
 				if p.Draft {
@@ -82,14 +92,14 @@ func (m *Main) proposalsCommand() *cobra.Command {
 				if p.NeedsBoardInput {
 					flags = append(flags, "board input")
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.Number, p.State, p.RFCNumber, p.Title, strings.Join(flags, ","))
+				tw.row(strconv.Itoa(p.Number), p.State.String(), p.RFCNumber, p.Title, strings.Join(flags, ","))
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.flush("(no proposals)"); err != nil {
 				return err
 			}
 			switch {
 			case st.LastSynced.IsZero() && st.LastError == "":
-				fmt.Fprintln(m.Stderr, "never synced: run `alesco proposals sync`")
+				fmt.Fprintln(m.Stderr, "never synced: run `alesco proposals sync` (needs GitHub), or try `alesco serve --demo`")
 			case st.LastError != "":
 				fmt.Fprintf(m.Stderr, "last synced %s; the last attempt failed: %s\n", fmtTime(st.LastSynced), st.LastError)
 			default:
@@ -100,6 +110,7 @@ func (m *Main) proposalsCommand() *cobra.Command {
 	}
 	lf.add(list)
 	list.Flags().StringVar(&listCommittee, "committee", "alesco", "committee id")
+	jsonFlag(list, &asJSON)
 	list.Flags().StringVar(&states, "state", "", "comma-separated states (submitted, discussion, fcp, accepted, rejected, withdrawn, superseded)")
 	cmd.AddCommand(list, sync)
 	return cmd

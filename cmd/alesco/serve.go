@@ -6,13 +6,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/demo"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/server"
-	"github.com/almalinux/alesco/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +26,7 @@ type serveOptions struct {
 	logFormat    string
 	githubURL    string
 	syncInterval time.Duration
+	demo         bool
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -34,8 +37,15 @@ func (m *Main) serveCommand() *cobra.Command {
 		Long: `Run the server: Connect, gRPC and gRPC-Web, iCal feeds, Markdown agendas and
 minutes, GitHub webhooks and the public pages, all on one port.
 
+With --demo it serves the committee's public record kept in the repository
+(the real minutes, and the RFC pull requests from a snapshot of GitHub served
+in-process) on a temporary database: every page and RPC populated, offline.
+
 Environment: GITHUB_TOKEN (GitHub API), ALESCO_WEBHOOK_SECRET (GitHub webhook
 signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
+		Example: `  alesco serve --demo                 # offline demo, real data, temporary database
+  alesco serve                        # ./alesco.db, proposals synced from GitHub
+  alesco serve --addr :8080 --base-url https://alesco.example.org --log-format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return m.serve(cmd.Context(), o) },
 	}
@@ -46,6 +56,7 @@ signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
 	f.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&o.githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
 	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables)")
+	f.BoolVar(&o.demo, "demo", false, "serve the committee's public record kept in the repository, offline, on a temporary database (--db is not used)")
 	return cmd
 }
 
@@ -60,12 +71,26 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if o.baseURL == "" {
 		o.baseURL = "http://" + addr
 	}
+	var transport http.RoundTripper
+	if o.demo {
+		dir, err := os.MkdirTemp("", "alesco-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		o.db = filepath.Join(dir, "alesco.db")
+		if transport, err = demo.Transport(); err != nil {
+			return err
+		}
+		o.githubURL = demo.BaseURL
+	}
 	cs, db, err := m.load(ctx, o.storeFlags)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	syncer, err := m.syncer(db, o.githubURL, log)
+	syncer, err := github.NewSyncer(github.Options{Store: db, BaseURL: o.githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+		Transport: transport, Now: m.Now, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -73,15 +98,22 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.demo {
+		if err := m.seedDemo(ctx, a, log); err != nil {
+			return err
+		}
+	}
 	var webhooks http.Handler
-	if secret := m.Getenv("ALESCO_WEBHOOK_SECRET"); secret != "" {
+	if o.demo {
+		// The snapshot stands still: there is nothing to deliver.
+	} else if secret := m.Getenv("ALESCO_WEBHOOK_SECRET"); secret != "" {
 		if webhooks, err = github.NewWebhook(a.Committees, db, secret, m.Now, log); err != nil {
 			return err
 		}
 	} else {
 		log.Warn("GitHub webhooks disabled: set ALESCO_WEBHOOK_SECRET to accept them")
 	}
-	if m.Getenv("GITHUB_TOKEN") == "" {
+	if m.Getenv("GITHUB_TOKEN") == "" && !o.demo {
 		log.Warn("GITHUB_TOKEN is not set: GitHub allows 60 unauthenticated requests an hour")
 	}
 	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks})
@@ -96,16 +128,13 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		ids = append(ids, c.ID)
 	}
 	log.Info("alesco listening", "addr", addr, "url", o.baseURL, "db", db.Path(), "committees", ids)
+	if o.demo {
+		log.Info("demo: open " + o.baseURL + "/" + demo.CommitteeID + " (the database is temporary and removed on exit)")
+	}
 	if m.Ready != nil {
 		m.Ready(addr)
 	}
 	return srv.Serve(ctx, ln)
-}
-
-// syncer is the GitHub adapter's reconciler on the store (token from
-// GITHUB_TOKEN).
-func (m *Main) syncer(db *sqlite.DB, baseURL string, log *slog.Logger) (*github.Syncer, error) {
-	return github.NewSyncer(github.Options{Store: db, BaseURL: baseURL, Token: m.Getenv("GITHUB_TOKEN"), Now: m.Now, Logger: log})
 }
 
 // background reconciles proposals with GitHub every interval and puts the
@@ -114,13 +143,26 @@ func background(ctx context.Context, a *app.App, interval time.Duration, log *sl
 	ctx = alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "alesco (background sync)"})
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	failing := map[string]bool{}
 	for {
 		for _, c := range a.Committees().List() {
 			if c.GitHub.Repo == "" {
 				continue
 			}
-			// The syncer logs failures itself; stored proposals keep being served.
-			_, _ = a.SyncProposals(ctx, c.ID)
+			// Say once what failed and what to do; stored proposals keep
+			// being served and the pages say when they were synced.
+			switch _, err := a.SyncProposals(ctx, c.ID); {
+			case err != nil && ctx.Err() != nil:
+			case err != nil && !failing[c.ID]:
+				failing[c.ID] = true
+				log.Warn("cannot sync proposals from GitHub; the pages show them as last synced, and when. "+
+					"Check that this machine reaches --github-url, set GITHUB_TOKEN (60 requests an hour without it), "+
+					"or pass --sync-interval 0 to stop syncing (alesco serve --demo serves a snapshot offline)",
+					"committee", c.ID, "err", alesco.ErrorMessage(err))
+			case err == nil && failing[c.ID]:
+				failing[c.ID] = false
+				log.Info("syncing proposals from GitHub works again", "committee", c.ID)
+			}
 		}
 		if err := a.FreezeStartedAgendas(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("putting agendas on record failed", "err", err)

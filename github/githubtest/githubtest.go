@@ -1,26 +1,19 @@
 // Package githubtest is a fake GitHub REST API for tests: it serves the
-// recorded responses in github/testdata (pull-request pages with Link
-// headers, changed files, file contents), answers conditional requests with
-// ETags and 304s, and counts every request it sees.
+// snapshot of the RFC repository kept in package demo (pull-request pages
+// with Link headers, changed files, file contents), answers conditional
+// requests with ETags and 304s, and counts every request it sees. Tests
+// may change served files, take GitHub down or make it rate-limit.
 package githubtest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path"
-	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/almalinux/alesco/demo"
 )
 
 // Request is one request the fake saw.
@@ -33,11 +26,9 @@ type Request struct {
 // Server is the fake API.
 type Server struct {
 	*httptest.Server
-	dir string
 
 	mu       sync.Mutex
-	files    map[string][]byte // file name -> body (overridable)
-	contents map[string]string // "path@ref" -> contents file name
+	api      *demo.GitHub
 	requests []Request
 	// Down makes every request fail with 503.
 	down bool
@@ -45,47 +36,14 @@ type Server struct {
 	retryAfter string
 }
 
-var filesName = regexp.MustCompile(`^pull-(\d+)-files\.json$`)
-
-// New serves dir (github/testdata) until the test ends.
-func New(t testing.TB, dir string) *Server {
+// New serves the demo snapshot until the test ends.
+func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{dir: dir, files: map[string][]byte{}, contents: map[string]string{}}
-	entries, err := os.ReadDir(dir)
+	api, err := demo.NewGitHub()
 	if err != nil {
 		t.Fatalf("githubtest: %v", err)
 	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatalf("githubtest: %v", err)
-		}
-		s.files[e.Name()] = b
-	}
-	// Index contents by path and ref from each pull's files list.
-	for name, body := range s.files {
-		m := filesName.FindStringSubmatch(name)
-		if m == nil {
-			continue
-		}
-		var list []struct {
-			Filename    string `json:"filename"`
-			ContentsURL string `json:"contents_url"`
-		}
-		if err := json.Unmarshal(body, &list); err != nil {
-			t.Fatalf("githubtest: %s: %v", name, err)
-		}
-		for _, f := range list {
-			u, err := url.Parse(f.ContentsURL)
-			if err != nil {
-				continue
-			}
-			s.contents[f.Filename+"@"+u.Query().Get("ref")] = "contents-" + m[1] + "-" + path.Base(f.Filename) + ".json"
-		}
-	}
+	s := &Server{api: api}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -98,14 +56,14 @@ func (s *Server) BaseURL() string { return s.URL + "/" }
 func (s *Server) SetFile(name string, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files[name] = body
+	s.api.Files[name] = body
 }
 
 // File returns a served file's body.
 func (s *Server) File(name string) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.files[name]
+	return s.api.Files[name]
 }
 
 // SetDown makes the fake fail every request with 503 (GitHub unreachable).
@@ -131,17 +89,11 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-func etag(b []byte) string {
-	sum := sha256.Sum256(b)
-	return `"` + hex.EncodeToString(sum[:10]) + `"`
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := Request{Path: r.URL.RequestURI(), IfNoneMatch: r.Header.Get("If-None-Match")}
-	status := s.answer(w, r)
-	rec.Status = status
+	rec.Status = s.answer(w, r)
 	s.requests = append(s.requests, rec)
 }
 
@@ -160,51 +112,5 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) int {
 		http.Error(w, `{"message":"You have exceeded a secondary rate limit"}`, http.StatusTooManyRequests)
 		return http.StatusTooManyRequests
 	}
-	if r.Method != http.MethodGet {
-		http.Error(w, `{"message":"read-only fake"}`, http.StatusMethodNotAllowed)
-		return http.StatusMethodNotAllowed
-	}
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	var name, link string
-	switch {
-	case len(parts) == 4 && parts[0] == "repos" && parts[3] == "pulls":
-		page := 1
-		if p := r.URL.Query().Get("page"); p != "" {
-			var err error
-			if page, err = strconv.Atoi(p); err != nil || page < 1 {
-				http.Error(w, `{"message":"bad page"}`, http.StatusBadRequest)
-				return http.StatusBadRequest
-			}
-		}
-		name = fmt.Sprintf("pulls-page-%d.json", page)
-		if _, ok := s.files[fmt.Sprintf("pulls-page-%d.json", page+1)]; ok {
-			next := *r.URL
-			q := next.Query()
-			q.Set("page", strconv.Itoa(page+1))
-			next.RawQuery = q.Encode()
-			link = fmt.Sprintf(`<%s%s>; rel="next"`, s.URL, next.RequestURI())
-		}
-	case len(parts) == 6 && parts[0] == "repos" && parts[3] == "pulls" && parts[5] == "files":
-		name = "pull-" + parts[4] + "-files.json"
-	case len(parts) >= 5 && parts[0] == "repos" && parts[3] == "contents":
-		name = s.contents[strings.Join(parts[4:], "/")+"@"+r.URL.Query().Get("ref")]
-	}
-	body, ok := s.files[name]
-	if name == "" || !ok {
-		http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
-		return http.StatusNotFound
-	}
-	tag := etag(body)
-	h.Set("ETag", tag)
-	if link != "" {
-		h.Set("Link", link)
-	}
-	if r.Header.Get("If-None-Match") == tag {
-		w.WriteHeader(http.StatusNotModified)
-		return http.StatusNotModified
-	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	w.Write(body)
-	return http.StatusOK
+	return s.api.Answer(w, r, s.URL)
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/config"
+	"github.com/almalinux/alesco/demo"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/server"
@@ -121,20 +122,17 @@ func Store(t testing.TB, clock *Clock) *sqlite.DB {
 	return db
 }
 
-// WikiFixtures are the eight real minutes of the wiki, by file name.
+// WikiFixtures are the eight real minutes of the wiki (kept in package
+// demo), by file name.
 func WikiFixtures(t testing.TB) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob(Path("minutes/testdata/wiki/*.md"))
-	if err != nil || len(files) != 8 {
-		t.Fatalf("want the 8 wiki fixtures in minutes/testdata/wiki, got %d (%v)", len(files), err)
+	files := demo.Minutes()
+	if len(files) != 8 {
+		t.Fatalf("want the 8 wiki minutes in demo/minutes, got %d", len(files))
 	}
 	out := map[string][]byte{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(f)] = data
+		out[f.Name] = f.Data
 	}
 	return out
 }
@@ -160,20 +158,18 @@ type Env struct {
 type Option func(*options)
 
 type options struct {
-	github  string
+	github  bool
 	appOpts []func(*app.Options)
 }
 
 // WithGitHub wires GitHub sync and webhooks to a fake GitHub serving the
-// recorded responses in dir (github/testdata when empty), five pull
-// requests a page.
-func WithGitHub(dir string) Option {
-	return func(o *options) {
-		if dir == "" {
-			dir = Path("github/testdata")
-		}
-		o.github = dir
+// snapshot kept in package demo, five pull requests a page. The argument
+// is kept for the tests' call sites and must be empty.
+func WithGitHub(snapshot string) Option {
+	if snapshot != "" {
+		panic("alescotest.WithGitHub: only the demo snapshot is served")
 	}
+	return func(o *options) { o.github = true }
 }
 
 // WithApp changes the application's options.
@@ -193,8 +189,8 @@ func New(t testing.TB, opts ...Option) *Env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ao := app.Options{Committees: Committees(t), Store: e.DB, BaseURL: "https://alesco.example.org", Now: e.Clock.Now, Logger: log}
 	var webhooks http.Handler
-	if o.github != "" {
-		e.GitHub = githubtest.New(t, o.github)
+	if o.github {
+		e.GitHub = githubtest.New(t)
 		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
@@ -209,7 +205,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
-	if o.github != "" {
+	if o.github {
 		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
 		}

@@ -339,6 +339,65 @@ func (MinutesStatus) EnumDescriptor() ([]byte, []int) {
 	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{5}
 }
 
+type SearchResultKind int32
+
+const (
+	SearchResultKind_SEARCH_RESULT_KIND_UNSPECIFIED SearchResultKind = 0
+	// A note of a meeting's minutes, under its topic.
+	SearchResultKind_SEARCH_RESULT_KIND_NOTE SearchResultKind = 1
+	// A decision adopted in a meeting.
+	SearchResultKind_SEARCH_RESULT_KIND_DECISION SearchResultKind = 2
+	// An action item of a meeting.
+	SearchResultKind_SEARCH_RESULT_KIND_ACTION_ITEM SearchResultKind = 3
+	// A tracked proposal (RFC pull request).
+	SearchResultKind_SEARCH_RESULT_KIND_PROPOSAL SearchResultKind = 4
+)
+
+// Enum value maps for SearchResultKind.
+var (
+	SearchResultKind_name = map[int32]string{
+		0: "SEARCH_RESULT_KIND_UNSPECIFIED",
+		1: "SEARCH_RESULT_KIND_NOTE",
+		2: "SEARCH_RESULT_KIND_DECISION",
+		3: "SEARCH_RESULT_KIND_ACTION_ITEM",
+		4: "SEARCH_RESULT_KIND_PROPOSAL",
+	}
+	SearchResultKind_value = map[string]int32{
+		"SEARCH_RESULT_KIND_UNSPECIFIED": 0,
+		"SEARCH_RESULT_KIND_NOTE":        1,
+		"SEARCH_RESULT_KIND_DECISION":    2,
+		"SEARCH_RESULT_KIND_ACTION_ITEM": 3,
+		"SEARCH_RESULT_KIND_PROPOSAL":    4,
+	}
+)
+
+func (x SearchResultKind) Enum() *SearchResultKind {
+	p := new(SearchResultKind)
+	*p = x
+	return p
+}
+
+func (x SearchResultKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SearchResultKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_minutes_proto_enumTypes[6].Descriptor()
+}
+
+func (SearchResultKind) Type() protoreflect.EnumType {
+	return &file_alesco_v1_minutes_proto_enumTypes[6]
+}
+
+func (x SearchResultKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SearchResultKind.Descriptor instead.
+func (SearchResultKind) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{6}
+}
+
 type Attendee struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Kind  AttendeeKind           `protobuf:"varint,1,opt,name=kind,proto3,enum=alesco.v1.AttendeeKind" json:"kind,omitempty"`
@@ -2540,8 +2599,16 @@ func (x *GetMinutesResponse) GetMinutes() *Minutes {
 }
 
 type ListMinutesRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	CommitteeId   string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	CommitteeId string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
+	// At most this many minutes (default 50, at most 200).
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only meetings on or after / on or before these local dates
+	// (YYYY-MM-DD); empty for no bound.
+	FromDate      string `protobuf:"bytes,4,opt,name=from_date,json=fromDate,proto3" json:"from_date,omitempty"`
+	ToDate        string `protobuf:"bytes,5,opt,name=to_date,json=toDate,proto3" json:"to_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2579,6 +2646,34 @@ func (*ListMinutesRequest) Descriptor() ([]byte, []int) {
 func (x *ListMinutesRequest) GetCommitteeId() string {
 	if x != nil {
 		return x.CommitteeId
+	}
+	return ""
+}
+
+func (x *ListMinutesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListMinutesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListMinutesRequest) GetFromDate() string {
+	if x != nil {
+		return x.FromDate
+	}
+	return ""
+}
+
+func (x *ListMinutesRequest) GetToDate() string {
+	if x != nil {
+		return x.ToDate
 	}
 	return ""
 }
@@ -2676,8 +2771,10 @@ func (x *MinutesSummary) GetDecisions() []string {
 }
 
 type ListMinutesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Minutes       []*MinutesSummary      `protobuf:"bytes,1,rep,name=minutes,proto3" json:"minutes,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Minutes []*MinutesSummary      `protobuf:"bytes,1,rep,name=minutes,proto3" json:"minutes,omitempty"`
+	// Pass as page_token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2715,6 +2812,281 @@ func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
 	if x != nil {
 		return x.Minutes
+	}
+	return nil
+}
+
+func (x *ListMinutesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+type SearchMinutesRequest struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	CommitteeId string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
+	// Words to look for, as a person types them ("secure boot"); every word
+	// must match (stemmed: "booting" finds "boot"). At most 200 characters.
+	Query string `protobuf:"bytes,2,opt,name=query,proto3" json:"query,omitempty"`
+	// At most this many results (default 20, at most 200).
+	PageSize      int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchMinutesRequest) Reset() {
+	*x = SearchMinutesRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchMinutesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchMinutesRequest) ProtoMessage() {}
+
+func (x *SearchMinutesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchMinutesRequest.ProtoReflect.Descriptor instead.
+func (*SearchMinutesRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *SearchMinutesRequest) GetCommitteeId() string {
+	if x != nil {
+		return x.CommitteeId
+	}
+	return ""
+}
+
+func (x *SearchMinutesRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *SearchMinutesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// SnippetPart is a piece of a result's snippet; match marks the words that
+// matched the query (to highlight them).
+type SnippetPart struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Text          string                 `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	Match         bool                   `protobuf:"varint,2,opt,name=match,proto3" json:"match,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SnippetPart) Reset() {
+	*x = SnippetPart{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SnippetPart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SnippetPart) ProtoMessage() {}
+
+func (x *SnippetPart) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SnippetPart.ProtoReflect.Descriptor instead.
+func (*SnippetPart) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *SnippetPart) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *SnippetPart) GetMatch() bool {
+	if x != nil {
+		return x.Match
+	}
+	return false
+}
+
+type SearchResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Kind  SearchResultKind       `protobuf:"varint,1,opt,name=kind,proto3,enum=alesco.v1.SearchResultKind" json:"kind,omitempty"`
+	// The meeting, for results in minutes.
+	MeetingId string `protobuf:"bytes,2,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The meeting's local date (YYYY-MM-DD), for results in minutes.
+	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
+	// The pull request the result is about; 0 for none.
+	ProposalNumber int32 `protobuf:"varint,4,opt,name=proposal_number,json=proposalNumber,proto3" json:"proposal_number,omitempty"`
+	// A note's topic, an action item's owner or a proposal's title.
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	// The matching text around the match, as plain text.
+	Snippet string `protobuf:"bytes,6,opt,name=snippet,proto3" json:"snippet,omitempty"`
+	// The same snippet in parts, the matches marked.
+	SnippetParts []*SnippetPart `protobuf:"bytes,7,rep,name=snippet_parts,json=snippetParts,proto3" json:"snippet_parts,omitempty"`
+	// Where to read it: the meeting's page, or the proposal's pull request.
+	Url           string `protobuf:"bytes,8,opt,name=url,proto3" json:"url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchResult) Reset() {
+	*x = SearchResult{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchResult) ProtoMessage() {}
+
+func (x *SearchResult) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchResult.ProtoReflect.Descriptor instead.
+func (*SearchResult) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *SearchResult) GetKind() SearchResultKind {
+	if x != nil {
+		return x.Kind
+	}
+	return SearchResultKind_SEARCH_RESULT_KIND_UNSPECIFIED
+}
+
+func (x *SearchResult) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *SearchResult) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *SearchResult) GetProposalNumber() int32 {
+	if x != nil {
+		return x.ProposalNumber
+	}
+	return 0
+}
+
+func (x *SearchResult) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *SearchResult) GetSnippet() string {
+	if x != nil {
+		return x.Snippet
+	}
+	return ""
+}
+
+func (x *SearchResult) GetSnippetParts() []*SnippetPart {
+	if x != nil {
+		return x.SnippetParts
+	}
+	return nil
+}
+
+func (x *SearchResult) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+type SearchMinutesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Results       []*SearchResult        `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchMinutesResponse) Reset() {
+	*x = SearchMinutesResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchMinutesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchMinutesResponse) ProtoMessage() {}
+
+func (x *SearchMinutesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchMinutesResponse.ProtoReflect.Descriptor instead.
+func (*SearchMinutesResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *SearchMinutesResponse) GetResults() []*SearchResult {
+	if x != nil {
+		return x.Results
 	}
 	return nil
 }
@@ -2903,9 +3275,14 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"B\n" +
 	"\x12GetMinutesResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"7\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"\xa9\x01\n" +
 	"\x12ListMinutesRequest\x12!\n" +
-	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\"\xfc\x01\n" +
+	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\tfrom_date\x18\x04 \x01(\tR\bfromDate\x12\x17\n" +
+	"\ato_date\x18\x05 \x01(\tR\x06toDate\"\xfc\x01\n" +
 	"\x0eMinutesSummary\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x12\n" +
@@ -2916,9 +3293,29 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"rosterSize\x12\x1d\n" +
 	"\n" +
 	"quorum_met\x18\x06 \x01(\bR\tquorumMet\x12\x1c\n" +
-	"\tdecisions\x18\a \x03(\tR\tdecisions\"J\n" +
+	"\tdecisions\x18\a \x03(\tR\tdecisions\"r\n" +
 	"\x13ListMinutesResponse\x123\n" +
-	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes*}\n" +
+	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"l\n" +
+	"\x14SearchMinutesRequest\x12!\n" +
+	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x12\x14\n" +
+	"\x05query\x18\x02 \x01(\tR\x05query\x12\x1b\n" +
+	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\"7\n" +
+	"\vSnippetPart\x12\x12\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\x12\x14\n" +
+	"\x05match\x18\x02 \x01(\bR\x05match\"\x9a\x02\n" +
+	"\fSearchResult\x12/\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1b.alesco.v1.SearchResultKindR\x04kind\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x02 \x01(\tR\tmeetingId\x12\x12\n" +
+	"\x04date\x18\x03 \x01(\tR\x04date\x12'\n" +
+	"\x0fproposal_number\x18\x04 \x01(\x05R\x0eproposalNumber\x12\x14\n" +
+	"\x05title\x18\x05 \x01(\tR\x05title\x12\x18\n" +
+	"\asnippet\x18\x06 \x01(\tR\asnippet\x12;\n" +
+	"\rsnippet_parts\x18\a \x03(\v2\x16.alesco.v1.SnippetPartR\fsnippetParts\x12\x10\n" +
+	"\x03url\x18\b \x01(\tR\x03url\"J\n" +
+	"\x15SearchMinutesResponse\x121\n" +
+	"\aresults\x18\x01 \x03(\v2\x17.alesco.v1.SearchResultR\aresults*}\n" +
 	"\fAttendeeKind\x12\x1d\n" +
 	"\x19ATTENDEE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ATTENDEE_KIND_MEMBER\x10\x01\x12\x17\n" +
@@ -2948,7 +3345,13 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\rMinutesStatus\x12\x1e\n" +
 	"\x1aMINUTES_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MINUTES_STATUS_DRAFT\x10\x01\x12\x18\n" +
-	"\x14MINUTES_STATUS_FINAL\x10\x022\xc3\b\n" +
+	"\x14MINUTES_STATUS_FINAL\x10\x02*\xb9\x01\n" +
+	"\x10SearchResultKind\x12\"\n" +
+	"\x1eSEARCH_RESULT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17SEARCH_RESULT_KIND_NOTE\x10\x01\x12\x1f\n" +
+	"\x1bSEARCH_RESULT_KIND_DECISION\x10\x02\x12\"\n" +
+	"\x1eSEARCH_RESULT_KIND_ACTION_ITEM\x10\x03\x12\x1f\n" +
+	"\x1bSEARCH_RESULT_KIND_PROPOSAL\x10\x042\x9c\t\n" +
 	"\x0eMinutesService\x12[\n" +
 	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12@\n" +
 	"\aAddNote\x12\x19.alesco.v1.AddNoteRequest\x1a\x1a.alesco.v1.AddNoteResponse\x12I\n" +
@@ -2964,7 +3367,8 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\rImportMinutes\x12\x1f.alesco.v1.ImportMinutesRequest\x1a .alesco.v1.ImportMinutesResponse\x12N\n" +
 	"\n" +
 	"GetMinutes\x12\x1c.alesco.v1.GetMinutesRequest\x1a\x1d.alesco.v1.GetMinutesResponse\"\x03\x90\x02\x01\x12Q\n" +
-	"\vListMinutes\x12\x1d.alesco.v1.ListMinutesRequest\x1a\x1e.alesco.v1.ListMinutesResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
+	"\vListMinutes\x12\x1d.alesco.v1.ListMinutesRequest\x1a\x1e.alesco.v1.ListMinutesResponse\"\x03\x90\x02\x01\x12W\n" +
+	"\rSearchMinutes\x12\x1f.alesco.v1.SearchMinutesRequest\x1a .alesco.v1.SearchMinutesResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
 
 var (
 	file_alesco_v1_minutes_proto_rawDescOnce sync.Once
@@ -2978,8 +3382,8 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 	return file_alesco_v1_minutes_proto_rawDescData
 }
 
-var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
 	(VoteValue)(0),                     // 1: alesco.v1.VoteValue
@@ -2987,118 +3391,128 @@ var file_alesco_v1_minutes_proto_goTypes = []any{
 	(MotionStatus)(0),                  // 3: alesco.v1.MotionStatus
 	(MotionOutcome)(0),                 // 4: alesco.v1.MotionOutcome
 	(MinutesStatus)(0),                 // 5: alesco.v1.MinutesStatus
-	(*Attendee)(nil),                   // 6: alesco.v1.Attendee
-	(*Vote)(nil),                       // 7: alesco.v1.Vote
-	(*Tally)(nil),                      // 8: alesco.v1.Tally
-	(*Motion)(nil),                     // 9: alesco.v1.Motion
-	(*Note)(nil),                       // 10: alesco.v1.Note
-	(*ActionItem)(nil),                 // 11: alesco.v1.ActionItem
-	(*Decision)(nil),                   // 12: alesco.v1.Decision
-	(*MinutesRevision)(nil),            // 13: alesco.v1.MinutesRevision
-	(*Minutes)(nil),                    // 14: alesco.v1.Minutes
-	(*RecordAttendanceRequest)(nil),    // 15: alesco.v1.RecordAttendanceRequest
-	(*RecordAttendanceResponse)(nil),   // 16: alesco.v1.RecordAttendanceResponse
-	(*AddNoteRequest)(nil),             // 17: alesco.v1.AddNoteRequest
-	(*AddNoteResponse)(nil),            // 18: alesco.v1.AddNoteResponse
-	(*OpenMotionRequest)(nil),          // 19: alesco.v1.OpenMotionRequest
-	(*OpenMotionResponse)(nil),         // 20: alesco.v1.OpenMotionResponse
-	(*CastVoteRequest)(nil),            // 21: alesco.v1.CastVoteRequest
-	(*CastVoteResponse)(nil),           // 22: alesco.v1.CastVoteResponse
-	(*CastDecidingVoteRequest)(nil),    // 23: alesco.v1.CastDecidingVoteRequest
-	(*CastDecidingVoteResponse)(nil),   // 24: alesco.v1.CastDecidingVoteResponse
-	(*CloseMotionRequest)(nil),         // 25: alesco.v1.CloseMotionRequest
-	(*CloseMotionResponse)(nil),        // 26: alesco.v1.CloseMotionResponse
-	(*AddActionItemRequest)(nil),       // 27: alesco.v1.AddActionItemRequest
-	(*AddActionItemResponse)(nil),      // 28: alesco.v1.AddActionItemResponse
-	(*CompleteActionItemRequest)(nil),  // 29: alesco.v1.CompleteActionItemRequest
-	(*CompleteActionItemResponse)(nil), // 30: alesco.v1.CompleteActionItemResponse
-	(*FinalizeMinutesRequest)(nil),     // 31: alesco.v1.FinalizeMinutesRequest
-	(*FinalizeMinutesResponse)(nil),    // 32: alesco.v1.FinalizeMinutesResponse
-	(*AmendMinutesRequest)(nil),        // 33: alesco.v1.AmendMinutesRequest
-	(*AmendMinutesResponse)(nil),       // 34: alesco.v1.AmendMinutesResponse
-	(*ImportMinutesRequest)(nil),       // 35: alesco.v1.ImportMinutesRequest
-	(*ImportMinutesResponse)(nil),      // 36: alesco.v1.ImportMinutesResponse
-	(*ImportResult)(nil),               // 37: alesco.v1.ImportResult
-	(*GetMinutesRequest)(nil),          // 38: alesco.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),         // 39: alesco.v1.GetMinutesResponse
-	(*ListMinutesRequest)(nil),         // 40: alesco.v1.ListMinutesRequest
-	(*MinutesSummary)(nil),             // 41: alesco.v1.MinutesSummary
-	(*ListMinutesResponse)(nil),        // 42: alesco.v1.ListMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 43: google.protobuf.Timestamp
+	(SearchResultKind)(0),              // 6: alesco.v1.SearchResultKind
+	(*Attendee)(nil),                   // 7: alesco.v1.Attendee
+	(*Vote)(nil),                       // 8: alesco.v1.Vote
+	(*Tally)(nil),                      // 9: alesco.v1.Tally
+	(*Motion)(nil),                     // 10: alesco.v1.Motion
+	(*Note)(nil),                       // 11: alesco.v1.Note
+	(*ActionItem)(nil),                 // 12: alesco.v1.ActionItem
+	(*Decision)(nil),                   // 13: alesco.v1.Decision
+	(*MinutesRevision)(nil),            // 14: alesco.v1.MinutesRevision
+	(*Minutes)(nil),                    // 15: alesco.v1.Minutes
+	(*RecordAttendanceRequest)(nil),    // 16: alesco.v1.RecordAttendanceRequest
+	(*RecordAttendanceResponse)(nil),   // 17: alesco.v1.RecordAttendanceResponse
+	(*AddNoteRequest)(nil),             // 18: alesco.v1.AddNoteRequest
+	(*AddNoteResponse)(nil),            // 19: alesco.v1.AddNoteResponse
+	(*OpenMotionRequest)(nil),          // 20: alesco.v1.OpenMotionRequest
+	(*OpenMotionResponse)(nil),         // 21: alesco.v1.OpenMotionResponse
+	(*CastVoteRequest)(nil),            // 22: alesco.v1.CastVoteRequest
+	(*CastVoteResponse)(nil),           // 23: alesco.v1.CastVoteResponse
+	(*CastDecidingVoteRequest)(nil),    // 24: alesco.v1.CastDecidingVoteRequest
+	(*CastDecidingVoteResponse)(nil),   // 25: alesco.v1.CastDecidingVoteResponse
+	(*CloseMotionRequest)(nil),         // 26: alesco.v1.CloseMotionRequest
+	(*CloseMotionResponse)(nil),        // 27: alesco.v1.CloseMotionResponse
+	(*AddActionItemRequest)(nil),       // 28: alesco.v1.AddActionItemRequest
+	(*AddActionItemResponse)(nil),      // 29: alesco.v1.AddActionItemResponse
+	(*CompleteActionItemRequest)(nil),  // 30: alesco.v1.CompleteActionItemRequest
+	(*CompleteActionItemResponse)(nil), // 31: alesco.v1.CompleteActionItemResponse
+	(*FinalizeMinutesRequest)(nil),     // 32: alesco.v1.FinalizeMinutesRequest
+	(*FinalizeMinutesResponse)(nil),    // 33: alesco.v1.FinalizeMinutesResponse
+	(*AmendMinutesRequest)(nil),        // 34: alesco.v1.AmendMinutesRequest
+	(*AmendMinutesResponse)(nil),       // 35: alesco.v1.AmendMinutesResponse
+	(*ImportMinutesRequest)(nil),       // 36: alesco.v1.ImportMinutesRequest
+	(*ImportMinutesResponse)(nil),      // 37: alesco.v1.ImportMinutesResponse
+	(*ImportResult)(nil),               // 38: alesco.v1.ImportResult
+	(*GetMinutesRequest)(nil),          // 39: alesco.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),         // 40: alesco.v1.GetMinutesResponse
+	(*ListMinutesRequest)(nil),         // 41: alesco.v1.ListMinutesRequest
+	(*MinutesSummary)(nil),             // 42: alesco.v1.MinutesSummary
+	(*ListMinutesResponse)(nil),        // 43: alesco.v1.ListMinutesResponse
+	(*SearchMinutesRequest)(nil),       // 44: alesco.v1.SearchMinutesRequest
+	(*SnippetPart)(nil),                // 45: alesco.v1.SnippetPart
+	(*SearchResult)(nil),               // 46: alesco.v1.SearchResult
+	(*SearchMinutesResponse)(nil),      // 47: alesco.v1.SearchMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 48: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
 	1,  // 1: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
 	2,  // 2: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	43, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	48, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
 	3,  // 4: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
 	4,  // 5: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
-	7,  // 6: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
-	8,  // 7: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
-	7,  // 8: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	43, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	43, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
-	43, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	8,  // 6: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
+	9,  // 7: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
+	8,  // 8: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
+	48, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	48, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	48, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
 	4,  // 12: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	43, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	48, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
 	5,  // 14: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
-	6,  // 15: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
-	12, // 16: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
-	10, // 17: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
-	9,  // 18: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
-	11, // 19: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	43, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
-	13, // 21: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
-	6,  // 22: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
-	14, // 23: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
-	10, // 24: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
-	9,  // 25: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
+	7,  // 15: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
+	13, // 16: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
+	11, // 17: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
+	10, // 18: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
+	12, // 19: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
+	48, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	14, // 21: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
+	7,  // 22: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
+	15, // 23: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
+	11, // 24: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
+	10, // 25: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
 	1,  // 26: alesco.v1.CastVoteRequest.value:type_name -> alesco.v1.VoteValue
 	2,  // 27: alesco.v1.CastVoteRequest.source:type_name -> alesco.v1.VoteSource
-	9,  // 28: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
+	10, // 28: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
 	1,  // 29: alesco.v1.CastDecidingVoteRequest.value:type_name -> alesco.v1.VoteValue
-	9,  // 30: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
+	10, // 30: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
 	4,  // 31: alesco.v1.CloseMotionRequest.outcome_override:type_name -> alesco.v1.MotionOutcome
-	9,  // 32: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
-	11, // 33: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	11, // 34: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	14, // 35: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	14, // 36: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	37, // 37: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
-	14, // 38: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	10, // 32: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
+	12, // 33: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	12, // 34: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	15, // 35: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	15, // 36: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	38, // 37: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
+	15, // 38: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
 	5,  // 39: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	41, // 40: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	15, // 41: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	17, // 42: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	19, // 43: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	21, // 44: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	23, // 45: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	25, // 46: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	27, // 47: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	29, // 48: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	31, // 49: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	33, // 50: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	35, // 51: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	38, // 52: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	40, // 53: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	16, // 54: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	18, // 55: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	20, // 56: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	22, // 57: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	24, // 58: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	26, // 59: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	28, // 60: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	30, // 61: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	32, // 62: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	34, // 63: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	36, // 64: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	39, // 65: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	42, // 66: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	54, // [54:67] is the sub-list for method output_type
-	41, // [41:54] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	42, // 40: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	6,  // 41: alesco.v1.SearchResult.kind:type_name -> alesco.v1.SearchResultKind
+	45, // 42: alesco.v1.SearchResult.snippet_parts:type_name -> alesco.v1.SnippetPart
+	46, // 43: alesco.v1.SearchMinutesResponse.results:type_name -> alesco.v1.SearchResult
+	16, // 44: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	18, // 45: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	20, // 46: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	22, // 47: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	24, // 48: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	26, // 49: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	28, // 50: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	30, // 51: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	32, // 52: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	34, // 53: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	36, // 54: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	39, // 55: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	41, // 56: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	44, // 57: alesco.v1.MinutesService.SearchMinutes:input_type -> alesco.v1.SearchMinutesRequest
+	17, // 58: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	19, // 59: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	21, // 60: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	23, // 61: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	25, // 62: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	27, // 63: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	29, // 64: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	31, // 65: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	33, // 66: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	35, // 67: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	37, // 68: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	40, // 69: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	43, // 70: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	47, // 71: alesco.v1.MinutesService.SearchMinutes:output_type -> alesco.v1.SearchMinutesResponse
+	58, // [58:72] is the sub-list for method output_type
+	44, // [44:58] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -3111,8 +3525,8 @@ func file_alesco_v1_minutes_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   37,
+			NumEnums:      7,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

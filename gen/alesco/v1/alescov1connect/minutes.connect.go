@@ -70,6 +70,9 @@ const (
 	// MinutesServiceListMinutesProcedure is the fully-qualified name of the MinutesService's
 	// ListMinutes RPC.
 	MinutesServiceListMinutesProcedure = "/alesco.v1.MinutesService/ListMinutes"
+	// MinutesServiceSearchMinutesProcedure is the fully-qualified name of the MinutesService's
+	// SearchMinutes RPC.
+	MinutesServiceSearchMinutesProcedure = "/alesco.v1.MinutesService/SearchMinutes"
 )
 
 // MinutesServiceClient is a client for the alesco.v1.MinutesService service.
@@ -98,8 +101,14 @@ type MinutesServiceClient interface {
 	ImportMinutes(context.Context, *connect.Request[v1.ImportMinutesRequest]) (*connect.Response[v1.ImportMinutesResponse], error)
 	// GetMinutes returns a meeting's minutes, structured and as Markdown.
 	GetMinutes(context.Context, *connect.Request[v1.GetMinutesRequest]) (*connect.Response[v1.GetMinutesResponse], error)
-	// ListMinutes lists the meetings of a committee that have minutes.
+	// ListMinutes lists the meetings of a committee that have minutes,
+	// oldest first, a page at a time; a draft for a meeting that has not
+	// started is not listed.
 	ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error)
+	// SearchMinutes finds notes, decisions, action items and proposals
+	// holding every word of a query, best first, with snippets and links:
+	// "when did we discuss Secure Boot?" in one call.
+	SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error)
 }
 
 // NewMinutesServiceClient constructs a client for the alesco.v1.MinutesService service. By default,
@@ -193,6 +202,13 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		searchMinutes: connect.NewClient[v1.SearchMinutesRequest, v1.SearchMinutesResponse](
+			httpClient,
+			baseURL+MinutesServiceSearchMinutesProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("SearchMinutes")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -211,6 +227,7 @@ type minutesServiceClient struct {
 	importMinutes      *connect.Client[v1.ImportMinutesRequest, v1.ImportMinutesResponse]
 	getMinutes         *connect.Client[v1.GetMinutesRequest, v1.GetMinutesResponse]
 	listMinutes        *connect.Client[v1.ListMinutesRequest, v1.ListMinutesResponse]
+	searchMinutes      *connect.Client[v1.SearchMinutesRequest, v1.SearchMinutesResponse]
 }
 
 // RecordAttendance calls alesco.v1.MinutesService.RecordAttendance.
@@ -278,6 +295,11 @@ func (c *minutesServiceClient) ListMinutes(ctx context.Context, req *connect.Req
 	return c.listMinutes.CallUnary(ctx, req)
 }
 
+// SearchMinutes calls alesco.v1.MinutesService.SearchMinutes.
+func (c *minutesServiceClient) SearchMinutes(ctx context.Context, req *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error) {
+	return c.searchMinutes.CallUnary(ctx, req)
+}
+
 // MinutesServiceHandler is an implementation of the alesco.v1.MinutesService service.
 type MinutesServiceHandler interface {
 	// RecordAttendance replaces the meeting's attendance list.
@@ -304,8 +326,14 @@ type MinutesServiceHandler interface {
 	ImportMinutes(context.Context, *connect.Request[v1.ImportMinutesRequest]) (*connect.Response[v1.ImportMinutesResponse], error)
 	// GetMinutes returns a meeting's minutes, structured and as Markdown.
 	GetMinutes(context.Context, *connect.Request[v1.GetMinutesRequest]) (*connect.Response[v1.GetMinutesResponse], error)
-	// ListMinutes lists the meetings of a committee that have minutes.
+	// ListMinutes lists the meetings of a committee that have minutes,
+	// oldest first, a page at a time; a draft for a meeting that has not
+	// started is not listed.
 	ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error)
+	// SearchMinutes finds notes, decisions, action items and proposals
+	// holding every word of a query, best first, with snippets and links:
+	// "when did we discuss Secure Boot?" in one call.
+	SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error)
 }
 
 // NewMinutesServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -395,6 +423,13 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	minutesServiceSearchMinutesHandler := connect.NewUnaryHandler(
+		MinutesServiceSearchMinutesProcedure,
+		svc.SearchMinutes,
+		connect.WithSchema(minutesServiceMethods.ByName("SearchMinutes")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/alesco.v1.MinutesService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case MinutesServiceRecordAttendanceProcedure:
@@ -423,6 +458,8 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 			minutesServiceGetMinutesHandler.ServeHTTP(w, r)
 		case MinutesServiceListMinutesProcedure:
 			minutesServiceListMinutesHandler.ServeHTTP(w, r)
+		case MinutesServiceSearchMinutesProcedure:
+			minutesServiceSearchMinutesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -482,4 +519,8 @@ func (UnimplementedMinutesServiceHandler) GetMinutes(context.Context, *connect.R
 
 func (UnimplementedMinutesServiceHandler) ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.ListMinutes is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.SearchMinutes is not implemented"))
 }

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Minutes are written in Markdown (CommonMark plus GitHub's tables and
+// autolinks). goldmark renders it, without raw HTML; bluemonday then keeps
+// only the elements and http(s)/mailto links user content may carry, so
+// nothing a note says can run script or break out of the page.
+var (
+	markdown = goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(prLinks{}, 999))),
+	)
+	sanitizer = bluemonday.UGCPolicy().RequireNoFollowOnLinks(false) // the committee's own record
+)
+
+// prKey carries the committee's repository into the parse.
+var prKey = parser.NewContextKey()
+
+// prRef is "#17" as the committee's minutes and decisions refer to a pull
+// request; "(#15)" and "#15," too, but not "issue#15" or "#15abc".
+var prRef = regexp.MustCompile(`(^|[^\w&/#])#(\d{1,6})\b`)
+
+// prLinks makes every "#17" in text (outside links and code) a link to
+// pull request 17 of the committee's repository.
+type prLinks struct{}
+
+func (prLinks) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	repo, _ := pc.Get(prKey).(string)
+	if repo == "" {
+		return
+	}
+	src := reader.Source()
+	var texts []*ast.Text
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.Kind() {
+		case ast.KindLink, ast.KindAutoLink, ast.KindCodeSpan, ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		if t, ok := n.(*ast.Text); ok {
+			texts = append(texts, t)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range texts {
+		seg := t.Segment
+		value := seg.Value(src)
+		matches := prRef.FindAllSubmatchIndex(value, -1)
+		if matches == nil {
+			continue
+		}
+		parent := t.Parent()
+		last := 0
+		var prev ast.Node = t
+		insert := func(n ast.Node) {
+			parent.InsertAfter(parent, prev, n)
+			prev = n
+		}
+		for _, m := range matches {
+			start := m[4] - 1 // the '#'
+			if start > last {
+				insert(ast.NewTextSegment(text.NewSegment(seg.Start+last, seg.Start+start)))
+			}
+			num := string(value[m[4]:m[5]])
+			link := ast.NewLink()
+			link.Destination = []byte("https://github.com/" + repo + "/pull/" + num)
+			link.AppendChild(link, ast.NewTextSegment(text.NewSegment(seg.Start+start, seg.Start+m[5])))
+			insert(link)
+			last = m[5]
+		}
+		tail := ast.NewTextSegment(text.NewSegment(seg.Start+last, seg.Stop))
+		tail.SetSoftLineBreak(t.SoftLineBreak())
+		tail.SetHardLineBreak(t.HardLineBreak())
+		insert(tail)
+		parent.RemoveChild(parent, t)
+	}
+}
+
+// renderMarkdown turns Markdown into sanitized HTML, with the committee's pull
+// requests linked.
+func renderMarkdown(c *alescov1.Committee, s string) string {
+	var buf bytes.Buffer
+	pc := parser.NewContext()
+	pc.Set(prKey, c.GetGithub().GetRepo())
+	if err := markdown.Convert([]byte(s), &buf, parser.WithContext(pc)); err != nil {
+		return template.HTMLEscapeString(s)
+	}
+	return sanitizer.Sanitize(buf.String())
+}
+
+// MarkdownBlock renders a note (paragraphs, nested lists, links) as HTML.
+func MarkdownBlock(c *alescov1.Committee, s string) template.HTML {
+	return template.HTML(renderMarkdown(c, s))
+}
+
+// MarkdownInline renders one line (a topic, a decision, a title) as inline
+// HTML: its paragraph is unwrapped; anything that is not one paragraph
+// (a line that reads as a list item or heading) renders as a block.
+func MarkdownInline(c *alescov1.Committee, s string) template.HTML {
+	s = strings.TrimSpace(s)
+	h := strings.TrimSpace(renderMarkdown(c, s))
+	if inner, ok := strings.CutPrefix(h, "<p>"); ok {
+		if inner, ok := strings.CutSuffix(inner, "</p>"); ok && !strings.Contains(inner, "<p>") {
+			return template.HTML(inner)
+		}
+	}
+	return template.HTML(h)
+}
+
+// PullURL is the address of pull request n of the committee's repository.
+func PullURL(c *alescov1.Committee, n int32) string {
+	if c.GetGithub().GetRepo() == "" || n <= 0 {
+		return ""
+	}
+	return "https://github.com/" + c.GetGithub().GetRepo() + "/pull/" + strconv.Itoa(int(n))
+}
