@@ -195,6 +195,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	var webhooks http.Handler
 	if o.github != "" {
 		e.GitHub = githubtest.New(t, o.github)
+		e.GitHub.SetClock(e.Clock.Now)
 		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
