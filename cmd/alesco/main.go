@@ -120,7 +120,7 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
-		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand())
+		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
 	return root
 }
 
