@@ -235,6 +235,3 @@ func (a *App) steerOutbox(ctx context.Context, id int64, action string, fn func(
 	})
 	return out, err
 }
-
-// AnnounceMeetings queues the time-triggered announcements that are due.
-func (a *App) AnnounceMeetings(ctx context.Context) error { return nil }

@@ -46,6 +46,10 @@ func (t *txn) Outbox(f alesco.OutboxFilter) ([]alesco.OutboxItem, error) {
 		q += ` AND id = ?`
 		args = append(args, f.ID)
 	}
+	if f.Key != "" {
+		q += ` AND key = ?`
+		args = append(args, f.Key)
+	}
 	if len(f.Statuses) > 0 {
 		q += ` AND status IN (?` + strings.Repeat(", ?", len(f.Statuses)-1) + `)`
 		for _, s := range f.Statuses {

@@ -210,6 +210,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
+	e.DB.PullEffects = e.App.ProposalEffects
 	if o.github != "" {
 		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
