@@ -95,6 +95,7 @@ type WikiEffect struct {
 	// default branch.
 	Base      string `json:"base,omitempty"`
 	Branch    string `json:"branch"`
+	Date      string `json:"date"` // the meeting's, YYYY-MM-DD: where its index line goes
 	File      string `json:"file"` // path of the minutes file
 	Content   string `json:"content"`
 	Index     string `json:"index"` // path of the index of minutes

@@ -206,7 +206,7 @@ func wikiEffect(c *Committee, m *Minutes, l PublishLinks) *WikiEffect {
 		}
 		body += "."
 	}
-	return &WikiEffect{Repo: c.Wiki.Repo, Base: c.Wiki.Base, Branch: WikiBranch(m.MeetingID),
+	return &WikiEffect{Repo: c.Wiki.Repo, Base: c.Wiki.Base, Branch: WikiBranch(m.MeetingID), Date: m.Date.String(),
 		File: path.Join(c.Wiki.MinutesDir, m.Date.String()+".md"), Content: m.Markdown, Index: c.Wiki.Index, IndexLine: l.IndexLine,
 		Message: msg, Title: msg, Body: body + "\n\n" + Marker("wiki:minutes:"+m.MeetingID)}
 }

@@ -230,10 +230,17 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 		case len(parts) == 3 && r.Method == http.MethodGet:
 			return reply(http.StatusOK), true
 		case len(parts) == 3 && r.Method == http.MethodPost:
+			// GitHub takes {"labels": [...]} or a bare array of names.
 			var in struct {
 				Labels []string `json:"labels"`
 			}
-			if err := json.Unmarshal(body, &in); err != nil || len(in.Labels) == 0 {
+			if err := json.Unmarshal(body, &in.Labels); err != nil {
+				err = json.Unmarshal(body, &in)
+				if err != nil {
+					in.Labels = nil
+				}
+			}
+			if len(in.Labels) == 0 {
 				return errorReply(w, http.StatusUnprocessableEntity, "Invalid request.\n\nNo labels given."), true
 			}
 			for _, l := range in.Labels {
