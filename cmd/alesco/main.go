@@ -78,6 +78,9 @@ type Main struct {
 	Ready func(addr string)
 	// Now is the clock (defaults to time.Now).
 	Now func() time.Time
+	// DeliveryHook, when set, is called around each outbox delivery of
+	// serve (app.Options.DeliveryHook): tests stop or kill the server there.
+	DeliveryHook func(stage string, it alesco.OutboxItem)
 }
 
 // Run runs one command line.

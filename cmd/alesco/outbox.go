@@ -119,17 +119,18 @@ server's worker delivers it. Failed deliveries are retried with backoff; after
 			}
 			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSTATUS\tKIND\tTARGET\tATTEMPTS\tWHEN\tKEY\tERROR / RESULT")
+			at := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 			for _, it := range items {
 				when, note := "", it.Result
 				switch it.Status {
 				case alesco.OutboxPending:
-					when, note = "next "+fmtTime(it.NextAttempt), it.LastError
+					when, note = "next "+at(it.NextAttempt), it.LastError
 				case alesco.OutboxParked:
-					when, note = "parked "+fmtTime(it.Updated), it.LastError
+					when, note = "parked "+at(it.Updated), it.LastError
 				case alesco.OutboxDone:
-					when = "sent " + fmtTime(it.Delivered)
+					when = "sent " + at(it.Delivered)
 				case alesco.OutboxDropped:
-					when = "dropped " + fmtTime(it.Updated)
+					when = "dropped " + at(it.Updated)
 				}
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.Status, it.Kind, target(it.Effect), it.Attempts, when, it.Key,
 					strings.ReplaceAll(note, "\n", " "))

@@ -150,3 +150,8 @@ func (s *Server) Messages(t testing.TB) []Message {
 	}
 	return msgs
 }
+
+// Available reports whether aiosmtpd can run here.
+func Available() bool {
+	return exec.Command(python, "-c", "import aiosmtpd").Run() == nil
+}
