@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -143,5 +144,41 @@ func TestOutboxUnconfiguredKind(t *testing.T) {
 	}
 	if it := outboxItem(t, env, "chat:test:1"); it.Status != alesco.OutboxPending || it.LastError != "chat is not configured on this server: set ALESCO_MATTERMOST_WEBHOOK_URL" {
 		t.Fatalf("%+v", it)
+	}
+}
+
+// noop delivers by doing nothing: what is left is the outbox's own cost.
+type noop struct{}
+
+func (noop) Deliver(context.Context, alesco.OutboxItem) (string, error) { return "nothing", nil }
+
+// BenchmarkOutboxDelivery: the outbox's bookkeeping per delivered effect
+// (read the due batch, record the delivery and its audit row), on a real
+// SQLite file.
+func BenchmarkOutboxDelivery(b *testing.B) {
+	env := alescotest.New(b, alescotest.WithApp(func(o *app.Options) {
+		o.Deliverers = map[alesco.EffectKind]app.Deliverer{alesco.EffectChat: noop{}}
+	}))
+	ctx := context.Background()
+	err := env.DB.Update(alescotest.Admin(ctx), func(tx alesco.Tx) (alesco.Change, error) {
+		for i := range b.N {
+			key := "chat:bench:" + strconv.Itoa(i)
+			if _, err := tx.Enqueue(alesco.Effect{Key: key, Kind: alesco.EffectChat, CommitteeID: "alesco", Chat: &alesco.ChatEffect{Text: key}}); err != nil {
+				return alesco.Change{}, err
+			}
+		}
+		return alesco.Change{Action: "bench.enqueue", Subject: "outbox"}, nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	delivered := 0
+	for delivered < b.N {
+		n, err := env.App.DeliverOutbox(ctx)
+		if err != nil || n == 0 {
+			b.Fatalf("delivered %d of %d: %v", delivered, b.N, err)
+		}
+		delivered += n
 	}
 }
