@@ -31,10 +31,12 @@ var layout = map[string][]string{
 	// data and GitHub snapshot; the tests read it too): standard library only.
 	"demo": {},
 	// Adapters, one per dependency, none importing another.
-	"config": {"."},
-	"sqlite": {"."},
-	"github": {"."},
-	"web":    {".", "gen/alesco/v1"},
+	"config":     {"."},
+	"sqlite":     {"."},
+	"github":     {"."},
+	"mattermost": {"."},
+	"mail":       {"."},
+	"web":        {".", "gen/alesco/v1"},
 	// The domain to the API's messages.
 	"api": {".", "agenda", "minutes", "gen/alesco/v1"},
 	// The use cases.
@@ -52,6 +54,8 @@ var layout = map[string][]string{
 	"internal/htmlcheck":  {},
 	"internal/webtest":    {},
 	"github/githubtest":   {"demo"},
+	"internal/chattest":   {},
+	"internal/smtptest":   {"internal/alescotest"},
 	"scripts/loadfeed":    {"*"},
 }
 
@@ -161,7 +165,8 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	testSupport := []string{"internal/alescotest", "internal/icaltest", "internal/htmlcheck", "internal/webtest", "github/githubtest"}
+	testSupport := []string{"internal/alescotest", "internal/icaltest", "internal/htmlcheck", "internal/webtest", "github/githubtest",
+		"internal/chattest", "internal/smtptest"}
 	for pkg, deps := range imports {
 		allowed, ok := layout[pkg]
 		if !ok {

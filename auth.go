@@ -39,6 +39,7 @@ const (
 	ActDecidingVote     Action = "cast the deciding vote"       // the chair's, or a designated member's
 	ActDesignateDecider Action = "designate the deciding voter" // the chair picks who breaks a tie in their place
 	ActOverrideOutcome  Action = "override a motion's outcome"  // close as passed/rejected/tied against the tally
+	ActSteerOutbox      Action = "retry or drop outbound effects"
 )
 
 var (
@@ -66,6 +67,7 @@ var permissions = map[Action]permission{
 	ActDecidingVote:     {roles: everyone}, // a member only as chair or designated (Committee.TieBreaker)
 	ActDesignateDecider: {roles: staff},
 	ActOverrideOutcome:  {roles: chairAdmin, refusal: "only the chair overrides an outcome; a %s may table or punt a motion"},
+	ActSteerOutbox:      {roles: chairAdmin},
 }
 
 // Principal is who is making a request: a token's holder, a verified chat

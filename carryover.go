@@ -77,3 +77,41 @@ func CarryOver(motions []PastMotion, items []PastActionItem) []CarryOverItem {
 	}
 	return out
 }
+
+// DecidedProposal is a proposal a meeting voted on, PASSED or REJECTED,
+// whose pull request GitHub still shows open: people have yet to merge or
+// close it.
+type DecidedProposal struct {
+	Proposal
+	MeetingID string // the meeting whose motion decided it
+	Date      Date
+	Outcome   MotionOutcome // OutcomePassed or OutcomeRejected
+}
+
+// Decided is THE rule for what an agenda does with proposals the committee
+// has voted on. The latest closed motion on a proposal (motions come oldest
+// meeting first) speaks for it: once it closed PASSED or REJECTED the
+// proposal leaves the agenda's proposal sections, and is listed as decided
+// while its pull request is still open (people merge or close it; alesco
+// never does), and not at all once GitHub shows it merged or closed. A
+// TABLED, PUNTED or TIED motion decides nothing: the proposal stays where
+// its state puts it. pending keeps the order of proposals.
+func Decided(proposals []Proposal, motions []PastMotion) (pending []Proposal, decided []DecidedProposal) {
+	latest := map[int]PastMotion{}
+	for _, mo := range motions {
+		if mo.ProposalNumber > 0 {
+			latest[mo.ProposalNumber] = mo
+		}
+	}
+	for _, p := range proposals {
+		mo, ok := latest[p.Number]
+		if !ok || (mo.Outcome != OutcomePassed && mo.Outcome != OutcomeRejected) {
+			pending = append(pending, p)
+			continue
+		}
+		if p.Open {
+			decided = append(decided, DecidedProposal{Proposal: p, MeetingID: mo.MeetingID, Date: mo.Date, Outcome: mo.Outcome})
+		}
+	}
+	return pending, decided
+}

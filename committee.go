@@ -19,6 +19,9 @@ type Committee struct {
 	Members  []Member
 	Chairs   []ChairTerm
 	Board    []BoardMember
+	// Wiki and Notify say where decisions are published (writeback.go).
+	Wiki   WikiSettings
+	Notify NotifySettings
 }
 
 // Links are the committee's public places.
@@ -62,6 +65,11 @@ type GitHubSettings struct {
 	RejectedLabel        string
 	WithdrawnLabel       string
 	SupersededLabel      string
+	// AcceptedLabel, when set, is added to an RFC the committee accepts.
+	AcceptedLabel string
+	// Write lets alesco write to GitHub: comments, labels and review
+	// requests on RFCs, the minutes pull request to the wiki.
+	Write bool
 }
 
 // Member is a person who is or was on the committee.
@@ -100,6 +108,9 @@ type ChairTerm struct {
 type BoardMember struct {
 	Name   string
 	GitHub string
+	// Chair marks the board's chair, whose review RFCs needing board
+	// input request.
+	Chair bool
 }
 
 // Member returns the member with the given id.

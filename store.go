@@ -80,6 +80,9 @@ type ReadTx interface {
 	Tokens() ([]Token, error)
 	// AuditLog returns audit rows after id afterID, oldest first, at most limit.
 	AuditLog(afterID int64, limit int) ([]AuditEntry, error)
+	// Outbox returns the outbox items f selects, oldest first (by next
+	// attempt when f.DueBy is set).
+	Outbox(f OutboxFilter) ([]OutboxItem, error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -106,6 +109,16 @@ type Tx interface {
 	// secret (shown once, never stored); RevokeToken revokes one by id.
 	CreateToken(t Token) (Token, string, error)
 	RevokeToken(id int64) error
+	// Enqueue puts an effect in the outbox, due now. An effect already
+	// there under the same key is left alone, unless its kind is
+	// Replaceable and its content differs: then it is replaced and due
+	// again (revision + 1, attempts forgotten). queued reports whether
+	// anything was written.
+	Enqueue(e Effect) (queued bool, err error)
+	// SaveOutboxItem stores a delivery's outcome (status, attempts, next
+	// attempt, error, result, delivery time) unless the item was replaced
+	// meanwhile (its Revision differs): saved is false then.
+	SaveOutboxItem(it OutboxItem) (saved bool, err error)
 }
 
 // Token describes a stored token (never its secret).

@@ -152,6 +152,7 @@ func (c *Committee) Validate() []FieldError {
 			}
 		}
 	}
+	c.validateWriteBack(add)
 	return errs
 }
 

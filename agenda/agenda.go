@@ -49,6 +49,8 @@ type Item struct {
 	SourceMeetingID  string   `json:"source_meeting_id,omitempty"`
 	Owner            string   `json:"owner,omitempty"`
 	Note             string   `json:"note,omitempty"`
+	// Outcome is how the committee decided a proposal listed as decided.
+	Outcome alesco.MotionOutcome `json:"outcome,omitempty"`
 }
 
 // ChairElection says whether the agenda includes a chair election.
@@ -61,19 +63,22 @@ type ChairElection struct {
 
 // Agenda is a meeting's agenda.
 type Agenda struct {
-	MeetingID      string        `json:"meeting_id"`
-	CommitteeID    string        `json:"committee_id"`
-	Committee      string        `json:"committee"` // short name
-	Title          string        `json:"title"`
-	Start          time.Time     `json:"start"`
-	TimeZone       string        `json:"time_zone"`
-	Votes          []Item        `json:"votes"`
-	Discussion     []Item        `json:"discussion"`
-	CarriedOver    []Item        `json:"carried_over"`
-	NewSubmissions []Item        `json:"new_submissions"`
-	ChairElection  ChairElection `json:"chair_election"`
-	Frozen         bool          `json:"frozen"`
-	FrozenAt       time.Time     `json:"frozen_at,omitzero"`
+	MeetingID      string    `json:"meeting_id"`
+	CommitteeID    string    `json:"committee_id"`
+	Committee      string    `json:"committee"` // short name
+	Title          string    `json:"title"`
+	Start          time.Time `json:"start"`
+	TimeZone       string    `json:"time_zone"`
+	Votes          []Item    `json:"votes"`
+	Discussion     []Item    `json:"discussion"`
+	CarriedOver    []Item    `json:"carried_over"`
+	NewSubmissions []Item    `json:"new_submissions"`
+	// Decided are proposals the committee decided whose pull requests
+	// GitHub still shows open (Decide).
+	Decided       []Item        `json:"decided,omitempty"`
+	ChairElection ChairElection `json:"chair_election"`
+	Frozen        bool          `json:"frozen"`
+	FrozenAt      time.Time     `json:"frozen_at,omitzero"`
 }
 
 // Build assembles the agenda of meeting m from the committee's stored
@@ -172,9 +177,28 @@ func proposalItem(c *alesco.Committee, p alesco.Proposal, at time.Time) Item {
 	return it
 }
 
+// Decide lists proposals the committee decided (alesco.Decided) under
+// "Decided, awaiting merge/close on GitHub"; Build gets the proposals still
+// pending, so none of these are under Votes.
+func (a *Agenda) Decide(c *alesco.Committee, decided []alesco.DecidedProposal) {
+	a.Decided = nil
+	for _, d := range decided {
+		it := proposalItem(c, d.Proposal, a.Start)
+		it.Warnings, it.BoardInputNeeded, it.ReviewPeriodOpen = nil, false, false
+		it.Outcome, it.SourceMeetingID = d.Outcome, d.MeetingID
+		wait := "awaiting merge"
+		if d.Outcome == alesco.OutcomeRejected {
+			wait = "awaiting close"
+		}
+		it.Note = d.Outcome.Label() + " on " + d.Date.String() + ", " + wait
+		a.Decided = append(a.Decided, it)
+	}
+	sort.SliceStable(a.Decided, func(i, j int) bool { return a.Decided[i].Number < a.Decided[j].Number })
+}
+
 // Empty reports whether nothing is on the agenda but the open floor.
 func (a Agenda) Empty() bool {
-	return len(a.Votes)+len(a.Discussion)+len(a.CarriedOver)+len(a.NewSubmissions) == 0 && !a.ChairElection.Due
+	return len(a.Votes)+len(a.Discussion)+len(a.CarriedOver)+len(a.NewSubmissions)+len(a.Decided) == 0 && !a.ChairElection.Due
 }
 
 // title strips the "RFC:" prefix the pull-request titles carry, since the
@@ -222,6 +246,14 @@ func (a Agenda) Markdown() string {
 		}
 		fmt.Fprintf(&b, "- %s; in review for %s.\n", capitalize(fcp), plural(it.DaysInReview, "day"))
 		writeWarnings(&b, it)
+		b.WriteString("\n")
+	}
+
+	if len(a.Decided) > 0 {
+		b.WriteString("## Decided, awaiting merge/close on GitHub\n\n")
+		for _, it := range a.Decided {
+			fmt.Fprintf(&b, "- [#%d](%s) %s — %s\n", it.Number, it.URL, title(it.Title), it.Note)
+		}
 		b.WriteString("\n")
 	}
 
@@ -335,6 +367,13 @@ func (a Agenda) Summary() string {
 		}
 	}
 	list("Votes:", a.Votes)
+	if len(a.Decided) > 0 {
+		nums := make([]string, len(a.Decided))
+		for i, it := range a.Decided {
+			nums[i] = fmt.Sprintf("#%d", it.Number)
+		}
+		lines = append(lines, "Decided, awaiting GitHub: "+strings.Join(nums, ", ")+".")
+	}
 	list("Discussion:", a.Discussion)
 	if n := len(a.CarriedOver); n > 0 {
 		lines = append(lines, fmt.Sprintf("Carried over: %s.", plural(n, "item")))

@@ -107,6 +107,7 @@ func AgendaProto(a agenda.Agenda) *alescov1.Agenda {
 		MeetingId: a.MeetingID, CommitteeId: a.CommitteeID, Title: a.Title, StartTime: timestamppb.New(a.Start),
 		Votes: itemsProto(a.Votes), Discussion: itemsProto(a.Discussion), CarriedOver: itemsProto(a.CarriedOver),
 		NewSubmissions: itemsProto(a.NewSubmissions), Frozen: a.Frozen, Markdown: a.Markdown(), FrozenTime: Timestamp(a.FrozenAt),
+		Decided: itemsProto(a.Decided),
 	}
 	if a.ChairElection.Due {
 		out.ChairElection = &alescov1.ChairElection{Due: true, CurrentChairId: a.ChairElection.CurrentChairID, Reason: a.ChairElection.Reason}
@@ -121,7 +122,7 @@ func itemsProto(items []agenda.Item) []*alescov1.AgendaItem {
 			Kind: alescov1.AgendaItemKind(it.Kind), Number: int32(it.Number), Title: it.Title, Url: it.URL, Authors: it.Authors,
 			State: alescov1.ProposalState(it.State.Proto()), Draft: it.Draft, DaysInFcp: int32(it.DaysInFCP), DaysInReview: int32(it.DaysInReview),
 			BoardInputNeeded: it.BoardInputNeeded, ReviewPeriodOpen: it.ReviewPeriodOpen, Warnings: it.Warnings,
-			SourceMeetingId: it.SourceMeetingID, Owner: it.Owner, Note: it.Note,
+			SourceMeetingId: it.SourceMeetingID, Owner: it.Owner, Note: it.Note, Outcome: alescov1.MotionOutcome(it.Outcome.Proto()),
 		})
 	}
 	return out

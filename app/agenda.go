@@ -44,7 +44,7 @@ func (a *App) agendaMeeting(tx alesco.ReadTx, meetingID, committeeID string, now
 
 // agendaIn returns meeting m's agenda from one snapshot: the agenda on
 // record when there is one, else built from the stored proposals and what
-// earlier minutes left open (alesco.CarryOver).
+// earlier minutes left open (alesco.CarryOver) or decided (alesco.Decided).
 func agendaIn(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting) (ag agenda.Agenda, onRecord bool, err error) {
 	if body, at, ok, err := tx.AgendaSnapshot(m.ID); err != nil {
 		return ag, false, err
@@ -52,7 +52,9 @@ func agendaIn(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting) (ag agend
 		ag, err = decodeAgenda(m.ID, body, at)
 		return ag, true, err
 	}
-	proposals, err := tx.Proposals(c.ID, alesco.ProposalSubmitted, alesco.ProposalDiscussion, alesco.ProposalFCP)
+	// Every tracked proposal: a decided one may be labelled rejected while
+	// its pull request is still open.
+	proposals, err := tx.Proposals(c.ID)
 	if err != nil {
 		return ag, false, err
 	}
@@ -64,7 +66,10 @@ func agendaIn(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting) (ag agend
 	if err != nil {
 		return ag, false, err
 	}
-	return agenda.Build(c, m, proposals, alesco.CarryOver(motions, items)), false, nil
+	pending, decided := alesco.Decided(proposals, motions)
+	ag = agenda.Build(c, m, pending, alesco.CarryOver(motions, items))
+	ag.Decide(c, decided)
+	return ag, false, nil
 }
 
 func decodeAgenda(id string, body []byte, at time.Time) (agenda.Agenda, error) {

@@ -53,6 +53,12 @@ type Options struct {
 	// CacheBytes bounds the cache of rendered results (default
 	// DefaultCacheBytes).
 	CacheBytes int
+	// Deliverers make the outbox's effects happen, by kind; a kind without
+	// one waits (and is eventually parked) until one is configured.
+	Deliverers map[alesco.EffectKind]Deliverer
+	// DeliveryHook, when set, is called around each delivery (StageBefore,
+	// StageSent): tests use it to stop or kill the worker at those points.
+	DeliveryHook func(stage string, it alesco.OutboxItem)
 }
 
 // App holds the use cases.
@@ -63,6 +69,9 @@ type App struct {
 	now        func() time.Time
 	syncer     ProposalSyncer
 	log        *slog.Logger
+	// deliverers and deliveryHook drive the outbox (outbox.go).
+	deliverers   map[alesco.EffectKind]Deliverer
+	deliveryHook func(stage string, it alesco.OutboxItem)
 	// Cache keeps rendered results until the data they come from changes;
 	// the server caches its representations in it too.
 	Cache *Cache
@@ -86,7 +95,8 @@ func New(o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes)}
+	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes),
+		deliverers: o.Deliverers, deliveryHook: o.DeliveryHook}
 	a.committees.Store(o.Committees)
 	return a, nil
 }

@@ -144,9 +144,10 @@ func (a *App) MoveMeeting(ctx context.Context, id string, start time.Time) (ales
 }
 
 // changeMeeting finds a meeting, derives its change with fn (which applies
-// the domain's rule), stores it and returns the meeting as it now is, all
-// in one transaction: minutes recorded meanwhile cannot slip between the
-// check and the write.
+// the domain's rule), stores it, queues what the change tells chat
+// (alesco.Committee.MeetingChangeEffects) and returns the meeting as it
+// now is, all in one transaction: minutes recorded meanwhile cannot slip
+// between the check and the write.
 func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(alesco.Meeting, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
 	c, d, err := a.parseMeetingID(id)
 	if err != nil {
@@ -155,12 +156,16 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 	if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
 		return alesco.Meeting{}, err
 	}
-	return a.saveChange(ctx, c, action, func(s schedule, now time.Time) (alesco.MeetingChange, error) {
+	var before alesco.Meeting
+	return a.saveChangeThen(ctx, c, action, func(s schedule, now time.Time) (alesco.MeetingChange, error) {
 		m, err := s.find(id, d)
 		if err != nil {
 			return alesco.MeetingChange{}, err
 		}
+		before = m
 		return fn(m, now)
+	}, func(tx alesco.Tx, after alesco.Meeting) error {
+		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID)))
 	})
 }
 
@@ -183,6 +188,14 @@ func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Tim
 // derive (which applies the domain's rule), stores it and returns the
 // meeting as it now is, in one transaction.
 func (a *App) saveChange(ctx context.Context, c *alesco.Committee, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
+	return a.saveChangeThen(ctx, c, action, derive, nil)
+}
+
+// saveChangeThen is saveChange, then calls then (when set) with the
+// meeting as it now is, in the same transaction: what the change tells
+// the world is queued with it.
+func (a *App) saveChangeThen(ctx context.Context, c *alesco.Committee, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error),
+	then func(alesco.Tx, alesco.Meeting) error) (alesco.Meeting, error) {
 	var out alesco.Meeting
 	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		s, err := loadSchedule(tx, c)
@@ -196,8 +209,15 @@ func (a *App) saveChange(ctx context.Context, c *alesco.Committee, action string
 		if ch, err = tx.SaveMeetingChange(ch); err != nil {
 			return alesco.Change{}, err
 		}
-		out, err = a.meetingAfter(tx, c, ch)
-		return meetingChange(action, ch), err
+		if out, err = a.meetingAfter(tx, c, ch); err != nil {
+			return alesco.Change{}, err
+		}
+		if then != nil {
+			if err := then(tx, out); err != nil {
+				return alesco.Change{}, err
+			}
+		}
+		return meetingChange(action, ch), nil
 	})
 	return out, err
 }

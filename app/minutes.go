@@ -11,7 +11,9 @@ import (
 
 // AmendMinutes amends final minutes, keeping the finalized text as a
 // revision. With Markdown, the text replaces attendance, decisions and
-// notes and the minutes stay final; without, they reopen as a draft.
+// notes and the minutes stay final (and what they told the world is
+// updated: the same comments edited, the same wiki pull request); without,
+// they reopen as a draft, and are published again once final.
 func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, error) {
 	c, d, err := a.parseMeetingID(meetingID)
 	if err != nil {
@@ -27,8 +29,10 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 		if replacement != nil && replacement.Date != e.m.Date && replacement.Date != d {
 			return "", nil, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", replacement.Date, meetingID, e.m.Date)
 		}
-		err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c))
-		return "meeting/" + meetingID, map[string]any{"reason": strings.TrimSpace(reason), "replaced": replacement != nil}, err
+		if err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c)); err != nil {
+			return "", nil, err
+		}
+		return "meeting/" + meetingID, map[string]any{"reason": strings.TrimSpace(reason), "replaced": replacement != nil}, a.publishMinutes(e)
 	})
 }
 

@@ -257,11 +257,15 @@ func (a *App) CompleteActionItem(ctx context.Context, id int64) (alesco.ActionIt
 	return deref(out, err)
 }
 
-// FinalizeMinutes makes a meeting's minutes final, their Markdown frozen.
+// FinalizeMinutes makes a meeting's minutes final, their Markdown frozen,
+// and queues what they tell the world (publishMinutes) in the same
+// transaction.
 func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy, editedBy []string) (*alesco.Committee, *alesco.Minutes, error) {
 	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.finalize", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
-		err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c))
-		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, err
+		if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+			return "", nil, err
+		}
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, a.publishMinutes(e)
 	})
 }
 

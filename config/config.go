@@ -87,6 +87,8 @@ type committeeYAML struct {
 	Members   []memberYAML `yaml:"members"`
 	Chairs    []chairYAML  `yaml:"chairs"`
 	Board     []boardYAML  `yaml:"board"`
+	Wiki      wikiYAML     `yaml:"wiki"`
+	Notify    notifyYAML   `yaml:"notify"`
 }
 
 type linksYAML struct {
@@ -113,6 +115,7 @@ type rulesYAML struct {
 type githubYAML struct {
 	Repo    string `yaml:"repo"`
 	RFCPath string `yaml:"rfc_path"`
+	Write   bool   `yaml:"write"`
 	Labels  struct {
 		Discussion      string `yaml:"discussion"`
 		FCP             string `yaml:"fcp"`
@@ -121,6 +124,7 @@ type githubYAML struct {
 		Rejected        string `yaml:"rejected"`
 		Withdrawn       string `yaml:"withdrawn"`
 		Superseded      string `yaml:"superseded"`
+		Accepted        string `yaml:"accepted"`
 	} `yaml:"labels"`
 }
 
@@ -159,6 +163,7 @@ type chairYAML struct {
 type boardYAML struct {
 	Name   string `yaml:"name"`
 	GitHub string `yaml:"github"`
+	Chair  bool   `yaml:"chair"`
 }
 
 // Parse decodes and validates one configuration document. name is used in
@@ -316,8 +321,9 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 			Term: alesco.Term{Start: date(p+".from", ch.From, true), End: date(p+".until", ch.Until, false)}})
 	}
 	for _, b := range cy.Board {
-		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub})
+		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub, Chair: b.Chair})
 	}
+	cy.writeBack(c, add)
 	return c
 }
 

@@ -1,6 +1,7 @@
 package minutes_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -307,5 +308,38 @@ func TestTopics(t *testing.T) {
 				t.Fatalf("topics:\n got %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestIndexLine: every line of the wiki's real index from 2026 on is what
+// IndexLine writes for its date; earlier lines, typed by hand, differ at
+// most in the day's zero padding.
+func TestIndexLine(t *testing.T) {
+	c := alescotest.Committee(t)
+	data, err := os.ReadFile(alescotest.Path("testdata/wiki/meeting-minutes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, "- [") {
+			continue
+		}
+		n++
+		d, err := alesco.ParseDate(line[len(line)-len("2026-07-30)") : len(line)-1])
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		got := minutes.IndexLine(c, &alesco.Minutes{Date: d})
+		if d.Year < 2026 && d.Day < 10 {
+			got = strings.Replace(got, fmt.Sprintf(" 0%d,", d.Day), fmt.Sprintf(" %d,", d.Day), 1)
+			line = strings.Replace(line, fmt.Sprintf(" 0%d,", d.Day), fmt.Sprintf(" %d,", d.Day), 1)
+		}
+		if got != line {
+			t.Errorf("IndexLine(%s) = %q, the wiki has %q", d, got, line)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d index lines read", n)
 	}
 }

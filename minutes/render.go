@@ -4,7 +4,9 @@ package minutes
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/almalinux/alesco"
 )
@@ -89,10 +91,30 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	return b.String()
 }
 
-// IndexLine returns the line that lists m in the wiki's index of minutes,
-// a link relative to the minutes folder.
+// IndexLine returns the line that lists m in the wiki's index of minutes
+// (docs/alesco/meeting-minutes.md), exactly as the wiki writes it:
+// "- [July 30, 2026](/alesco/meeting-minutes/2026-07-30)", the link being
+// the path of the committee's minutes URL plus the date.
 func IndexLine(c *alesco.Committee, m *alesco.Minutes) string {
-	return fmt.Sprintf("- [%s Meeting Minutes (%s)](%s.md)", shortName(c), m.Date, m.Date)
+	return fmt.Sprintf("- [%s](%s%s)", DateLabel(m.Date), minutesPath(c), m.Date)
+}
+
+// DateLabel is how the wiki names a meeting's date in its index and commit
+// messages: "July 30, 2026", the day zero-padded ("July 02, 2026") as every
+// line since 2026 has it (earlier lines were typed by hand, some padded).
+func DateLabel(d alesco.Date) string {
+	return d.Midnight(time.UTC).Format("January 02, 2006")
+}
+
+// minutesPath is the path of the committee's published minutes folder
+// ("/alesco/meeting-minutes/"), from its minutes URL; "" when none is
+// configured (the link is then relative to the index).
+func minutesPath(c *alesco.Committee) string {
+	u, err := url.Parse(c.Links.Minutes)
+	if err != nil || u.Path == "" {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/") + "/"
 }
 
 func shortName(c *alesco.Committee) string {

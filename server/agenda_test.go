@@ -248,3 +248,51 @@ func TestAgendaMarkdownAndETag(t *testing.T) {
 		t.Fatalf("conditional GetAgenda: err = %v, want not modified", err)
 	}
 }
+
+// TestAgendaDecided: once the 2026-12-03 meeting accepts #17 and rejects
+// #18, the next agenda lists them as decided, awaiting merge or close on
+// GitHub, and no longer under votes; once GitHub shows #17 merged it is gone.
+func TestAgendaDecided(t *testing.T) {
+	env := newRFCEnv(t)
+	env.mustSync()
+	env.Clock.Set(alescotest.DuringDecisionMeeting)
+	alescotest.DecideRFCs(t, env.Client, env.URL, env.chair)
+
+	a := env.agenda("alesco-2026-12-17")
+	if got := numbers(a.Votes); len(got) != 0 {
+		t.Errorf("votes on 2026-12-17 = %v, want none: #17 and #18 were decided", got)
+	}
+	if got := numbers(a.Decided); !slices.Equal(got, []int32{17, 18}) {
+		t.Fatalf("decided = %v, want [17 18]", got)
+	}
+	if d := a.Decided[0]; d.Outcome != alescov1.MotionOutcome_MOTION_OUTCOME_PASSED || d.SourceMeetingId != alescotest.DecisionMeeting ||
+		d.Note != "Passed on 2026-12-03, awaiting merge" {
+		t.Errorf("#17 decided as %v at %s: %q", d.Outcome, d.SourceMeetingId, d.Note)
+	}
+	if d := a.Decided[1]; d.Outcome != alescov1.MotionOutcome_MOTION_OUTCOME_REJECTED || d.Note != "Rejected on 2026-12-03, awaiting close" {
+		t.Errorf("#18 decided as %v: %q", d.Outcome, d.Note)
+	}
+	for _, want := range []string{
+		"## Decided, awaiting merge/close on GitHub\n\n",
+		"- [#17](https://github.com/AlmaLinux/ALESCo/pull/17) Add alternative signed newer kernels — Passed on 2026-12-03, awaiting merge\n",
+		"## Votes\n\nNo RFC is in the final comment period.\n",
+	} {
+		if !strings.Contains(a.Markdown, want) {
+			t.Errorf("agenda Markdown lacks %q:\n%s", want, a.Markdown)
+		}
+	}
+	// The meeting's own agenda still lists the votes it took.
+	if got := numbers(env.agenda(alescotest.DecisionMeeting).Votes); !slices.Equal(got, []int32{17, 18}) {
+		t.Errorf("votes on 2026-12-03 = %v, want [17 18]", got)
+	}
+
+	// GitHub shows #17 merged: it leaves the agenda altogether.
+	env.Clock.Set(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
+	env.GitHub.UpdatePull(17, func(pr map[string]any) {
+		pr["state"], pr["merged_at"], pr["closed_at"] = "closed", "2026-12-06T12:00:00Z", "2026-12-06T12:00:00Z"
+	})
+	env.mustSync()
+	if got := numbers(env.agenda("alesco-2026-12-17").Decided); !slices.Equal(got, []int32{18}) {
+		t.Errorf("decided after #17 merged = %v, want [18]", got)
+	}
+}

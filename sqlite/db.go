@@ -44,6 +44,10 @@ type DB struct {
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
+	// PullEffects, when set, derives the outbox effects of each pull
+	// request SaveSync or ApplyDelivery stores, enqueued in the same
+	// transaction (the application sets it: app.App.ProposalEffects).
+	PullEffects alesco.PullEffects
 
 	version atomic.Uint64
 	mu      sync.Mutex

@@ -179,7 +179,7 @@ func (db *DB) SaveSync(ctx context.Context, r alesco.SyncRecord) error {
 	return db.update(ctx, func(t *txn) (alesco.Change, error) {
 		now := FormatTime(t.now)
 		for _, p := range r.Pulls {
-			if err := t.putPull(p); err != nil {
+			if err := db.storePull(t, p); err != nil {
 				return change, err
 			}
 		}
@@ -204,6 +204,35 @@ func (db *DB) SaveSync(ctx context.Context, r alesco.SyncRecord) error {
 		}
 		return change, nil
 	})
+}
+
+// storePull stores a pull request's row and enqueues the effects its
+// change causes (PullEffects), in transaction t.
+func (db *DB) storePull(t *txn, next alesco.PullRecord) error {
+	var prev alesco.PullRecord
+	found := false
+	if db.PullEffects != nil {
+		var err error
+		if prev, found, err = t.getPull(next.CommitteeID, next.Number); err != nil {
+			return err
+		}
+	}
+	if err := t.putPull(next); err != nil {
+		return err
+	}
+	if db.PullEffects == nil {
+		return nil
+	}
+	effects, err := db.PullEffects(t, prev, found, next)
+	if err != nil {
+		return err
+	}
+	for _, e := range effects {
+		if _, err := t.Enqueue(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errDuplicate rolls back a redelivered webhook's transaction.
@@ -235,7 +264,7 @@ func (db *DB) ApplyDelivery(ctx context.Context, d alesco.Delivery, apply func(p
 			return change, err
 		}
 		if next, write := apply(prev, found); write {
-			return change, t.putPull(next)
+			return change, db.storePull(t, next)
 		}
 		return change, nil
 	})

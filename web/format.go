@@ -70,7 +70,7 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"hasAgendaItems": func(a *alescov1.Agenda) bool {
-		return len(a.GetVotes())+len(a.GetDiscussion())+len(a.GetCarriedOver())+len(a.GetNewSubmissions()) > 0
+		return len(a.GetVotes())+len(a.GetDiscussion())+len(a.GetCarriedOver())+len(a.GetNewSubmissions())+len(a.GetDecided()) > 0
 	},
 }
 

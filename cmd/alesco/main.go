@@ -78,6 +78,9 @@ type Main struct {
 	Ready func(addr string)
 	// Now is the clock (defaults to time.Now).
 	Now func() time.Time
+	// DeliveryHook, when set, is called around each outbox delivery of
+	// serve (app.Options.DeliveryHook): tests stop or kill the server there.
+	DeliveryHook func(stage string, it alesco.OutboxItem)
 }
 
 // Run runs one command line.
@@ -120,7 +123,7 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
-		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand())
+		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
 	return root
 }
 
@@ -150,13 +153,21 @@ func (m *Main) load(ctx context.Context, f storeFlags) (*alesco.Committees, *sql
 	return alesco.NewCommittees(cs), db, nil
 }
 
-// newApp builds the application on a loaded configuration and store.
+// newApp builds the application on a loaded configuration and store; the
+// store then asks it what each stored pull-request change tells the world
+// (app.App.ProposalEffects), so syncs and webhooks queue those effects in
+// their own transaction.
 func (m *Main) newApp(cs *alesco.Committees, db *sqlite.DB, o app.Options) (*app.App, error) {
 	o.Committees, o.Store, o.Now = cs, db, m.Now
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return app.New(o)
+	a, err := app.New(o)
+	if err != nil {
+		return nil, err
+	}
+	db.PullEffects = a.ProposalEffects
+	return a, nil
 }
 
 // open is load and newApp; the caller closes the store.

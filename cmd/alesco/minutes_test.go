@@ -80,7 +80,7 @@ func TestMinutesImportExportCLI(t *testing.T) {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
 	out, _, err = runCLI(t, "minutes", "export", "alesco-2026-07-30", "--db", db, "--index")
-	if err != nil || out != "- [ALESCo Meeting Minutes (2026-07-30)](2026-07-30.md)\n" {
+	if err != nil || out != "- [July 30, 2026](/alesco/meeting-minutes/2026-07-30)\n" {
 		t.Fatalf("export --index: %v %q", err, out)
 	}
 	out, _, err = runCLI(t, "minutes", "list", "--db", db)

@@ -14,6 +14,8 @@ import (
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/demo"
 	"github.com/almalinux/alesco/github"
+	"github.com/almalinux/alesco/mail"
+	"github.com/almalinux/alesco/mattermost"
 	"github.com/almalinux/alesco/server"
 	"github.com/spf13/cobra"
 )
@@ -21,12 +23,13 @@ import (
 // serveOptions are serve's flags.
 type serveOptions struct {
 	storeFlags
-	addr         string
-	baseURL      string
-	logFormat    string
-	githubURL    string
-	syncInterval time.Duration
-	demo         bool
+	addr           string
+	baseURL        string
+	logFormat      string
+	githubURL      string
+	syncInterval   time.Duration
+	outboxInterval time.Duration
+	demo           bool
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -41,8 +44,10 @@ With --demo it serves the committee's public record kept in the repository
 (the real minutes, and the RFC pull requests from a snapshot of GitHub served
 in-process) on a temporary database: every page and RPC populated, offline.
 
-Environment: GITHUB_TOKEN (GitHub API), ALESCO_WEBHOOK_SECRET (GitHub webhook
-signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
+Environment: GITHUB_TOKEN (GitHub API; writing back decisions needs write
+access), ALESCO_WEBHOOK_SECRET (GitHub webhook signatures), ALESCO_SMTP_URL
+(board email), ALESCO_MATTERMOST_WEBHOOK_URL (chat announcements). It shuts
+down gracefully on SIGINT and SIGTERM.`,
 		Example: `  alesco serve --demo                 # offline demo, real data, temporary database
   alesco serve                        # ./alesco.db, proposals synced from GitHub
   alesco serve --addr :8080 --base-url https://alesco.example.org --log-format json`,
@@ -57,6 +62,8 @@ signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
 	f.StringVar(&o.githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
 	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables)")
 	f.BoolVar(&o.demo, "demo", false, "serve the committee's public record kept in the repository, offline, on a temporary database (--db is not used)")
+	f.DurationVar(&o.outboxInterval, "outbox-interval", 30*time.Second,
+		"how often the outbox worker looks for due effects and announcements besides every change (0 disables delivery)")
 	return cmd
 }
 
@@ -94,7 +101,13 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer})
+	var deliverers map[alesco.EffectKind]app.Deliverer
+	if !o.demo { // the demo writes nowhere
+		if deliverers, err = m.deliverers(cs, o.githubURL, log); err != nil {
+			return err
+		}
+	}
+	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer, Deliverers: deliverers, DeliveryHook: m.DeliveryHook})
 	if err != nil {
 		return err
 	}
@@ -123,6 +136,18 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if o.syncInterval > 0 {
 		go background(ctx, a, o.syncInterval, log)
 	}
+	if o.outboxInterval > 0 {
+		worker := make(chan struct{})
+		wctx, stop := context.WithCancel(ctx)
+		go func() {
+			defer close(worker)
+			a.RunOutbox(wctx, o.outboxInterval)
+		}()
+		defer func() { <-worker }() // the worker ends before the store closes
+		defer stop()
+	} else {
+		log.Warn("outbox delivery disabled (--outbox-interval 0): effects wait in the outbox")
+	}
 	ids := []string{}
 	for _, c := range a.Committees().List() {
 		ids = append(ids, c.ID)
@@ -135,6 +160,56 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		m.Ready(addr)
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// deliverers are the outbox's adapters the environment configures:
+// GitHub (GITHUB_TOKEN), mail (ALESCO_SMTP_URL), chat
+// (ALESCO_MATTERMOST_WEBHOOK_URL). A committee that asks for effects no
+// adapter delivers gets a warning: they wait in the outbox.
+func (m *Main) deliverers(cs *alesco.Committees, githubURL string, log *slog.Logger) (map[alesco.EffectKind]app.Deliverer, error) {
+	out := map[alesco.EffectKind]app.Deliverer{}
+	var writes, mails, chats []string
+	for _, c := range cs.List() {
+		if c.GitHub.Write {
+			writes = append(writes, c.ID)
+		}
+		if c.Notify.BoardEmail != "" {
+			mails = append(mails, c.ID)
+		}
+		if len(c.Notify.Chat) > 0 {
+			chats = append(chats, c.ID)
+		}
+	}
+	if token := m.Getenv("GITHUB_TOKEN"); token != "" {
+		w, err := github.NewWriter(github.WriterOptions{BaseURL: githubURL, Token: token, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range github.Kinds {
+			out[k] = w
+		}
+	} else if len(writes) > 0 {
+		log.Warn("github.write is on but GITHUB_TOKEN is not set: comments, labels and wiki pull requests wait in the outbox", "committees", writes)
+	}
+	if u := m.Getenv("ALESCO_SMTP_URL"); u != "" {
+		s, err := mail.New(u)
+		if err != nil {
+			return nil, err
+		}
+		out[alesco.EffectMail] = s
+	} else if len(mails) > 0 {
+		log.Warn("notify.board_email is set but ALESCO_SMTP_URL is not: board emails wait in the outbox", "committees", mails)
+	}
+	if u := m.Getenv("ALESCO_MATTERMOST_WEBHOOK_URL"); u != "" {
+		p, err := mattermost.New(u, nil)
+		if err != nil {
+			return nil, err
+		}
+		out[alesco.EffectChat] = p
+	} else if len(chats) > 0 {
+		log.Warn("notify.chat is set but ALESCO_MATTERMOST_WEBHOOK_URL is not: chat posts wait in the outbox", "committees", chats)
+	}
+	return out, nil
 }
 
 // background reconciles proposals with GitHub every interval and puts the

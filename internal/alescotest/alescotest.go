@@ -29,6 +29,7 @@ import (
 	"github.com/almalinux/alesco/demo"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/internal/chattest"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
 )
@@ -152,14 +153,18 @@ type Env struct {
 	URL    string
 	// GitHub is the fake GitHub the env syncs from (WithGitHub).
 	GitHub *githubtest.Server
+	// Chat is the Mattermost webhook the env posts to (WithWriteBack).
+	Chat *chattest.Server
 }
 
 // Option changes how New builds an Env.
 type Option func(*options)
 
 type options struct {
-	github  bool
-	appOpts []func(*app.Options)
+	github    bool
+	writeBack bool
+	mailURL   string
+	appOpts   []func(*app.Options)
 }
 
 // WithGitHub wires GitHub sync and webhooks to a fake GitHub serving the
@@ -191,12 +196,19 @@ func New(t testing.TB, opts ...Option) *Env {
 	var webhooks http.Handler
 	if o.github {
 		e.GitHub = githubtest.New(t)
+		e.GitHub.SetClock(e.Clock.Now)
 		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ao.Syncer = s
+	}
+	if o.writeBack {
+		e.writeBack(&ao, log)
+	}
+	if o.mailURL != "" {
+		withMail(e.t, &ao, o.mailURL)
 	}
 	for _, f := range o.appOpts {
 		f(&ao)
@@ -205,6 +217,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
+	e.DB.PullEffects = e.App.ProposalEffects
 	if o.github {
 		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)

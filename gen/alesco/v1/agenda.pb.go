@@ -188,9 +188,13 @@ type Agenda struct {
 	// Set when the chair's term has run out.
 	ChairElection *ChairElection `protobuf:"bytes,9,opt,name=chair_election,json=chairElection,proto3" json:"chair_election,omitempty"`
 	// True once the meeting has started: the agenda is on record.
-	Frozen        bool                   `protobuf:"varint,10,opt,name=frozen,proto3" json:"frozen,omitempty"`
-	FrozenTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=frozen_time,json=frozenTime,proto3" json:"frozen_time,omitempty"`
-	Markdown      string                 `protobuf:"bytes,12,opt,name=markdown,proto3" json:"markdown,omitempty"`
+	Frozen     bool                   `protobuf:"varint,10,opt,name=frozen,proto3" json:"frozen,omitempty"`
+	FrozenTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=frozen_time,json=frozenTime,proto3" json:"frozen_time,omitempty"`
+	Markdown   string                 `protobuf:"bytes,12,opt,name=markdown,proto3" json:"markdown,omitempty"`
+	// RFCs the committee decided (the latest motion on them closed passed or
+	// rejected) whose pull requests GitHub still shows open: awaiting merge
+	// or close by people. They are not under votes.
+	Decided       []*AgendaItem `protobuf:"bytes,13,rep,name=decided,proto3" json:"decided,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -309,6 +313,13 @@ func (x *Agenda) GetMarkdown() string {
 	return ""
 }
 
+func (x *Agenda) GetDecided() []*AgendaItem {
+	if x != nil {
+		return x.Decided
+	}
+	return nil
+}
+
 type AgendaItem struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Kind  AgendaItemKind         `protobuf:"varint,1,opt,name=kind,proto3,enum=alesco.v1.AgendaItemKind" json:"kind,omitempty"`
@@ -329,8 +340,10 @@ type AgendaItem struct {
 	SourceMeetingId string `protobuf:"bytes,13,opt,name=source_meeting_id,json=sourceMeetingId,proto3" json:"source_meeting_id,omitempty"`
 	Owner           string `protobuf:"bytes,14,opt,name=owner,proto3" json:"owner,omitempty"`
 	Note            string `protobuf:"bytes,15,opt,name=note,proto3" json:"note,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// For decided items: how the committee decided.
+	Outcome       MotionOutcome `protobuf:"varint,16,opt,name=outcome,proto3,enum=alesco.v1.MotionOutcome" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AgendaItem) Reset() {
@@ -468,6 +481,13 @@ func (x *AgendaItem) GetNote() string {
 	return ""
 }
 
+func (x *AgendaItem) GetOutcome() MotionOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return MotionOutcome_MOTION_OUTCOME_UNSPECIFIED
+}
+
 type ChairElection struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Due            bool                   `protobuf:"varint,1,opt,name=due,proto3" json:"due,omitempty"`
@@ -532,13 +552,13 @@ var File_alesco_v1_agenda_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_agenda_proto_rawDesc = "" +
 	"\n" +
-	"\x16alesco/v1/agenda.proto\x12\talesco.v1\x1a\x18alesco/v1/proposal.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"T\n" +
+	"\x16alesco/v1/agenda.proto\x12\talesco.v1\x1a\x17alesco/v1/minutes.proto\x1a\x18alesco/v1/proposal.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"T\n" +
 	"\x10GetAgendaRequest\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12!\n" +
 	"\fcommittee_id\x18\x02 \x01(\tR\vcommitteeId\">\n" +
 	"\x11GetAgendaResponse\x12)\n" +
-	"\x06agenda\x18\x01 \x01(\v2\x11.alesco.v1.AgendaR\x06agenda\"\xab\x04\n" +
+	"\x06agenda\x18\x01 \x01(\v2\x11.alesco.v1.AgendaR\x06agenda\"\xdc\x04\n" +
 	"\x06Agenda\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12!\n" +
@@ -557,7 +577,8 @@ const file_alesco_v1_agenda_proto_rawDesc = "" +
 	" \x01(\bR\x06frozen\x12;\n" +
 	"\vfrozen_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"frozenTime\x12\x1a\n" +
-	"\bmarkdown\x18\f \x01(\tR\bmarkdown\"\xef\x03\n" +
+	"\bmarkdown\x18\f \x01(\tR\bmarkdown\x12/\n" +
+	"\adecided\x18\r \x03(\v2\x15.alesco.v1.AgendaItemR\adecided\"\xa3\x04\n" +
 	"\n" +
 	"AgendaItem\x12-\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x19.alesco.v1.AgendaItemKindR\x04kind\x12\x16\n" +
@@ -575,7 +596,8 @@ const file_alesco_v1_agenda_proto_rawDesc = "" +
 	"\bwarnings\x18\f \x03(\tR\bwarnings\x12*\n" +
 	"\x11source_meeting_id\x18\r \x01(\tR\x0fsourceMeetingId\x12\x14\n" +
 	"\x05owner\x18\x0e \x01(\tR\x05owner\x12\x12\n" +
-	"\x04note\x18\x0f \x01(\tR\x04note\"c\n" +
+	"\x04note\x18\x0f \x01(\tR\x04note\x122\n" +
+	"\aoutcome\x18\x10 \x01(\x0e2\x18.alesco.v1.MotionOutcomeR\aoutcome\"c\n" +
 	"\rChairElection\x12\x10\n" +
 	"\x03due\x18\x01 \x01(\bR\x03due\x12(\n" +
 	"\x10current_chair_id\x18\x02 \x01(\tR\x0ecurrentChairId\x12\x16\n" +
@@ -611,6 +633,7 @@ var file_alesco_v1_agenda_proto_goTypes = []any{
 	(*ChairElection)(nil),         // 5: alesco.v1.ChairElection
 	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
 	(ProposalState)(0),            // 7: alesco.v1.ProposalState
+	(MotionOutcome)(0),            // 8: alesco.v1.MotionOutcome
 }
 var file_alesco_v1_agenda_proto_depIdxs = []int32{
 	3,  // 0: alesco.v1.GetAgendaResponse.agenda:type_name -> alesco.v1.Agenda
@@ -621,15 +644,17 @@ var file_alesco_v1_agenda_proto_depIdxs = []int32{
 	4,  // 5: alesco.v1.Agenda.new_submissions:type_name -> alesco.v1.AgendaItem
 	5,  // 6: alesco.v1.Agenda.chair_election:type_name -> alesco.v1.ChairElection
 	6,  // 7: alesco.v1.Agenda.frozen_time:type_name -> google.protobuf.Timestamp
-	0,  // 8: alesco.v1.AgendaItem.kind:type_name -> alesco.v1.AgendaItemKind
-	7,  // 9: alesco.v1.AgendaItem.state:type_name -> alesco.v1.ProposalState
-	1,  // 10: alesco.v1.AgendaService.GetAgenda:input_type -> alesco.v1.GetAgendaRequest
-	2,  // 11: alesco.v1.AgendaService.GetAgenda:output_type -> alesco.v1.GetAgendaResponse
-	11, // [11:12] is the sub-list for method output_type
-	10, // [10:11] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	4,  // 8: alesco.v1.Agenda.decided:type_name -> alesco.v1.AgendaItem
+	0,  // 9: alesco.v1.AgendaItem.kind:type_name -> alesco.v1.AgendaItemKind
+	7,  // 10: alesco.v1.AgendaItem.state:type_name -> alesco.v1.ProposalState
+	8,  // 11: alesco.v1.AgendaItem.outcome:type_name -> alesco.v1.MotionOutcome
+	1,  // 12: alesco.v1.AgendaService.GetAgenda:input_type -> alesco.v1.GetAgendaRequest
+	2,  // 13: alesco.v1.AgendaService.GetAgenda:output_type -> alesco.v1.GetAgendaResponse
+	13, // [13:14] is the sub-list for method output_type
+	12, // [12:13] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_agenda_proto_init() }
@@ -637,6 +662,7 @@ func file_alesco_v1_agenda_proto_init() {
 	if File_alesco_v1_agenda_proto != nil {
 		return
 	}
+	file_alesco_v1_minutes_proto_init()
 	file_alesco_v1_proposal_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

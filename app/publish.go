@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/minutes"
+)
+
+// This file queues what decisions tell the world, in the transaction of
+// the change that causes them: the domain's rules (alesco.MinutesEffects,
+// ProposalEffects, MeetingChangeEffects, Announce) say what, the outbox
+// worker delivers.
+
+// enqueue writes effects to the outbox in tx.
+func enqueue(tx alesco.Tx, effects []alesco.Effect) error {
+	for _, e := range effects {
+		if _, err := tx.Enqueue(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// meetingPage is the public page of a meeting: its agenda, then its minutes.
+func (a *App) meetingPage(committeeID, meetingID string) string {
+	return a.URL("/" + committeeID + "/meetings/" + meetingID)
+}
+
+// publishMinutes queues what final minutes tell the world
+// (alesco.MinutesEffects), reading the proposals their motions name in the
+// same transaction. Draft minutes (an amendment that reopened them) queue
+// nothing until they are final again.
+func (a *App) publishMinutes(e *edit) error {
+	if e.m.Status != alesco.MinutesFinal {
+		return nil
+	}
+	proposals := map[int]alesco.Proposal{}
+	for _, mo := range e.m.Motions {
+		if mo.ProposalNumber <= 0 {
+			continue
+		}
+		p, err := e.tx.Proposal(e.c.ID, mo.ProposalNumber)
+		switch alesco.ErrorCode(err) {
+		case "":
+			proposals[p.Number] = p
+		case alesco.ENOTFOUND:
+		default:
+			return err
+		}
+	}
+	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutes.IndexLine(e.c, e.m),
+		DateLabel: minutes.DateLabel(e.m.Date)}
+	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links))
+}
+
+// ProposalEffects derives what a pull request's change tells the world
+// (alesco.Committee.ProposalEffects), in the transaction that stores it:
+// the store calls it (sqlite.DB.PullEffects) for syncs and webhooks alike.
+// It reads the next meeting and the RFC numbers from that transaction.
+func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bool, next alesco.PullRecord) ([]alesco.Effect, error) {
+	if !found || prev.State == next.State {
+		return nil, nil // only a move through the lifecycle says anything
+	}
+	c, err := a.Committee(next.CommitteeID)
+	if err != nil {
+		return nil, nil // a committee no longer served
+	}
+	now := a.now()
+	at := alesco.ProposalMoment{Now: now}
+	s, err := loadSchedule(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	if m, err := s.next(now); err == nil {
+		at.NextMeeting, at.MeetingPage = &m, a.meetingPage(c.ID, m.ID)
+	}
+	all, err := tx.Proposals(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	at.NextRFCNumber = alesco.NextRFCNumber(all)
+	return c.ProposalEffects(prev, found, next, at), nil
+}
+
+// AnnounceMeetings queues the meetings' time-triggered chat posts that
+// are due (alesco.Committee.Announce): each committee's agenda before its
+// meeting and "starting now" at its start. Their keys make each happen
+// once, across restarts; the worker calls this every pass.
+func (a *App) AnnounceMeetings(ctx context.Context) error {
+	ctx = alesco.NewContext(ctx, outboxActor)
+	now := a.now()
+	for _, c := range a.Committees().List() {
+		if !c.Notify.Chats(alesco.AnnounceAgenda) && !c.Notify.Chats(alesco.AnnounceStart) {
+			continue
+		}
+		before := c.Notify.AgendaBefore
+		if before == 0 {
+			before = alesco.DefaultAgendaBefore
+		}
+		var due []alesco.Effect
+		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			s, err := loadSchedule(tx, c)
+			if err != nil {
+				return err
+			}
+			for _, m := range s.between(now.Add(-12*time.Hour), now.Add(before+time.Minute)) {
+				at := alesco.MeetingMoment{Now: now, Links: a.Links(m)}
+				effects := c.Announce(m, at)
+				if len(effects) == 0 {
+					continue
+				}
+				queued, err := tx.Outbox(alesco.OutboxFilter{Key: effects[0].Key})
+				if err != nil {
+					return err
+				}
+				if len(queued) > 0 {
+					continue // announced already
+				}
+				if effects[0].Key == "chat:agenda:"+m.ID {
+					ag, _, err := agendaIn(tx, c, m)
+					if err != nil {
+						return err
+					}
+					at.AgendaMarkdown = ag.Markdown()
+					effects = c.Announce(m, at)
+				}
+				due = append(due, effects...)
+			}
+			return nil
+		})
+		if err != nil || len(due) == 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+			var keys []string
+			for _, e := range due {
+				queued, err := tx.Enqueue(e)
+				if err != nil {
+					return alesco.Change{}, err
+				}
+				if queued {
+					keys = append(keys, e.Key)
+				}
+			}
+			if len(keys) == 0 {
+				return alesco.Change{}, alesco.ErrUnchanged
+			}
+			return alesco.Change{Action: "outbox.announce", Subject: "committee/" + c.ID, Detail: map[string]any{"keys": keys}}, nil
+		})
+		if err != nil && err != alesco.ErrUnchanged {
+			return err
+		}
+	}
+	return nil
+}
