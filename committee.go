@@ -1,6 +1,7 @@
 package alesco
 
 import (
+	"strconv"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type Committee struct {
 	Members  []Member
 	Chairs   []ChairTerm
 	Board    []BoardMember
+	// Secretaries are the members (ids) who record meetings beside the
+	// chair: in chat they may use the chair's commands.
+	Secretaries []string
 }
 
 // Links are the committee's public places.
@@ -77,6 +81,11 @@ type Member struct {
 type Term struct {
 	Start Date
 	End   Date
+	// StartedIn and EndedIn name the meeting whose recorded decision
+	// (an election, an appointment, a removal) started or ended the term;
+	// "" where the configuration says so.
+	StartedIn string
+	EndedIn   string
 }
 
 // Contains reports whether d falls in the term.
@@ -131,4 +140,13 @@ func (c *Committee) loc() *time.Location {
 		return time.UTC
 	}
 	return c.Location
+}
+
+// PullURL is the address of pull request n in the committee's GitHub
+// repository; "" when the committee has none.
+func (c *Committee) PullURL(n int) string {
+	if c.GitHub.Repo == "" || n <= 0 {
+		return ""
+	}
+	return "https://github.com/" + c.GitHub.Repo + "/pull/" + strconv.Itoa(n)
 }

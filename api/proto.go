@@ -109,7 +109,8 @@ func AgendaProto(a agenda.Agenda) *alescov1.Agenda {
 		NewSubmissions: itemsProto(a.NewSubmissions), Frozen: a.Frozen, Markdown: a.Markdown(), FrozenTime: Timestamp(a.FrozenAt),
 	}
 	if a.ChairElection.Due {
-		out.ChairElection = &alescov1.ChairElection{Due: true, CurrentChairId: a.ChairElection.CurrentChairID, Reason: a.ChairElection.Reason}
+		out.ChairElection = &alescov1.ChairElection{Due: true, CurrentChairId: a.ChairElection.CurrentChairID, Reason: a.ChairElection.Reason,
+			CannotStand: a.ChairElection.CannotStand}
 	}
 	return out
 }
@@ -138,7 +139,8 @@ func MinutesProto(c *alesco.Committee, m *alesco.Minutes) *alescov1.Minutes {
 		Markdown: minutes.Text(c, m), FinalizedTime: Timestamp(m.Finalized),
 	}
 	for _, a := range m.Attendees {
-		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note})
+		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note,
+			ArrivedTime: Timestamp(a.Arrived), LeftTime: Timestamp(a.Left)})
 	}
 	for _, d := range m.Decisions {
 		out.Decisions = append(out.Decisions, &alescov1.Decision{Text: d.Text, Details: d.Details, MotionId: d.MotionID,
@@ -188,6 +190,7 @@ func MotionProto(m alesco.Motion) *alescov1.Motion {
 		Status: alescov1.MotionStatus(m.Status.Proto()), Outcome: alescov1.MotionOutcome(m.Outcome.Proto()), Unanimous: m.Unanimous,
 		Tally:      &alescov1.Tally{Yes: int32(t.Yes), Abstain: int32(t.Abstain), No: int32(t.No)},
 		OpenedTime: Timestamp(m.Opened), ClosedTime: Timestamp(m.Closed),
+		Topic: m.Topic, Kind: alescov1.MotionKind(m.Kind.Proto()), SubjectMemberId: m.SubjectID, SubjectName: m.SubjectName,
 	}
 	for _, v := range m.Votes {
 		out.Votes = append(out.Votes, VoteProto(v))

@@ -21,7 +21,7 @@ func (a *App) agendaMeeting(tx alesco.ReadTx, meetingID, committeeID string, now
 		if cs := a.Committees().List(); committeeID == "" && len(cs) == 1 {
 			committeeID = cs[0].ID
 		}
-		c, err := a.Committee(committeeID)
+		c, err := a.committee(tx, committeeID)
 		if err != nil {
 			return nil, alesco.Meeting{}, err
 		}

@@ -76,17 +76,18 @@ type fileYAML struct {
 }
 
 type committeeYAML struct {
-	ID        string       `yaml:"id"`
-	Name      string       `yaml:"name"`
-	ShortName string       `yaml:"short_name"`
-	TimeZone  string       `yaml:"time_zone"`
-	Links     linksYAML    `yaml:"links"`
-	Rules     rulesYAML    `yaml:"rules"`
-	GitHub    githubYAML   `yaml:"github"`
-	Meetings  []seriesYAML `yaml:"meetings"`
-	Members   []memberYAML `yaml:"members"`
-	Chairs    []chairYAML  `yaml:"chairs"`
-	Board     []boardYAML  `yaml:"board"`
+	ID          string       `yaml:"id"`
+	Name        string       `yaml:"name"`
+	ShortName   string       `yaml:"short_name"`
+	TimeZone    string       `yaml:"time_zone"`
+	Links       linksYAML    `yaml:"links"`
+	Rules       rulesYAML    `yaml:"rules"`
+	GitHub      githubYAML   `yaml:"github"`
+	Meetings    []seriesYAML `yaml:"meetings"`
+	Members     []memberYAML `yaml:"members"`
+	Chairs      []chairYAML  `yaml:"chairs"`
+	Board       []boardYAML  `yaml:"board"`
+	Secretaries []string     `yaml:"secretaries"`
 }
 
 type linksYAML struct {
@@ -317,6 +318,7 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 	for _, b := range cy.Board {
 		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub})
 	}
+	c.Secretaries = cy.Secretaries
 	return c
 }
 

@@ -11,15 +11,19 @@ import (
 type committeeService struct{ *Server }
 
 func (s *committeeService) ListCommittees(ctx context.Context, req *connect.Request[alescov1.ListCommitteesRequest]) (*connect.Response[alescov1.ListCommitteesResponse], error) {
+	cs, err := s.app.ListCommittees(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := &alescov1.ListCommitteesResponse{}
-	for _, c := range s.app.Committees().List() {
+	for _, c := range cs {
 		out.Committees = append(out.Committees, api.CommitteeProto(c, c.Today(s.app.Now())))
 	}
 	return respond(req, out, "")
 }
 
 func (s *committeeService) GetCommittee(ctx context.Context, req *connect.Request[alescov1.GetCommitteeRequest]) (*connect.Response[alescov1.GetCommitteeResponse], error) {
-	c, err := s.app.Committee(req.Msg.CommitteeId)
+	c, err := s.app.Committee(ctx, req.Msg.CommitteeId)
 	if err != nil {
 		return nil, err
 	}

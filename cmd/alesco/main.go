@@ -179,7 +179,7 @@ func (m *Main) openCommittee(ctx context.Context, f storeFlags, id string) (*app
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := a.Committee(id)
+	c, err := a.Committee(ctx, id)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err

@@ -74,6 +74,129 @@ func (AttendeeKind) EnumDescriptor() ([]byte, []int) {
 	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{0}
 }
 
+type AttendanceAction int32
+
+const (
+	AttendanceAction_ATTENDANCE_ACTION_UNSPECIFIED AttendanceAction = 0
+	// Members are here (who: one or more names).
+	AttendanceAction_ATTENDANCE_ACTION_PRESENT AttendanceAction = 1
+	// A member arrived late.
+	AttendanceAction_ATTENDANCE_ACTION_LATE AttendanceAction = 2
+	// A member left before the end.
+	AttendanceAction_ATTENDANCE_ACTION_LEFT AttendanceAction = 3
+	// Members are unable to attend.
+	AttendanceAction_ATTENDANCE_ACTION_ABSENT AttendanceAction = 4
+	// A board member attends (who: a name).
+	AttendanceAction_ATTENDANCE_ACTION_BOARD AttendanceAction = 5
+	// A community member attends (who: a name).
+	AttendanceAction_ATTENDANCE_ACTION_GUEST AttendanceAction = 6
+)
+
+// Enum value maps for AttendanceAction.
+var (
+	AttendanceAction_name = map[int32]string{
+		0: "ATTENDANCE_ACTION_UNSPECIFIED",
+		1: "ATTENDANCE_ACTION_PRESENT",
+		2: "ATTENDANCE_ACTION_LATE",
+		3: "ATTENDANCE_ACTION_LEFT",
+		4: "ATTENDANCE_ACTION_ABSENT",
+		5: "ATTENDANCE_ACTION_BOARD",
+		6: "ATTENDANCE_ACTION_GUEST",
+	}
+	AttendanceAction_value = map[string]int32{
+		"ATTENDANCE_ACTION_UNSPECIFIED": 0,
+		"ATTENDANCE_ACTION_PRESENT":     1,
+		"ATTENDANCE_ACTION_LATE":        2,
+		"ATTENDANCE_ACTION_LEFT":        3,
+		"ATTENDANCE_ACTION_ABSENT":      4,
+		"ATTENDANCE_ACTION_BOARD":       5,
+		"ATTENDANCE_ACTION_GUEST":       6,
+	}
+)
+
+func (x AttendanceAction) Enum() *AttendanceAction {
+	p := new(AttendanceAction)
+	*p = x
+	return p
+}
+
+func (x AttendanceAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AttendanceAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_minutes_proto_enumTypes[1].Descriptor()
+}
+
+func (AttendanceAction) Type() protoreflect.EnumType {
+	return &file_alesco_v1_minutes_proto_enumTypes[1]
+}
+
+func (x AttendanceAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AttendanceAction.Descriptor instead.
+func (AttendanceAction) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{1}
+}
+
+// MotionKind says what a motion decides about the committee itself; a passed
+// election, appointment or removal changes the committee from the meeting's
+// date (CommitteeService shows it with its source).
+type MotionKind int32
+
+const (
+	// An ordinary motion.
+	MotionKind_MOTION_KIND_UNSPECIFIED MotionKind = 0
+	MotionKind_MOTION_KIND_ELECT_CHAIR MotionKind = 1
+	MotionKind_MOTION_KIND_APPOINT     MotionKind = 2
+	MotionKind_MOTION_KIND_REMOVE      MotionKind = 3
+)
+
+// Enum value maps for MotionKind.
+var (
+	MotionKind_name = map[int32]string{
+		0: "MOTION_KIND_UNSPECIFIED",
+		1: "MOTION_KIND_ELECT_CHAIR",
+		2: "MOTION_KIND_APPOINT",
+		3: "MOTION_KIND_REMOVE",
+	}
+	MotionKind_value = map[string]int32{
+		"MOTION_KIND_UNSPECIFIED": 0,
+		"MOTION_KIND_ELECT_CHAIR": 1,
+		"MOTION_KIND_APPOINT":     2,
+		"MOTION_KIND_REMOVE":      3,
+	}
+)
+
+func (x MotionKind) Enum() *MotionKind {
+	p := new(MotionKind)
+	*p = x
+	return p
+}
+
+func (x MotionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MotionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_minutes_proto_enumTypes[2].Descriptor()
+}
+
+func (MotionKind) Type() protoreflect.EnumType {
+	return &file_alesco_v1_minutes_proto_enumTypes[2]
+}
+
+func (x MotionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MotionKind.Descriptor instead.
+func (MotionKind) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{2}
+}
+
 type VoteValue int32
 
 const (
@@ -113,11 +236,11 @@ func (x VoteValue) String() string {
 }
 
 func (VoteValue) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[1].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[3].Descriptor()
 }
 
 func (VoteValue) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[1]
+	return &file_alesco_v1_minutes_proto_enumTypes[3]
 }
 
 func (x VoteValue) Number() protoreflect.EnumNumber {
@@ -126,7 +249,7 @@ func (x VoteValue) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VoteValue.Descriptor instead.
 func (VoteValue) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{1}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{3}
 }
 
 type VoteSource int32
@@ -164,11 +287,11 @@ func (x VoteSource) String() string {
 }
 
 func (VoteSource) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[2].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[4].Descriptor()
 }
 
 func (VoteSource) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[2]
+	return &file_alesco_v1_minutes_proto_enumTypes[4]
 }
 
 func (x VoteSource) Number() protoreflect.EnumNumber {
@@ -177,7 +300,7 @@ func (x VoteSource) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VoteSource.Descriptor instead.
 func (VoteSource) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{2}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{4}
 }
 
 type MotionStatus int32
@@ -213,11 +336,11 @@ func (x MotionStatus) String() string {
 }
 
 func (MotionStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[3].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[5].Descriptor()
 }
 
 func (MotionStatus) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[3]
+	return &file_alesco_v1_minutes_proto_enumTypes[5]
 }
 
 func (x MotionStatus) Number() protoreflect.EnumNumber {
@@ -226,7 +349,7 @@ func (x MotionStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MotionStatus.Descriptor instead.
 func (MotionStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{3}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{5}
 }
 
 type MotionOutcome int32
@@ -274,11 +397,11 @@ func (x MotionOutcome) String() string {
 }
 
 func (MotionOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[4].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[6].Descriptor()
 }
 
 func (MotionOutcome) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[4]
+	return &file_alesco_v1_minutes_proto_enumTypes[6]
 }
 
 func (x MotionOutcome) Number() protoreflect.EnumNumber {
@@ -287,7 +410,7 @@ func (x MotionOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MotionOutcome.Descriptor instead.
 func (MotionOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{4}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{6}
 }
 
 type MinutesStatus int32
@@ -323,11 +446,11 @@ func (x MinutesStatus) String() string {
 }
 
 func (MinutesStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[5].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[7].Descriptor()
 }
 
 func (MinutesStatus) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[5]
+	return &file_alesco_v1_minutes_proto_enumTypes[7]
 }
 
 func (x MinutesStatus) Number() protoreflect.EnumNumber {
@@ -336,7 +459,7 @@ func (x MinutesStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MinutesStatus.Descriptor instead.
 func (MinutesStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{5}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{7}
 }
 
 type Attendee struct {
@@ -349,7 +472,11 @@ type Attendee struct {
 	// A member who was unable to attend.
 	Absent bool `protobuf:"varint,4,opt,name=absent,proto3" json:"absent,omitempty"`
 	// Annotation as written in the minutes: "arrived late", "left early", "briefly".
-	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	// When attendance taken one person at a time saw them arrive and leave;
+	// a member who left no longer counts toward quorum.
+	ArrivedTime   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=arrived_time,json=arrivedTime,proto3" json:"arrived_time,omitempty"`
+	LeftTime      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=left_time,json=leftTime,proto3" json:"left_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -417,6 +544,20 @@ func (x *Attendee) GetNote() string {
 		return x.Note
 	}
 	return ""
+}
+
+func (x *Attendee) GetArrivedTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ArrivedTime
+	}
+	return nil
+}
+
+func (x *Attendee) GetLeftTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LeftTime
+	}
+	return nil
 }
 
 type Vote struct {
@@ -576,11 +717,18 @@ type Motion struct {
 	Votes          []*Vote       `protobuf:"bytes,8,rep,name=votes,proto3" json:"votes,omitempty"`
 	Tally          *Tally        `protobuf:"bytes,9,opt,name=tally,proto3" json:"tally,omitempty"`
 	// The tie-breaking vote, when one was cast.
-	DecidingVote  *Vote                  `protobuf:"bytes,10,opt,name=deciding_vote,json=decidingVote,proto3" json:"deciding_vote,omitempty"`
-	OpenedTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=opened_time,json=openedTime,proto3" json:"opened_time,omitempty"`
-	ClosedTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=closed_time,json=closedTime,proto3" json:"closed_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DecidingVote *Vote                  `protobuf:"bytes,10,opt,name=deciding_vote,json=decidingVote,proto3" json:"deciding_vote,omitempty"`
+	OpenedTime   *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=opened_time,json=openedTime,proto3" json:"opened_time,omitempty"`
+	ClosedTime   *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=closed_time,json=closedTime,proto3" json:"closed_time,omitempty"`
+	// The topic under discussion when the motion was put.
+	Topic string     `protobuf:"bytes,13,opt,name=topic,proto3" json:"topic,omitempty"`
+	Kind  MotionKind `protobuf:"varint,14,opt,name=kind,proto3,enum=alesco.v1.MotionKind" json:"kind,omitempty"`
+	// Who an election, appointment or removal is about (the member id is
+	// empty for someone appointed who was never a member).
+	SubjectMemberId string `protobuf:"bytes,15,opt,name=subject_member_id,json=subjectMemberId,proto3" json:"subject_member_id,omitempty"`
+	SubjectName     string `protobuf:"bytes,16,opt,name=subject_name,json=subjectName,proto3" json:"subject_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Motion) Reset() {
@@ -697,6 +845,36 @@ func (x *Motion) GetClosedTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Motion) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *Motion) GetKind() MotionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return MotionKind_MOTION_KIND_UNSPECIFIED
+}
+
+func (x *Motion) GetSubjectMemberId() string {
+	if x != nil {
+		return x.SubjectMemberId
+	}
+	return ""
+}
+
+func (x *Motion) GetSubjectName() string {
+	if x != nil {
+		return x.SubjectName
+	}
+	return ""
+}
+
+// Note is a discussion note under a topic. A note with a topic and no text
+// records that the topic was taken up (the live `topic` and `next`).
 type Note struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Id             int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -1280,6 +1458,245 @@ func (x *RecordAttendanceResponse) GetMinutes() *Minutes {
 	return nil
 }
 
+type ChangeAttendanceRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	Action    AttendanceAction       `protobuf:"varint,2,opt,name=action,proto3,enum=alesco.v1.AttendanceAction" json:"action,omitempty"`
+	// Members by id, full name, GitHub login or chat handle ("neal, ben" or
+	// "Neal Gompa Ben Thomas"); a board member's or guest's name.
+	Who           string `protobuf:"bytes,3,opt,name=who,proto3" json:"who,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeAttendanceRequest) Reset() {
+	*x = ChangeAttendanceRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeAttendanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeAttendanceRequest) ProtoMessage() {}
+
+func (x *ChangeAttendanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeAttendanceRequest.ProtoReflect.Descriptor instead.
+func (*ChangeAttendanceRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ChangeAttendanceRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *ChangeAttendanceRequest) GetAction() AttendanceAction {
+	if x != nil {
+		return x.Action
+	}
+	return AttendanceAction_ATTENDANCE_ACTION_UNSPECIFIED
+}
+
+func (x *ChangeAttendanceRequest) GetWho() string {
+	if x != nil {
+		return x.Who
+	}
+	return ""
+}
+
+type ChangeAttendanceResponse struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Minutes *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// Who the change concerned (already recorded so: in unchanged).
+	Names     []string `protobuf:"bytes,2,rep,name=names,proto3" json:"names,omitempty"`
+	Unchanged []string `protobuf:"bytes,3,rep,name=unchanged,proto3" json:"unchanged,omitempty"`
+	// The change took the meeting below quorum, or brought it to quorum.
+	QuorumLost    bool `protobuf:"varint,4,opt,name=quorum_lost,json=quorumLost,proto3" json:"quorum_lost,omitempty"`
+	QuorumReached bool `protobuf:"varint,5,opt,name=quorum_reached,json=quorumReached,proto3" json:"quorum_reached,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeAttendanceResponse) Reset() {
+	*x = ChangeAttendanceResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeAttendanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeAttendanceResponse) ProtoMessage() {}
+
+func (x *ChangeAttendanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeAttendanceResponse.ProtoReflect.Descriptor instead.
+func (*ChangeAttendanceResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChangeAttendanceResponse) GetMinutes() *Minutes {
+	if x != nil {
+		return x.Minutes
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetUnchanged() []string {
+	if x != nil {
+		return x.Unchanged
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetQuorumLost() bool {
+	if x != nil {
+		return x.QuorumLost
+	}
+	return false
+}
+
+func (x *ChangeAttendanceResponse) GetQuorumReached() bool {
+	if x != nil {
+		return x.QuorumReached
+	}
+	return false
+}
+
+type RunCommandRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// One command, e.g. "vote neal +1" (a leading '#' is optional).
+	Line          string `protobuf:"bytes,2,opt,name=line,proto3" json:"line,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunCommandRequest) Reset() {
+	*x = RunCommandRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunCommandRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunCommandRequest) ProtoMessage() {}
+
+func (x *RunCommandRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunCommandRequest.ProtoReflect.Descriptor instead.
+func (*RunCommandRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RunCommandRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *RunCommandRequest) GetLine() string {
+	if x != nil {
+		return x.Line
+	}
+	return ""
+}
+
+type RunCommandResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One line for the person who typed the command; empty for a blank line
+	// or a comment.
+	Reply         string `protobuf:"bytes,1,opt,name=reply,proto3" json:"reply,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunCommandResponse) Reset() {
+	*x = RunCommandResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunCommandResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunCommandResponse) ProtoMessage() {}
+
+func (x *RunCommandResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunCommandResponse.ProtoReflect.Descriptor instead.
+func (*RunCommandResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *RunCommandResponse) GetReply() string {
+	if x != nil {
+		return x.Reply
+	}
+	return ""
+}
+
 type AddNoteRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	MeetingId      string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
@@ -1292,7 +1709,7 @@ type AddNoteRequest struct {
 
 func (x *AddNoteRequest) Reset() {
 	*x = AddNoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1304,7 +1721,7 @@ func (x *AddNoteRequest) String() string {
 func (*AddNoteRequest) ProtoMessage() {}
 
 func (x *AddNoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1317,7 +1734,7 @@ func (x *AddNoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNoteRequest.ProtoReflect.Descriptor instead.
 func (*AddNoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{11}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AddNoteRequest) GetMeetingId() string {
@@ -1357,7 +1774,7 @@ type AddNoteResponse struct {
 
 func (x *AddNoteResponse) Reset() {
 	*x = AddNoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1369,7 +1786,7 @@ func (x *AddNoteResponse) String() string {
 func (*AddNoteResponse) ProtoMessage() {}
 
 func (x *AddNoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1382,7 +1799,7 @@ func (x *AddNoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNoteResponse.ProtoReflect.Descriptor instead.
 func (*AddNoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{12}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AddNoteResponse) GetNote() *Note {
@@ -1403,7 +1820,7 @@ type OpenMotionRequest struct {
 
 func (x *OpenMotionRequest) Reset() {
 	*x = OpenMotionRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1415,7 +1832,7 @@ func (x *OpenMotionRequest) String() string {
 func (*OpenMotionRequest) ProtoMessage() {}
 
 func (x *OpenMotionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1428,7 +1845,7 @@ func (x *OpenMotionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenMotionRequest.ProtoReflect.Descriptor instead.
 func (*OpenMotionRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{13}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *OpenMotionRequest) GetMeetingId() string {
@@ -1461,7 +1878,7 @@ type OpenMotionResponse struct {
 
 func (x *OpenMotionResponse) Reset() {
 	*x = OpenMotionResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1473,7 +1890,7 @@ func (x *OpenMotionResponse) String() string {
 func (*OpenMotionResponse) ProtoMessage() {}
 
 func (x *OpenMotionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1486,7 +1903,7 @@ func (x *OpenMotionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenMotionResponse.ProtoReflect.Descriptor instead.
 func (*OpenMotionResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{14}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *OpenMotionResponse) GetMotion() *Motion {
@@ -1510,7 +1927,7 @@ type CastVoteRequest struct {
 
 func (x *CastVoteRequest) Reset() {
 	*x = CastVoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1522,7 +1939,7 @@ func (x *CastVoteRequest) String() string {
 func (*CastVoteRequest) ProtoMessage() {}
 
 func (x *CastVoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1535,7 +1952,7 @@ func (x *CastVoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastVoteRequest.ProtoReflect.Descriptor instead.
 func (*CastVoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{15}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CastVoteRequest) GetMotionId() int64 {
@@ -1582,7 +1999,7 @@ type CastVoteResponse struct {
 
 func (x *CastVoteResponse) Reset() {
 	*x = CastVoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1594,7 +2011,7 @@ func (x *CastVoteResponse) String() string {
 func (*CastVoteResponse) ProtoMessage() {}
 
 func (x *CastVoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1607,7 +2024,7 @@ func (x *CastVoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastVoteResponse.ProtoReflect.Descriptor instead.
 func (*CastVoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{16}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CastVoteResponse) GetMotion() *Motion {
@@ -1629,7 +2046,7 @@ type CastDecidingVoteRequest struct {
 
 func (x *CastDecidingVoteRequest) Reset() {
 	*x = CastDecidingVoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1641,7 +2058,7 @@ func (x *CastDecidingVoteRequest) String() string {
 func (*CastDecidingVoteRequest) ProtoMessage() {}
 
 func (x *CastDecidingVoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1654,7 +2071,7 @@ func (x *CastDecidingVoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastDecidingVoteRequest.ProtoReflect.Descriptor instead.
 func (*CastDecidingVoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{17}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CastDecidingVoteRequest) GetMotionId() int64 {
@@ -1687,7 +2104,7 @@ type CastDecidingVoteResponse struct {
 
 func (x *CastDecidingVoteResponse) Reset() {
 	*x = CastDecidingVoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1699,7 +2116,7 @@ func (x *CastDecidingVoteResponse) String() string {
 func (*CastDecidingVoteResponse) ProtoMessage() {}
 
 func (x *CastDecidingVoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1712,7 +2129,7 @@ func (x *CastDecidingVoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastDecidingVoteResponse.ProtoReflect.Descriptor instead.
 func (*CastDecidingVoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{18}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CastDecidingVoteResponse) GetMotion() *Motion {
@@ -1733,7 +2150,7 @@ type CloseMotionRequest struct {
 
 func (x *CloseMotionRequest) Reset() {
 	*x = CloseMotionRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1745,7 +2162,7 @@ func (x *CloseMotionRequest) String() string {
 func (*CloseMotionRequest) ProtoMessage() {}
 
 func (x *CloseMotionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1758,7 +2175,7 @@ func (x *CloseMotionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseMotionRequest.ProtoReflect.Descriptor instead.
 func (*CloseMotionRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{19}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CloseMotionRequest) GetMotionId() int64 {
@@ -1784,7 +2201,7 @@ type CloseMotionResponse struct {
 
 func (x *CloseMotionResponse) Reset() {
 	*x = CloseMotionResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1796,7 +2213,7 @@ func (x *CloseMotionResponse) String() string {
 func (*CloseMotionResponse) ProtoMessage() {}
 
 func (x *CloseMotionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1809,7 +2226,7 @@ func (x *CloseMotionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseMotionResponse.ProtoReflect.Descriptor instead.
 func (*CloseMotionResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{20}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CloseMotionResponse) GetMotion() *Motion {
@@ -1830,7 +2247,7 @@ type AddActionItemRequest struct {
 
 func (x *AddActionItemRequest) Reset() {
 	*x = AddActionItemRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1842,7 +2259,7 @@ func (x *AddActionItemRequest) String() string {
 func (*AddActionItemRequest) ProtoMessage() {}
 
 func (x *AddActionItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1855,7 +2272,7 @@ func (x *AddActionItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddActionItemRequest.ProtoReflect.Descriptor instead.
 func (*AddActionItemRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{21}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AddActionItemRequest) GetMeetingId() string {
@@ -1888,7 +2305,7 @@ type AddActionItemResponse struct {
 
 func (x *AddActionItemResponse) Reset() {
 	*x = AddActionItemResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1900,7 +2317,7 @@ func (x *AddActionItemResponse) String() string {
 func (*AddActionItemResponse) ProtoMessage() {}
 
 func (x *AddActionItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1913,7 +2330,7 @@ func (x *AddActionItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddActionItemResponse.ProtoReflect.Descriptor instead.
 func (*AddActionItemResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{22}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AddActionItemResponse) GetActionItem() *ActionItem {
@@ -1932,7 +2349,7 @@ type CompleteActionItemRequest struct {
 
 func (x *CompleteActionItemRequest) Reset() {
 	*x = CompleteActionItemRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1944,7 +2361,7 @@ func (x *CompleteActionItemRequest) String() string {
 func (*CompleteActionItemRequest) ProtoMessage() {}
 
 func (x *CompleteActionItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1957,7 +2374,7 @@ func (x *CompleteActionItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActionItemRequest.ProtoReflect.Descriptor instead.
 func (*CompleteActionItemRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{23}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CompleteActionItemRequest) GetActionItemId() int64 {
@@ -1976,7 +2393,7 @@ type CompleteActionItemResponse struct {
 
 func (x *CompleteActionItemResponse) Reset() {
 	*x = CompleteActionItemResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1988,7 +2405,7 @@ func (x *CompleteActionItemResponse) String() string {
 func (*CompleteActionItemResponse) ProtoMessage() {}
 
 func (x *CompleteActionItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2001,7 +2418,7 @@ func (x *CompleteActionItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActionItemResponse.ProtoReflect.Descriptor instead.
 func (*CompleteActionItemResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{24}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CompleteActionItemResponse) GetActionItem() *ActionItem {
@@ -2022,7 +2439,7 @@ type FinalizeMinutesRequest struct {
 
 func (x *FinalizeMinutesRequest) Reset() {
 	*x = FinalizeMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +2451,7 @@ func (x *FinalizeMinutesRequest) String() string {
 func (*FinalizeMinutesRequest) ProtoMessage() {}
 
 func (x *FinalizeMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +2464,7 @@ func (x *FinalizeMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinalizeMinutesRequest.ProtoReflect.Descriptor instead.
 func (*FinalizeMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{25}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FinalizeMinutesRequest) GetMeetingId() string {
@@ -2080,7 +2497,7 @@ type FinalizeMinutesResponse struct {
 
 func (x *FinalizeMinutesResponse) Reset() {
 	*x = FinalizeMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2092,7 +2509,7 @@ func (x *FinalizeMinutesResponse) String() string {
 func (*FinalizeMinutesResponse) ProtoMessage() {}
 
 func (x *FinalizeMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2105,7 +2522,7 @@ func (x *FinalizeMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinalizeMinutesResponse.ProtoReflect.Descriptor instead.
 func (*FinalizeMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{26}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *FinalizeMinutesResponse) GetMinutes() *Minutes {
@@ -2128,7 +2545,7 @@ type AmendMinutesRequest struct {
 
 func (x *AmendMinutesRequest) Reset() {
 	*x = AmendMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2140,7 +2557,7 @@ func (x *AmendMinutesRequest) String() string {
 func (*AmendMinutesRequest) ProtoMessage() {}
 
 func (x *AmendMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2153,7 +2570,7 @@ func (x *AmendMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendMinutesRequest.ProtoReflect.Descriptor instead.
 func (*AmendMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{27}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AmendMinutesRequest) GetMeetingId() string {
@@ -2186,7 +2603,7 @@ type AmendMinutesResponse struct {
 
 func (x *AmendMinutesResponse) Reset() {
 	*x = AmendMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2198,7 +2615,7 @@ func (x *AmendMinutesResponse) String() string {
 func (*AmendMinutesResponse) ProtoMessage() {}
 
 func (x *AmendMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2211,7 +2628,7 @@ func (x *AmendMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendMinutesResponse.ProtoReflect.Descriptor instead.
 func (*AmendMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{28}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AmendMinutesResponse) GetMinutes() *Minutes {
@@ -2232,7 +2649,7 @@ type ImportMinutesRequest struct {
 
 func (x *ImportMinutesRequest) Reset() {
 	*x = ImportMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2661,7 @@ func (x *ImportMinutesRequest) String() string {
 func (*ImportMinutesRequest) ProtoMessage() {}
 
 func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2674,7 @@ func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ImportMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ImportMinutesRequest) GetCommitteeId() string {
@@ -2290,7 +2707,7 @@ type ImportMinutesResponse struct {
 
 func (x *ImportMinutesResponse) Reset() {
 	*x = ImportMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2302,7 +2719,7 @@ func (x *ImportMinutesResponse) String() string {
 func (*ImportMinutesResponse) ProtoMessage() {}
 
 func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2315,7 +2732,7 @@ func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ImportMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ImportMinutesResponse) GetResult() *ImportResult {
@@ -2346,7 +2763,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2358,7 +2775,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2371,7 +2788,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ImportResult) GetFile() string {
@@ -2460,7 +2877,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2472,7 +2889,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2485,7 +2902,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetMinutesRequest) GetMeetingId() string {
@@ -2504,7 +2921,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2516,7 +2933,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2529,7 +2946,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -2548,7 +2965,7 @@ type ListMinutesRequest struct {
 
 func (x *ListMinutesRequest) Reset() {
 	*x = ListMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2560,7 +2977,7 @@ func (x *ListMinutesRequest) String() string {
 func (*ListMinutesRequest) ProtoMessage() {}
 
 func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2573,7 +2990,7 @@ func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListMinutesRequest) GetCommitteeId() string {
@@ -2598,7 +3015,7 @@ type MinutesSummary struct {
 
 func (x *MinutesSummary) Reset() {
 	*x = MinutesSummary{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2610,7 +3027,7 @@ func (x *MinutesSummary) String() string {
 func (*MinutesSummary) ProtoMessage() {}
 
 func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2623,7 +3040,7 @@ func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSummary.ProtoReflect.Descriptor instead.
 func (*MinutesSummary) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *MinutesSummary) GetMeetingId() string {
@@ -2684,7 +3101,7 @@ type ListMinutesResponse struct {
 
 func (x *ListMinutesResponse) Reset() {
 	*x = ListMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2696,7 +3113,7 @@ func (x *ListMinutesResponse) String() string {
 func (*ListMinutesResponse) ProtoMessage() {}
 
 func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2709,7 +3126,7 @@ func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
@@ -2723,13 +3140,15 @@ var File_alesco_v1_minutes_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
-	"\x17alesco/v1/minutes.proto\x12\talesco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\x01\n" +
+	"\x17alesco/v1/minutes.proto\x12\talesco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x02\n" +
 	"\bAttendee\x12+\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x17.alesco.v1.AttendeeKindR\x04kind\x12\x1b\n" +
 	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12\x16\n" +
 	"\x06absent\x18\x04 \x01(\bR\x06absent\x12\x12\n" +
-	"\x04note\x18\x05 \x01(\tR\x04note\"\xfd\x01\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\x12=\n" +
+	"\farrived_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\varrivedTime\x127\n" +
+	"\tleft_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\bleftTime\"\xfd\x01\n" +
 	"\x04Vote\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x1f\n" +
 	"\vmember_name\x18\x02 \x01(\tR\n" +
@@ -2741,7 +3160,7 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x05Tally\x12\x10\n" +
 	"\x03yes\x18\x01 \x01(\x05R\x03yes\x12\x18\n" +
 	"\aabstain\x18\x02 \x01(\x05R\aabstain\x12\x0e\n" +
-	"\x02no\x18\x03 \x01(\x05R\x02no\"\xf8\x03\n" +
+	"\x02no\x18\x03 \x01(\x05R\x02no\"\x88\x05\n" +
 	"\x06Motion\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -2758,7 +3177,11 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\vopened_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"openedTime\x12;\n" +
 	"\vclosed_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"closedTime\"i\n" +
+	"closedTime\x12\x14\n" +
+	"\x05topic\x18\r \x01(\tR\x05topic\x12)\n" +
+	"\x04kind\x18\x0e \x01(\x0e2\x15.alesco.v1.MotionKindR\x04kind\x12*\n" +
+	"\x11subject_member_id\x18\x0f \x01(\tR\x0fsubjectMemberId\x12!\n" +
+	"\fsubject_name\x18\x10 \x01(\tR\vsubjectName\"i\n" +
 	"\x04Note\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05topic\x18\x02 \x01(\tR\x05topic\x12'\n" +
@@ -2814,7 +3237,25 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x121\n" +
 	"\tattendees\x18\x02 \x03(\v2\x13.alesco.v1.AttendeeR\tattendees\"H\n" +
 	"\x18RecordAttendanceResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"\x82\x01\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"\x7f\n" +
+	"\x17ChangeAttendanceRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x123\n" +
+	"\x06action\x18\x02 \x01(\x0e2\x1b.alesco.v1.AttendanceActionR\x06action\x12\x10\n" +
+	"\x03who\x18\x03 \x01(\tR\x03who\"\xc4\x01\n" +
+	"\x18ChangeAttendanceResponse\x12,\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x12\x14\n" +
+	"\x05names\x18\x02 \x03(\tR\x05names\x12\x1c\n" +
+	"\tunchanged\x18\x03 \x03(\tR\tunchanged\x12\x1f\n" +
+	"\vquorum_lost\x18\x04 \x01(\bR\n" +
+	"quorumLost\x12%\n" +
+	"\x0equorum_reached\x18\x05 \x01(\bR\rquorumReached\"F\n" +
+	"\x11RunCommandRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x12\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line\"*\n" +
+	"\x12RunCommandResponse\x12\x14\n" +
+	"\x05reply\x18\x01 \x01(\tR\x05reply\"\x82\x01\n" +
 	"\x0eAddNoteRequest\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x14\n" +
@@ -2923,7 +3364,21 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x19ATTENDEE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ATTENDEE_KIND_MEMBER\x10\x01\x12\x17\n" +
 	"\x13ATTENDEE_KIND_BOARD\x10\x02\x12\x1b\n" +
-	"\x17ATTENDEE_KIND_COMMUNITY\x10\x03*f\n" +
+	"\x17ATTENDEE_KIND_COMMUNITY\x10\x03*\xe4\x01\n" +
+	"\x10AttendanceAction\x12!\n" +
+	"\x1dATTENDANCE_ACTION_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19ATTENDANCE_ACTION_PRESENT\x10\x01\x12\x1a\n" +
+	"\x16ATTENDANCE_ACTION_LATE\x10\x02\x12\x1a\n" +
+	"\x16ATTENDANCE_ACTION_LEFT\x10\x03\x12\x1c\n" +
+	"\x18ATTENDANCE_ACTION_ABSENT\x10\x04\x12\x1b\n" +
+	"\x17ATTENDANCE_ACTION_BOARD\x10\x05\x12\x1b\n" +
+	"\x17ATTENDANCE_ACTION_GUEST\x10\x06*w\n" +
+	"\n" +
+	"MotionKind\x12\x1b\n" +
+	"\x17MOTION_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17MOTION_KIND_ELECT_CHAIR\x10\x01\x12\x17\n" +
+	"\x13MOTION_KIND_APPOINT\x10\x02\x12\x16\n" +
+	"\x12MOTION_KIND_REMOVE\x10\x03*f\n" +
 	"\tVoteValue\x12\x1a\n" +
 	"\x16VOTE_VALUE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eVOTE_VALUE_YES\x10\x01\x12\x16\n" +
@@ -2948,9 +3403,12 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\rMinutesStatus\x12\x1e\n" +
 	"\x1aMINUTES_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MINUTES_STATUS_DRAFT\x10\x01\x12\x18\n" +
-	"\x14MINUTES_STATUS_FINAL\x10\x022\xc3\b\n" +
+	"\x14MINUTES_STATUS_FINAL\x10\x022\xeb\t\n" +
 	"\x0eMinutesService\x12[\n" +
-	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12@\n" +
+	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12[\n" +
+	"\x10ChangeAttendance\x12\".alesco.v1.ChangeAttendanceRequest\x1a#.alesco.v1.ChangeAttendanceResponse\x12I\n" +
+	"\n" +
+	"RunCommand\x12\x1c.alesco.v1.RunCommandRequest\x1a\x1d.alesco.v1.RunCommandResponse\x12@\n" +
 	"\aAddNote\x12\x19.alesco.v1.AddNoteRequest\x1a\x1a.alesco.v1.AddNoteResponse\x12I\n" +
 	"\n" +
 	"OpenMotion\x12\x1c.alesco.v1.OpenMotionRequest\x1a\x1d.alesco.v1.OpenMotionResponse\x12C\n" +
@@ -2978,127 +3436,142 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 	return file_alesco_v1_minutes_proto_rawDescData
 }
 
-var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
-	(VoteValue)(0),                     // 1: alesco.v1.VoteValue
-	(VoteSource)(0),                    // 2: alesco.v1.VoteSource
-	(MotionStatus)(0),                  // 3: alesco.v1.MotionStatus
-	(MotionOutcome)(0),                 // 4: alesco.v1.MotionOutcome
-	(MinutesStatus)(0),                 // 5: alesco.v1.MinutesStatus
-	(*Attendee)(nil),                   // 6: alesco.v1.Attendee
-	(*Vote)(nil),                       // 7: alesco.v1.Vote
-	(*Tally)(nil),                      // 8: alesco.v1.Tally
-	(*Motion)(nil),                     // 9: alesco.v1.Motion
-	(*Note)(nil),                       // 10: alesco.v1.Note
-	(*ActionItem)(nil),                 // 11: alesco.v1.ActionItem
-	(*Decision)(nil),                   // 12: alesco.v1.Decision
-	(*MinutesRevision)(nil),            // 13: alesco.v1.MinutesRevision
-	(*Minutes)(nil),                    // 14: alesco.v1.Minutes
-	(*RecordAttendanceRequest)(nil),    // 15: alesco.v1.RecordAttendanceRequest
-	(*RecordAttendanceResponse)(nil),   // 16: alesco.v1.RecordAttendanceResponse
-	(*AddNoteRequest)(nil),             // 17: alesco.v1.AddNoteRequest
-	(*AddNoteResponse)(nil),            // 18: alesco.v1.AddNoteResponse
-	(*OpenMotionRequest)(nil),          // 19: alesco.v1.OpenMotionRequest
-	(*OpenMotionResponse)(nil),         // 20: alesco.v1.OpenMotionResponse
-	(*CastVoteRequest)(nil),            // 21: alesco.v1.CastVoteRequest
-	(*CastVoteResponse)(nil),           // 22: alesco.v1.CastVoteResponse
-	(*CastDecidingVoteRequest)(nil),    // 23: alesco.v1.CastDecidingVoteRequest
-	(*CastDecidingVoteResponse)(nil),   // 24: alesco.v1.CastDecidingVoteResponse
-	(*CloseMotionRequest)(nil),         // 25: alesco.v1.CloseMotionRequest
-	(*CloseMotionResponse)(nil),        // 26: alesco.v1.CloseMotionResponse
-	(*AddActionItemRequest)(nil),       // 27: alesco.v1.AddActionItemRequest
-	(*AddActionItemResponse)(nil),      // 28: alesco.v1.AddActionItemResponse
-	(*CompleteActionItemRequest)(nil),  // 29: alesco.v1.CompleteActionItemRequest
-	(*CompleteActionItemResponse)(nil), // 30: alesco.v1.CompleteActionItemResponse
-	(*FinalizeMinutesRequest)(nil),     // 31: alesco.v1.FinalizeMinutesRequest
-	(*FinalizeMinutesResponse)(nil),    // 32: alesco.v1.FinalizeMinutesResponse
-	(*AmendMinutesRequest)(nil),        // 33: alesco.v1.AmendMinutesRequest
-	(*AmendMinutesResponse)(nil),       // 34: alesco.v1.AmendMinutesResponse
-	(*ImportMinutesRequest)(nil),       // 35: alesco.v1.ImportMinutesRequest
-	(*ImportMinutesResponse)(nil),      // 36: alesco.v1.ImportMinutesResponse
-	(*ImportResult)(nil),               // 37: alesco.v1.ImportResult
-	(*GetMinutesRequest)(nil),          // 38: alesco.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),         // 39: alesco.v1.GetMinutesResponse
-	(*ListMinutesRequest)(nil),         // 40: alesco.v1.ListMinutesRequest
-	(*MinutesSummary)(nil),             // 41: alesco.v1.MinutesSummary
-	(*ListMinutesResponse)(nil),        // 42: alesco.v1.ListMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 43: google.protobuf.Timestamp
+	(AttendanceAction)(0),              // 1: alesco.v1.AttendanceAction
+	(MotionKind)(0),                    // 2: alesco.v1.MotionKind
+	(VoteValue)(0),                     // 3: alesco.v1.VoteValue
+	(VoteSource)(0),                    // 4: alesco.v1.VoteSource
+	(MotionStatus)(0),                  // 5: alesco.v1.MotionStatus
+	(MotionOutcome)(0),                 // 6: alesco.v1.MotionOutcome
+	(MinutesStatus)(0),                 // 7: alesco.v1.MinutesStatus
+	(*Attendee)(nil),                   // 8: alesco.v1.Attendee
+	(*Vote)(nil),                       // 9: alesco.v1.Vote
+	(*Tally)(nil),                      // 10: alesco.v1.Tally
+	(*Motion)(nil),                     // 11: alesco.v1.Motion
+	(*Note)(nil),                       // 12: alesco.v1.Note
+	(*ActionItem)(nil),                 // 13: alesco.v1.ActionItem
+	(*Decision)(nil),                   // 14: alesco.v1.Decision
+	(*MinutesRevision)(nil),            // 15: alesco.v1.MinutesRevision
+	(*Minutes)(nil),                    // 16: alesco.v1.Minutes
+	(*RecordAttendanceRequest)(nil),    // 17: alesco.v1.RecordAttendanceRequest
+	(*RecordAttendanceResponse)(nil),   // 18: alesco.v1.RecordAttendanceResponse
+	(*ChangeAttendanceRequest)(nil),    // 19: alesco.v1.ChangeAttendanceRequest
+	(*ChangeAttendanceResponse)(nil),   // 20: alesco.v1.ChangeAttendanceResponse
+	(*RunCommandRequest)(nil),          // 21: alesco.v1.RunCommandRequest
+	(*RunCommandResponse)(nil),         // 22: alesco.v1.RunCommandResponse
+	(*AddNoteRequest)(nil),             // 23: alesco.v1.AddNoteRequest
+	(*AddNoteResponse)(nil),            // 24: alesco.v1.AddNoteResponse
+	(*OpenMotionRequest)(nil),          // 25: alesco.v1.OpenMotionRequest
+	(*OpenMotionResponse)(nil),         // 26: alesco.v1.OpenMotionResponse
+	(*CastVoteRequest)(nil),            // 27: alesco.v1.CastVoteRequest
+	(*CastVoteResponse)(nil),           // 28: alesco.v1.CastVoteResponse
+	(*CastDecidingVoteRequest)(nil),    // 29: alesco.v1.CastDecidingVoteRequest
+	(*CastDecidingVoteResponse)(nil),   // 30: alesco.v1.CastDecidingVoteResponse
+	(*CloseMotionRequest)(nil),         // 31: alesco.v1.CloseMotionRequest
+	(*CloseMotionResponse)(nil),        // 32: alesco.v1.CloseMotionResponse
+	(*AddActionItemRequest)(nil),       // 33: alesco.v1.AddActionItemRequest
+	(*AddActionItemResponse)(nil),      // 34: alesco.v1.AddActionItemResponse
+	(*CompleteActionItemRequest)(nil),  // 35: alesco.v1.CompleteActionItemRequest
+	(*CompleteActionItemResponse)(nil), // 36: alesco.v1.CompleteActionItemResponse
+	(*FinalizeMinutesRequest)(nil),     // 37: alesco.v1.FinalizeMinutesRequest
+	(*FinalizeMinutesResponse)(nil),    // 38: alesco.v1.FinalizeMinutesResponse
+	(*AmendMinutesRequest)(nil),        // 39: alesco.v1.AmendMinutesRequest
+	(*AmendMinutesResponse)(nil),       // 40: alesco.v1.AmendMinutesResponse
+	(*ImportMinutesRequest)(nil),       // 41: alesco.v1.ImportMinutesRequest
+	(*ImportMinutesResponse)(nil),      // 42: alesco.v1.ImportMinutesResponse
+	(*ImportResult)(nil),               // 43: alesco.v1.ImportResult
+	(*GetMinutesRequest)(nil),          // 44: alesco.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),         // 45: alesco.v1.GetMinutesResponse
+	(*ListMinutesRequest)(nil),         // 46: alesco.v1.ListMinutesRequest
+	(*MinutesSummary)(nil),             // 47: alesco.v1.MinutesSummary
+	(*ListMinutesResponse)(nil),        // 48: alesco.v1.ListMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 49: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
-	1,  // 1: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
-	2,  // 2: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	43, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
-	3,  // 4: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
-	4,  // 5: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
-	7,  // 6: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
-	8,  // 7: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
-	7,  // 8: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	43, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	43, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
-	43, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
-	4,  // 12: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	43, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
-	5,  // 14: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
-	6,  // 15: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
-	12, // 16: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
-	10, // 17: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
-	9,  // 18: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
-	11, // 19: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	43, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
-	13, // 21: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
-	6,  // 22: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
-	14, // 23: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
-	10, // 24: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
-	9,  // 25: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
-	1,  // 26: alesco.v1.CastVoteRequest.value:type_name -> alesco.v1.VoteValue
-	2,  // 27: alesco.v1.CastVoteRequest.source:type_name -> alesco.v1.VoteSource
-	9,  // 28: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
-	1,  // 29: alesco.v1.CastDecidingVoteRequest.value:type_name -> alesco.v1.VoteValue
-	9,  // 30: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
-	4,  // 31: alesco.v1.CloseMotionRequest.outcome_override:type_name -> alesco.v1.MotionOutcome
-	9,  // 32: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
-	11, // 33: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	11, // 34: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	14, // 35: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	14, // 36: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	37, // 37: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
-	14, // 38: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	5,  // 39: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	41, // 40: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	15, // 41: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	17, // 42: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	19, // 43: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	21, // 44: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	23, // 45: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	25, // 46: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	27, // 47: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	29, // 48: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	31, // 49: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	33, // 50: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	35, // 51: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	38, // 52: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	40, // 53: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	16, // 54: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	18, // 55: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	20, // 56: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	22, // 57: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	24, // 58: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	26, // 59: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	28, // 60: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	30, // 61: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	32, // 62: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	34, // 63: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	36, // 64: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	39, // 65: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	42, // 66: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	54, // [54:67] is the sub-list for method output_type
-	41, // [41:54] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	49, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
+	49, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
+	3,  // 3: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
+	4,  // 4: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
+	49, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	5,  // 6: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
+	6,  // 7: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
+	9,  // 8: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
+	10, // 9: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
+	9,  // 10: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
+	49, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	49, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	2,  // 13: alesco.v1.Motion.kind:type_name -> alesco.v1.MotionKind
+	49, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	6,  // 15: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
+	49, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	7,  // 17: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
+	8,  // 18: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
+	14, // 19: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
+	12, // 20: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
+	11, // 21: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
+	13, // 22: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
+	49, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	15, // 24: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
+	8,  // 25: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
+	16, // 26: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
+	1,  // 27: alesco.v1.ChangeAttendanceRequest.action:type_name -> alesco.v1.AttendanceAction
+	16, // 28: alesco.v1.ChangeAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
+	12, // 29: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
+	11, // 30: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
+	3,  // 31: alesco.v1.CastVoteRequest.value:type_name -> alesco.v1.VoteValue
+	4,  // 32: alesco.v1.CastVoteRequest.source:type_name -> alesco.v1.VoteSource
+	11, // 33: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
+	3,  // 34: alesco.v1.CastDecidingVoteRequest.value:type_name -> alesco.v1.VoteValue
+	11, // 35: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
+	6,  // 36: alesco.v1.CloseMotionRequest.outcome_override:type_name -> alesco.v1.MotionOutcome
+	11, // 37: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
+	13, // 38: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	13, // 39: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	16, // 40: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	16, // 41: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	43, // 42: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
+	16, // 43: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	7,  // 44: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
+	47, // 45: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	17, // 46: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	19, // 47: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
+	21, // 48: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
+	23, // 49: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	25, // 50: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	27, // 51: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	29, // 52: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	31, // 53: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	33, // 54: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	35, // 55: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	37, // 56: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	39, // 57: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	41, // 58: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	44, // 59: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	46, // 60: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	18, // 61: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	20, // 62: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
+	22, // 63: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
+	24, // 64: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	26, // 65: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	28, // 66: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	30, // 67: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	32, // 68: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	34, // 69: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	36, // 70: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	38, // 71: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	40, // 72: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	42, // 73: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	45, // 74: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	48, // 75: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	61, // [61:76] is the sub-list for method output_type
+	46, // [46:61] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -3111,8 +3584,8 @@ func file_alesco_v1_minutes_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   37,
+			NumEnums:      8,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -36,6 +36,12 @@ const (
 	// MinutesServiceRecordAttendanceProcedure is the fully-qualified name of the MinutesService's
 	// RecordAttendance RPC.
 	MinutesServiceRecordAttendanceProcedure = "/alesco.v1.MinutesService/RecordAttendance"
+	// MinutesServiceChangeAttendanceProcedure is the fully-qualified name of the MinutesService's
+	// ChangeAttendance RPC.
+	MinutesServiceChangeAttendanceProcedure = "/alesco.v1.MinutesService/ChangeAttendance"
+	// MinutesServiceRunCommandProcedure is the fully-qualified name of the MinutesService's RunCommand
+	// RPC.
+	MinutesServiceRunCommandProcedure = "/alesco.v1.MinutesService/RunCommand"
 	// MinutesServiceAddNoteProcedure is the fully-qualified name of the MinutesService's AddNote RPC.
 	MinutesServiceAddNoteProcedure = "/alesco.v1.MinutesService/AddNote"
 	// MinutesServiceOpenMotionProcedure is the fully-qualified name of the MinutesService's OpenMotion
@@ -76,6 +82,16 @@ const (
 type MinutesServiceClient interface {
 	// RecordAttendance replaces the meeting's attendance list.
 	RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error)
+	// ChangeAttendance records one attendance change, with the time: members
+	// arrive (on time or late), leave or are unable to attend; a board member
+	// or a community guest attends. A member who left no longer counts
+	// toward quorum: the response says when quorum was lost.
+	ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error)
+	// RunCommand runs one line of the meeting command language (docs/live.md:
+	// `present neal`, `topic #16`, `motion Accept RFC 16`, `vote +1`, `close`,
+	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
+	// member token may run the commands a member may (its own vote, status).
+	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
 	// AddNote adds a discussion note under a topic.
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
@@ -117,6 +133,18 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			httpClient,
 			baseURL+MinutesServiceRecordAttendanceProcedure,
 			connect.WithSchema(minutesServiceMethods.ByName("RecordAttendance")),
+			connect.WithClientOptions(opts...),
+		),
+		changeAttendance: connect.NewClient[v1.ChangeAttendanceRequest, v1.ChangeAttendanceResponse](
+			httpClient,
+			baseURL+MinutesServiceChangeAttendanceProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("ChangeAttendance")),
+			connect.WithClientOptions(opts...),
+		),
+		runCommand: connect.NewClient[v1.RunCommandRequest, v1.RunCommandResponse](
+			httpClient,
+			baseURL+MinutesServiceRunCommandProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("RunCommand")),
 			connect.WithClientOptions(opts...),
 		),
 		addNote: connect.NewClient[v1.AddNoteRequest, v1.AddNoteResponse](
@@ -199,6 +227,8 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 // minutesServiceClient implements MinutesServiceClient.
 type minutesServiceClient struct {
 	recordAttendance   *connect.Client[v1.RecordAttendanceRequest, v1.RecordAttendanceResponse]
+	changeAttendance   *connect.Client[v1.ChangeAttendanceRequest, v1.ChangeAttendanceResponse]
+	runCommand         *connect.Client[v1.RunCommandRequest, v1.RunCommandResponse]
 	addNote            *connect.Client[v1.AddNoteRequest, v1.AddNoteResponse]
 	openMotion         *connect.Client[v1.OpenMotionRequest, v1.OpenMotionResponse]
 	castVote           *connect.Client[v1.CastVoteRequest, v1.CastVoteResponse]
@@ -216,6 +246,16 @@ type minutesServiceClient struct {
 // RecordAttendance calls alesco.v1.MinutesService.RecordAttendance.
 func (c *minutesServiceClient) RecordAttendance(ctx context.Context, req *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error) {
 	return c.recordAttendance.CallUnary(ctx, req)
+}
+
+// ChangeAttendance calls alesco.v1.MinutesService.ChangeAttendance.
+func (c *minutesServiceClient) ChangeAttendance(ctx context.Context, req *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error) {
+	return c.changeAttendance.CallUnary(ctx, req)
+}
+
+// RunCommand calls alesco.v1.MinutesService.RunCommand.
+func (c *minutesServiceClient) RunCommand(ctx context.Context, req *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error) {
+	return c.runCommand.CallUnary(ctx, req)
 }
 
 // AddNote calls alesco.v1.MinutesService.AddNote.
@@ -282,6 +322,16 @@ func (c *minutesServiceClient) ListMinutes(ctx context.Context, req *connect.Req
 type MinutesServiceHandler interface {
 	// RecordAttendance replaces the meeting's attendance list.
 	RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error)
+	// ChangeAttendance records one attendance change, with the time: members
+	// arrive (on time or late), leave or are unable to attend; a board member
+	// or a community guest attends. A member who left no longer counts
+	// toward quorum: the response says when quorum was lost.
+	ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error)
+	// RunCommand runs one line of the meeting command language (docs/live.md:
+	// `present neal`, `topic #16`, `motion Accept RFC 16`, `vote +1`, `close`,
+	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
+	// member token may run the commands a member may (its own vote, status).
+	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
 	// AddNote adds a discussion note under a topic.
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
@@ -319,6 +369,18 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		MinutesServiceRecordAttendanceProcedure,
 		svc.RecordAttendance,
 		connect.WithSchema(minutesServiceMethods.ByName("RecordAttendance")),
+		connect.WithHandlerOptions(opts...),
+	)
+	minutesServiceChangeAttendanceHandler := connect.NewUnaryHandler(
+		MinutesServiceChangeAttendanceProcedure,
+		svc.ChangeAttendance,
+		connect.WithSchema(minutesServiceMethods.ByName("ChangeAttendance")),
+		connect.WithHandlerOptions(opts...),
+	)
+	minutesServiceRunCommandHandler := connect.NewUnaryHandler(
+		MinutesServiceRunCommandProcedure,
+		svc.RunCommand,
+		connect.WithSchema(minutesServiceMethods.ByName("RunCommand")),
 		connect.WithHandlerOptions(opts...),
 	)
 	minutesServiceAddNoteHandler := connect.NewUnaryHandler(
@@ -399,6 +461,10 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		switch r.URL.Path {
 		case MinutesServiceRecordAttendanceProcedure:
 			minutesServiceRecordAttendanceHandler.ServeHTTP(w, r)
+		case MinutesServiceChangeAttendanceProcedure:
+			minutesServiceChangeAttendanceHandler.ServeHTTP(w, r)
+		case MinutesServiceRunCommandProcedure:
+			minutesServiceRunCommandHandler.ServeHTTP(w, r)
 		case MinutesServiceAddNoteProcedure:
 			minutesServiceAddNoteHandler.ServeHTTP(w, r)
 		case MinutesServiceOpenMotionProcedure:
@@ -434,6 +500,14 @@ type UnimplementedMinutesServiceHandler struct{}
 
 func (UnimplementedMinutesServiceHandler) RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.RecordAttendance is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.ChangeAttendance is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.RunCommand is not implemented"))
 }
 
 func (UnimplementedMinutesServiceHandler) AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error) {
