@@ -219,7 +219,7 @@ func (s *session) end(string) (string, error) {
 	if len(m.RecordedBy) == 0 {
 		by = []string{recorder(s, c, m)}
 	}
-	c, m, err = s.app.FinalizeMinutes(s.ctx, s.meetingID, by, by)
+	_, m, err = s.app.FinalizeMinutes(s.ctx, s.meetingID, by, by)
 	if err != nil {
 		return "", err
 	}

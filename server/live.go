@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"net/http"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/live"
 )
 
@@ -36,4 +39,45 @@ func (s *minutesService) RunCommand(ctx context.Context, req *connect.Request[al
 		return nil, err
 	}
 	return connect.NewResponse(&alescov1.RunCommandResponse{Reply: reply}), nil
+}
+
+func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[alescov1.WatchMinutesRequest], stream *connect.ServerStream[alescov1.WatchMinutesResponse]) error {
+	if req.Msg.MeetingId == "" {
+		return alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
+	}
+	ctx, cancel := s.untilShutdown(ctx)
+	defer cancel()
+	return s.app.WatchMinutes(ctx, req.Msg.MeetingId, func(c *alesco.Committee, m *alesco.Minutes) error {
+		return stream.Send(&alescov1.WatchMinutesResponse{Minutes: api.MinutesProto(c, m)})
+	})
+}
+
+// untilShutdown returns ctx cancelled when the server starts shutting
+// down too, so that open streams end and let the shutdown finish.
+func (s *Server) untilShutdown(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// streaming lifts the server's read and write timeouts for the streams
+// that stay open while a meeting runs (WatchMinutes): those timeouts bound
+// ordinary requests, and would cut a watcher off after two minutes.
+func streaming(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure {
+			rc := http.NewResponseController(w)
+			// Errors mean the writer cannot change deadlines (a test
+			// recorder): there is no timeout to lift then.
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -3092,6 +3092,95 @@ func (x *MinutesSummary) GetDecisions() []string {
 	return nil
 }
 
+type WatchMinutesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId     string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMinutesRequest) Reset() {
+	*x = WatchMinutesRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMinutesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMinutesRequest) ProtoMessage() {}
+
+func (x *WatchMinutesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMinutesRequest.ProtoReflect.Descriptor instead.
+func (*WatchMinutesRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *WatchMinutesRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+type WatchMinutesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record as it stands, with its draft Markdown.
+	Minutes       *Minutes `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMinutesResponse) Reset() {
+	*x = WatchMinutesResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMinutesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMinutesResponse) ProtoMessage() {}
+
+func (x *WatchMinutesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMinutesResponse.ProtoReflect.Descriptor instead.
+func (*WatchMinutesResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *WatchMinutesResponse) GetMinutes() *Minutes {
+	if x != nil {
+		return x.Minutes
+	}
+	return nil
+}
+
 type ListMinutesResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Minutes       []*MinutesSummary      `protobuf:"bytes,1,rep,name=minutes,proto3" json:"minutes,omitempty"`
@@ -3101,7 +3190,7 @@ type ListMinutesResponse struct {
 
 func (x *ListMinutesResponse) Reset() {
 	*x = ListMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3113,7 +3202,7 @@ func (x *ListMinutesResponse) String() string {
 func (*ListMinutesResponse) ProtoMessage() {}
 
 func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3126,7 +3215,7 @@ func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
@@ -3357,7 +3446,12 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"rosterSize\x12\x1d\n" +
 	"\n" +
 	"quorum_met\x18\x06 \x01(\bR\tquorumMet\x12\x1c\n" +
-	"\tdecisions\x18\a \x03(\tR\tdecisions\"J\n" +
+	"\tdecisions\x18\a \x03(\tR\tdecisions\"4\n" +
+	"\x13WatchMinutesRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"D\n" +
+	"\x14WatchMinutesResponse\x12,\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"J\n" +
 	"\x13ListMinutesResponse\x123\n" +
 	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes*}\n" +
 	"\fAttendeeKind\x12\x1d\n" +
@@ -3403,7 +3497,8 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\rMinutesStatus\x12\x1e\n" +
 	"\x1aMINUTES_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MINUTES_STATUS_DRAFT\x10\x01\x12\x18\n" +
-	"\x14MINUTES_STATUS_FINAL\x10\x022\xeb\t\n" +
+	"\x14MINUTES_STATUS_FINAL\x10\x022\xc3\n" +
+	"\n" +
 	"\x0eMinutesService\x12[\n" +
 	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12[\n" +
 	"\x10ChangeAttendance\x12\".alesco.v1.ChangeAttendanceRequest\x1a#.alesco.v1.ChangeAttendanceResponse\x12I\n" +
@@ -3422,7 +3517,8 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\rImportMinutes\x12\x1f.alesco.v1.ImportMinutesRequest\x1a .alesco.v1.ImportMinutesResponse\x12N\n" +
 	"\n" +
 	"GetMinutes\x12\x1c.alesco.v1.GetMinutesRequest\x1a\x1d.alesco.v1.GetMinutesResponse\"\x03\x90\x02\x01\x12Q\n" +
-	"\vListMinutes\x12\x1d.alesco.v1.ListMinutesRequest\x1a\x1e.alesco.v1.ListMinutesResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
+	"\vListMinutes\x12\x1d.alesco.v1.ListMinutesRequest\x1a\x1e.alesco.v1.ListMinutesResponse\"\x03\x90\x02\x01\x12V\n" +
+	"\fWatchMinutes\x12\x1e.alesco.v1.WatchMinutesRequest\x1a\x1f.alesco.v1.WatchMinutesResponse\"\x03\x90\x02\x010\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
 
 var (
 	file_alesco_v1_minutes_proto_rawDescOnce sync.Once
@@ -3437,7 +3533,7 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 }
 
 var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
 	(AttendanceAction)(0),              // 1: alesco.v1.AttendanceAction
@@ -3487,34 +3583,36 @@ var file_alesco_v1_minutes_proto_goTypes = []any{
 	(*GetMinutesResponse)(nil),         // 45: alesco.v1.GetMinutesResponse
 	(*ListMinutesRequest)(nil),         // 46: alesco.v1.ListMinutesRequest
 	(*MinutesSummary)(nil),             // 47: alesco.v1.MinutesSummary
-	(*ListMinutesResponse)(nil),        // 48: alesco.v1.ListMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 49: google.protobuf.Timestamp
+	(*WatchMinutesRequest)(nil),        // 48: alesco.v1.WatchMinutesRequest
+	(*WatchMinutesResponse)(nil),       // 49: alesco.v1.WatchMinutesResponse
+	(*ListMinutesResponse)(nil),        // 50: alesco.v1.ListMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 51: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
-	49, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
-	49, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
+	51, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
+	51, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
 	3,  // 3: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
 	4,  // 4: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	49, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	51, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
 	5,  // 6: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
 	6,  // 7: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
 	9,  // 8: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
 	10, // 9: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
 	9,  // 10: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	49, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	49, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	51, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	51, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
 	2,  // 13: alesco.v1.Motion.kind:type_name -> alesco.v1.MotionKind
-	49, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	51, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
 	6,  // 15: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	49, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	51, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
 	7,  // 17: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
 	8,  // 18: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
 	14, // 19: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
 	12, // 20: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
 	11, // 21: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
 	13, // 22: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	49, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	51, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
 	15, // 24: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
 	8,  // 25: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
 	16, // 26: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
@@ -3536,42 +3634,45 @@ var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	43, // 42: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
 	16, // 43: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
 	7,  // 44: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	47, // 45: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	17, // 46: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	19, // 47: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
-	21, // 48: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
-	23, // 49: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	25, // 50: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	27, // 51: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	29, // 52: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	31, // 53: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	33, // 54: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	35, // 55: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	37, // 56: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	39, // 57: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	41, // 58: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	44, // 59: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	46, // 60: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	18, // 61: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	20, // 62: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
-	22, // 63: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
-	24, // 64: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	26, // 65: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	28, // 66: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	30, // 67: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	32, // 68: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	34, // 69: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	36, // 70: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	38, // 71: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	40, // 72: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	42, // 73: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	45, // 74: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	48, // 75: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	61, // [61:76] is the sub-list for method output_type
-	46, // [46:61] is the sub-list for method input_type
-	46, // [46:46] is the sub-list for extension type_name
-	46, // [46:46] is the sub-list for extension extendee
-	0,  // [0:46] is the sub-list for field type_name
+	16, // 45: alesco.v1.WatchMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	47, // 46: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	17, // 47: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	19, // 48: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
+	21, // 49: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
+	23, // 50: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	25, // 51: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	27, // 52: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	29, // 53: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	31, // 54: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	33, // 55: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	35, // 56: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	37, // 57: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	39, // 58: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	41, // 59: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	44, // 60: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	46, // 61: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	48, // 62: alesco.v1.MinutesService.WatchMinutes:input_type -> alesco.v1.WatchMinutesRequest
+	18, // 63: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	20, // 64: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
+	22, // 65: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
+	24, // 66: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	26, // 67: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	28, // 68: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	30, // 69: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	32, // 70: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	34, // 71: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	36, // 72: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	38, // 73: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	40, // 74: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	42, // 75: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	45, // 76: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	50, // 77: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	49, // 78: alesco.v1.MinutesService.WatchMinutes:output_type -> alesco.v1.WatchMinutesResponse
+	63, // [63:79] is the sub-list for method output_type
+	47, // [47:63] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -3585,7 +3686,7 @@ func file_alesco_v1_minutes_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   41,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

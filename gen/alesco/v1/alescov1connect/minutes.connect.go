@@ -76,6 +76,9 @@ const (
 	// MinutesServiceListMinutesProcedure is the fully-qualified name of the MinutesService's
 	// ListMinutes RPC.
 	MinutesServiceListMinutesProcedure = "/alesco.v1.MinutesService/ListMinutes"
+	// MinutesServiceWatchMinutesProcedure is the fully-qualified name of the MinutesService's
+	// WatchMinutes RPC.
+	MinutesServiceWatchMinutesProcedure = "/alesco.v1.MinutesService/WatchMinutes"
 )
 
 // MinutesServiceClient is a client for the alesco.v1.MinutesService service.
@@ -116,6 +119,11 @@ type MinutesServiceClient interface {
 	GetMinutes(context.Context, *connect.Request[v1.GetMinutesRequest]) (*connect.Response[v1.GetMinutesResponse], error)
 	// ListMinutes lists the meetings of a committee that have minutes.
 	ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error)
+	// WatchMinutes sends a meeting's record on connect and again after every
+	// change to it (made through this server, or by the CLI on the same
+	// database), until the client goes away. Public, like every read. Before
+	// the meeting's minutes are started it sends an empty draft.
+	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest]) (*connect.ServerStreamForClient[v1.WatchMinutesResponse], error)
 }
 
 // NewMinutesServiceClient constructs a client for the alesco.v1.MinutesService service. By default,
@@ -221,6 +229,13 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		watchMinutes: connect.NewClient[v1.WatchMinutesRequest, v1.WatchMinutesResponse](
+			httpClient,
+			baseURL+MinutesServiceWatchMinutesProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("WatchMinutes")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -241,6 +256,7 @@ type minutesServiceClient struct {
 	importMinutes      *connect.Client[v1.ImportMinutesRequest, v1.ImportMinutesResponse]
 	getMinutes         *connect.Client[v1.GetMinutesRequest, v1.GetMinutesResponse]
 	listMinutes        *connect.Client[v1.ListMinutesRequest, v1.ListMinutesResponse]
+	watchMinutes       *connect.Client[v1.WatchMinutesRequest, v1.WatchMinutesResponse]
 }
 
 // RecordAttendance calls alesco.v1.MinutesService.RecordAttendance.
@@ -318,6 +334,11 @@ func (c *minutesServiceClient) ListMinutes(ctx context.Context, req *connect.Req
 	return c.listMinutes.CallUnary(ctx, req)
 }
 
+// WatchMinutes calls alesco.v1.MinutesService.WatchMinutes.
+func (c *minutesServiceClient) WatchMinutes(ctx context.Context, req *connect.Request[v1.WatchMinutesRequest]) (*connect.ServerStreamForClient[v1.WatchMinutesResponse], error) {
+	return c.watchMinutes.CallServerStream(ctx, req)
+}
+
 // MinutesServiceHandler is an implementation of the alesco.v1.MinutesService service.
 type MinutesServiceHandler interface {
 	// RecordAttendance replaces the meeting's attendance list.
@@ -356,6 +377,11 @@ type MinutesServiceHandler interface {
 	GetMinutes(context.Context, *connect.Request[v1.GetMinutesRequest]) (*connect.Response[v1.GetMinutesResponse], error)
 	// ListMinutes lists the meetings of a committee that have minutes.
 	ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error)
+	// WatchMinutes sends a meeting's record on connect and again after every
+	// change to it (made through this server, or by the CLI on the same
+	// database), until the client goes away. Public, like every read. Before
+	// the meeting's minutes are started it sends an empty draft.
+	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest], *connect.ServerStream[v1.WatchMinutesResponse]) error
 }
 
 // NewMinutesServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -457,6 +483,13 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	minutesServiceWatchMinutesHandler := connect.NewServerStreamHandler(
+		MinutesServiceWatchMinutesProcedure,
+		svc.WatchMinutes,
+		connect.WithSchema(minutesServiceMethods.ByName("WatchMinutes")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/alesco.v1.MinutesService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case MinutesServiceRecordAttendanceProcedure:
@@ -489,6 +522,8 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 			minutesServiceGetMinutesHandler.ServeHTTP(w, r)
 		case MinutesServiceListMinutesProcedure:
 			minutesServiceListMinutesHandler.ServeHTTP(w, r)
+		case MinutesServiceWatchMinutesProcedure:
+			minutesServiceWatchMinutesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -556,4 +591,8 @@ func (UnimplementedMinutesServiceHandler) GetMinutes(context.Context, *connect.R
 
 func (UnimplementedMinutesServiceHandler) ListMinutes(context.Context, *connect.Request[v1.ListMinutesRequest]) (*connect.Response[v1.ListMinutesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.ListMinutes is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest], *connect.ServerStream[v1.WatchMinutesResponse]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.WatchMinutes is not implemented"))
 }
