@@ -20,13 +20,18 @@ import (
 // transaction left them, so a front end can say where the meeting stands.
 
 // StartMeeting starts recording a meeting (its minutes exist from now on;
-// starting again changes nothing) and returns its agenda.
+// starting again changes nothing) and returns its agenda. Whoever starts
+// it is who the minutes say recorded them: the member giving the
+// commands, else the chair of the day.
 func (a *App) StartMeeting(ctx context.Context, meetingID string) (*alesco.Committee, *alesco.Minutes, agenda.Agenda, error) {
 	c, m, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.start", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
-		if !e.created {
+		if len(e.m.RecordedBy) > 0 && !e.created {
 			return "", nil, alesco.ErrUnchanged
 		}
-		return "meeting/" + meetingID, nil, nil
+		if len(e.m.RecordedBy) == 0 {
+			e.m.RecordedBy = []string{recorder(e.c, e.p, e.m.Date)}
+		}
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy}, nil
 	})
 	if err == alesco.ErrUnchanged {
 		c, m, err = a.GetMinutes(ctx, meetingID)
@@ -36,6 +41,38 @@ func (a *App) StartMeeting(ctx context.Context, meetingID string) (*alesco.Commi
 	}
 	ag, err := a.Agenda(ctx, meetingID, "")
 	return c, m, ag, err
+}
+
+// EndMeeting finalizes the minutes of a meeting run live: recorded by
+// whoever started it (or, if nobody did, by whoever ends it) and edited for
+// publishing by the same, unless names are already on record.
+func (a *App) EndMeeting(ctx context.Context, meetingID string) (*alesco.Committee, *alesco.Minutes, error) {
+	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.finalize", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+		by := e.m.RecordedBy
+		if len(by) == 0 {
+			by = []string{recorder(e.c, e.p, e.m.Date)}
+		}
+		edited := e.m.EditedBy
+		if len(edited) == 0 {
+			edited = by
+		}
+		err := e.m.Finalize(by, edited, e.tx.Now(), render(e.c))
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, err
+	})
+}
+
+// recorder names who records a meeting: the caller's member, else the
+// chair on the meeting's date.
+func recorder(c *alesco.Committee, p alesco.Principal, d alesco.Date) string {
+	if mem, ok := c.Member(p.MemberID); ok {
+		return mem.Name
+	}
+	if t, ok := c.ChairOn(d); ok {
+		if mem, ok := c.Member(t.MemberID); ok {
+			return mem.Name
+		}
+	}
+	return c.ShortName
 }
 
 // ChangeAttendance records one attendance change (arrived, arrived late,
@@ -159,9 +196,9 @@ func agendaItems(ag agenda.Agenda) []NextItem {
 	add("carried over", ag.CarriedOver)
 	add("new submission", ag.NewSubmissions)
 	if ag.ChairElection.Due {
-		out = append(out, NextItem{Section: "chair election", Topic: alesco.Note{Topic: "Chair election"}})
+		out = append(out, NextItem{Section: "chair election", Topic: alesco.Note{Topic: "the chair election"}})
 	}
-	return append(out, NextItem{Section: "open floor", Topic: alesco.Note{Topic: "Open floor"}})
+	return append(out, NextItem{Section: "open floor", Topic: alesco.Note{Topic: "other business"}})
 }
 
 // takenUp reports whether the record has a topic for the item already.

@@ -169,7 +169,10 @@ func (s *session) close(args string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	line := fmt.Sprintf("motion %d %q %s: %s", mo.ID, mo.Title, mo.Outcome.Word(), shortTally(mo.Tally()))
+	line := fmt.Sprintf("motion %d %q %s", mo.ID, mo.Title, mo.Outcome.Word())
+	if len(mo.Votes) > 0 {
+		line += ": " + shortTally(mo.Tally())
+	}
 	if mo.Unanimous {
 		line += ", unanimous"
 	}
@@ -211,36 +214,12 @@ func (s *session) owner(args string) (owner, text string, err error) {
 }
 
 func (s *session) end(string) (string, error) {
-	c, m, err := s.app.GetMinutes(s.ctx, s.meetingID)
-	if err != nil {
-		return "", err
-	}
-	var by []string
-	if len(m.RecordedBy) == 0 {
-		by = []string{recorder(s, c, m)}
-	}
-	_, m, err = s.app.FinalizeMinutes(s.ctx, s.meetingID, by, by)
+	_, m, err := s.app.EndMeeting(s.ctx, s.meetingID)
 	if err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("minutes of %s are final: %s, %s; Markdown at %s", m.MeetingID, count(len(m.Decisions), "decision"),
 		count(len(m.ActionItems), "action item"), s.app.URL("/minutes/"+m.MeetingID+".md")), nil
-}
-
-// recorder is who the minutes say recorded them: the member giving the
-// commands, else the chair of the day.
-func recorder(s *session, c *alesco.Committee, m *alesco.Minutes) string {
-	if p, _ := alesco.PrincipalFrom(s.ctx); p.MemberID != "" {
-		if mem, ok := c.Member(p.MemberID); ok {
-			return mem.Name
-		}
-	}
-	if t, ok := c.ChairOn(m.Date); ok {
-		if mem, ok := c.Member(t.MemberID); ok {
-			return mem.Name
-		}
-	}
-	return c.ShortName
 }
 
 func (s *session) committee() (*alesco.Committee, error) {

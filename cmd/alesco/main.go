@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -29,7 +30,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "alesco: "+message(err))
 		os.Exit(exitCode(err))
@@ -72,6 +73,11 @@ func (u usage) Unwrap() []error { return []error{u.error, errUsage} }
 // code path as the binary.
 type Main struct {
 	Stdout, Stderr io.Writer
+	// Stdin is where `meeting run` reads commands (default os.Stdin).
+	Stdin io.Reader
+	// HTTPClient reaches a server (`meeting run --server`); default
+	// http.DefaultClient.
+	HTTPClient *http.Client
 	Getenv         func(string) string
 	// Ready, when set, is called with the listening address once serve
 	// accepts connections (tests use it with --addr 127.0.0.1:0).
@@ -120,7 +126,7 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
-		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand())
+		m.minutesCommand(), m.meetingCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand())
 	return root
 }
 
