@@ -78,7 +78,7 @@ type Main struct {
 	// HTTPClient reaches a server (`meeting run --server`); default
 	// http.DefaultClient.
 	HTTPClient *http.Client
-	Getenv         func(string) string
+	Getenv     func(string) string
 	// Ready, when set, is called with the listening address once serve
 	// accepts connections (tests use it with --addr 127.0.0.1:0).
 	Ready func(addr string)
