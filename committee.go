@@ -2,6 +2,7 @@ package alesco
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -149,4 +150,19 @@ func (c *Committee) PullURL(n int) string {
 		return ""
 	}
 	return "https://github.com/" + c.GitHub.Repo + "/pull/" + strconv.Itoa(n)
+}
+
+// ChatChannel returns the team and channel of the committee's chat link
+// (https://chat.almalinux.org/almalinux/channels/alesco gives "almalinux",
+// "alesco"), as a chat server names them; "" when the link is no channel.
+func (c *Committee) ChatChannel() (team, channel string) {
+	rest := c.Links.Chat
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	if len(parts) != 4 || parts[2] != "channels" {
+		return "", ""
+	}
+	return parts[1], parts[3]
 }

@@ -122,8 +122,11 @@ func (s *session) vote(args string) (string, error) {
 		return "", err
 	}
 	p, _ := alesco.PrincipalFrom(s.ctx)
-	if who == "" && p.MemberID == "" {
-		return "", alesco.Errorf(alesco.EINVALID, "whose vote? type vote NAME %s", value)
+	if who == "" {
+		// "vote +1" is the speaker's own vote.
+		if who = p.MemberID; who == "" {
+			return "", alesco.Errorf(alesco.EINVALID, "whose vote? type vote NAME %s", value)
+		}
 	}
 	mo, err := s.app.CastVote(s.ctx, app.VoteRequest{MeetingID: s.meetingID, MemberID: who, Value: value})
 	if err != nil {

@@ -122,6 +122,16 @@ func init() {
 	}
 }
 
+// ReadOnly reports whether a line only asks (status, agenda, help) or is
+// blank: chat answers those to the asker alone.
+func ReadOnly(line string) bool {
+	name, _, ok := split(line)
+	if a, found := aliases[name]; found {
+		name = a
+	}
+	return !ok || name == "status" || name == "agenda" || name == "help"
+}
+
 // Help lists the commands on one line.
 func Help() string {
 	names := make([]string, 0, len(commands))

@@ -32,6 +32,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Webhooks handles POST /webhooks/github; nil answers 404.
 	Webhooks http.Handler
+	// MattermostToken is the token of the committee's Mattermost slash
+	// command (POST /integrations/mattermost); "" answers 404.
+	MattermostToken string
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -41,6 +44,8 @@ type Server struct {
 	log      *slog.Logger
 	webhooks http.Handler
 	handler  http.Handler
+	// mattermostToken is the slash command's secret ("" when not set up).
+	mattermostToken string
 	// stopping is closed when the server starts shutting down: open
 	// streams end then.
 	stopping chan struct{}
@@ -55,7 +60,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, stopping: make(chan struct{})}
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -35,7 +35,8 @@ func (m *Main) serveCommand() *cobra.Command {
 minutes, GitHub webhooks and the public pages, all on one port.
 
 Environment: GITHUB_TOKEN (GitHub API), ALESCO_WEBHOOK_SECRET (GitHub webhook
-signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
+signatures), ALESCO_MATTERMOST_TOKEN (the token of the committee's Mattermost
+slash command, POST /integrations/mattermost). It shuts down gracefully on SIGINT and SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return m.serve(cmd.Context(), o) },
 	}
@@ -84,7 +85,11 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if m.Getenv("GITHUB_TOKEN") == "" {
 		log.Warn("GITHUB_TOKEN is not set: GitHub allows 60 unauthenticated requests an hour")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks})
+	mattermost := m.Getenv("ALESCO_MATTERMOST_TOKEN")
+	if mattermost == "" {
+		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
+	}
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: mattermost})
 	if err != nil {
 		return err
 	}
