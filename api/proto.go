@@ -44,21 +44,28 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 		out.Github = &alescov1.GitHubSettings{Repo: g.Repo, RfcPath: g.RFCPath, DiscussionLabel: g.DiscussionLabel, FcpLabel: g.FCPLabel, BoardInputLabel: g.BoardInputLabel}
 	}
 	for _, m := range c.Members {
-		pm := &alescov1.Member{Id: m.ID, Name: m.Name, GithubLogin: m.GitHub, ChatUrl: m.Chat, Current: m.IsMemberOn(d)}
-		for _, t := range m.Terms {
-			pm.Terms = append(pm.Terms, &alescov1.Term{StartDate: t.Start.String(), EndDate: t.End.String()})
+		pm := &alescov1.Member{Id: m.ID, Name: m.Name, GithubLogin: m.GitHub, ChatUrl: m.Chat, Current: m.IsMemberOn(d), Source: alescov1.RosterSource_ROSTER_SOURCE_CONFIG}
+		for i, t := range m.Terms {
+			pm.Terms = append(pm.Terms, &alescov1.Term{StartDate: t.Start.String(), EndDate: t.End.String(), Source: termSource(t),
+				StartedInMeetingId: t.StartedIn, EndedInMeetingId: t.EndedIn})
+			if i == 0 && t.StartedIn != "" {
+				pm.Source = alescov1.RosterSource_ROSTER_SOURCE_DECISION
+			}
 		}
 		out.Members = append(out.Members, pm)
 	}
 	for _, t := range c.Chairs {
-		out.ChairTerms = append(out.ChairTerms, &alescov1.ChairTerm{MemberId: t.MemberID, StartDate: t.Start.String(), EndDate: t.End.String(), DueDate: c.ChairTermDue(t).String()})
+		out.ChairTerms = append(out.ChairTerms, &alescov1.ChairTerm{MemberId: t.MemberID, StartDate: t.Start.String(), EndDate: t.End.String(), DueDate: c.ChairTermDue(t).String(),
+			Source: termSource(t.Term), StartedInMeetingId: t.StartedIn, EndedInMeetingId: t.EndedIn})
 	}
 	if t, ok := c.ChairOn(d); ok {
 		out.CurrentChairId = t.MemberID
+		out.CurrentChairSource, out.CurrentChairElectedInMeetingId = termSource(t.Term), t.StartedIn
 		if m, ok := c.Member(t.MemberID); ok {
 			out.CurrentChairName = m.Name
 		}
 	}
+	out.SecretaryIds = c.Secretaries
 	out.ChairTermExpired, _ = c.ChairElectionDue(d)
 	for _, b := range c.Board {
 		out.BoardMembers = append(out.BoardMembers, &alescov1.BoardMember{Name: b.Name, GithubLogin: b.GitHub})
@@ -70,6 +77,14 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 		})
 	}
 	return out
+}
+
+// termSource says where a term's start comes from.
+func termSource(t alesco.Term) alescov1.RosterSource {
+	if t.StartedIn != "" {
+		return alescov1.RosterSource_ROSTER_SOURCE_DECISION
+	}
+	return alescov1.RosterSource_ROSTER_SOURCE_CONFIG
 }
 
 // MeetingProto converts a meeting to its API form, with its links.

@@ -6,10 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
@@ -36,7 +40,8 @@ minutes, GitHub webhooks and the public pages, all on one port.
 
 Environment: GITHUB_TOKEN (GitHub API), ALESCO_WEBHOOK_SECRET (GitHub webhook
 signatures), ALESCO_MATTERMOST_TOKEN (the token of the committee's Mattermost
-slash command, POST /integrations/mattermost). It shuts down gracefully on SIGINT and SIGTERM.`,
+slash command, POST /integrations/mattermost). On SIGHUP it reloads --config:
+a file that does not validate is refused, logged, and the one in force stays. It shuts down gracefully on SIGINT and SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return m.serve(cmd.Context(), o) },
 	}
@@ -96,6 +101,19 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if o.syncInterval > 0 {
 		go background(ctx, a, o.syncInterval, log)
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				reload(a, o.config, log)
+			}
+		}
+	}()
 	ids := []string{}
 	for _, c := range a.Committees().List() {
 		ids = append(ids, c.ID)
@@ -105,6 +123,27 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		m.Ready(addr)
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// reload reads the configuration again (on SIGHUP): when it validates, the
+// server serves it from the next request on; when it does not, the one in
+// force stays and the problems are logged.
+func reload(a *app.App, path string, log *slog.Logger) {
+	if path == "" {
+		log.Warn("SIGHUP: serving the embedded configuration, there is nothing to reload (start with --config FILE)")
+		return
+	}
+	cs, err := config.Load(path)
+	if err != nil {
+		log.Error("SIGHUP: configuration not reloaded, the one in force stays", "file", path, "err", err)
+		return
+	}
+	a.SetCommittees(alesco.NewCommittees(cs))
+	ids := []string{}
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	log.Info("SIGHUP: configuration reloaded", "file", path, "committees", ids)
 }
 
 // syncer is the GitHub adapter's reconciler on the store (token from

@@ -21,6 +21,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RosterSource says where a term of the roster or of the chair comes from.
+type RosterSource int32
+
+const (
+	RosterSource_ROSTER_SOURCE_UNSPECIFIED RosterSource = 0
+	// The committee's configuration (the seed).
+	RosterSource_ROSTER_SOURCE_CONFIG RosterSource = 1
+	// A decision recorded in a meeting's minutes: a passed election,
+	// appointment or removal.
+	RosterSource_ROSTER_SOURCE_DECISION RosterSource = 2
+)
+
+// Enum value maps for RosterSource.
+var (
+	RosterSource_name = map[int32]string{
+		0: "ROSTER_SOURCE_UNSPECIFIED",
+		1: "ROSTER_SOURCE_CONFIG",
+		2: "ROSTER_SOURCE_DECISION",
+	}
+	RosterSource_value = map[string]int32{
+		"ROSTER_SOURCE_UNSPECIFIED": 0,
+		"ROSTER_SOURCE_CONFIG":      1,
+		"ROSTER_SOURCE_DECISION":    2,
+	}
+)
+
+func (x RosterSource) Enum() *RosterSource {
+	p := new(RosterSource)
+	*p = x
+	return p
+}
+
+func (x RosterSource) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RosterSource) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_committee_proto_enumTypes[0].Descriptor()
+}
+
+func (RosterSource) Type() protoreflect.EnumType {
+	return &file_alesco_v1_committee_proto_enumTypes[0]
+}
+
+func (x RosterSource) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RosterSource.Descriptor instead.
+func (RosterSource) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+}
+
 type ListCommitteesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -189,8 +242,10 @@ func (x *GetCommitteeResponse) GetCommittee() *Committee {
 	return nil
 }
 
-// Committee is a steering committee or SIG as declared in the configuration,
-// evaluated on as_of_date (today, in the committee's time zone).
+// Committee is a steering committee or SIG: its configuration (the seed)
+// with the decisions its meetings recorded about itself (chair elections,
+// appointments, removals) applied, evaluated on as_of_date (today, in the
+// committee's time zone). Each term says where it comes from.
 type Committee struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	Id        string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -217,8 +272,14 @@ type Committee struct {
 	RosterSize int32 `protobuf:"varint,16,opt,name=roster_size,json=rosterSize,proto3" json:"roster_size,omitempty"`
 	// Members that must be present for a vote on as_of_date.
 	QuorumRequired int32 `protobuf:"varint,17,opt,name=quorum_required,json=quorumRequired,proto3" json:"quorum_required,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Where the current chair's term comes from, and the meeting that
+	// elected them when a decision did.
+	CurrentChairSource             RosterSource `protobuf:"varint,18,opt,name=current_chair_source,json=currentChairSource,proto3,enum=alesco.v1.RosterSource" json:"current_chair_source,omitempty"`
+	CurrentChairElectedInMeetingId string       `protobuf:"bytes,19,opt,name=current_chair_elected_in_meeting_id,json=currentChairElectedInMeetingId,proto3" json:"current_chair_elected_in_meeting_id,omitempty"`
+	// Members (ids) who record meetings beside the chair.
+	SecretaryIds  []string `protobuf:"bytes,20,rep,name=secretary_ids,json=secretaryIds,proto3" json:"secretary_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Committee) Reset() {
@@ -368,6 +429,27 @@ func (x *Committee) GetQuorumRequired() int32 {
 		return x.QuorumRequired
 	}
 	return 0
+}
+
+func (x *Committee) GetCurrentChairSource() RosterSource {
+	if x != nil {
+		return x.CurrentChairSource
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *Committee) GetCurrentChairElectedInMeetingId() string {
+	if x != nil {
+		return x.CurrentChairElectedInMeetingId
+	}
+	return ""
+}
+
+func (x *Committee) GetSecretaryIds() []string {
+	if x != nil {
+		return x.SecretaryIds
+	}
+	return nil
 }
 
 type CommitteeLinks struct {
@@ -664,7 +746,10 @@ type Member struct {
 	ChatUrl     string  `protobuf:"bytes,4,opt,name=chat_url,json=chatUrl,proto3" json:"chat_url,omitempty"`
 	Terms       []*Term `protobuf:"bytes,5,rep,name=terms,proto3" json:"terms,omitempty"`
 	// On the roster on as_of_date.
-	Current       bool `protobuf:"varint,6,opt,name=current,proto3" json:"current,omitempty"`
+	Current bool `protobuf:"varint,6,opt,name=current,proto3" json:"current,omitempty"`
+	// CONFIG for a declared member; DECISION for someone a meeting appointed
+	// who was never declared.
+	Source        RosterSource `protobuf:"varint,7,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -741,13 +826,26 @@ func (x *Member) GetCurrent() bool {
 	return false
 }
 
+func (x *Member) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
 // Term is a span of membership; end_date is empty while it lasts.
 type Term struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	StartDate     string                 `protobuf:"bytes,1,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
-	EndDate       string                 `protobuf:"bytes,2,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	StartDate string                 `protobuf:"bytes,1,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	EndDate   string                 `protobuf:"bytes,2,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// Where the start comes from; a configured term may end by a decision
+	// (ended_in_meeting_id).
+	Source RosterSource `protobuf:"varint,3,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
+	// The meetings whose decisions started and ended the term, if any.
+	StartedInMeetingId string `protobuf:"bytes,4,opt,name=started_in_meeting_id,json=startedInMeetingId,proto3" json:"started_in_meeting_id,omitempty"`
+	EndedInMeetingId   string `protobuf:"bytes,5,opt,name=ended_in_meeting_id,json=endedInMeetingId,proto3" json:"ended_in_meeting_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Term) Reset() {
@@ -794,6 +892,27 @@ func (x *Term) GetEndDate() string {
 	return ""
 }
 
+func (x *Term) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *Term) GetStartedInMeetingId() string {
+	if x != nil {
+		return x.StartedInMeetingId
+	}
+	return ""
+}
+
+func (x *Term) GetEndedInMeetingId() string {
+	if x != nil {
+		return x.EndedInMeetingId
+	}
+	return ""
+}
+
 type ChairTerm struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	MemberId  string                 `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
@@ -801,9 +920,14 @@ type ChairTerm struct {
 	// Empty while the term lasts; the term runs out chair_term_months after start.
 	EndDate string `protobuf:"bytes,3,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
 	// start_date + chair_term_months.
-	DueDate       string `protobuf:"bytes,4,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DueDate string `protobuf:"bytes,4,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	// CONFIG, or DECISION for a chair elected in a meeting.
+	Source RosterSource `protobuf:"varint,5,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
+	// The meetings whose decisions started and ended the term, if any.
+	StartedInMeetingId string `protobuf:"bytes,6,opt,name=started_in_meeting_id,json=startedInMeetingId,proto3" json:"started_in_meeting_id,omitempty"`
+	EndedInMeetingId   string `protobuf:"bytes,7,opt,name=ended_in_meeting_id,json=endedInMeetingId,proto3" json:"ended_in_meeting_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ChairTerm) Reset() {
@@ -860,6 +984,27 @@ func (x *ChairTerm) GetEndDate() string {
 func (x *ChairTerm) GetDueDate() string {
 	if x != nil {
 		return x.DueDate
+	}
+	return ""
+}
+
+func (x *ChairTerm) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *ChairTerm) GetStartedInMeetingId() string {
+	if x != nil {
+		return x.StartedInMeetingId
+	}
+	return ""
+}
+
+func (x *ChairTerm) GetEndedInMeetingId() string {
+	if x != nil {
+		return x.EndedInMeetingId
 	}
 	return ""
 }
@@ -1033,7 +1178,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x13GetCommitteeRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\"J\n" +
 	"\x14GetCommitteeResponse\x122\n" +
-	"\tcommittee\x18\x01 \x01(\v2\x14.alesco.v1.CommitteeR\tcommittee\"\xb8\x05\n" +
+	"\tcommittee\x18\x01 \x01(\v2\x14.alesco.v1.CommitteeR\tcommittee\"\xf5\x06\n" +
 	"\tCommittee\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1d\n" +
@@ -1056,7 +1201,10 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x12chair_term_expired\x18\x0f \x01(\bR\x10chairTermExpired\x12\x1f\n" +
 	"\vroster_size\x18\x10 \x01(\x05R\n" +
 	"rosterSize\x12'\n" +
-	"\x0fquorum_required\x18\x11 \x01(\x05R\x0equorumRequired\"\x8c\x01\n" +
+	"\x0fquorum_required\x18\x11 \x01(\x05R\x0equorumRequired\x12I\n" +
+	"\x14current_chair_source\x18\x12 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x12currentChairSource\x12K\n" +
+	"#current_chair_elected_in_meeting_id\x18\x13 \x01(\tR\x1ecurrentChairElectedInMeetingId\x12#\n" +
+	"\rsecretary_ids\x18\x14 \x03(\tR\fsecretaryIds\"\x8c\x01\n" +
 	"\x0eCommitteeLinks\x12\x19\n" +
 	"\bchat_url\x18\x01 \x01(\tR\achatUrl\x12\x1d\n" +
 	"\n" +
@@ -1081,24 +1229,31 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\brfc_path\x18\x02 \x01(\tR\arfcPath\x12)\n" +
 	"\x10discussion_label\x18\x03 \x01(\tR\x0fdiscussionLabel\x12\x1b\n" +
 	"\tfcp_label\x18\x04 \x01(\tR\bfcpLabel\x12*\n" +
-	"\x11board_input_label\x18\x05 \x01(\tR\x0fboardInputLabel\"\xab\x01\n" +
+	"\x11board_input_label\x18\x05 \x01(\tR\x0fboardInputLabel\"\xdc\x01\n" +
 	"\x06Member\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
 	"\fgithub_login\x18\x03 \x01(\tR\vgithubLogin\x12\x19\n" +
 	"\bchat_url\x18\x04 \x01(\tR\achatUrl\x12%\n" +
 	"\x05terms\x18\x05 \x03(\v2\x0f.alesco.v1.TermR\x05terms\x12\x18\n" +
-	"\acurrent\x18\x06 \x01(\bR\acurrent\"@\n" +
+	"\acurrent\x18\x06 \x01(\bR\acurrent\x12/\n" +
+	"\x06source\x18\a \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\"\xd3\x01\n" +
 	"\x04Term\x12\x1d\n" +
 	"\n" +
 	"start_date\x18\x01 \x01(\tR\tstartDate\x12\x19\n" +
-	"\bend_date\x18\x02 \x01(\tR\aendDate\"}\n" +
+	"\bend_date\x18\x02 \x01(\tR\aendDate\x12/\n" +
+	"\x06source\x18\x03 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\x121\n" +
+	"\x15started_in_meeting_id\x18\x04 \x01(\tR\x12startedInMeetingId\x12-\n" +
+	"\x13ended_in_meeting_id\x18\x05 \x01(\tR\x10endedInMeetingId\"\x90\x02\n" +
 	"\tChairTerm\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x1d\n" +
 	"\n" +
 	"start_date\x18\x02 \x01(\tR\tstartDate\x12\x19\n" +
 	"\bend_date\x18\x03 \x01(\tR\aendDate\x12\x19\n" +
-	"\bdue_date\x18\x04 \x01(\tR\adueDate\"D\n" +
+	"\bdue_date\x18\x04 \x01(\tR\adueDate\x12/\n" +
+	"\x06source\x18\x05 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\x121\n" +
+	"\x15started_in_meeting_id\x18\x06 \x01(\tR\x12startedInMeetingId\x12-\n" +
+	"\x13ended_in_meeting_id\x18\a \x01(\tR\x10endedInMeetingId\"D\n" +
 	"\vBoardMember\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xff\x01\n" +
@@ -1112,7 +1267,11 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\x12)\n" +
 	"\x10duration_minutes\x18\x06 \x01(\x05R\x0fdurationMinutes\x12%\n" +
 	"\x0einterval_weeks\x18\a \x01(\x05R\rintervalWeeks\x12\x1b\n" +
-	"\tlast_date\x18\b \x01(\tR\blastDate2\xc4\x01\n" +
+	"\tlast_date\x18\b \x01(\tR\blastDate*c\n" +
+	"\fRosterSource\x12\x1d\n" +
+	"\x19ROSTER_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14ROSTER_SOURCE_CONFIG\x10\x01\x12\x1a\n" +
+	"\x16ROSTER_SOURCE_DECISION\x10\x022\xc4\x01\n" +
 	"\x10CommitteeService\x12Z\n" +
 	"\x0eListCommittees\x12 .alesco.v1.ListCommitteesRequest\x1a!.alesco.v1.ListCommitteesResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
@@ -1129,44 +1288,50 @@ func file_alesco_v1_committee_proto_rawDescGZIP() []byte {
 	return file_alesco_v1_committee_proto_rawDescData
 }
 
+var file_alesco_v1_committee_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_alesco_v1_committee_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_alesco_v1_committee_proto_goTypes = []any{
-	(*ListCommitteesRequest)(nil),  // 0: alesco.v1.ListCommitteesRequest
-	(*ListCommitteesResponse)(nil), // 1: alesco.v1.ListCommitteesResponse
-	(*GetCommitteeRequest)(nil),    // 2: alesco.v1.GetCommitteeRequest
-	(*GetCommitteeResponse)(nil),   // 3: alesco.v1.GetCommitteeResponse
-	(*Committee)(nil),              // 4: alesco.v1.Committee
-	(*CommitteeLinks)(nil),         // 5: alesco.v1.CommitteeLinks
-	(*Rules)(nil),                  // 6: alesco.v1.Rules
-	(*QuorumRule)(nil),             // 7: alesco.v1.QuorumRule
-	(*GitHubSettings)(nil),         // 8: alesco.v1.GitHubSettings
-	(*Member)(nil),                 // 9: alesco.v1.Member
-	(*Term)(nil),                   // 10: alesco.v1.Term
-	(*ChairTerm)(nil),              // 11: alesco.v1.ChairTerm
-	(*BoardMember)(nil),            // 12: alesco.v1.BoardMember
-	(*MeetingSeries)(nil),          // 13: alesco.v1.MeetingSeries
+	(RosterSource)(0),              // 0: alesco.v1.RosterSource
+	(*ListCommitteesRequest)(nil),  // 1: alesco.v1.ListCommitteesRequest
+	(*ListCommitteesResponse)(nil), // 2: alesco.v1.ListCommitteesResponse
+	(*GetCommitteeRequest)(nil),    // 3: alesco.v1.GetCommitteeRequest
+	(*GetCommitteeResponse)(nil),   // 4: alesco.v1.GetCommitteeResponse
+	(*Committee)(nil),              // 5: alesco.v1.Committee
+	(*CommitteeLinks)(nil),         // 6: alesco.v1.CommitteeLinks
+	(*Rules)(nil),                  // 7: alesco.v1.Rules
+	(*QuorumRule)(nil),             // 8: alesco.v1.QuorumRule
+	(*GitHubSettings)(nil),         // 9: alesco.v1.GitHubSettings
+	(*Member)(nil),                 // 10: alesco.v1.Member
+	(*Term)(nil),                   // 11: alesco.v1.Term
+	(*ChairTerm)(nil),              // 12: alesco.v1.ChairTerm
+	(*BoardMember)(nil),            // 13: alesco.v1.BoardMember
+	(*MeetingSeries)(nil),          // 14: alesco.v1.MeetingSeries
 }
 var file_alesco_v1_committee_proto_depIdxs = []int32{
-	4,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
-	4,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
-	5,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
-	6,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
-	8,  // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
-	9,  // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
-	11, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
-	12, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
-	13, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
-	7,  // 9: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
-	10, // 10: alesco.v1.Member.terms:type_name -> alesco.v1.Term
-	0,  // 11: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
-	2,  // 12: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
-	1,  // 13: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
-	3,  // 14: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	5,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
+	5,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
+	6,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
+	7,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
+	9,  // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
+	10, // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
+	12, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
+	13, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
+	14, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
+	0,  // 9: alesco.v1.Committee.current_chair_source:type_name -> alesco.v1.RosterSource
+	8,  // 10: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
+	11, // 11: alesco.v1.Member.terms:type_name -> alesco.v1.Term
+	0,  // 12: alesco.v1.Member.source:type_name -> alesco.v1.RosterSource
+	0,  // 13: alesco.v1.Term.source:type_name -> alesco.v1.RosterSource
+	0,  // 14: alesco.v1.ChairTerm.source:type_name -> alesco.v1.RosterSource
+	1,  // 15: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
+	3,  // 16: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
+	2,  // 17: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
+	4,  // 18: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
+	17, // [17:19] is the sub-list for method output_type
+	15, // [15:17] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_committee_proto_init() }
@@ -1179,13 +1344,14 @@ func file_alesco_v1_committee_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_committee_proto_rawDesc), len(file_alesco_v1_committee_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      1,
 			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_alesco_v1_committee_proto_goTypes,
 		DependencyIndexes: file_alesco_v1_committee_proto_depIdxs,
+		EnumInfos:         file_alesco_v1_committee_proto_enumTypes,
 		MessageInfos:      file_alesco_v1_committee_proto_msgTypes,
 	}.Build()
 	File_alesco_v1_committee_proto = out.File
