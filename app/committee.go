@@ -123,3 +123,23 @@ func (a *App) ListCommittees(ctx context.Context) ([]*alesco.Committee, error) {
 	}
 	return out, nil
 }
+
+// WhoAmI returns the caller's principal and, when it acts for a member,
+// the member's name.
+func (a *App) WhoAmI(ctx context.Context) (alesco.Principal, string, error) {
+	p, err := actor(ctx)
+	if err != nil {
+		return p, "", err
+	}
+	if p.MemberID == "" {
+		return p, "", nil
+	}
+	c, err := a.Committee(ctx, p.CommitteeID)
+	if err != nil {
+		return p, "", err
+	}
+	if m, ok := c.Member(p.MemberID); ok {
+		return p, m.Name, nil
+	}
+	return p, "", nil
+}

@@ -29,3 +29,11 @@ func (s *committeeService) GetCommittee(ctx context.Context, req *connect.Reques
 	}
 	return respond(req, &alescov1.GetCommitteeResponse{Committee: api.CommitteeProto(c, c.Today(s.app.Now()))}, "")
 }
+
+func (s *committeeService) WhoAmI(ctx context.Context, req *connect.Request[alescov1.WhoAmIRequest]) (*connect.Response[alescov1.WhoAmIResponse], error) {
+	p, name, err := s.app.WhoAmI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&alescov1.WhoAmIResponse{Role: string(p.Role), CommitteeId: p.CommitteeID, MemberId: p.MemberID, MemberName: name, Name: p.Name}), nil
+}

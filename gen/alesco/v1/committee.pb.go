@@ -74,6 +74,122 @@ func (RosterSource) EnumDescriptor() ([]byte, []int) {
 	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
 }
 
+type WhoAmIRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhoAmIRequest) Reset() {
+	*x = WhoAmIRequest{}
+	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhoAmIRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhoAmIRequest) ProtoMessage() {}
+
+func (x *WhoAmIRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhoAmIRequest.ProtoReflect.Descriptor instead.
+func (*WhoAmIRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+}
+
+type WhoAmIResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "admin", "chair", "secretary" or "member".
+	Role string `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	// The committee the token is for (an admin token reaches every committee).
+	CommitteeId string `protobuf:"bytes,2,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
+	// Set for member tokens, and for others made for a member.
+	MemberId   string `protobuf:"bytes,3,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberName string `protobuf:"bytes,4,opt,name=member_name,json=memberName,proto3" json:"member_name,omitempty"`
+	// How the audit log names the token's holder.
+	Name          string `protobuf:"bytes,5,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhoAmIResponse) Reset() {
+	*x = WhoAmIResponse{}
+	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhoAmIResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhoAmIResponse) ProtoMessage() {}
+
+func (x *WhoAmIResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhoAmIResponse.ProtoReflect.Descriptor instead.
+func (*WhoAmIResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *WhoAmIResponse) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetCommitteeId() string {
+	if x != nil {
+		return x.CommitteeId
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetMemberName() string {
+	if x != nil {
+		return x.MemberName
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 type ListCommitteesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -82,7 +198,7 @@ type ListCommitteesRequest struct {
 
 func (x *ListCommitteesRequest) Reset() {
 	*x = ListCommitteesRequest{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	mi := &file_alesco_v1_committee_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -94,7 +210,7 @@ func (x *ListCommitteesRequest) String() string {
 func (*ListCommitteesRequest) ProtoMessage() {}
 
 func (x *ListCommitteesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	mi := &file_alesco_v1_committee_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -107,7 +223,7 @@ func (x *ListCommitteesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommitteesRequest.ProtoReflect.Descriptor instead.
 func (*ListCommitteesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{2}
 }
 
 type ListCommitteesResponse struct {
@@ -119,7 +235,7 @@ type ListCommitteesResponse struct {
 
 func (x *ListCommitteesResponse) Reset() {
 	*x = ListCommitteesResponse{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	mi := &file_alesco_v1_committee_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -131,7 +247,7 @@ func (x *ListCommitteesResponse) String() string {
 func (*ListCommitteesResponse) ProtoMessage() {}
 
 func (x *ListCommitteesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	mi := &file_alesco_v1_committee_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -144,7 +260,7 @@ func (x *ListCommitteesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommitteesResponse.ProtoReflect.Descriptor instead.
 func (*ListCommitteesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{1}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListCommitteesResponse) GetCommittees() []*Committee {
@@ -163,7 +279,7 @@ type GetCommitteeRequest struct {
 
 func (x *GetCommitteeRequest) Reset() {
 	*x = GetCommitteeRequest{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[2]
+	mi := &file_alesco_v1_committee_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -175,7 +291,7 @@ func (x *GetCommitteeRequest) String() string {
 func (*GetCommitteeRequest) ProtoMessage() {}
 
 func (x *GetCommitteeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[2]
+	mi := &file_alesco_v1_committee_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -188,7 +304,7 @@ func (x *GetCommitteeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCommitteeRequest.ProtoReflect.Descriptor instead.
 func (*GetCommitteeRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{2}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetCommitteeRequest) GetCommitteeId() string {
@@ -207,7 +323,7 @@ type GetCommitteeResponse struct {
 
 func (x *GetCommitteeResponse) Reset() {
 	*x = GetCommitteeResponse{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[3]
+	mi := &file_alesco_v1_committee_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -219,7 +335,7 @@ func (x *GetCommitteeResponse) String() string {
 func (*GetCommitteeResponse) ProtoMessage() {}
 
 func (x *GetCommitteeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[3]
+	mi := &file_alesco_v1_committee_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -232,7 +348,7 @@ func (x *GetCommitteeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCommitteeResponse.ProtoReflect.Descriptor instead.
 func (*GetCommitteeResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{3}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetCommitteeResponse) GetCommittee() *Committee {
@@ -284,7 +400,7 @@ type Committee struct {
 
 func (x *Committee) Reset() {
 	*x = Committee{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[4]
+	mi := &file_alesco_v1_committee_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -296,7 +412,7 @@ func (x *Committee) String() string {
 func (*Committee) ProtoMessage() {}
 
 func (x *Committee) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[4]
+	mi := &file_alesco_v1_committee_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -309,7 +425,7 @@ func (x *Committee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Committee.ProtoReflect.Descriptor instead.
 func (*Committee) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{4}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Committee) GetId() string {
@@ -466,7 +582,7 @@ type CommitteeLinks struct {
 
 func (x *CommitteeLinks) Reset() {
 	*x = CommitteeLinks{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[5]
+	mi := &file_alesco_v1_committee_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -478,7 +594,7 @@ func (x *CommitteeLinks) String() string {
 func (*CommitteeLinks) ProtoMessage() {}
 
 func (x *CommitteeLinks) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[5]
+	mi := &file_alesco_v1_committee_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -491,7 +607,7 @@ func (x *CommitteeLinks) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitteeLinks.ProtoReflect.Descriptor instead.
 func (*CommitteeLinks) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{5}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CommitteeLinks) GetChatUrl() string {
@@ -536,7 +652,7 @@ type Rules struct {
 
 func (x *Rules) Reset() {
 	*x = Rules{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[6]
+	mi := &file_alesco_v1_committee_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -548,7 +664,7 @@ func (x *Rules) String() string {
 func (*Rules) ProtoMessage() {}
 
 func (x *Rules) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[6]
+	mi := &file_alesco_v1_committee_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -561,7 +677,7 @@ func (x *Rules) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rules.ProtoReflect.Descriptor instead.
 func (*Rules) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{6}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Rules) GetQuorum() *QuorumRule {
@@ -611,7 +727,7 @@ type QuorumRule struct {
 
 func (x *QuorumRule) Reset() {
 	*x = QuorumRule{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[7]
+	mi := &file_alesco_v1_committee_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -623,7 +739,7 @@ func (x *QuorumRule) String() string {
 func (*QuorumRule) ProtoMessage() {}
 
 func (x *QuorumRule) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[7]
+	mi := &file_alesco_v1_committee_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -636,7 +752,7 @@ func (x *QuorumRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuorumRule.ProtoReflect.Descriptor instead.
 func (*QuorumRule) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{7}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *QuorumRule) GetFraction() float64 {
@@ -674,7 +790,7 @@ type GitHubSettings struct {
 
 func (x *GitHubSettings) Reset() {
 	*x = GitHubSettings{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[8]
+	mi := &file_alesco_v1_committee_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -686,7 +802,7 @@ func (x *GitHubSettings) String() string {
 func (*GitHubSettings) ProtoMessage() {}
 
 func (x *GitHubSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[8]
+	mi := &file_alesco_v1_committee_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -699,7 +815,7 @@ func (x *GitHubSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GitHubSettings.ProtoReflect.Descriptor instead.
 func (*GitHubSettings) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{8}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GitHubSettings) GetRepo() string {
@@ -756,7 +872,7 @@ type Member struct {
 
 func (x *Member) Reset() {
 	*x = Member{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[9]
+	mi := &file_alesco_v1_committee_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -768,7 +884,7 @@ func (x *Member) String() string {
 func (*Member) ProtoMessage() {}
 
 func (x *Member) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[9]
+	mi := &file_alesco_v1_committee_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -781,7 +897,7 @@ func (x *Member) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Member.ProtoReflect.Descriptor instead.
 func (*Member) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{9}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Member) GetId() string {
@@ -850,7 +966,7 @@ type Term struct {
 
 func (x *Term) Reset() {
 	*x = Term{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[10]
+	mi := &file_alesco_v1_committee_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -862,7 +978,7 @@ func (x *Term) String() string {
 func (*Term) ProtoMessage() {}
 
 func (x *Term) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[10]
+	mi := &file_alesco_v1_committee_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -875,7 +991,7 @@ func (x *Term) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Term.ProtoReflect.Descriptor instead.
 func (*Term) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{10}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Term) GetStartDate() string {
@@ -932,7 +1048,7 @@ type ChairTerm struct {
 
 func (x *ChairTerm) Reset() {
 	*x = ChairTerm{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[11]
+	mi := &file_alesco_v1_committee_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -944,7 +1060,7 @@ func (x *ChairTerm) String() string {
 func (*ChairTerm) ProtoMessage() {}
 
 func (x *ChairTerm) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[11]
+	mi := &file_alesco_v1_committee_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -957,7 +1073,7 @@ func (x *ChairTerm) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChairTerm.ProtoReflect.Descriptor instead.
 func (*ChairTerm) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{11}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ChairTerm) GetMemberId() string {
@@ -1019,7 +1135,7 @@ type BoardMember struct {
 
 func (x *BoardMember) Reset() {
 	*x = BoardMember{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[12]
+	mi := &file_alesco_v1_committee_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1031,7 +1147,7 @@ func (x *BoardMember) String() string {
 func (*BoardMember) ProtoMessage() {}
 
 func (x *BoardMember) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[12]
+	mi := &file_alesco_v1_committee_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1044,7 +1160,7 @@ func (x *BoardMember) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BoardMember.ProtoReflect.Descriptor instead.
 func (*BoardMember) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{12}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *BoardMember) GetName() string {
@@ -1081,7 +1197,7 @@ type MeetingSeries struct {
 
 func (x *MeetingSeries) Reset() {
 	*x = MeetingSeries{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[13]
+	mi := &file_alesco_v1_committee_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1209,7 @@ func (x *MeetingSeries) String() string {
 func (*MeetingSeries) ProtoMessage() {}
 
 func (x *MeetingSeries) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[13]
+	mi := &file_alesco_v1_committee_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1106,7 +1222,7 @@ func (x *MeetingSeries) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeetingSeries.ProtoReflect.Descriptor instead.
 func (*MeetingSeries) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{13}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *MeetingSeries) GetId() string {
@@ -1169,7 +1285,15 @@ var File_alesco_v1_committee_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\n" +
-	"\x19alesco/v1/committee.proto\x12\talesco.v1\"\x17\n" +
+	"\x19alesco/v1/committee.proto\x12\talesco.v1\"\x0f\n" +
+	"\rWhoAmIRequest\"\x99\x01\n" +
+	"\x0eWhoAmIResponse\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\x12!\n" +
+	"\fcommittee_id\x18\x02 \x01(\tR\vcommitteeId\x12\x1b\n" +
+	"\tmember_id\x18\x03 \x01(\tR\bmemberId\x12\x1f\n" +
+	"\vmember_name\x18\x04 \x01(\tR\n" +
+	"memberName\x12\x12\n" +
+	"\x04name\x18\x05 \x01(\tR\x04name\"\x17\n" +
 	"\x15ListCommitteesRequest\"N\n" +
 	"\x16ListCommitteesResponse\x124\n" +
 	"\n" +
@@ -1271,10 +1395,11 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\fRosterSource\x12\x1d\n" +
 	"\x19ROSTER_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ROSTER_SOURCE_CONFIG\x10\x01\x12\x1a\n" +
-	"\x16ROSTER_SOURCE_DECISION\x10\x022\xc4\x01\n" +
+	"\x16ROSTER_SOURCE_DECISION\x10\x022\x83\x02\n" +
 	"\x10CommitteeService\x12Z\n" +
 	"\x0eListCommittees\x12 .alesco.v1.ListCommitteesRequest\x1a!.alesco.v1.ListCommitteesResponse\"\x03\x90\x02\x01\x12T\n" +
-	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
+	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01\x12=\n" +
+	"\x06WhoAmI\x12\x18.alesco.v1.WhoAmIRequest\x1a\x19.alesco.v1.WhoAmIResponseB4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
 
 var (
 	file_alesco_v1_committee_proto_rawDescOnce sync.Once
@@ -1289,46 +1414,50 @@ func file_alesco_v1_committee_proto_rawDescGZIP() []byte {
 }
 
 var file_alesco_v1_committee_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_alesco_v1_committee_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_alesco_v1_committee_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_alesco_v1_committee_proto_goTypes = []any{
 	(RosterSource)(0),              // 0: alesco.v1.RosterSource
-	(*ListCommitteesRequest)(nil),  // 1: alesco.v1.ListCommitteesRequest
-	(*ListCommitteesResponse)(nil), // 2: alesco.v1.ListCommitteesResponse
-	(*GetCommitteeRequest)(nil),    // 3: alesco.v1.GetCommitteeRequest
-	(*GetCommitteeResponse)(nil),   // 4: alesco.v1.GetCommitteeResponse
-	(*Committee)(nil),              // 5: alesco.v1.Committee
-	(*CommitteeLinks)(nil),         // 6: alesco.v1.CommitteeLinks
-	(*Rules)(nil),                  // 7: alesco.v1.Rules
-	(*QuorumRule)(nil),             // 8: alesco.v1.QuorumRule
-	(*GitHubSettings)(nil),         // 9: alesco.v1.GitHubSettings
-	(*Member)(nil),                 // 10: alesco.v1.Member
-	(*Term)(nil),                   // 11: alesco.v1.Term
-	(*ChairTerm)(nil),              // 12: alesco.v1.ChairTerm
-	(*BoardMember)(nil),            // 13: alesco.v1.BoardMember
-	(*MeetingSeries)(nil),          // 14: alesco.v1.MeetingSeries
+	(*WhoAmIRequest)(nil),          // 1: alesco.v1.WhoAmIRequest
+	(*WhoAmIResponse)(nil),         // 2: alesco.v1.WhoAmIResponse
+	(*ListCommitteesRequest)(nil),  // 3: alesco.v1.ListCommitteesRequest
+	(*ListCommitteesResponse)(nil), // 4: alesco.v1.ListCommitteesResponse
+	(*GetCommitteeRequest)(nil),    // 5: alesco.v1.GetCommitteeRequest
+	(*GetCommitteeResponse)(nil),   // 6: alesco.v1.GetCommitteeResponse
+	(*Committee)(nil),              // 7: alesco.v1.Committee
+	(*CommitteeLinks)(nil),         // 8: alesco.v1.CommitteeLinks
+	(*Rules)(nil),                  // 9: alesco.v1.Rules
+	(*QuorumRule)(nil),             // 10: alesco.v1.QuorumRule
+	(*GitHubSettings)(nil),         // 11: alesco.v1.GitHubSettings
+	(*Member)(nil),                 // 12: alesco.v1.Member
+	(*Term)(nil),                   // 13: alesco.v1.Term
+	(*ChairTerm)(nil),              // 14: alesco.v1.ChairTerm
+	(*BoardMember)(nil),            // 15: alesco.v1.BoardMember
+	(*MeetingSeries)(nil),          // 16: alesco.v1.MeetingSeries
 }
 var file_alesco_v1_committee_proto_depIdxs = []int32{
-	5,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
-	5,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
-	6,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
-	7,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
-	9,  // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
-	10, // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
-	12, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
-	13, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
-	14, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
+	7,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
+	7,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
+	8,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
+	9,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
+	11, // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
+	12, // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
+	14, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
+	15, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
+	16, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
 	0,  // 9: alesco.v1.Committee.current_chair_source:type_name -> alesco.v1.RosterSource
-	8,  // 10: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
-	11, // 11: alesco.v1.Member.terms:type_name -> alesco.v1.Term
+	10, // 10: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
+	13, // 11: alesco.v1.Member.terms:type_name -> alesco.v1.Term
 	0,  // 12: alesco.v1.Member.source:type_name -> alesco.v1.RosterSource
 	0,  // 13: alesco.v1.Term.source:type_name -> alesco.v1.RosterSource
 	0,  // 14: alesco.v1.ChairTerm.source:type_name -> alesco.v1.RosterSource
-	1,  // 15: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
-	3,  // 16: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
-	2,  // 17: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
-	4,  // 18: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
-	17, // [17:19] is the sub-list for method output_type
-	15, // [15:17] is the sub-list for method input_type
+	3,  // 15: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
+	5,  // 16: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
+	1,  // 17: alesco.v1.CommitteeService.WhoAmI:input_type -> alesco.v1.WhoAmIRequest
+	4,  // 18: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
+	6,  // 19: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
+	2,  // 20: alesco.v1.CommitteeService.WhoAmI:output_type -> alesco.v1.WhoAmIResponse
+	18, // [18:21] is the sub-list for method output_type
+	15, // [15:18] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
 	15, // [15:15] is the sub-list for extension extendee
 	0,  // [0:15] is the sub-list for field type_name
@@ -1345,7 +1474,7 @@ func file_alesco_v1_committee_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_committee_proto_rawDesc), len(file_alesco_v1_committee_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   14,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
