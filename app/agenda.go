@@ -177,13 +177,18 @@ func (a *App) freezeAgenda(ctx context.Context, c *alesco.Committee, m alesco.Me
 // nobody asked for it during the meeting. The background loop calls it.
 func (a *App) FreezeStartedAgendas(ctx context.Context) error {
 	now := a.now()
-	for _, c := range a.Committees().List() {
+	for _, seed := range a.Committees().List() {
+		var c *alesco.Committee
 		type pending struct {
 			m  alesco.Meeting
 			ag agenda.Agenda
 		}
 		var todo []pending
 		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			var err error
+			if c, err = a.committee(tx, seed.ID); err != nil {
+				return err
+			}
 			s, err := loadSchedule(tx, c)
 			if err != nil {
 				return err
