@@ -234,3 +234,32 @@ func TestStateLivesInTheRecord(t *testing.T) {
 		t.Errorf("topic and agenda position carried over: %q", got)
 	}
 }
+
+// BenchmarkRunCommand: one vote through the language (parse, one write
+// transaction, the reply's read) and one status (a read).
+func BenchmarkRunCommand(b *testing.B) {
+	env := alescotest.New(b)
+	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
+	id := "alesco-2026-12-03"
+	ctx := alesco.NewContext(context.Background(), chair)
+	for _, l := range []string{"startmeeting", "present andrew ben jonathan neal", "topic #16", "motion Adopt it"} {
+		if _, err := live.Run(ctx, env.App, id, l); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("vote", func(b *testing.B) {
+		lines := []string{"vote neal +1", "vote neal -1"}
+		for i := 0; b.Loop(); i++ {
+			if _, err := live.Run(ctx, env.App, id, lines[i%2]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("status", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := live.Run(ctx, env.App, id, "status"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
