@@ -95,7 +95,9 @@ type MinutesServiceClient interface {
 	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
 	// member token may run the commands a member may (its own vote, status).
 	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
-	// AddNote adds a discussion note under a topic.
+	// AddNote adds a discussion note under a topic; a note that names neither
+	// topic nor proposal goes under the topic under discussion (the last
+	// note's, as the live `info` does).
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
 	OpenMotion(context.Context, *connect.Request[v1.OpenMotionRequest]) (*connect.Response[v1.OpenMotionResponse], error)
@@ -353,7 +355,9 @@ type MinutesServiceHandler interface {
 	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
 	// member token may run the commands a member may (its own vote, status).
 	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
-	// AddNote adds a discussion note under a topic.
+	// AddNote adds a discussion note under a topic; a note that names neither
+	// topic nor proposal goes under the topic under discussion (the last
+	// note's, as the live `info` does).
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
 	OpenMotion(context.Context, *connect.Request[v1.OpenMotionRequest]) (*connect.Response[v1.OpenMotionResponse], error)
