@@ -155,6 +155,15 @@ func (s *session) close(args string) (string, error) {
 	override := alesco.OutcomeNone
 	switch strings.ToLower(args) {
 	case "":
+		// A tie nobody decided is most often a deciding vote forgotten:
+		// say so before the motion closes as TIED.
+		if _, m, err := s.app.GetMinutes(s.ctx, s.meetingID); err == nil {
+			if mo := m.LatestOpenMotion(); mo != nil && len(mo.Votes) > 0 && mo.Tally().IsTie() && mo.Deciding == nil {
+				return "", alesco.Errorf(alesco.EPRECONDITION, "motion %d is tied %s: the chair decides with decide +1 or decide -1 (close tied records the tie)", mo.ID, shortTally(mo.Tally()))
+			}
+		}
+	case "tied":
+		// The votes decide: a tie nobody broke closes as TIED.
 	case "tabled", "table":
 		override = alesco.OutcomeTabled
 	case "punted", "punt", "deferred", "defer":
@@ -163,8 +172,6 @@ func (s *session) close(args string) (string, error) {
 		override = alesco.OutcomePassed
 	case "rejected", "reject":
 		override = alesco.OutcomeRejected
-	case "tied":
-		override = alesco.OutcomeTied
 	default:
 		return "", alesco.Errorf(alesco.EINVALID, "close what? type close (the votes decide), close tabled or close punted")
 	}

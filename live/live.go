@@ -115,7 +115,7 @@ func init() {
 		"remove":       {"remove NAME", "put the removal of a member to a vote", argsRequired, propose(alesco.MotionRemove)},
 		"vote":         {"vote [NAME] +1|0|-1", "a live vote on the open motion (without NAME: your own)", argsRequired, (*session).vote},
 		"decide":       {"decide +1|-1 [NAME]", "the chair's deciding vote on a tie (or a designated member's)", argsRequired, (*session).decide},
-		"close":        {"close [tabled|punted]", "close the open motion: the votes decide, or set it aside", argsOptional, (*session).close},
+		"close":        {"close [tabled|punted|tied]", "close the open motion: the votes decide, or set it aside", argsOptional, (*session).close},
 		"action":       {"action NAME TEXT", "an action item for NAME (or: action Full Name: TEXT)", argsRequired, (*session).action},
 		"endmeeting":   {"endmeeting", "finalize the minutes", argsNone, (*session).end},
 		"help":         {"help", "this list", argsNone, func(*session, string) (string, error) { return Help(), nil }},

@@ -206,6 +206,14 @@ func TestErrorsSayWhatToType(t *testing.T) {
 			t.Errorf("%s: %v, want %s %q", tc.line, err, tc.code, tc.msg)
 		}
 	}
+	script(t, env.App, chair, id, "motion A tied question\nvote andrew +1\nvote ben -1")
+	_, err := live.Run(alesco.NewContext(context.Background(), chair), env.App, id, "close")
+	if alesco.ErrorCode(err) != alesco.EPRECONDITION || alesco.ErrorMessage(err) != "motion 1 is tied +1 0 -1: the chair decides with decide +1 or decide -1 (close tied records the tie)" {
+		t.Errorf("closing an undecided tie: %v", err)
+	}
+	if got := script(t, env.App, chair, id, "close tied"); got[0] != `motion 1 "A tied question" TIED: +1 0 -1` {
+		t.Errorf("close tied: %q", got)
+	}
 	if r, err := live.Run(context.Background(), env.App, id, "# a comment"); r != "" || err != nil {
 		t.Errorf("a comment: %q, %v", r, err)
 	}
