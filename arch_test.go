@@ -41,8 +41,11 @@ var layout = map[string][]string{
 	"api": {".", "agenda", "minutes", "gen/alesco/v1"},
 	// The use cases.
 	"app": {".", "agenda", "minutes", "calendar"},
+	// The meeting command language, on the use cases (terminal, chat and
+	// console alike).
+	"live": {".", "app", "agenda"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "api", "web", "agenda", "minutes", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "api", "web", "live", "agenda", "minutes", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.

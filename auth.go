@@ -78,6 +78,32 @@ type Principal struct {
 	CommitteeID string
 	MemberID    string // set for member tokens (and optional for others)
 	Name        string // for the audit log: "token 3 (chair of alesco)", "cli"
+	// Chat is set for a speaker in the committee's chat channel, verified
+	// by the chat server (ChatPrincipal).
+	Chat bool
+}
+
+// ChatPrincipal is THE rule for what someone speaking in a committee's
+// chat may do, as member m of c, at a meeting on date d: the chair of that
+// day acts as chair, a configured secretary as secretary, every other
+// member as a member (who votes only as themselves).
+func ChatPrincipal(c *Committee, m *Member, d Date) Principal {
+	role := RoleMember
+	if t, ok := c.ChairOn(d); ok && t.MemberID == m.ID {
+		role = RoleChair
+	} else if c.IsSecretary(m.ID) {
+		role = RoleSecretary
+	}
+	name := "chat @" + m.ChatHandle() + " (" + m.Name + ", " + string(role) + " of " + c.ID + ")"
+	return Principal{Role: role, CommitteeID: c.ID, MemberID: m.ID, Name: name, Chat: true}
+}
+
+// holder says who p is in a refusal: "a member token", or "in chat, a member".
+func (p Principal) holder() string {
+	if p.Chat {
+		return "in chat, a " + string(p.Role)
+	}
+	return "a " + string(p.Role) + " token"
 }
 
 // TokenPrincipal is the principal of a stored token.
@@ -101,7 +127,10 @@ func (p Principal) Authorize(act Action, committeeID string) error {
 		if perm.refusal != "" {
 			return Errorf(EFORBIDDEN, perm.refusal, p.Role)
 		}
-		return Errorf(EFORBIDDEN, "a %s token cannot %s", p.Role, act)
+		if p.Chat {
+			return Errorf(EFORBIDDEN, "%s cannot %s: ask the chair or a secretary", p.holder(), act)
+		}
+		return Errorf(EFORBIDDEN, "%s cannot %s", p.holder(), act)
 	}
 	if p.Role != RoleAdmin && p.CommitteeID != committeeID {
 		return Errorf(EFORBIDDEN, "this token is for committee %q, not %q", p.CommitteeID, committeeID)
@@ -118,7 +147,7 @@ func (p Principal) ActAs(memberID string) (string, error) {
 		return memberID, nil
 	}
 	if memberID != "" && memberID != p.MemberID {
-		return "", Errorf(EFORBIDDEN, "a member token acts only as its own member (%s), not as %s", p.MemberID, memberID)
+		return "", Errorf(EFORBIDDEN, "%s acts only as its own member (%s), not as %s", p.holder(), p.MemberID, memberID)
 	}
 	return p.MemberID, nil
 }

@@ -1,6 +1,8 @@
 package alesco
 
 import (
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,6 +24,9 @@ type Committee struct {
 	// Wiki and Notify say where decisions are published (writeback.go).
 	Wiki   WikiSettings
 	Notify NotifySettings
+	// Secretaries are the members (ids) who record meetings beside the
+	// chair: in chat they may use the chair's commands.
+	Secretaries []string
 }
 
 // Links are the committee's public places.
@@ -86,6 +91,11 @@ type Member struct {
 type Term struct {
 	Start Date
 	End   Date
+	// StartedIn and EndedIn name the meeting whose recorded decision
+	// (an election, an appointment, a removal) started or ended the term;
+	// "" where the configuration says so.
+	StartedIn string
+	EndedIn   string
 }
 
 // Contains reports whether d falls in the term.
@@ -143,4 +153,28 @@ func (c *Committee) loc() *time.Location {
 		return time.UTC
 	}
 	return c.Location
+}
+
+// PullURL is the address of pull request n in the committee's GitHub
+// repository; "" when the committee has none.
+func (c *Committee) PullURL(n int) string {
+	if c.GitHub.Repo == "" || n <= 0 {
+		return ""
+	}
+	return "https://github.com/" + c.GitHub.Repo + "/pull/" + strconv.Itoa(n)
+}
+
+// ChatChannel returns the team and channel of the committee's chat link
+// (https://chat.almalinux.org/almalinux/channels/alesco gives "almalinux",
+// "alesco"), as a chat server names them; "" when the link is no channel.
+func (c *Committee) ChatChannel() (team, channel string) {
+	rest := c.Links.Chat
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	if len(parts) != 4 || parts[2] != "channels" {
+		return "", ""
+	}
+	return parts[1], parts[3]
 }

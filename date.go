@@ -82,3 +82,15 @@ func (d Date) Before(e Date) bool { return d.DaysUntil(e) > 0 }
 
 // After reports whether d is strictly after e.
 func (d Date) After(e Date) bool { return d.DaysUntil(e) < 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e (for
+// slices.SortFunc).
+func (d Date) Compare(e Date) int {
+	switch n := d.DaysUntil(e); {
+	case n > 0:
+		return -1
+	case n < 0:
+		return 1
+	}
+	return 0
+}

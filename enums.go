@@ -234,3 +234,40 @@ func SearchKindFromProto(n int32) SearchKind {
 	k, _ := searchKindTable.fromProto(n)
 	return k
 }
+
+var motionKindTable = enumTable[MotionKind]{
+	{MotionPlain, 0, "Motion"},
+	{MotionElectChair, 1, "Chair election"},
+	{MotionAppoint, 2, "Appointment"},
+	{MotionRemove, 3, "Removal"},
+}
+
+// Label is how a page shows the kind of motion.
+func (k MotionKind) Label() string { return motionKindTable.label(k) }
+
+// Proto is the kind's API number (0 for an ordinary motion).
+func (k MotionKind) Proto() int32 { return motionKindTable.proto(k) }
+
+var attendanceActionTable = enumTable[AttendanceAction]{
+	{AttendPresent, 1, "present"},
+	{AttendLate, 2, "arrived late"},
+	{AttendLeft, 3, "left"},
+	{AttendAbsent, 4, "unable to attend"},
+	{AttendBoard, 5, "board attendee"},
+	{AttendGuest, 6, "community attendee"},
+}
+
+// Label is how a page shows the attendance change.
+func (a AttendanceAction) Label() string { return attendanceActionTable.label(a) }
+
+// Proto is the action's API number.
+func (a AttendanceAction) Proto() int32 { return attendanceActionTable.proto(a) }
+
+// AttendanceActionFromProto reads an API attendance action; EINVALID for
+// UNSPECIFIED or an unknown number.
+func AttendanceActionFromProto(n int32) (AttendanceAction, error) {
+	if a, ok := attendanceActionTable.fromProto(n); ok {
+		return a, nil
+	}
+	return "", Errorf(EINVALID, "action is required: PRESENT, LATE, LEFT, ABSENT, BOARD or GUEST")
+}

@@ -46,6 +46,21 @@ type Attendee struct {
 	Name     string
 	Absent   bool   // a member who was unable to attend
 	Note     string // "arrived late", "left early", "briefly"
+	// Arrived and Left are when attendance recorded one person at a time
+	// saw them arrive and leave (zero when not recorded so). A member who
+	// left no longer counts toward quorum.
+	Arrived time.Time `json:",omitzero"`
+	Left    time.Time `json:",omitzero"`
+}
+
+// Present reports whether the attendee is in the meeting now: listed as
+// attending, and not recorded as having left.
+func (a Attendee) Present() bool { return !a.Absent && a.Left.IsZero() }
+
+// SameAttendee reports whether two attendance lines say the same.
+func SameAttendee(a, b Attendee) bool {
+	return a.Kind == b.Kind && a.MemberID == b.MemberID && a.Name == b.Name && a.Absent == b.Absent && a.Note == b.Note &&
+		a.Arrived.Equal(b.Arrived) && a.Left.Equal(b.Left)
 }
 
 // VoteValue is a vote: +1, 0 or -1.
@@ -161,6 +176,15 @@ type Motion struct {
 	// deciding vote in the chair's place; empty when none was.
 	DesignatedMemberID string
 	Opened, Closed     time.Time
+	// Topic is the topic under discussion when the motion was put (the
+	// minutes write the motion under it); "" for a motion of its own.
+	Topic string
+	// Kind says what the motion decides about the committee itself;
+	// SubjectID and SubjectName are who (SubjectID is "" for a new member
+	// an appointment names).
+	Kind        MotionKind
+	SubjectID   string
+	SubjectName string
 }
 
 // Tally counts the motion's votes (the deciding vote is not among them).
@@ -289,7 +313,7 @@ type Minutes struct {
 func (m *Minutes) MembersPresent(c *Committee) []string {
 	var out []string
 	for _, a := range m.Attendees {
-		if a.Kind != AttendeeMember || a.Absent || a.MemberID == "" {
+		if a.Kind != AttendeeMember || !a.Present() || a.MemberID == "" {
 			continue
 		}
 		if mem, ok := c.Member(a.MemberID); ok && mem.IsMemberOn(m.Date) {

@@ -80,7 +80,8 @@ func (m *Minutes) RecordAttendance(c *Committee, in []Attendee) error {
 	return nil
 }
 
-// AddNote adds a discussion note.
+// AddNote adds a discussion note; one that names no topic goes under the
+// topic under discussion.
 func (m *Minutes) AddNote(n Note) (*Note, error) {
 	if err := m.editable(); err != nil {
 		return nil, err
@@ -88,6 +89,10 @@ func (m *Minutes) AddNote(n Note) (*Note, error) {
 	n.ID, n.Topic, n.Text = 0, strings.TrimSpace(n.Topic), strings.TrimSpace(n.Text)
 	if n.Text == "" {
 		return nil, Errorf(EINVALID, "a note needs text")
+	}
+	if n.Topic == "" && n.ProposalNumber == 0 {
+		// A note that names no topic goes under the one under discussion.
+		n.Topic, n.ProposalNumber = m.CurrentTopic()
 	}
 	if n.ProposalNumber < 0 {
 		return nil, Errorf(EINVALID, "proposal_number cannot be negative")
@@ -229,6 +234,11 @@ func (m *Minutes) CloseMotion(c *Committee, motionID int64, override MotionOutco
 	outcome, unanimous, err := CloseOutcome(q, present, mo.Tally(), deciding, override)
 	if err != nil {
 		return nil, err
+	}
+	if mo.Kind == MotionElectChair && outcome == OutcomePassed {
+		if err := c.ChairMayStand(mo.SubjectID, m.Date); err != nil {
+			return nil, err
+		}
 	}
 	mo.Status, mo.Outcome, mo.Unanimous, mo.Closed = MotionClosed, outcome, unanimous, now
 	if d, ok := mo.Decision(); ok {

@@ -49,6 +49,10 @@ type ReadTx interface {
 	// minutes hold a motion or action item, or ENOTFOUND.
 	MeetingOfMotion(id int64) (string, error)
 	MeetingOfActionItem(id int64) (string, error)
+	// RosterDecisions returns a committee's passed chair elections,
+	// appointments and removals, oldest first (Committee.WithDecisions'
+	// input).
+	RosterDecisions(committeeID string) ([]RosterDecision, error)
 	// ListMinutes returns the minutes of a committee's meetings, oldest first.
 	ListMinutes(committeeID string) ([]*Minutes, error)
 	// MinutesRefs names the minutes of a committee's meetings, oldest

@@ -110,6 +110,20 @@ func (c *Committee) Validate() []FieldError {
 		}
 	}
 
+	for i, id := range c.Secretaries {
+		if _, ok := c.Member(id); !ok {
+			add(fmt.Sprintf("secretaries[%d]", i), "secretary %q is not a declared member", id)
+		}
+	}
+	if max := c.Rules.ChairMaxConsecutiveTerms; max > 0 {
+		for _, t := range c.Chairs {
+			if n, since := c.ChairTermsInARow(t.MemberID, t.Start); n > max {
+				add("chairs", "chair %q serves %d consecutive terms from %s: the charter allows at most %d", t.MemberID, n, since, max)
+				break
+			}
+		}
+	}
+
 	sids := map[string]bool{}
 	for i, s := range c.Series {
 		p := fmt.Sprintf("meetings[%d]", i)

@@ -59,6 +59,9 @@ type ChairElection struct {
 	CurrentChairID string `json:"current_chair_id,omitempty"`
 	CurrentChair   string `json:"current_chair,omitempty"`
 	Reason         string `json:"reason,omitempty"`
+	// CannotStand says why the sitting chair cannot be elected again (the
+	// charter's term limit); "" when they may stand.
+	CannotStand string `json:"cannot_stand,omitempty"`
 }
 
 // Agenda is a meeting's agenda.
@@ -134,6 +137,9 @@ func Build(c *alesco.Committee, m alesco.Meeting, proposals []alesco.Proposal, c
 			a.ChairElection.CurrentChairID = t.MemberID
 			if mem, ok := c.Member(t.MemberID); ok {
 				a.ChairElection.CurrentChair = mem.Name
+			}
+			if err := c.ChairMayStand(t.MemberID, day); err != nil {
+				a.ChairElection.CannotStand = alesco.ErrorMessage(err)
 			}
 		}
 	}
@@ -313,6 +319,9 @@ func (a Agenda) Markdown() string {
 		fmt.Fprintf(&b, "- Elect a chair: %s.\n", a.ChairElection.Reason)
 		if a.ChairElection.CurrentChair != "" {
 			fmt.Fprintf(&b, "- Current chair: %s.\n", a.ChairElection.CurrentChair)
+		}
+		if a.ChairElection.CannotStand != "" {
+			fmt.Fprintf(&b, "- %s.\n", a.ChairElection.CannotStand)
 		}
 	}
 

@@ -44,21 +44,28 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 		out.Github = &alescov1.GitHubSettings{Repo: g.Repo, RfcPath: g.RFCPath, DiscussionLabel: g.DiscussionLabel, FcpLabel: g.FCPLabel, BoardInputLabel: g.BoardInputLabel}
 	}
 	for _, m := range c.Members {
-		pm := &alescov1.Member{Id: m.ID, Name: m.Name, GithubLogin: m.GitHub, ChatUrl: m.Chat, Current: m.IsMemberOn(d)}
-		for _, t := range m.Terms {
-			pm.Terms = append(pm.Terms, &alescov1.Term{StartDate: t.Start.String(), EndDate: t.End.String()})
+		pm := &alescov1.Member{Id: m.ID, Name: m.Name, GithubLogin: m.GitHub, ChatUrl: m.Chat, Current: m.IsMemberOn(d), Source: alescov1.RosterSource_ROSTER_SOURCE_CONFIG}
+		for i, t := range m.Terms {
+			pm.Terms = append(pm.Terms, &alescov1.Term{StartDate: t.Start.String(), EndDate: t.End.String(), Source: termSource(t),
+				StartedInMeetingId: t.StartedIn, EndedInMeetingId: t.EndedIn})
+			if i == 0 && t.StartedIn != "" {
+				pm.Source = alescov1.RosterSource_ROSTER_SOURCE_DECISION
+			}
 		}
 		out.Members = append(out.Members, pm)
 	}
 	for _, t := range c.Chairs {
-		out.ChairTerms = append(out.ChairTerms, &alescov1.ChairTerm{MemberId: t.MemberID, StartDate: t.Start.String(), EndDate: t.End.String(), DueDate: c.ChairTermDue(t).String()})
+		out.ChairTerms = append(out.ChairTerms, &alescov1.ChairTerm{MemberId: t.MemberID, StartDate: t.Start.String(), EndDate: t.End.String(), DueDate: c.ChairTermDue(t).String(),
+			Source: termSource(t.Term), StartedInMeetingId: t.StartedIn, EndedInMeetingId: t.EndedIn})
 	}
 	if t, ok := c.ChairOn(d); ok {
 		out.CurrentChairId = t.MemberID
+		out.CurrentChairSource, out.CurrentChairElectedInMeetingId = termSource(t.Term), t.StartedIn
 		if m, ok := c.Member(t.MemberID); ok {
 			out.CurrentChairName = m.Name
 		}
 	}
+	out.SecretaryIds = c.Secretaries
 	out.ChairTermExpired, _ = c.ChairElectionDue(d)
 	for _, b := range c.Board {
 		out.BoardMembers = append(out.BoardMembers, &alescov1.BoardMember{Name: b.Name, GithubLogin: b.GitHub})
@@ -70,6 +77,14 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 		})
 	}
 	return out
+}
+
+// termSource says where a term's start comes from.
+func termSource(t alesco.Term) alescov1.RosterSource {
+	if t.StartedIn != "" {
+		return alescov1.RosterSource_ROSTER_SOURCE_DECISION
+	}
+	return alescov1.RosterSource_ROSTER_SOURCE_CONFIG
 }
 
 // MeetingProto converts a meeting to its API form, with its links.
@@ -110,7 +125,8 @@ func AgendaProto(a agenda.Agenda) *alescov1.Agenda {
 		Decided: itemsProto(a.Decided),
 	}
 	if a.ChairElection.Due {
-		out.ChairElection = &alescov1.ChairElection{Due: true, CurrentChairId: a.ChairElection.CurrentChairID, Reason: a.ChairElection.Reason}
+		out.ChairElection = &alescov1.ChairElection{Due: true, CurrentChairId: a.ChairElection.CurrentChairID, Reason: a.ChairElection.Reason,
+			CannotStand: a.ChairElection.CannotStand}
 	}
 	return out
 }
@@ -139,7 +155,8 @@ func MinutesProto(c *alesco.Committee, m *alesco.Minutes) *alescov1.Minutes {
 		Markdown: minutes.Text(c, m), FinalizedTime: Timestamp(m.Finalized),
 	}
 	for _, a := range m.Attendees {
-		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note})
+		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note,
+			ArrivedTime: Timestamp(a.Arrived), LeftTime: Timestamp(a.Left)})
 	}
 	for _, d := range m.Decisions {
 		out.Decisions = append(out.Decisions, &alescov1.Decision{Text: d.Text, Details: d.Details, MotionId: d.MotionID,
@@ -189,6 +206,7 @@ func MotionProto(m alesco.Motion) *alescov1.Motion {
 		Status: alescov1.MotionStatus(m.Status.Proto()), Outcome: alescov1.MotionOutcome(m.Outcome.Proto()), Unanimous: m.Unanimous,
 		Tally:      &alescov1.Tally{Yes: int32(t.Yes), Abstain: int32(t.Abstain), No: int32(t.No)},
 		OpenedTime: Timestamp(m.Opened), ClosedTime: Timestamp(m.Closed),
+		Topic: m.Topic, Kind: alescov1.MotionKind(m.Kind.Proto()), SubjectMemberId: m.SubjectID, SubjectName: m.SubjectName,
 	}
 	for _, v := range m.Votes {
 		out.Votes = append(out.Votes, VoteProto(v))

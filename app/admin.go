@@ -13,21 +13,20 @@ import (
 // CreateToken makes a token for a committee (any, for an admin token's
 // reach is all of them) and returns it with its secret, shown once.
 func (a *App) CreateToken(ctx context.Context, t alesco.Token) (alesco.Token, string, error) {
-	c, err := a.Committee(t.CommitteeID)
-	if err != nil {
-		return alesco.Token{}, "", err
-	}
-	if t.MemberID != "" {
-		if _, ok := c.Member(t.MemberID); !ok {
-			return alesco.Token{}, "", alesco.Errorf(alesco.EINVALID, "%s has no member %q", c.ID, t.MemberID)
-		}
-	} else if t.Role == alesco.RoleMember {
-		return alesco.Token{}, "", alesco.Errorf(alesco.EINVALID, "a member token needs a member")
-	}
-	t.CommitteeID = c.ID
 	var secret string
-	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
-		var err error
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		c, err := a.committee(tx, t.CommitteeID)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if t.MemberID != "" {
+			if _, ok := c.Member(t.MemberID); !ok {
+				return alesco.Change{}, alesco.Errorf(alesco.EINVALID, "%s has no member %q", c.ID, t.MemberID)
+			}
+		} else if t.Role == alesco.RoleMember {
+			return alesco.Change{}, alesco.Errorf(alesco.EINVALID, "a member token needs a member")
+		}
+		t.CommitteeID = c.ID
 		t, secret, err = tx.CreateToken(t)
 		return alesco.Change{Action: "token.create", Subject: "token", Detail: map[string]any{
 			"committee": t.CommitteeID, "role": t.Role, "member": t.MemberID, "label": t.Label}}, err

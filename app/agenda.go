@@ -21,7 +21,7 @@ func (a *App) agendaMeeting(tx alesco.ReadTx, meetingID, committeeID string, now
 		if cs := a.Committees().List(); committeeID == "" && len(cs) == 1 {
 			committeeID = cs[0].ID
 		}
-		c, err := a.Committee(committeeID)
+		c, err := a.committee(tx, committeeID)
 		if err != nil {
 			return nil, alesco.Meeting{}, err
 		}
@@ -182,13 +182,18 @@ func (a *App) freezeAgenda(ctx context.Context, c *alesco.Committee, m alesco.Me
 // nobody asked for it during the meeting. The background loop calls it.
 func (a *App) FreezeStartedAgendas(ctx context.Context) error {
 	now := a.now()
-	for _, c := range a.Committees().List() {
+	for _, seed := range a.Committees().List() {
+		var c *alesco.Committee
 		type pending struct {
 			m  alesco.Meeting
 			ag agenda.Agenda
 		}
 		var todo []pending
 		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			var err error
+			if c, err = a.committee(tx, seed.ID); err != nil {
+				return err
+			}
 			s, err := loadSchedule(tx, c)
 			if err != nil {
 				return err

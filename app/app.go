@@ -64,6 +64,7 @@ type Options struct {
 // App holds the use cases.
 type App struct {
 	committees atomic.Pointer[alesco.Committees]
+	effective  committees
 	store      Store
 	base       *url.URL
 	now        func() time.Time
@@ -101,7 +102,8 @@ func New(o Options) (*App, error) {
 	return a, nil
 }
 
-// Committees returns the committees served now.
+// Committees returns the committees served now, as configured (the seed:
+// use cases get a committee with its recorded decisions from committee).
 func (a *App) Committees() *alesco.Committees { return a.committees.Load() }
 
 // SetCommittees replaces the committees served (a reloaded configuration).
@@ -110,14 +112,8 @@ func (a *App) SetCommittees(cs *alesco.Committees) {
 	a.Cache.Clear()
 }
 
-// Committee returns the committee with the given id as it stands: every
-// use case gets its committee here.
-func (a *App) Committee(id string) (*alesco.Committee, error) {
-	return a.Committees().Get(id)
-}
-
-// parseMeetingID resolves a meeting id to its committee, local date and
-// day number.
+// parseMeetingID resolves a meeting id to its configured committee and
+// local date.
 func (a *App) parseMeetingID(id string) (*alesco.Committee, alesco.Date, error) {
 	if id == "" {
 		return nil, alesco.Date{}, alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")

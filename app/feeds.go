@@ -73,15 +73,18 @@ func (st feedState) until() time.Time {
 // meeting from the first one until a year after the next. It is read from
 // one snapshot and kept until the data changes or the next meeting ends.
 func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Rendered, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return Rendered{}, err
+	if _, err := a.Committees().Get(committeeID); err != nil {
+		return Rendered{}, err // not cached: ids are unbounded, committees are not
 	}
 	now := a.now()
-	return a.Cache.Get("feed/"+c.ID+"/"+strconv.FormatBool(expand), a.CacheVersion(), now, func() (Rendered, time.Time, error) {
+	return a.Cache.Get("feed/"+committeeID+"/"+strconv.FormatBool(expand), a.CacheVersion(), now, func() (Rendered, time.Time, error) {
 		var body []byte
 		var st feedState
 		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+			c, err := a.committee(tx, committeeID)
+			if err != nil {
+				return err
+			}
 			s, err := loadSchedule(tx, c)
 			if err != nil {
 				return err

@@ -53,7 +53,7 @@ func (s schedule) next(now time.Time) (alesco.Meeting, error) {
 
 // meeting finds one meeting by id in a snapshot.
 func (a *App) meeting(tx alesco.ReadTx, id string) (schedule, alesco.Meeting, error) {
-	c, d, err := a.parseMeetingID(id)
+	c, d, err := a.committeeOfMeeting(tx, id)
 	if err != nil {
 		return schedule{}, alesco.Meeting{}, err
 	}
@@ -68,29 +68,33 @@ func (a *App) meeting(tx alesco.ReadTx, id string) (schedule, alesco.Meeting, er
 // ListMeetings returns a committee's meetings starting in [from, to); zero
 // times mean from today's start and three months on.
 func (a *App) ListMeetings(ctx context.Context, committeeID string, from, to time.Time) (*alesco.Committee, []alesco.Meeting, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if from.IsZero() {
-		from = c.Today(a.now()).Midnight(c.Location)
-	}
-	if to.IsZero() {
-		to = from.AddDate(0, 3, 0)
-	}
-	switch {
-	case !to.After(from):
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "end_time (%s) must be after start_time (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
-	case to.Sub(from) > maxListSpan:
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "ask for at most five years of meetings at a time")
-	}
+	var c *alesco.Committee
 	var ms []alesco.Meeting
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, err = a.committee(tx, committeeID); err != nil {
+			return err
+		}
+		if from.IsZero() {
+			from = c.Today(a.now()).Midnight(c.Location)
+		}
+		if to.IsZero() {
+			to = from.AddDate(0, 3, 0)
+		}
+		switch {
+		case !to.After(from):
+			return alesco.Errorf(alesco.EINVALID, "end_time (%s) must be after start_time (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+		case to.Sub(from) > maxListSpan:
+			return alesco.Errorf(alesco.EINVALID, "ask for at most five years of meetings at a time")
+		}
 		s, err := loadSchedule(tx, c)
 		ms = s.between(from, to)
 		return err
 	})
-	return c, ms, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, ms, nil
 }
 
 // GetMeeting returns one meeting by id.
@@ -107,12 +111,12 @@ func (a *App) GetMeeting(ctx context.Context, id string) (alesco.Meeting, error)
 // NextMeeting returns a committee's next meeting that is not cancelled and
 // has not ended.
 func (a *App) NextMeeting(ctx context.Context, committeeID string) (alesco.Meeting, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return alesco.Meeting{}, err
-	}
 	var m alesco.Meeting
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		c, err := a.committee(tx, committeeID)
+		if err != nil {
+			return err
+		}
 		s, err := loadSchedule(tx, c)
 		if err != nil {
 			return err
@@ -149,22 +153,19 @@ func (a *App) MoveMeeting(ctx context.Context, id string, start time.Time) (ales
 // now is, all in one transaction: minutes recorded meanwhile cannot slip
 // between the check and the write.
 func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(alesco.Meeting, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
-	c, d, err := a.parseMeetingID(id)
+	seed, d, err := a.parseMeetingID(id)
 	if err != nil {
 		return alesco.Meeting{}, err
 	}
-	if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
-		return alesco.Meeting{}, err
-	}
 	var before alesco.Meeting
-	return a.saveChangeThen(ctx, c, action, func(s schedule, now time.Time) (alesco.MeetingChange, error) {
+	return a.saveChangeThen(ctx, seed.ID, action, func(s schedule, now time.Time) (alesco.MeetingChange, error) {
 		m, err := s.find(id, d)
 		if err != nil {
 			return alesco.MeetingChange{}, err
 		}
 		before = m
 		return fn(m, now)
-	}, func(tx alesco.Tx, after alesco.Meeting) error {
+	}, func(tx alesco.Tx, c *alesco.Committee, after alesco.Meeting) error {
 		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID)))
 	})
 }
@@ -172,32 +173,36 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 // AddMeeting adds an extra meeting to a committee at start (duration 0
 // means the series' length).
 func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string) (alesco.Meeting, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return alesco.Meeting{}, err
-	}
-	if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
-		return alesco.Meeting{}, err
-	}
-	return a.saveChange(ctx, c, "meeting.add", func(s schedule, now time.Time) (alesco.MeetingChange, error) {
-		return c.AddMeeting(start, d, strings.TrimSpace(title), now, s.changes)
+	return a.saveChange(ctx, committeeID, "meeting.add", func(s schedule, now time.Time) (alesco.MeetingChange, error) {
+		return s.c.AddMeeting(start, d, strings.TrimSpace(title), now, s.changes)
 	})
 }
 
-// saveChange derives a meeting change from the committee's schedule with
-// derive (which applies the domain's rule), stores it and returns the
-// meeting as it now is, in one transaction.
-func (a *App) saveChange(ctx context.Context, c *alesco.Committee, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
-	return a.saveChangeThen(ctx, c, action, derive, nil)
+// saveChange authorizes the caller to change a committee's meetings,
+// derives a meeting change from its schedule with derive (which applies
+// the domain's rule), stores it and returns the meeting as it now is, in
+// one transaction.
+func (a *App) saveChange(ctx context.Context, committeeID, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error)) (alesco.Meeting, error) {
+	return a.saveChangeThen(ctx, committeeID, action, derive, nil)
 }
 
 // saveChangeThen is saveChange, then calls then (when set) with the
-// meeting as it now is, in the same transaction: what the change tells
-// the world is queued with it.
-func (a *App) saveChangeThen(ctx context.Context, c *alesco.Committee, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error),
-	then func(alesco.Tx, alesco.Meeting) error) (alesco.Meeting, error) {
+// committee and the meeting as it now is, in the same transaction: what
+// the change tells the world is queued with it.
+func (a *App) saveChangeThen(ctx context.Context, committeeID, action string, derive func(schedule, time.Time) (alesco.MeetingChange, error),
+	then func(alesco.Tx, *alesco.Committee, alesco.Meeting) error) (alesco.Meeting, error) {
+	if _, err := actor(ctx); err != nil {
+		return alesco.Meeting{}, err
+	}
 	var out alesco.Meeting
 	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		c, err := a.committee(tx, committeeID)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if _, err := authorize(ctx, alesco.ActChangeMeetings, c); err != nil {
+			return alesco.Change{}, err
+		}
 		s, err := loadSchedule(tx, c)
 		if err != nil {
 			return alesco.Change{}, err
@@ -213,7 +218,7 @@ func (a *App) saveChangeThen(ctx context.Context, c *alesco.Committee, action st
 			return alesco.Change{}, err
 		}
 		if then != nil {
-			if err := then(tx, out); err != nil {
+			if err := then(tx, c, out); err != nil {
 				return alesco.Change{}, err
 			}
 		}

@@ -15,17 +15,20 @@ import (
 // updated: the same comments edited, the same wiki pull request); without,
 // they reopen as a draft, and are published again once final.
 func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, error) {
-	c, d, err := a.parseMeetingID(meetingID)
+	_, d, err := a.parseMeetingID(meetingID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var replacement *alesco.Minutes
-	if strings.TrimSpace(markdown) != "" {
-		if replacement, _, err = minutes.Parse(c, meetingID+".md", []byte(markdown)); err != nil {
-			return nil, nil, err
-		}
-	}
 	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+		// Parsed here, with the committee as this snapshot has it, so that
+		// members appointed by a recorded decision are recognised.
+		var replacement *alesco.Minutes
+		if strings.TrimSpace(markdown) != "" {
+			var err error
+			if replacement, _, err = minutes.Parse(e.c, meetingID+".md", []byte(markdown)); err != nil {
+				return "", nil, err
+			}
+		}
 		if replacement != nil && replacement.Date != e.m.Date && replacement.Date != d {
 			return "", nil, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", replacement.Date, meetingID, e.m.Date)
 		}
@@ -41,22 +44,26 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 // meeting on that date, at the first series' time (12:00 local without a
 // series). Importing the same file twice changes nothing.
 func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutes.ImportResult, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return minutes.ImportResult{}, err
-	}
-	if _, err := authorize(ctx, alesco.ActRecordMinutes, c); err != nil {
+	if _, err := actor(ctx); err != nil {
 		return minutes.ImportResult{}, err
 	}
 	if file == "" {
 		file = "minutes.md"
 	}
-	parsed, warnings, err := minutes.Parse(c, file, data)
-	if err != nil {
-		return minutes.ImportResult{}, err
-	}
-	res := minutes.Summarize(c, file, parsed, warnings)
-	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+	var res minutes.ImportResult
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		c, err := a.committee(tx, committeeID)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if _, err := authorize(ctx, alesco.ActRecordMinutes, c); err != nil {
+			return alesco.Change{}, err
+		}
+		parsed, warnings, err := minutes.Parse(c, file, data)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		res = minutes.Summarize(c, file, parsed, warnings)
 		s, err := loadSchedule(tx, c)
 		if err != nil {
 			return alesco.Change{}, err
@@ -119,28 +126,33 @@ func (a *App) addImportedMeeting(tx alesco.Tx, s schedule, parsed *alesco.Minute
 
 // GetMinutes returns a meeting's minutes and its committee, or ENOTFOUND.
 func (a *App) GetMinutes(ctx context.Context, meetingID string) (*alesco.Committee, *alesco.Minutes, error) {
-	c, _, err := a.parseMeetingID(meetingID)
-	if err != nil {
-		return nil, nil, err
-	}
+	var c *alesco.Committee
 	var m *alesco.Minutes
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, _, err = a.committeeOfMeeting(tx, meetingID); err != nil {
+			return err
+		}
 		m, err = tx.Minutes(meetingID)
 		return err
 	})
-	return c, m, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, m, nil
 }
 
 // ListMinutes returns the listed minutes of a committee's meetings (see
 // alesco.MinutesRef.Listed), oldest first.
 func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Committee, []*alesco.Minutes, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := a.now()
+	var c *alesco.Committee
 	var ms []*alesco.Minutes
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	now := a.now()
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, err = a.committee(tx, committeeID); err != nil {
+			return err
+		}
 		all, err := tx.ListMinutes(c.ID)
 		for _, m := range all {
 			if (alesco.MinutesRef{Start: m.Start, Status: m.Status}).Listed(now) {
@@ -149,7 +161,10 @@ func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Comm
 		}
 		return err
 	})
-	return c, ms, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, ms, nil
 }
 
 // MinutesMarkdown returns a meeting's minutes as the wiki's Markdown: the

@@ -10,13 +10,13 @@ import (
 // (all when none), newest first, with how the last sync went, so a page can
 // say how fresh they are.
 func (a *App) ListProposals(ctx context.Context, committeeID string, states ...alesco.ProposalState) ([]alesco.Proposal, alesco.SyncState, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return nil, alesco.SyncState{}, err
-	}
 	var ps []alesco.Proposal
 	var st alesco.SyncState
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		c, err := a.committee(tx, committeeID)
+		if err != nil {
+			return err
+		}
 		if ps, err = tx.Proposals(c.ID, states...); err != nil {
 			return err
 		}
@@ -28,15 +28,15 @@ func (a *App) ListProposals(ctx context.Context, committeeID string, states ...a
 
 // GetProposal returns one proposal by pull-request number.
 func (a *App) GetProposal(ctx context.Context, committeeID string, number int) (alesco.Proposal, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
-		return alesco.Proposal{}, err
-	}
 	if number <= 0 {
 		return alesco.Proposal{}, alesco.Errorf(alesco.EINVALID, "number must be a pull-request number, got %d", number)
 	}
 	var p alesco.Proposal
-	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		c, err := a.committee(tx, committeeID)
+		if err != nil {
+			return err
+		}
 		p, err = tx.Proposal(c.ID, number)
 		return err
 	})
@@ -45,7 +45,7 @@ func (a *App) GetProposal(ctx context.Context, committeeID string, number int) (
 
 // SyncProposals reconciles a committee's proposals with GitHub now.
 func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.SyncResult, error) {
-	c, err := a.Committee(committeeID)
+	c, err := a.Committee(ctx, committeeID)
 	if err != nil {
 		return alesco.SyncResult{}, err
 	}

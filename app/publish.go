@@ -63,7 +63,7 @@ func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bo
 	if !found || prev.State == next.State {
 		return nil, nil // only a move through the lifecycle says anything
 	}
-	c, err := a.Committee(next.CommitteeID)
+	c, err := a.committee(tx, next.CommitteeID)
 	if err != nil {
 		return nil, nil // a committee no longer served
 	}

@@ -19,6 +19,10 @@ type edit struct {
 	c  *alesco.Committee
 	m  *alesco.Minutes
 	p  alesco.Principal
+	// mt is the meeting, for writes that may start the minutes.
+	mt alesco.Meeting
+	// created: this write starts the minutes.
+	created bool
 }
 
 // locator finds the meeting whose minutes a write is about.
@@ -30,6 +34,15 @@ func byMeeting(id string) locator {
 
 func byMotion(id int64) locator {
 	return func(tx alesco.ReadTx) (string, error) { return tx.MeetingOfMotion(id) }
+}
+
+// byMotionOf finds the meeting of motion id, or with id 0 the meeting
+// itself (the write is then about its open motion).
+func byMotionOf(id int64, meetingID string) locator {
+	if id == 0 && meetingID != "" {
+		return byMeeting(meetingID)
+	}
+	return byMotion(id)
 }
 
 func byActionItem(id int64) locator {
@@ -52,7 +65,7 @@ func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string,
 		if err != nil {
 			return alesco.Change{}, err
 		}
-		c, d, err := a.parseMeetingID(id)
+		c, d, err := a.committeeOfMeeting(tx, id)
 		if err != nil {
 			return alesco.Change{}, err
 		}
@@ -73,8 +86,9 @@ func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string,
 			if mt.Status == alesco.MeetingCancelled {
 				return alesco.Change{}, alesco.Errorf(alesco.EPRECONDITION, "meeting %s was cancelled (%s): it has no minutes", id, mt.CancelReason)
 			}
+			e.mt = mt
 			if e.m, err = tx.Minutes(id); alesco.ErrorCode(err) == alesco.ENOTFOUND {
-				e.m, err = alesco.NewMinutes(mt), nil
+				e.m, e.created, err = alesco.NewMinutes(mt), true, nil
 			}
 		} else {
 			e.m, err = tx.Minutes(id)
@@ -126,7 +140,10 @@ func (a *App) OpenMotion(ctx context.Context, meetingID, title string, proposal 
 
 // VoteRequest is a vote to record.
 type VoteRequest struct {
-	MotionID int64
+	// MotionID is the motion voted on; 0 with MeetingID set means the
+	// meeting's open motion (the live language's "vote +1").
+	MotionID  int64
+	MeetingID string
 	// MemberID is whose vote it is; a member token votes as itself.
 	MemberID     string
 	Value        alesco.VoteValue
@@ -147,8 +164,12 @@ func (a *App) CastVote(ctx context.Context, v VoteRequest) (alesco.Motion, error
 		act = alesco.ActRecordVote
 	}
 	var out *alesco.Motion
-	_, _, err = a.editMinutes(ctx, act, "motion.vote", byMotion(v.MotionID), false, func(e *edit) (string, any, error) {
-		member, err := e.p.ActAs(v.MemberID)
+	_, _, err = a.editMinutes(ctx, act, "motion.vote", byMotionOf(v.MotionID, v.MeetingID), false, func(e *edit) (string, any, error) {
+		motionID, err := e.m.OpenMotionID(v.MotionID)
+		if err != nil {
+			return "", nil, err
+		}
+		member, err := e.p.ActAs(e.memberID(v.MemberID))
 		if err != nil {
 			return "", nil, err
 		}
@@ -162,21 +183,44 @@ func (a *App) CastVote(ctx context.Context, v VoteRequest) (alesco.Motion, error
 			}
 		}
 		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: ref}
-		mo, replaced, err := e.m.CastVote(e.c, v.MotionID, vote, e.tx.Now())
+		mo, replaced, err := e.m.CastVote(e.c, motionID, vote, e.tx.Now())
 		out = mo
 		detail := map[string]any{"member": member, "value": int(v.Value), "source": vote.Source, "reference_url": ref}
 		if replaced != nil {
 			detail["replaces"] = int(*replaced)
 		}
-		return motionSubject(v.MotionID), detail, err
+		return motionSubject(motionID), detail, err
 	})
 	return deref(out, err)
+}
+
+// memberID resolves how a request names a member (id, name, GitHub login
+// or chat handle) to the member's id; a name that is no member's is kept
+// as given, for the rule that refuses it to say so.
+func (e *edit) memberID(ref string) string {
+	if ref == "" {
+		return ""
+	}
+	if m, err := e.c.FindMember(ref, e.m.Date); err == nil {
+		return m.ID
+	}
+	return ref
 }
 
 // CastDecidingVote records the deciding vote on a tied motion: the chair's
 // (memberID empty), or a designated member's. With no value, staff
 // designate memberID to cast it in the chair's place.
 func (a *App) CastDecidingVote(ctx context.Context, motionID int64, memberID string, value *alesco.VoteValue) (alesco.Motion, error) {
+	return a.castDecidingVote(ctx, motionID, "", memberID, value)
+}
+
+// DecideOpenMotion records the deciding vote on a meeting's open motion
+// (CastDecidingVote's rules).
+func (a *App) DecideOpenMotion(ctx context.Context, meetingID, memberID string, value alesco.VoteValue) (alesco.Motion, error) {
+	return a.castDecidingVote(ctx, 0, meetingID, memberID, &value)
+}
+
+func (a *App) castDecidingVote(ctx context.Context, motionID int64, meetingID, memberID string, value *alesco.VoteValue) (alesco.Motion, error) {
 	p, err := actor(ctx)
 	if err != nil {
 		return alesco.Motion{}, err
@@ -187,16 +231,23 @@ func (a *App) CastDecidingVote(ctx context.Context, motionID int64, memberID str
 			return alesco.Motion{}, alesco.Errorf(alesco.EINVALID, "value is required (+1 or -1); a chair designates a member by sending member_id without a value")
 		}
 		var out *alesco.Motion
-		_, _, err := a.editMinutes(ctx, alesco.ActDesignateDecider, "motion.designate", byMotion(motionID), false, func(e *edit) (string, any, error) {
-			var err error
-			out, err = e.m.DesignateDecider(e.c, motionID, memberID)
-			return motionSubject(motionID), map[string]any{"member": memberID}, err
+		_, _, err := a.editMinutes(ctx, alesco.ActDesignateDecider, "motion.designate", byMotionOf(motionID, meetingID), false, func(e *edit) (string, any, error) {
+			id, err := e.m.OpenMotionID(motionID)
+			if err != nil {
+				return "", nil, err
+			}
+			out, err = e.m.DesignateDecider(e.c, id, e.memberID(memberID))
+			return motionSubject(id), map[string]any{"member": memberID}, err
 		})
 		return deref(out, err)
 	}
 	var out *alesco.Motion
-	_, _, err = a.editMinutes(ctx, alesco.ActDecidingVote, "motion.deciding_vote", byMotion(motionID), false, func(e *edit) (string, any, error) {
-		member, err := e.p.ActAs(memberID)
+	_, _, err = a.editMinutes(ctx, alesco.ActDecidingVote, "motion.deciding_vote", byMotionOf(motionID, meetingID), false, func(e *edit) (string, any, error) {
+		motionID, err := e.m.OpenMotionID(motionID)
+		if err != nil {
+			return "", nil, err
+		}
+		member, err := e.p.ActAs(e.memberID(memberID))
 		if err != nil {
 			return "", nil, err
 		}
@@ -217,8 +268,23 @@ func (a *App) CastDecidingVote(ctx context.Context, motionID int64, memberID str
 // CloseMotion closes an open motion; the votes decide unless the chair
 // overrides the outcome. Staff may table or punt a motion.
 func (a *App) CloseMotion(ctx context.Context, motionID int64, override alesco.MotionOutcome) (alesco.Motion, error) {
+	_, _, mo, err := a.closeMotion(ctx, motionID, "", override)
+	return mo, err
+}
+
+// CloseOpenMotion closes a meeting's open motion (CloseMotion's rules) and
+// returns the record after it.
+func (a *App) CloseOpenMotion(ctx context.Context, meetingID string, override alesco.MotionOutcome) (*alesco.Committee, *alesco.Minutes, alesco.Motion, error) {
+	return a.closeMotion(ctx, 0, meetingID, override)
+}
+
+func (a *App) closeMotion(ctx context.Context, motionID int64, meetingID string, override alesco.MotionOutcome) (*alesco.Committee, *alesco.Minutes, alesco.Motion, error) {
 	var out *alesco.Motion
-	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "motion.close", byMotion(motionID), false, func(e *edit) (string, any, error) {
+	c, m, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "motion.close", byMotionOf(motionID, meetingID), false, func(e *edit) (string, any, error) {
+		motionID, err := e.m.OpenMotionID(motionID)
+		if err != nil {
+			return "", nil, err
+		}
 		switch override {
 		case alesco.OutcomePassed, alesco.OutcomeRejected, alesco.OutcomeTied:
 			if err := e.p.Authorize(alesco.ActOverrideOutcome, e.c.ID); err != nil {
@@ -232,7 +298,8 @@ func (a *App) CloseMotion(ctx context.Context, motionID int64, override alesco.M
 		out = mo
 		return motionSubject(motionID), map[string]any{"override": override, "outcome": mo.Outcome, "tally": mo.Tally().String()}, nil
 	})
-	return deref(out, err)
+	mo, err := deref(out, err)
+	return c, m, mo, err
 }
 
 // AddActionItem records an action item in a meeting's minutes.
@@ -240,7 +307,7 @@ func (a *App) AddActionItem(ctx context.Context, meetingID, owner, text string) 
 	var out *alesco.ActionItem
 	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "action_item.add", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
 		var err error
-		out, err = e.m.AddActionItem(owner, text)
+		out, err = e.m.AddActionItem(e.c.DisplayName(owner, e.m.Date), text)
 		return "meeting/" + meetingID, out, err
 	})
 	return deref(out, err)
@@ -262,11 +329,20 @@ func (a *App) CompleteActionItem(ctx context.Context, id int64) (alesco.ActionIt
 // transaction.
 func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy, editedBy []string) (*alesco.Committee, *alesco.Minutes, error) {
 	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.finalize", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
-		if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+		if err := a.finalize(e, recordedBy, editedBy); err != nil {
 			return "", nil, err
 		}
-		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, a.publishMinutes(e)
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, nil
 	})
+}
+
+// finalize is the one way minutes become final: frozen, and what they tell
+// the world queued in the same transaction.
+func (a *App) finalize(e *edit, recordedBy, editedBy []string) error {
+	if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+		return err
+	}
+	return a.publishMinutes(e)
 }
 
 // render is the committee's Markdown rendering of minutes.

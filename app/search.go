@@ -13,8 +13,7 @@ import (
 // of the query, best first (bm25), each with a snippet. Minutes that are
 // not listed yet (a draft for a meeting still to come) are left out.
 func (a *App) SearchMinutes(ctx context.Context, committeeID, query string, limit int) (*alesco.Committee, []alesco.SearchHit, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
+	if _, err := a.Committees().Get(committeeID); err != nil {
 		return nil, nil, err
 	}
 	terms, err := alesco.SearchTerms(query)
@@ -26,7 +25,12 @@ func (a *App) SearchMinutes(ctx context.Context, committeeID, query string, limi
 	}
 	now := a.now()
 	var hits []alesco.SearchHit
+	var c *alesco.Committee
 	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, err = a.committee(tx, committeeID); err != nil {
+			return err
+		}
 		// Ask for a few more than the limit: hidden drafts are dropped
 		// after ranking.
 		all, err := tx.Search(c.ID, terms, limit+10)
@@ -47,8 +51,7 @@ func (a *App) SearchMinutes(ctx context.Context, committeeID, query string, limi
 // alesco.MinutesRef.Listed) in a date range, oldest first, and the token of
 // the next page ("" after the last).
 func (a *App) ListMinutesPage(ctx context.Context, committeeID string, q alesco.MinutesQuery) (*alesco.Committee, []*alesco.Minutes, string, error) {
-	c, err := a.Committee(committeeID)
-	if err != nil {
+	if _, err := a.Committees().Get(committeeID); err != nil {
 		return nil, nil, "", err
 	}
 	size, err := alesco.PageSizeOr(q.PageSize, alesco.DefaultPageSize)
@@ -68,8 +71,13 @@ func (a *App) ListMinutesPage(ctx context.Context, committeeID string, q alesco.
 	}
 	now := a.now()
 	var page []*alesco.Minutes
+	var c *alesco.Committee
 	next := ""
 	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, err = a.committee(tx, committeeID); err != nil {
+			return err
+		}
 		refs, err := tx.MinutesRefs(c.ID)
 		if err != nil {
 			return err

@@ -76,19 +76,20 @@ type fileYAML struct {
 }
 
 type committeeYAML struct {
-	ID        string       `yaml:"id"`
-	Name      string       `yaml:"name"`
-	ShortName string       `yaml:"short_name"`
-	TimeZone  string       `yaml:"time_zone"`
-	Links     linksYAML    `yaml:"links"`
-	Rules     rulesYAML    `yaml:"rules"`
-	GitHub    githubYAML   `yaml:"github"`
-	Meetings  []seriesYAML `yaml:"meetings"`
-	Members   []memberYAML `yaml:"members"`
-	Chairs    []chairYAML  `yaml:"chairs"`
-	Board     []boardYAML  `yaml:"board"`
-	Wiki      wikiYAML     `yaml:"wiki"`
-	Notify    notifyYAML   `yaml:"notify"`
+	ID          string       `yaml:"id"`
+	Name        string       `yaml:"name"`
+	ShortName   string       `yaml:"short_name"`
+	TimeZone    string       `yaml:"time_zone"`
+	Links       linksYAML    `yaml:"links"`
+	Rules       rulesYAML    `yaml:"rules"`
+	GitHub      githubYAML   `yaml:"github"`
+	Meetings    []seriesYAML `yaml:"meetings"`
+	Members     []memberYAML `yaml:"members"`
+	Chairs      []chairYAML  `yaml:"chairs"`
+	Board       []boardYAML  `yaml:"board"`
+	Secretaries []string     `yaml:"secretaries"`
+	Wiki        wikiYAML     `yaml:"wiki"`
+	Notify      notifyYAML   `yaml:"notify"`
 }
 
 type linksYAML struct {
@@ -324,6 +325,7 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub, Chair: b.Chair})
 	}
 	cy.writeBack(c, add)
+	c.Secretaries = cy.Secretaries
 	return c
 }
 

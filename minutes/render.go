@@ -157,9 +157,11 @@ func actionItems(items []alesco.ActionItem) string {
 	return strings.Join(lines, "\n")
 }
 
-// recordedBody renders live-recorded notes and motions, grouped by topic:
-// a motion goes under the topic of its proposal (or of its title), or
-// under a topic of its own.
+// recordedBody renders live-recorded notes and motions in the wiki's
+// current shape (2026-07-30): each topic is a "Discussed ..." line, a link
+// to the proposal when it has one, followed by its bullets. A motion goes
+// under the topic it was put under, else under the topic of its proposal
+// (or of its title), else under a topic of its own.
 func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 	type topic struct {
 		name     string
@@ -182,6 +184,9 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 		if t.proposal == 0 {
 			t.proposal = n.ProposalNumber
 		}
+		if n.Text == "" {
+			continue // the topic was taken up; nothing noted yet
+		}
 		text := n.Text
 		if !isListItem(text) {
 			text = "- " + indentRest(text, "  ")
@@ -189,13 +194,17 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 		t.lines = append(t.lines, text)
 	}
 	for _, mo := range m.Motions {
-		t := find(mo.Title, mo.ProposalNumber)
-		t.lines = append(t.lines, motionLines(c, &mo)...)
+		name := mo.Topic
+		if name == "" {
+			name = mo.Title
+		}
+		t := find(name, mo.ProposalNumber)
+		t.lines = append(t.lines, motionLines(&mo)...)
 	}
 	var out []string
 	for _, t := range topics {
 		if t.name != "" {
-			out = append(out, "### "+t.name)
+			out = append(out, topicLine(c, t.name, t.proposal))
 		}
 		if len(t.lines) > 0 {
 			out = append(out, strings.Join(t.lines, "\n"))
@@ -204,7 +213,16 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 	return out
 }
 
-func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
+// topicLine writes a topic as the wiki does: "Discussed [RFC: Title](PR
+// link)" for a topic on a proposal, "Discussed TEXT" otherwise.
+func topicLine(c *alesco.Committee, name string, proposal int) string {
+	if url := c.PullURL(proposal); url != "" && !strings.Contains(name, "](") {
+		return "Discussed [" + name + "](" + url + ")"
+	}
+	return "Discussed " + name
+}
+
+func motionLines(mo *alesco.Motion) []string {
 	out := []string{"- Motion: " + mo.Title}
 	if mo.Status == alesco.MotionOpen {
 		out = append(out, "  - Voting is open")
@@ -223,11 +241,12 @@ func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
 		}
 	}
 	if d := mo.Deciding; d != nil {
-		who := d.MemberName
-		if t, ok := c.ChairOn(alesco.DateIn(mo.Opened, c.Location)); ok && t.MemberID == d.MemberID {
-			who += " (chair)"
-		} else {
-			who += " (designated by the chair)"
+		// Who cast it is recorded with the motion: a member the chair
+		// designated, else the chair of the day (who may since have
+		// changed, by an election in this very meeting).
+		who := d.MemberName + " (chair)"
+		if mo.DesignatedMemberID == d.MemberID {
+			who = d.MemberName + " (designated by the chair)"
 		}
 		out = append(out, "  - Tie decided by "+who+" voting "+d.Value.String())
 	}

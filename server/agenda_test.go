@@ -58,8 +58,16 @@ func TestAgendaAcceptance(t *testing.T) {
 	if len(a.CarriedOver) != 0 {
 		t.Errorf("carried over = %v, want none before the minutes land", a.CarriedOver)
 	}
-	if a.ChairElection == nil || !a.ChairElection.Due || a.ChairElection.CurrentChairId != "andrew-lukoshko" {
-		t.Errorf("chair election = %v, want due (term from 2025-08-20 ran out)", a.ChairElection)
+	// The real record: Andrew Lukoshko was elected on 2025-08-20 and
+	// re-elected on 2026-03-12 for six months; a third term in a row is
+	// barred by the charter.
+	if a.ChairElection == nil || !a.ChairElection.Due || a.ChairElection.CurrentChairId != "andrew-lukoshko" ||
+		a.ChairElection.Reason != "the chair's term ran out on 2026-09-12" {
+		t.Errorf("chair election = %v, want due (the term from 2026-03-12 ran out)", a.ChairElection)
+	}
+	const cannot = `Andrew Lukoshko cannot stand again: "the chair cannot serve more than 2 consecutive terms (1 year) as chair" (charter); they have chaired since 2025-08-20, 2 terms in a row`
+	if a.ChairElection.GetCannotStand() != cannot || !strings.Contains(a.Markdown, "## Chair Election\n\n- Elect a chair: the chair's term ran out on 2026-09-12.\n- Current chair: Andrew Lukoshko.\n- "+cannot+".\n") {
+		t.Errorf("the agenda does not say Andrew Lukoshko cannot stand again: %q\n%s", a.ChairElection.GetCannotStand(), a.Markdown)
 	}
 	if a.Frozen {
 		t.Error("agenda frozen before the meeting")

@@ -74,7 +74,7 @@ func (s *meetingService) RescheduleMeeting(ctx context.Context, req *connect.Req
 }
 
 func (s *meetingService) AddMeeting(ctx context.Context, req *connect.Request[alescov1.AddMeetingRequest]) (*connect.Response[alescov1.AddMeetingResponse], error) {
-	if _, err := s.app.Committee(req.Msg.CommitteeId); err != nil {
+	if _, err := s.app.Committee(ctx, req.Msg.CommitteeId); err != nil {
 		return nil, err
 	}
 	start, err := requiredTime("start_time", req.Msg.StartTime, "when should the meeting take place?")

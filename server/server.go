@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
@@ -31,6 +32,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Webhooks handles POST /webhooks/github; nil answers 404.
 	Webhooks http.Handler
+	// MattermostToken is the token of the committee's Mattermost slash
+	// command (POST /integrations/mattermost); "" answers 404.
+	MattermostToken string
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -40,6 +44,12 @@ type Server struct {
 	log      *slog.Logger
 	webhooks http.Handler
 	handler  http.Handler
+	// mattermostToken is the slash command's secret ("" when not set up).
+	mattermostToken string
+	// stopping is closed when the server starts shutting down: open
+	// streams end then.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
 
 // New builds a Server and its routes.
@@ -50,7 +60,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks}
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -95,7 +105,7 @@ func (s *Server) routes() http.Handler {
 		ExposedHeaders: append(connectcors.ExposedHeaders(), "ETag", "Last-Modified"),
 		MaxAge:         7200,
 	})
-	return s.accessLog(c.Handler(http.MaxBytesHandler(mux, MaxRequestBytes)))
+	return s.accessLog(streaming(c.Handler(http.MaxBytesHandler(mux, MaxRequestBytes))))
 }
 
 // accessLog logs one line per request.
@@ -131,6 +141,10 @@ func (w *statusWriter) Flush() {
 	}
 }
 
+// Stop ends the server's open streams (WatchMinutes); Serve calls it when
+// it shuts down. Stopping again does nothing.
+func (s *Server) Stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully,
 // letting requests in flight finish (up to 10 seconds).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
@@ -148,6 +162,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(s.Stop)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

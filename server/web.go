@@ -26,6 +26,7 @@ const webMaxAge = time.Minute
 //	/                                    committees
 //	/{committee}                         next meeting with its agenda, open proposals, decisions, members, subscribe
 //	/{committee}/meetings/{meeting_id}   agenda before, minutes after
+//	/{committee}/meetings/{meeting_id}/console   the meeting live (script on the API)
 //	/{committee}/proposals               every proposal by state
 //	/{committee}/minutes                 every meeting with minutes
 //	/{committee}/search?q=WORDS          what the record says about WORDS
@@ -78,6 +79,7 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	var build webBuild
+	csp := web.ContentSecurityPolicy
 	switch {
 	case path == "/":
 		build = h.index
@@ -94,16 +96,46 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		build = func(ctx context.Context, now time.Time) (webResult, error) {
 			return h.meeting(ctx, now, parts[0], parts[2])
 		}
+	case len(parts) == 4 && parts[1] == "meetings" && parts[3] == "console":
+		csp = web.ConsoleContentSecurityPolicy
+		build = func(ctx context.Context, now time.Time) (webResult, error) {
+			return h.console(ctx, parts[0], parts[2])
+		}
 	default:
 		build = func(context.Context, time.Time) (webResult, error) {
 			return webNotFound("There is no page at this address."), nil
 		}
 	}
-	h.serve(w, r, build)
+	h.serve(w, r, build, csp)
+}
+
+// console is a meeting's live console: a shell its script fills from the
+// API, for real meetings only.
+func (h *webHandler) console(ctx context.Context, committeeID, meetingID string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	missing := webNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
+	m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID})
+	if err != nil {
+		if code := codeOf(err); code == connect.CodeNotFound || code == connect.CodeInvalidArgument {
+			return missing, nil
+		}
+		return webResult{}, err
+	}
+	if m.Meeting.GetCommitteeId() != c.Id {
+		return missing, nil
+	}
+	page := &web.ConsolePage{
+		Layout:    web.Layout{Title: c.ShortName + " meeting console " + m.Meeting.GetLocalStart()[:10], Committee: c, Section: "meeting"},
+		MeetingID: meetingID, Date: m.Meeting.GetLocalStart()[:10],
+	}
+	return webResult{status: http.StatusOK, page: web.PageConsole, data: page, cacheable: true}, nil
 }
 
 // serve builds a page through the cache and answers with ETag/304 support.
-func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild) {
+func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild, csp string) {
 	ctx := r.Context()
 	now := h.s.app.Now()
 	render := func(res webResult) (app.Rendered, error) {
@@ -138,7 +170,7 @@ func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuil
 		return
 	}
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", web.ContentSecurityPolicy)
+	hd.Set("Content-Security-Policy", csp)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	if status != http.StatusOK {
 		hd.Set("Content-Type", rep.ContentType)

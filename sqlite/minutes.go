@@ -120,11 +120,12 @@ func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
 
 func (t *txn) loadMotions(m *alesco.Minutes) error {
 	index := map[int64]int{}
-	err := t.each(`SELECT id, title, proposal_number, status, outcome, unanimous, designated_member_id, opened_at, closed_at
-		FROM motions WHERE meeting_id = ? ORDER BY id`, []any{m.MeetingID}, func(r *sql.Rows) error {
+	err := t.each(`SELECT id, title, proposal_number, status, outcome, unanimous, designated_member_id, opened_at, closed_at,
+		topic, kind, subject_id, subject_name FROM motions WHERE meeting_id = ? ORDER BY id`, []any{m.MeetingID}, func(r *sql.Rows) error {
 		mo := alesco.Motion{MeetingID: m.MeetingID}
 		var opened, closed string
-		if err := r.Scan(&mo.ID, &mo.Title, &mo.ProposalNumber, &mo.Status, &mo.Outcome, &mo.Unanimous, &mo.DesignatedMemberID, &opened, &closed); err != nil {
+		if err := r.Scan(&mo.ID, &mo.Title, &mo.ProposalNumber, &mo.Status, &mo.Outcome, &mo.Unanimous, &mo.DesignatedMemberID, &opened, &closed,
+			&mo.Topic, &mo.Kind, &mo.SubjectID, &mo.SubjectName); err != nil {
 			return err
 		}
 		var err error
@@ -269,4 +270,27 @@ func (t *txn) PastActionItems(committeeID string, before time.Time) ([]alesco.Pa
 		return err
 	})
 	return out, err
+}
+
+// RosterDecisions implements alesco.ReadTx.
+func (t *txn) RosterDecisions(committeeID string) ([]alesco.RosterDecision, error) {
+	var out []alesco.RosterDecision
+	err := t.each(`SELECT x.meeting_id, m.meeting_date, x.id, x.kind, x.subject_id, x.subject_name FROM motions x
+		JOIN minutes m ON m.meeting_id = x.meeting_id
+		WHERE x.kind <> '' AND m.committee_id = ? AND x.status = 'closed' AND x.outcome = 'passed'
+		ORDER BY m.start_time, x.closed_at, x.id`, []any{committeeID}, func(r *sql.Rows) error {
+		var d alesco.RosterDecision
+		var date string
+		if err := r.Scan(&d.MeetingID, &date, &d.MotionID, &d.Kind, &d.MemberID, &d.Name); err != nil {
+			return err
+		}
+		var err error
+		d.Date, err = alesco.ParseDate(date)
+		out = append(out, d)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: roster decisions: %w", err)
+	}
+	return out, nil
 }

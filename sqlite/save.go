@@ -87,14 +87,14 @@ func (t *txn) saveChildren(old, m *alesco.Minutes) (changed bool, err error) {
 			return false, fmt.Errorf("sqlite: keep revision: %w", err)
 		}
 	}
-	if !slices.EqualFunc(old.Attendees, m.Attendees, func(a, b alesco.Attendee) bool { return a == b }) {
+	if !slices.EqualFunc(old.Attendees, m.Attendees, alesco.SameAttendee) {
 		changed = true
 		if _, err := t.exec(`DELETE FROM minutes_attendees WHERE meeting_id = ?`, id); err != nil {
 			return false, err
 		}
 		for _, a := range m.Attendees {
-			if _, err := t.exec(`INSERT INTO minutes_attendees (meeting_id, kind, member_id, name, absent, note) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, string(a.Kind), a.MemberID, a.Name, a.Absent, a.Note); err != nil {
+			if _, err := t.exec(`INSERT INTO minutes_attendees (meeting_id, kind, member_id, name, absent, note, arrived_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, string(a.Kind), a.MemberID, a.Name, a.Absent, a.Note, FormatTime(a.Arrived), FormatTime(a.Left)); err != nil {
 				return false, fmt.Errorf("sqlite: attendee: %w", err)
 			}
 		}
@@ -215,8 +215,8 @@ func (t *txn) saveMotions(old, cur []alesco.Motion, meetingID string) (bool, err
 		mo := &cur[i]
 		prev := byID[mo.ID]
 		if mo.ID == 0 {
-			res, err := t.exec(`INSERT INTO motions (meeting_id, title, proposal_number, opened_at) VALUES (?, ?, ?, ?)`,
-				meetingID, mo.Title, mo.ProposalNumber, FormatTime(mo.Opened))
+			res, err := t.exec(`INSERT INTO motions (meeting_id, title, proposal_number, opened_at, topic, kind, subject_id, subject_name)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, meetingID, mo.Title, mo.ProposalNumber, FormatTime(mo.Opened), mo.Topic, string(mo.Kind), mo.SubjectID, mo.SubjectName)
 			if err != nil {
 				return false, triggerError(fmt.Errorf("sqlite: open motion: %w", err), meetingID)
 			}
@@ -225,7 +225,7 @@ func (t *txn) saveMotions(old, cur []alesco.Motion, meetingID string) (bool, err
 			}
 			mo.MeetingID = meetingID
 			prev = &alesco.Motion{ID: mo.ID, MeetingID: meetingID, Title: mo.Title, ProposalNumber: mo.ProposalNumber,
-				Status: alesco.MotionOpen, Opened: mo.Opened}
+				Status: alesco.MotionOpen, Opened: mo.Opened, Topic: mo.Topic, Kind: mo.Kind, SubjectID: mo.SubjectID, SubjectName: mo.SubjectName}
 			changed = true
 		} else if prev == nil {
 			return false, fmt.Errorf("sqlite: motion %d is not stored in %s", mo.ID, meetingID)
@@ -244,11 +244,12 @@ func (t *txn) saveMotions(old, cur []alesco.Motion, meetingID string) (bool, err
 
 func (t *txn) saveMotion(old, mo *alesco.Motion) (changed bool, err error) {
 	if old.Title != mo.Title || old.ProposalNumber != mo.ProposalNumber || old.Status != mo.Status || old.Outcome != mo.Outcome ||
-		old.Unanimous != mo.Unanimous || old.DesignatedMemberID != mo.DesignatedMemberID || !old.Closed.Equal(mo.Closed) {
+		old.Unanimous != mo.Unanimous || old.DesignatedMemberID != mo.DesignatedMemberID || !old.Closed.Equal(mo.Closed) ||
+		old.Topic != mo.Topic || old.Kind != mo.Kind || old.SubjectID != mo.SubjectID || old.SubjectName != mo.SubjectName {
 		changed = true
 		if _, err := t.exec(`UPDATE motions SET title = ?, proposal_number = ?, status = ?, outcome = ?, unanimous = ?, designated_member_id = ?,
-			closed_at = ? WHERE id = ?`, mo.Title, mo.ProposalNumber, string(mo.Status), string(mo.Outcome), mo.Unanimous,
-			mo.DesignatedMemberID, FormatTime(mo.Closed), mo.ID); err != nil {
+			closed_at = ?, topic = ?, kind = ?, subject_id = ?, subject_name = ? WHERE id = ?`, mo.Title, mo.ProposalNumber, string(mo.Status), string(mo.Outcome), mo.Unanimous,
+			mo.DesignatedMemberID, FormatTime(mo.Closed), mo.Topic, string(mo.Kind), mo.SubjectID, mo.SubjectName, mo.ID); err != nil {
 			return false, fmt.Errorf("sqlite: save motion: %w", err)
 		}
 	}

@@ -61,6 +61,9 @@ var funcs = template.FuncMap{
 	"noteGroups":    NoteGroups,
 	"style":         func() template.CSS { return template.CSS(styleCSS) },
 	"script":        func() template.JS { return template.JS(localTimeJS) },
+	// consoleScript is the console page's script, embedded verbatim (its
+	// hash is in ConsoleContentSecurityPolicy).
+	"consoleScript": func() template.JS { return template.JS(consoleJS) },
 	"isOpen": func(st alescov1.ProposalState) bool {
 		for _, o := range OpenStates {
 			if o == st {

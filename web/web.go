@@ -33,6 +33,9 @@ var styleCSS string
 //go:embed assets/localtime.js
 var localTimeJS string
 
+//go:embed assets/console.js
+var consoleJS string
+
 // Page names accepted by Pages.Render.
 const (
 	PageIndex     = "index"
@@ -42,9 +45,10 @@ const (
 	PageMinutes   = "minutes"
 	PageNotFound  = "notfound"
 	PageSearch    = "search"
+	PageConsole   = "console"
 )
 
-var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch}
+var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch, PageConsole}
 
 // Pages is the parsed, immutable template set; safe for concurrent use.
 type Pages struct {
@@ -151,6 +155,16 @@ type MeetingPage struct {
 	// AgendaMarkdownURL and MinutesMarkdownURL are the plain-text versions.
 	AgendaMarkdownURL  string
 	MinutesMarkdownURL string
+}
+
+// ConsolePage is a meeting's live console: the page is a shell that its
+// script fills from the API (the record streams in; changes go through the
+// RPCs with the token the person signs in with).
+type ConsolePage struct {
+	Layout
+	MeetingID string
+	// Date is the meeting's local date, YYYY-MM-DD.
+	Date string
 }
 
 // ProposalsPage lists every tracked proposal by state.
@@ -304,6 +318,12 @@ func NewSubscribe(feedURL, name string) Subscribe {
 // and forms (the search box, a GET) only to this site.
 var ContentSecurityPolicy = "default-src 'none'; style-src '" + cspHash(styleCSS) + "'; script-src '" + cspHash(localTimeJS) +
 	"'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// ConsoleContentSecurityPolicy is the console's: the pages' policy, plus
+// the console's own script (by hash) and requests to this origin only (the
+// API). No other origin, no inline code but these two scripts.
+var ConsoleContentSecurityPolicy = "default-src 'none'; style-src '" + cspHash(styleCSS) + "'; script-src '" + cspHash(localTimeJS) +
+	"' '" + cspHash(consoleJS) + "'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 func cspHash(s string) string {
 	sum := sha256.Sum256([]byte(s))

@@ -16,7 +16,7 @@ import (
 // (the app's syncer is wired to it).
 func (m *Main) seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 	ctx = alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "alesco (demo)"})
-	if _, err := a.Committee(demo.CommitteeID); err != nil {
+	if _, err := a.Committee(ctx, demo.CommitteeID); err != nil {
 		return fmt.Errorf("demo: the record is %s's, which this configuration lacks: %w", demo.CommitteeID, err)
 	}
 	files := demo.Minutes()

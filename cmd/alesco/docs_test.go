@@ -77,9 +77,12 @@ func commentAt(l string) int {
 }
 
 // skipDoc says why a documented command is not run here: the server is
-// already running, the test suite, installs, load tests and synopsis lines
-// with [optional] parts.
-var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go test|ALESCO_EXTERNAL_TESTS|go run \./scripts|apt-get|export|kill|\(cd)|\s\[-`)
+// already running, the test suite, installs, load tests, synopsis lines
+// with [optional] parts, and `meeting run` sessions (they need a meeting
+// under way and a person typing; TestMeetingRunScript runs the same
+// command on a script), and watching a stream (it runs until the client
+// leaves; TestWatchMinutes covers it).
+var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go test|ALESCO_EXTERNAL_TESTS|go run \./scripts|apt-get|export|kill|\(cd)|\s\[-|meeting run |/WatchMinutes`)
 
 // TestDocExamples runs the shell examples of README.md and docs/*.md
 // against a live server on a free port, so they cannot rot: curl and buf
@@ -143,7 +146,9 @@ func TestDocExamples(t *testing.T) {
 				if tool == "curl" {
 					line = "curl --fail-with-body " + strings.TrimPrefix(line, "curl ") // a 4xx or 5xx fails the line
 				}
-				cmd := exec.Command("bash", "-c", hosts.Replace(line))
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a documented line that hangs fails
+				defer cancel()
+				cmd := exec.CommandContext(ctx, "bash", "-c", hosts.Replace(line))
 				cmd.Dir, cmd.Env = root, env
 				out, err := cmd.CombinedOutput()
 				if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -29,7 +30,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "alesco: "+message(err))
 		os.Exit(exitCode(err))
@@ -72,7 +73,12 @@ func (u usage) Unwrap() []error { return []error{u.error, errUsage} }
 // code path as the binary.
 type Main struct {
 	Stdout, Stderr io.Writer
-	Getenv         func(string) string
+	// Stdin is where `meeting run` reads commands (default os.Stdin).
+	Stdin io.Reader
+	// HTTPClient reaches a server (`meeting run --server`); default
+	// http.DefaultClient.
+	HTTPClient *http.Client
+	Getenv     func(string) string
 	// Ready, when set, is called with the listening address once serve
 	// accepts connections (tests use it with --addr 127.0.0.1:0).
 	Ready func(addr string)
@@ -123,7 +129,7 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
-		m.minutesCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
+		m.minutesCommand(), m.meetingCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
 	return root
 }
 
@@ -190,7 +196,7 @@ func (m *Main) openCommittee(ctx context.Context, f storeFlags, id string) (*app
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := a.Committee(id)
+	c, err := a.Committee(ctx, id)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err

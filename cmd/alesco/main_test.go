@@ -7,16 +7,19 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"connectrpc.com/connect"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect"
+	"github.com/almalinux/alesco/config"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -196,5 +199,63 @@ func TestServeRefusesBadConfig(t *testing.T) {
 	var ne *net.OpError
 	if errors.As(err, &ne) {
 		t.Fatalf("failed for the wrong reason: %v", err)
+	}
+}
+
+// TestServeReloadsOnSIGHUP: a changed configuration is served after SIGHUP;
+// one that does not validate is refused, logged, and the one in force stays.
+func TestServeReloadsOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "alesco.yaml")
+	orig := config.DefaultYAML()
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url, _, logs := startServe(t, "--config", path)
+	client := v1.NewCommitteeServiceClient(http.DefaultClient, url)
+	name := func() string {
+		resp, err := client.GetCommittee(context.Background(), connect.NewRequest(&alescov1.GetCommitteeRequest{CommitteeId: "alesco"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Msg.Committee.ShortName
+	}
+	// waitFor polls until cond holds; the deadline bounds a broken reload
+	// and measures nothing.
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not happen\n%s", what, logs)
+			}
+		}
+	}
+	if name() != "ALESCo" {
+		t.Fatalf("short name %q", name())
+	}
+	changed := bytes.Replace(orig, []byte("short_name: ALESCo"), []byte("short_name: ALESCo (reloaded)"), 1)
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the reload", func() bool { return name() == "ALESCo (reloaded)" })
+	if !strings.Contains(logs.String(), "configuration reloaded") {
+		t.Errorf("no log of the reload:\n%s", logs)
+	}
+	broken := bytes.Replace(changed, []byte("time_zone: America/New_York"), []byte("time_zone: Mars/Olympus_Mons"), 1)
+	if err := os.WriteFile(path, broken, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the refusal", func() bool { return strings.Contains(logs.String(), "configuration not reloaded") })
+	if !strings.Contains(logs.String(), `unknown time zone \"Mars/Olympus_Mons\"`) {
+		t.Errorf("the log does not say what is wrong:\n%s", logs)
+	}
+	if name() != "ALESCo (reloaded)" {
+		t.Errorf("after a bad reload the committee is %q, want the one in force", name())
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/demo"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/mail"
@@ -46,8 +49,11 @@ in-process) on a temporary database: every page and RPC populated, offline.
 
 Environment: GITHUB_TOKEN (GitHub API; writing back decisions needs write
 access), ALESCO_WEBHOOK_SECRET (GitHub webhook signatures), ALESCO_SMTP_URL
-(board email), ALESCO_MATTERMOST_WEBHOOK_URL (chat announcements). It shuts
-down gracefully on SIGINT and SIGTERM.`,
+(board email), ALESCO_MATTERMOST_WEBHOOK_URL (chat announcements),
+ALESCO_MATTERMOST_TOKEN (the token of the committee's Mattermost slash
+command, POST /integrations/mattermost). On SIGHUP it reloads --config: a file
+that does not validate is refused, logged, and the one in force stays. It
+shuts down gracefully on SIGINT and SIGTERM.`,
 		Example: `  alesco serve --demo                 # offline demo, real data, temporary database
   alesco serve                        # ./alesco.db, proposals synced from GitHub
   alesco serve --addr :8080 --base-url https://alesco.example.org --log-format json`,
@@ -129,7 +135,11 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if m.Getenv("GITHUB_TOKEN") == "" && !o.demo {
 		log.Warn("GITHUB_TOKEN is not set: GitHub allows 60 unauthenticated requests an hour")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks})
+	slashToken := m.Getenv("ALESCO_MATTERMOST_TOKEN")
+	if slashToken == "" {
+		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
+	}
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken})
 	if err != nil {
 		return err
 	}
@@ -148,6 +158,19 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	} else {
 		log.Warn("outbox delivery disabled (--outbox-interval 0): effects wait in the outbox")
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				reload(a, o.config, log)
+			}
+		}
+	}()
 	ids := []string{}
 	for _, c := range a.Committees().List() {
 		ids = append(ids, c.ID)
@@ -210,6 +233,27 @@ func (m *Main) deliverers(cs *alesco.Committees, githubURL string, log *slog.Log
 		log.Warn("notify.chat is set but ALESCO_MATTERMOST_WEBHOOK_URL is not: chat posts wait in the outbox", "committees", chats)
 	}
 	return out, nil
+}
+
+// reload reads the configuration again (on SIGHUP): when it validates, the
+// server serves it from the next request on; when it does not, the one in
+// force stays and the problems are logged.
+func reload(a *app.App, path string, log *slog.Logger) {
+	if path == "" {
+		log.Warn("SIGHUP: serving the embedded configuration, there is nothing to reload (start with --config FILE)")
+		return
+	}
+	cs, err := config.Load(path)
+	if err != nil {
+		log.Error("SIGHUP: configuration not reloaded, the one in force stays", "file", path, "err", err)
+		return
+	}
+	a.SetCommittees(alesco.NewCommittees(cs))
+	ids := []string{}
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	log.Info("SIGHUP: configuration reloaded", "file", path, "committees", ids)
 }
 
 // background reconciles proposals with GitHub every interval and puts the

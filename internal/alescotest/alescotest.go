@@ -161,10 +161,20 @@ type Env struct {
 type Option func(*options)
 
 type options struct {
-	github    bool
-	writeBack bool
-	mailURL   string
-	appOpts   []func(*app.Options)
+	github     bool
+	writeBack  bool
+	mailURL    string
+	mattermost string
+	appOpts    []func(*app.Options)
+}
+
+// MattermostToken is the slash-command token of an Env WithMattermost.
+const MattermostToken = "test-mattermost-token"
+
+// WithMattermost turns on the Mattermost slash command, with token
+// MattermostToken.
+func WithMattermost() Option {
+	return func(o *options) { o.mattermost = MattermostToken }
 }
 
 // WithGitHub wires GitHub sync and webhooks to a fake GitHub serving the
@@ -223,7 +233,7 @@ func New(t testing.TB, opts ...Option) *Env {
 			t.Fatal(err)
 		}
 	}
-	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks}); err != nil {
+	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost}); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP = httptest.NewUnstartedServer(e.Server)

@@ -1,5 +1,6 @@
 // Package webtest drives Debian's headless chromium for the web page
-// tests: render a page's DOM after its script ran, and take screenshots.
+// tests: render a page's DOM after its script ran, take screenshots, and
+// drive pages with chromedp.
 package webtest
 
 import (
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // ReaderZone is the browser's time zone in these tests: not the
@@ -109,4 +112,27 @@ func CheckLocalTimes(t testing.TB, dom []byte) {
 	if times > 0 && !bytes.Contains(dom, []byte("GMT+9")) && !bytes.Contains(dom, []byte("JST")) {
 		t.Errorf("the reader's times are not in %s:\n%s", ReaderZone, dom)
 	}
+}
+
+// Browser starts headless chromium for driving pages with chromedp (one
+// tab; chromedp.NewContext on the result opens more), with the flags this
+// machine needs (no sandbox as root, no background network, a fresh
+// profile) and the test server's self-signed certificate accepted. It is
+// closed when the test ends.
+func Browser(t testing.TB, bin string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
+		chromedp.IgnoreCertErrors, chromedp.Env("TZ="+ReaderZone))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
 }

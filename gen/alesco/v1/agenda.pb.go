@@ -493,8 +493,11 @@ type ChairElection struct {
 	Due            bool                   `protobuf:"varint,1,opt,name=due,proto3" json:"due,omitempty"`
 	CurrentChairId string                 `protobuf:"bytes,2,opt,name=current_chair_id,json=currentChairId,proto3" json:"current_chair_id,omitempty"`
 	Reason         string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Why the sitting chair cannot be elected again (the charter's limit of
+	// consecutive terms); empty when they may stand.
+	CannotStand   string `protobuf:"bytes,4,opt,name=cannot_stand,json=cannotStand,proto3" json:"cannot_stand,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ChairElection) Reset() {
@@ -548,6 +551,13 @@ func (x *ChairElection) GetReason() string {
 	return ""
 }
 
+func (x *ChairElection) GetCannotStand() string {
+	if x != nil {
+		return x.CannotStand
+	}
+	return ""
+}
+
 var File_alesco_v1_agenda_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_agenda_proto_rawDesc = "" +
@@ -597,11 +607,12 @@ const file_alesco_v1_agenda_proto_rawDesc = "" +
 	"\x11source_meeting_id\x18\r \x01(\tR\x0fsourceMeetingId\x12\x14\n" +
 	"\x05owner\x18\x0e \x01(\tR\x05owner\x12\x12\n" +
 	"\x04note\x18\x0f \x01(\tR\x04note\x122\n" +
-	"\aoutcome\x18\x10 \x01(\x0e2\x18.alesco.v1.MotionOutcomeR\aoutcome\"c\n" +
+	"\aoutcome\x18\x10 \x01(\x0e2\x18.alesco.v1.MotionOutcomeR\aoutcome\"\x86\x01\n" +
 	"\rChairElection\x12\x10\n" +
 	"\x03due\x18\x01 \x01(\bR\x03due\x12(\n" +
 	"\x10current_chair_id\x18\x02 \x01(\tR\x0ecurrentChairId\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason*\x90\x01\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12!\n" +
+	"\fcannot_stand\x18\x04 \x01(\tR\vcannotStand*\x90\x01\n" +
 	"\x0eAgendaItemKind\x12 \n" +
 	"\x1cAGENDA_ITEM_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19AGENDA_ITEM_KIND_PROPOSAL\x10\x01\x12\x1b\n" +

@@ -21,6 +21,175 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RosterSource says where a term of the roster or of the chair comes from.
+type RosterSource int32
+
+const (
+	RosterSource_ROSTER_SOURCE_UNSPECIFIED RosterSource = 0
+	// The committee's configuration (the seed).
+	RosterSource_ROSTER_SOURCE_CONFIG RosterSource = 1
+	// A decision recorded in a meeting's minutes: a passed election,
+	// appointment or removal.
+	RosterSource_ROSTER_SOURCE_DECISION RosterSource = 2
+)
+
+// Enum value maps for RosterSource.
+var (
+	RosterSource_name = map[int32]string{
+		0: "ROSTER_SOURCE_UNSPECIFIED",
+		1: "ROSTER_SOURCE_CONFIG",
+		2: "ROSTER_SOURCE_DECISION",
+	}
+	RosterSource_value = map[string]int32{
+		"ROSTER_SOURCE_UNSPECIFIED": 0,
+		"ROSTER_SOURCE_CONFIG":      1,
+		"ROSTER_SOURCE_DECISION":    2,
+	}
+)
+
+func (x RosterSource) Enum() *RosterSource {
+	p := new(RosterSource)
+	*p = x
+	return p
+}
+
+func (x RosterSource) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RosterSource) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_committee_proto_enumTypes[0].Descriptor()
+}
+
+func (RosterSource) Type() protoreflect.EnumType {
+	return &file_alesco_v1_committee_proto_enumTypes[0]
+}
+
+func (x RosterSource) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RosterSource.Descriptor instead.
+func (RosterSource) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+}
+
+type WhoAmIRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhoAmIRequest) Reset() {
+	*x = WhoAmIRequest{}
+	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhoAmIRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhoAmIRequest) ProtoMessage() {}
+
+func (x *WhoAmIRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhoAmIRequest.ProtoReflect.Descriptor instead.
+func (*WhoAmIRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+}
+
+type WhoAmIResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "admin", "chair", "secretary" or "member".
+	Role string `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	// The committee the token is for (an admin token reaches every committee).
+	CommitteeId string `protobuf:"bytes,2,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
+	// Set for member tokens, and for others made for a member.
+	MemberId   string `protobuf:"bytes,3,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberName string `protobuf:"bytes,4,opt,name=member_name,json=memberName,proto3" json:"member_name,omitempty"`
+	// How the audit log names the token's holder.
+	Name          string `protobuf:"bytes,5,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WhoAmIResponse) Reset() {
+	*x = WhoAmIResponse{}
+	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WhoAmIResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WhoAmIResponse) ProtoMessage() {}
+
+func (x *WhoAmIResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WhoAmIResponse.ProtoReflect.Descriptor instead.
+func (*WhoAmIResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *WhoAmIResponse) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetCommitteeId() string {
+	if x != nil {
+		return x.CommitteeId
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetMemberName() string {
+	if x != nil {
+		return x.MemberName
+	}
+	return ""
+}
+
+func (x *WhoAmIResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 type ListCommitteesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -29,7 +198,7 @@ type ListCommitteesRequest struct {
 
 func (x *ListCommitteesRequest) Reset() {
 	*x = ListCommitteesRequest{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	mi := &file_alesco_v1_committee_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -41,7 +210,7 @@ func (x *ListCommitteesRequest) String() string {
 func (*ListCommitteesRequest) ProtoMessage() {}
 
 func (x *ListCommitteesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[0]
+	mi := &file_alesco_v1_committee_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -54,7 +223,7 @@ func (x *ListCommitteesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommitteesRequest.ProtoReflect.Descriptor instead.
 func (*ListCommitteesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{0}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{2}
 }
 
 type ListCommitteesResponse struct {
@@ -66,7 +235,7 @@ type ListCommitteesResponse struct {
 
 func (x *ListCommitteesResponse) Reset() {
 	*x = ListCommitteesResponse{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	mi := &file_alesco_v1_committee_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -78,7 +247,7 @@ func (x *ListCommitteesResponse) String() string {
 func (*ListCommitteesResponse) ProtoMessage() {}
 
 func (x *ListCommitteesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[1]
+	mi := &file_alesco_v1_committee_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -91,7 +260,7 @@ func (x *ListCommitteesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommitteesResponse.ProtoReflect.Descriptor instead.
 func (*ListCommitteesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{1}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListCommitteesResponse) GetCommittees() []*Committee {
@@ -110,7 +279,7 @@ type GetCommitteeRequest struct {
 
 func (x *GetCommitteeRequest) Reset() {
 	*x = GetCommitteeRequest{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[2]
+	mi := &file_alesco_v1_committee_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -122,7 +291,7 @@ func (x *GetCommitteeRequest) String() string {
 func (*GetCommitteeRequest) ProtoMessage() {}
 
 func (x *GetCommitteeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[2]
+	mi := &file_alesco_v1_committee_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -135,7 +304,7 @@ func (x *GetCommitteeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCommitteeRequest.ProtoReflect.Descriptor instead.
 func (*GetCommitteeRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{2}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetCommitteeRequest) GetCommitteeId() string {
@@ -154,7 +323,7 @@ type GetCommitteeResponse struct {
 
 func (x *GetCommitteeResponse) Reset() {
 	*x = GetCommitteeResponse{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[3]
+	mi := &file_alesco_v1_committee_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -166,7 +335,7 @@ func (x *GetCommitteeResponse) String() string {
 func (*GetCommitteeResponse) ProtoMessage() {}
 
 func (x *GetCommitteeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[3]
+	mi := &file_alesco_v1_committee_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -179,7 +348,7 @@ func (x *GetCommitteeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCommitteeResponse.ProtoReflect.Descriptor instead.
 func (*GetCommitteeResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{3}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetCommitteeResponse) GetCommittee() *Committee {
@@ -189,8 +358,10 @@ func (x *GetCommitteeResponse) GetCommittee() *Committee {
 	return nil
 }
 
-// Committee is a steering committee or SIG as declared in the configuration,
-// evaluated on as_of_date (today, in the committee's time zone).
+// Committee is a steering committee or SIG: its configuration (the seed)
+// with the decisions its meetings recorded about itself (chair elections,
+// appointments, removals) applied, evaluated on as_of_date (today, in the
+// committee's time zone). Each term says where it comes from.
 type Committee struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	Id        string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -217,13 +388,19 @@ type Committee struct {
 	RosterSize int32 `protobuf:"varint,16,opt,name=roster_size,json=rosterSize,proto3" json:"roster_size,omitempty"`
 	// Members that must be present for a vote on as_of_date.
 	QuorumRequired int32 `protobuf:"varint,17,opt,name=quorum_required,json=quorumRequired,proto3" json:"quorum_required,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Where the current chair's term comes from, and the meeting that
+	// elected them when a decision did.
+	CurrentChairSource             RosterSource `protobuf:"varint,18,opt,name=current_chair_source,json=currentChairSource,proto3,enum=alesco.v1.RosterSource" json:"current_chair_source,omitempty"`
+	CurrentChairElectedInMeetingId string       `protobuf:"bytes,19,opt,name=current_chair_elected_in_meeting_id,json=currentChairElectedInMeetingId,proto3" json:"current_chair_elected_in_meeting_id,omitempty"`
+	// Members (ids) who record meetings beside the chair.
+	SecretaryIds  []string `protobuf:"bytes,20,rep,name=secretary_ids,json=secretaryIds,proto3" json:"secretary_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Committee) Reset() {
 	*x = Committee{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[4]
+	mi := &file_alesco_v1_committee_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -235,7 +412,7 @@ func (x *Committee) String() string {
 func (*Committee) ProtoMessage() {}
 
 func (x *Committee) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[4]
+	mi := &file_alesco_v1_committee_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -248,7 +425,7 @@ func (x *Committee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Committee.ProtoReflect.Descriptor instead.
 func (*Committee) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{4}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Committee) GetId() string {
@@ -370,6 +547,27 @@ func (x *Committee) GetQuorumRequired() int32 {
 	return 0
 }
 
+func (x *Committee) GetCurrentChairSource() RosterSource {
+	if x != nil {
+		return x.CurrentChairSource
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *Committee) GetCurrentChairElectedInMeetingId() string {
+	if x != nil {
+		return x.CurrentChairElectedInMeetingId
+	}
+	return ""
+}
+
+func (x *Committee) GetSecretaryIds() []string {
+	if x != nil {
+		return x.SecretaryIds
+	}
+	return nil
+}
+
 type CommitteeLinks struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	ChatUrl   string                 `protobuf:"bytes,1,opt,name=chat_url,json=chatUrl,proto3" json:"chat_url,omitempty"`
@@ -386,7 +584,7 @@ type CommitteeLinks struct {
 
 func (x *CommitteeLinks) Reset() {
 	*x = CommitteeLinks{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[5]
+	mi := &file_alesco_v1_committee_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -398,7 +596,7 @@ func (x *CommitteeLinks) String() string {
 func (*CommitteeLinks) ProtoMessage() {}
 
 func (x *CommitteeLinks) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[5]
+	mi := &file_alesco_v1_committee_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -411,7 +609,7 @@ func (x *CommitteeLinks) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitteeLinks.ProtoReflect.Descriptor instead.
 func (*CommitteeLinks) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{5}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CommitteeLinks) GetChatUrl() string {
@@ -463,7 +661,7 @@ type Rules struct {
 
 func (x *Rules) Reset() {
 	*x = Rules{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[6]
+	mi := &file_alesco_v1_committee_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -475,7 +673,7 @@ func (x *Rules) String() string {
 func (*Rules) ProtoMessage() {}
 
 func (x *Rules) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[6]
+	mi := &file_alesco_v1_committee_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -488,7 +686,7 @@ func (x *Rules) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rules.ProtoReflect.Descriptor instead.
 func (*Rules) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{6}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Rules) GetQuorum() *QuorumRule {
@@ -538,7 +736,7 @@ type QuorumRule struct {
 
 func (x *QuorumRule) Reset() {
 	*x = QuorumRule{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[7]
+	mi := &file_alesco_v1_committee_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +748,7 @@ func (x *QuorumRule) String() string {
 func (*QuorumRule) ProtoMessage() {}
 
 func (x *QuorumRule) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[7]
+	mi := &file_alesco_v1_committee_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +761,7 @@ func (x *QuorumRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuorumRule.ProtoReflect.Descriptor instead.
 func (*QuorumRule) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{7}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *QuorumRule) GetFraction() float64 {
@@ -601,7 +799,7 @@ type GitHubSettings struct {
 
 func (x *GitHubSettings) Reset() {
 	*x = GitHubSettings{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[8]
+	mi := &file_alesco_v1_committee_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -613,7 +811,7 @@ func (x *GitHubSettings) String() string {
 func (*GitHubSettings) ProtoMessage() {}
 
 func (x *GitHubSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[8]
+	mi := &file_alesco_v1_committee_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -626,7 +824,7 @@ func (x *GitHubSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GitHubSettings.ProtoReflect.Descriptor instead.
 func (*GitHubSettings) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{8}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GitHubSettings) GetRepo() string {
@@ -673,14 +871,17 @@ type Member struct {
 	ChatUrl     string  `protobuf:"bytes,4,opt,name=chat_url,json=chatUrl,proto3" json:"chat_url,omitempty"`
 	Terms       []*Term `protobuf:"bytes,5,rep,name=terms,proto3" json:"terms,omitempty"`
 	// On the roster on as_of_date.
-	Current       bool `protobuf:"varint,6,opt,name=current,proto3" json:"current,omitempty"`
+	Current bool `protobuf:"varint,6,opt,name=current,proto3" json:"current,omitempty"`
+	// CONFIG for a declared member; DECISION for someone a meeting appointed
+	// who was never declared.
+	Source        RosterSource `protobuf:"varint,7,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Member) Reset() {
 	*x = Member{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[9]
+	mi := &file_alesco_v1_committee_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -692,7 +893,7 @@ func (x *Member) String() string {
 func (*Member) ProtoMessage() {}
 
 func (x *Member) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[9]
+	mi := &file_alesco_v1_committee_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -705,7 +906,7 @@ func (x *Member) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Member.ProtoReflect.Descriptor instead.
 func (*Member) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{9}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Member) GetId() string {
@@ -750,18 +951,31 @@ func (x *Member) GetCurrent() bool {
 	return false
 }
 
+func (x *Member) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
 // Term is a span of membership; end_date is empty while it lasts.
 type Term struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	StartDate     string                 `protobuf:"bytes,1,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
-	EndDate       string                 `protobuf:"bytes,2,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	StartDate string                 `protobuf:"bytes,1,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	EndDate   string                 `protobuf:"bytes,2,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// Where the start comes from; a configured term may end by a decision
+	// (ended_in_meeting_id).
+	Source RosterSource `protobuf:"varint,3,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
+	// The meetings whose decisions started and ended the term, if any.
+	StartedInMeetingId string `protobuf:"bytes,4,opt,name=started_in_meeting_id,json=startedInMeetingId,proto3" json:"started_in_meeting_id,omitempty"`
+	EndedInMeetingId   string `protobuf:"bytes,5,opt,name=ended_in_meeting_id,json=endedInMeetingId,proto3" json:"ended_in_meeting_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Term) Reset() {
 	*x = Term{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[10]
+	mi := &file_alesco_v1_committee_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -773,7 +987,7 @@ func (x *Term) String() string {
 func (*Term) ProtoMessage() {}
 
 func (x *Term) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[10]
+	mi := &file_alesco_v1_committee_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -786,7 +1000,7 @@ func (x *Term) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Term.ProtoReflect.Descriptor instead.
 func (*Term) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{10}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Term) GetStartDate() string {
@@ -803,6 +1017,27 @@ func (x *Term) GetEndDate() string {
 	return ""
 }
 
+func (x *Term) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *Term) GetStartedInMeetingId() string {
+	if x != nil {
+		return x.StartedInMeetingId
+	}
+	return ""
+}
+
+func (x *Term) GetEndedInMeetingId() string {
+	if x != nil {
+		return x.EndedInMeetingId
+	}
+	return ""
+}
+
 type ChairTerm struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	MemberId  string                 `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
@@ -810,14 +1045,19 @@ type ChairTerm struct {
 	// Empty while the term lasts; the term runs out chair_term_months after start.
 	EndDate string `protobuf:"bytes,3,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
 	// start_date + chair_term_months.
-	DueDate       string `protobuf:"bytes,4,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DueDate string `protobuf:"bytes,4,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	// CONFIG, or DECISION for a chair elected in a meeting.
+	Source RosterSource `protobuf:"varint,5,opt,name=source,proto3,enum=alesco.v1.RosterSource" json:"source,omitempty"`
+	// The meetings whose decisions started and ended the term, if any.
+	StartedInMeetingId string `protobuf:"bytes,6,opt,name=started_in_meeting_id,json=startedInMeetingId,proto3" json:"started_in_meeting_id,omitempty"`
+	EndedInMeetingId   string `protobuf:"bytes,7,opt,name=ended_in_meeting_id,json=endedInMeetingId,proto3" json:"ended_in_meeting_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ChairTerm) Reset() {
 	*x = ChairTerm{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[11]
+	mi := &file_alesco_v1_committee_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -829,7 +1069,7 @@ func (x *ChairTerm) String() string {
 func (*ChairTerm) ProtoMessage() {}
 
 func (x *ChairTerm) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[11]
+	mi := &file_alesco_v1_committee_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -842,7 +1082,7 @@ func (x *ChairTerm) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChairTerm.ProtoReflect.Descriptor instead.
 func (*ChairTerm) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{11}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ChairTerm) GetMemberId() string {
@@ -873,6 +1113,27 @@ func (x *ChairTerm) GetDueDate() string {
 	return ""
 }
 
+func (x *ChairTerm) GetSource() RosterSource {
+	if x != nil {
+		return x.Source
+	}
+	return RosterSource_ROSTER_SOURCE_UNSPECIFIED
+}
+
+func (x *ChairTerm) GetStartedInMeetingId() string {
+	if x != nil {
+		return x.StartedInMeetingId
+	}
+	return ""
+}
+
+func (x *ChairTerm) GetEndedInMeetingId() string {
+	if x != nil {
+		return x.EndedInMeetingId
+	}
+	return ""
+}
+
 type BoardMember struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -883,7 +1144,7 @@ type BoardMember struct {
 
 func (x *BoardMember) Reset() {
 	*x = BoardMember{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[12]
+	mi := &file_alesco_v1_committee_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -895,7 +1156,7 @@ func (x *BoardMember) String() string {
 func (*BoardMember) ProtoMessage() {}
 
 func (x *BoardMember) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[12]
+	mi := &file_alesco_v1_committee_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -908,7 +1169,7 @@ func (x *BoardMember) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BoardMember.ProtoReflect.Descriptor instead.
 func (*BoardMember) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{12}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *BoardMember) GetName() string {
@@ -945,7 +1206,7 @@ type MeetingSeries struct {
 
 func (x *MeetingSeries) Reset() {
 	*x = MeetingSeries{}
-	mi := &file_alesco_v1_committee_proto_msgTypes[13]
+	mi := &file_alesco_v1_committee_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -957,7 +1218,7 @@ func (x *MeetingSeries) String() string {
 func (*MeetingSeries) ProtoMessage() {}
 
 func (x *MeetingSeries) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_committee_proto_msgTypes[13]
+	mi := &file_alesco_v1_committee_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -970,7 +1231,7 @@ func (x *MeetingSeries) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeetingSeries.ProtoReflect.Descriptor instead.
 func (*MeetingSeries) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{13}
+	return file_alesco_v1_committee_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *MeetingSeries) GetId() string {
@@ -1033,7 +1294,15 @@ var File_alesco_v1_committee_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\n" +
-	"\x19alesco/v1/committee.proto\x12\talesco.v1\"\x17\n" +
+	"\x19alesco/v1/committee.proto\x12\talesco.v1\"\x0f\n" +
+	"\rWhoAmIRequest\"\x99\x01\n" +
+	"\x0eWhoAmIResponse\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\x12!\n" +
+	"\fcommittee_id\x18\x02 \x01(\tR\vcommitteeId\x12\x1b\n" +
+	"\tmember_id\x18\x03 \x01(\tR\bmemberId\x12\x1f\n" +
+	"\vmember_name\x18\x04 \x01(\tR\n" +
+	"memberName\x12\x12\n" +
+	"\x04name\x18\x05 \x01(\tR\x04name\"\x17\n" +
 	"\x15ListCommitteesRequest\"N\n" +
 	"\x16ListCommitteesResponse\x124\n" +
 	"\n" +
@@ -1042,7 +1311,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x13GetCommitteeRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\"J\n" +
 	"\x14GetCommitteeResponse\x122\n" +
-	"\tcommittee\x18\x01 \x01(\v2\x14.alesco.v1.CommitteeR\tcommittee\"\xb8\x05\n" +
+	"\tcommittee\x18\x01 \x01(\v2\x14.alesco.v1.CommitteeR\tcommittee\"\xf5\x06\n" +
 	"\tCommittee\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1d\n" +
@@ -1065,7 +1334,10 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x12chair_term_expired\x18\x0f \x01(\bR\x10chairTermExpired\x12\x1f\n" +
 	"\vroster_size\x18\x10 \x01(\x05R\n" +
 	"rosterSize\x12'\n" +
-	"\x0fquorum_required\x18\x11 \x01(\x05R\x0equorumRequired\"\xa7\x01\n" +
+	"\x0fquorum_required\x18\x11 \x01(\x05R\x0equorumRequired\x12I\n" +
+	"\x14current_chair_source\x18\x12 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x12currentChairSource\x12K\n" +
+	"#current_chair_elected_in_meeting_id\x18\x13 \x01(\tR\x1ecurrentChairElectedInMeetingId\x12#\n" +
+	"\rsecretary_ids\x18\x14 \x03(\tR\fsecretaryIds\"\xa7\x01\n" +
 	"\x0eCommitteeLinks\x12\x19\n" +
 	"\bchat_url\x18\x01 \x01(\tR\achatUrl\x12\x1d\n" +
 	"\n" +
@@ -1091,24 +1363,31 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\brfc_path\x18\x02 \x01(\tR\arfcPath\x12)\n" +
 	"\x10discussion_label\x18\x03 \x01(\tR\x0fdiscussionLabel\x12\x1b\n" +
 	"\tfcp_label\x18\x04 \x01(\tR\bfcpLabel\x12*\n" +
-	"\x11board_input_label\x18\x05 \x01(\tR\x0fboardInputLabel\"\xab\x01\n" +
+	"\x11board_input_label\x18\x05 \x01(\tR\x0fboardInputLabel\"\xdc\x01\n" +
 	"\x06Member\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
 	"\fgithub_login\x18\x03 \x01(\tR\vgithubLogin\x12\x19\n" +
 	"\bchat_url\x18\x04 \x01(\tR\achatUrl\x12%\n" +
 	"\x05terms\x18\x05 \x03(\v2\x0f.alesco.v1.TermR\x05terms\x12\x18\n" +
-	"\acurrent\x18\x06 \x01(\bR\acurrent\"@\n" +
+	"\acurrent\x18\x06 \x01(\bR\acurrent\x12/\n" +
+	"\x06source\x18\a \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\"\xd3\x01\n" +
 	"\x04Term\x12\x1d\n" +
 	"\n" +
 	"start_date\x18\x01 \x01(\tR\tstartDate\x12\x19\n" +
-	"\bend_date\x18\x02 \x01(\tR\aendDate\"}\n" +
+	"\bend_date\x18\x02 \x01(\tR\aendDate\x12/\n" +
+	"\x06source\x18\x03 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\x121\n" +
+	"\x15started_in_meeting_id\x18\x04 \x01(\tR\x12startedInMeetingId\x12-\n" +
+	"\x13ended_in_meeting_id\x18\x05 \x01(\tR\x10endedInMeetingId\"\x90\x02\n" +
 	"\tChairTerm\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x1d\n" +
 	"\n" +
 	"start_date\x18\x02 \x01(\tR\tstartDate\x12\x19\n" +
 	"\bend_date\x18\x03 \x01(\tR\aendDate\x12\x19\n" +
-	"\bdue_date\x18\x04 \x01(\tR\adueDate\"D\n" +
+	"\bdue_date\x18\x04 \x01(\tR\adueDate\x12/\n" +
+	"\x06source\x18\x05 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x06source\x121\n" +
+	"\x15started_in_meeting_id\x18\x06 \x01(\tR\x12startedInMeetingId\x12-\n" +
+	"\x13ended_in_meeting_id\x18\a \x01(\tR\x10endedInMeetingId\"D\n" +
 	"\vBoardMember\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xff\x01\n" +
@@ -1122,10 +1401,15 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\x12)\n" +
 	"\x10duration_minutes\x18\x06 \x01(\x05R\x0fdurationMinutes\x12%\n" +
 	"\x0einterval_weeks\x18\a \x01(\x05R\rintervalWeeks\x12\x1b\n" +
-	"\tlast_date\x18\b \x01(\tR\blastDate2\xc4\x01\n" +
+	"\tlast_date\x18\b \x01(\tR\blastDate*c\n" +
+	"\fRosterSource\x12\x1d\n" +
+	"\x19ROSTER_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14ROSTER_SOURCE_CONFIG\x10\x01\x12\x1a\n" +
+	"\x16ROSTER_SOURCE_DECISION\x10\x022\x83\x02\n" +
 	"\x10CommitteeService\x12Z\n" +
 	"\x0eListCommittees\x12 .alesco.v1.ListCommitteesRequest\x1a!.alesco.v1.ListCommitteesResponse\"\x03\x90\x02\x01\x12T\n" +
-	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
+	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01\x12=\n" +
+	"\x06WhoAmI\x12\x18.alesco.v1.WhoAmIRequest\x1a\x19.alesco.v1.WhoAmIResponseB4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
 
 var (
 	file_alesco_v1_committee_proto_rawDescOnce sync.Once
@@ -1139,44 +1423,54 @@ func file_alesco_v1_committee_proto_rawDescGZIP() []byte {
 	return file_alesco_v1_committee_proto_rawDescData
 }
 
-var file_alesco_v1_committee_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_alesco_v1_committee_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_alesco_v1_committee_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_alesco_v1_committee_proto_goTypes = []any{
-	(*ListCommitteesRequest)(nil),  // 0: alesco.v1.ListCommitteesRequest
-	(*ListCommitteesResponse)(nil), // 1: alesco.v1.ListCommitteesResponse
-	(*GetCommitteeRequest)(nil),    // 2: alesco.v1.GetCommitteeRequest
-	(*GetCommitteeResponse)(nil),   // 3: alesco.v1.GetCommitteeResponse
-	(*Committee)(nil),              // 4: alesco.v1.Committee
-	(*CommitteeLinks)(nil),         // 5: alesco.v1.CommitteeLinks
-	(*Rules)(nil),                  // 6: alesco.v1.Rules
-	(*QuorumRule)(nil),             // 7: alesco.v1.QuorumRule
-	(*GitHubSettings)(nil),         // 8: alesco.v1.GitHubSettings
-	(*Member)(nil),                 // 9: alesco.v1.Member
-	(*Term)(nil),                   // 10: alesco.v1.Term
-	(*ChairTerm)(nil),              // 11: alesco.v1.ChairTerm
-	(*BoardMember)(nil),            // 12: alesco.v1.BoardMember
-	(*MeetingSeries)(nil),          // 13: alesco.v1.MeetingSeries
+	(RosterSource)(0),              // 0: alesco.v1.RosterSource
+	(*WhoAmIRequest)(nil),          // 1: alesco.v1.WhoAmIRequest
+	(*WhoAmIResponse)(nil),         // 2: alesco.v1.WhoAmIResponse
+	(*ListCommitteesRequest)(nil),  // 3: alesco.v1.ListCommitteesRequest
+	(*ListCommitteesResponse)(nil), // 4: alesco.v1.ListCommitteesResponse
+	(*GetCommitteeRequest)(nil),    // 5: alesco.v1.GetCommitteeRequest
+	(*GetCommitteeResponse)(nil),   // 6: alesco.v1.GetCommitteeResponse
+	(*Committee)(nil),              // 7: alesco.v1.Committee
+	(*CommitteeLinks)(nil),         // 8: alesco.v1.CommitteeLinks
+	(*Rules)(nil),                  // 9: alesco.v1.Rules
+	(*QuorumRule)(nil),             // 10: alesco.v1.QuorumRule
+	(*GitHubSettings)(nil),         // 11: alesco.v1.GitHubSettings
+	(*Member)(nil),                 // 12: alesco.v1.Member
+	(*Term)(nil),                   // 13: alesco.v1.Term
+	(*ChairTerm)(nil),              // 14: alesco.v1.ChairTerm
+	(*BoardMember)(nil),            // 15: alesco.v1.BoardMember
+	(*MeetingSeries)(nil),          // 16: alesco.v1.MeetingSeries
 }
 var file_alesco_v1_committee_proto_depIdxs = []int32{
-	4,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
-	4,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
-	5,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
-	6,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
-	8,  // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
-	9,  // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
-	11, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
-	12, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
-	13, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
-	7,  // 9: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
-	10, // 10: alesco.v1.Member.terms:type_name -> alesco.v1.Term
-	0,  // 11: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
-	2,  // 12: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
-	1,  // 13: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
-	3,  // 14: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	7,  // 0: alesco.v1.ListCommitteesResponse.committees:type_name -> alesco.v1.Committee
+	7,  // 1: alesco.v1.GetCommitteeResponse.committee:type_name -> alesco.v1.Committee
+	8,  // 2: alesco.v1.Committee.links:type_name -> alesco.v1.CommitteeLinks
+	9,  // 3: alesco.v1.Committee.rules:type_name -> alesco.v1.Rules
+	11, // 4: alesco.v1.Committee.github:type_name -> alesco.v1.GitHubSettings
+	12, // 5: alesco.v1.Committee.members:type_name -> alesco.v1.Member
+	14, // 6: alesco.v1.Committee.chair_terms:type_name -> alesco.v1.ChairTerm
+	15, // 7: alesco.v1.Committee.board_members:type_name -> alesco.v1.BoardMember
+	16, // 8: alesco.v1.Committee.series:type_name -> alesco.v1.MeetingSeries
+	0,  // 9: alesco.v1.Committee.current_chair_source:type_name -> alesco.v1.RosterSource
+	10, // 10: alesco.v1.Rules.quorum:type_name -> alesco.v1.QuorumRule
+	13, // 11: alesco.v1.Member.terms:type_name -> alesco.v1.Term
+	0,  // 12: alesco.v1.Member.source:type_name -> alesco.v1.RosterSource
+	0,  // 13: alesco.v1.Term.source:type_name -> alesco.v1.RosterSource
+	0,  // 14: alesco.v1.ChairTerm.source:type_name -> alesco.v1.RosterSource
+	3,  // 15: alesco.v1.CommitteeService.ListCommittees:input_type -> alesco.v1.ListCommitteesRequest
+	5,  // 16: alesco.v1.CommitteeService.GetCommittee:input_type -> alesco.v1.GetCommitteeRequest
+	1,  // 17: alesco.v1.CommitteeService.WhoAmI:input_type -> alesco.v1.WhoAmIRequest
+	4,  // 18: alesco.v1.CommitteeService.ListCommittees:output_type -> alesco.v1.ListCommitteesResponse
+	6,  // 19: alesco.v1.CommitteeService.GetCommittee:output_type -> alesco.v1.GetCommitteeResponse
+	2,  // 20: alesco.v1.CommitteeService.WhoAmI:output_type -> alesco.v1.WhoAmIResponse
+	18, // [18:21] is the sub-list for method output_type
+	15, // [15:18] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_committee_proto_init() }
@@ -1189,13 +1483,14 @@ func file_alesco_v1_committee_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_committee_proto_rawDesc), len(file_alesco_v1_committee_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   14,
+			NumEnums:      1,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_alesco_v1_committee_proto_goTypes,
 		DependencyIndexes: file_alesco_v1_committee_proto_depIdxs,
+		EnumInfos:         file_alesco_v1_committee_proto_enumTypes,
 		MessageInfos:      file_alesco_v1_committee_proto_msgTypes,
 	}.Build()
 	File_alesco_v1_committee_proto = out.File

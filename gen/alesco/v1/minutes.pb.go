@@ -74,6 +74,129 @@ func (AttendeeKind) EnumDescriptor() ([]byte, []int) {
 	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{0}
 }
 
+type AttendanceAction int32
+
+const (
+	AttendanceAction_ATTENDANCE_ACTION_UNSPECIFIED AttendanceAction = 0
+	// Members are here (who: one or more names).
+	AttendanceAction_ATTENDANCE_ACTION_PRESENT AttendanceAction = 1
+	// A member arrived late.
+	AttendanceAction_ATTENDANCE_ACTION_LATE AttendanceAction = 2
+	// A member left before the end.
+	AttendanceAction_ATTENDANCE_ACTION_LEFT AttendanceAction = 3
+	// Members are unable to attend.
+	AttendanceAction_ATTENDANCE_ACTION_ABSENT AttendanceAction = 4
+	// A board member attends (who: a name).
+	AttendanceAction_ATTENDANCE_ACTION_BOARD AttendanceAction = 5
+	// A community member attends (who: a name).
+	AttendanceAction_ATTENDANCE_ACTION_GUEST AttendanceAction = 6
+)
+
+// Enum value maps for AttendanceAction.
+var (
+	AttendanceAction_name = map[int32]string{
+		0: "ATTENDANCE_ACTION_UNSPECIFIED",
+		1: "ATTENDANCE_ACTION_PRESENT",
+		2: "ATTENDANCE_ACTION_LATE",
+		3: "ATTENDANCE_ACTION_LEFT",
+		4: "ATTENDANCE_ACTION_ABSENT",
+		5: "ATTENDANCE_ACTION_BOARD",
+		6: "ATTENDANCE_ACTION_GUEST",
+	}
+	AttendanceAction_value = map[string]int32{
+		"ATTENDANCE_ACTION_UNSPECIFIED": 0,
+		"ATTENDANCE_ACTION_PRESENT":     1,
+		"ATTENDANCE_ACTION_LATE":        2,
+		"ATTENDANCE_ACTION_LEFT":        3,
+		"ATTENDANCE_ACTION_ABSENT":      4,
+		"ATTENDANCE_ACTION_BOARD":       5,
+		"ATTENDANCE_ACTION_GUEST":       6,
+	}
+)
+
+func (x AttendanceAction) Enum() *AttendanceAction {
+	p := new(AttendanceAction)
+	*p = x
+	return p
+}
+
+func (x AttendanceAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AttendanceAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_minutes_proto_enumTypes[1].Descriptor()
+}
+
+func (AttendanceAction) Type() protoreflect.EnumType {
+	return &file_alesco_v1_minutes_proto_enumTypes[1]
+}
+
+func (x AttendanceAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AttendanceAction.Descriptor instead.
+func (AttendanceAction) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{1}
+}
+
+// MotionKind says what a motion decides about the committee itself; a passed
+// election, appointment or removal changes the committee from the meeting's
+// date (CommitteeService shows it with its source).
+type MotionKind int32
+
+const (
+	// An ordinary motion.
+	MotionKind_MOTION_KIND_UNSPECIFIED MotionKind = 0
+	MotionKind_MOTION_KIND_ELECT_CHAIR MotionKind = 1
+	MotionKind_MOTION_KIND_APPOINT     MotionKind = 2
+	MotionKind_MOTION_KIND_REMOVE      MotionKind = 3
+)
+
+// Enum value maps for MotionKind.
+var (
+	MotionKind_name = map[int32]string{
+		0: "MOTION_KIND_UNSPECIFIED",
+		1: "MOTION_KIND_ELECT_CHAIR",
+		2: "MOTION_KIND_APPOINT",
+		3: "MOTION_KIND_REMOVE",
+	}
+	MotionKind_value = map[string]int32{
+		"MOTION_KIND_UNSPECIFIED": 0,
+		"MOTION_KIND_ELECT_CHAIR": 1,
+		"MOTION_KIND_APPOINT":     2,
+		"MOTION_KIND_REMOVE":      3,
+	}
+)
+
+func (x MotionKind) Enum() *MotionKind {
+	p := new(MotionKind)
+	*p = x
+	return p
+}
+
+func (x MotionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MotionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_alesco_v1_minutes_proto_enumTypes[2].Descriptor()
+}
+
+func (MotionKind) Type() protoreflect.EnumType {
+	return &file_alesco_v1_minutes_proto_enumTypes[2]
+}
+
+func (x MotionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MotionKind.Descriptor instead.
+func (MotionKind) EnumDescriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{2}
+}
+
 type VoteValue int32
 
 const (
@@ -113,11 +236,11 @@ func (x VoteValue) String() string {
 }
 
 func (VoteValue) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[1].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[3].Descriptor()
 }
 
 func (VoteValue) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[1]
+	return &file_alesco_v1_minutes_proto_enumTypes[3]
 }
 
 func (x VoteValue) Number() protoreflect.EnumNumber {
@@ -126,7 +249,7 @@ func (x VoteValue) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VoteValue.Descriptor instead.
 func (VoteValue) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{1}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{3}
 }
 
 type VoteSource int32
@@ -164,11 +287,11 @@ func (x VoteSource) String() string {
 }
 
 func (VoteSource) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[2].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[4].Descriptor()
 }
 
 func (VoteSource) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[2]
+	return &file_alesco_v1_minutes_proto_enumTypes[4]
 }
 
 func (x VoteSource) Number() protoreflect.EnumNumber {
@@ -177,7 +300,7 @@ func (x VoteSource) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VoteSource.Descriptor instead.
 func (VoteSource) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{2}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{4}
 }
 
 type MotionStatus int32
@@ -213,11 +336,11 @@ func (x MotionStatus) String() string {
 }
 
 func (MotionStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[3].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[5].Descriptor()
 }
 
 func (MotionStatus) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[3]
+	return &file_alesco_v1_minutes_proto_enumTypes[5]
 }
 
 func (x MotionStatus) Number() protoreflect.EnumNumber {
@@ -226,7 +349,7 @@ func (x MotionStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MotionStatus.Descriptor instead.
 func (MotionStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{3}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{5}
 }
 
 type MotionOutcome int32
@@ -274,11 +397,11 @@ func (x MotionOutcome) String() string {
 }
 
 func (MotionOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[4].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[6].Descriptor()
 }
 
 func (MotionOutcome) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[4]
+	return &file_alesco_v1_minutes_proto_enumTypes[6]
 }
 
 func (x MotionOutcome) Number() protoreflect.EnumNumber {
@@ -287,7 +410,7 @@ func (x MotionOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MotionOutcome.Descriptor instead.
 func (MotionOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{4}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{6}
 }
 
 type MinutesStatus int32
@@ -323,11 +446,11 @@ func (x MinutesStatus) String() string {
 }
 
 func (MinutesStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[5].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[7].Descriptor()
 }
 
 func (MinutesStatus) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[5]
+	return &file_alesco_v1_minutes_proto_enumTypes[7]
 }
 
 func (x MinutesStatus) Number() protoreflect.EnumNumber {
@@ -336,7 +459,7 @@ func (x MinutesStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MinutesStatus.Descriptor instead.
 func (MinutesStatus) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{5}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{7}
 }
 
 type SearchResultKind int32
@@ -382,11 +505,11 @@ func (x SearchResultKind) String() string {
 }
 
 func (SearchResultKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_alesco_v1_minutes_proto_enumTypes[6].Descriptor()
+	return file_alesco_v1_minutes_proto_enumTypes[8].Descriptor()
 }
 
 func (SearchResultKind) Type() protoreflect.EnumType {
-	return &file_alesco_v1_minutes_proto_enumTypes[6]
+	return &file_alesco_v1_minutes_proto_enumTypes[8]
 }
 
 func (x SearchResultKind) Number() protoreflect.EnumNumber {
@@ -395,7 +518,7 @@ func (x SearchResultKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SearchResultKind.Descriptor instead.
 func (SearchResultKind) EnumDescriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{6}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{8}
 }
 
 type Attendee struct {
@@ -408,7 +531,11 @@ type Attendee struct {
 	// A member who was unable to attend.
 	Absent bool `protobuf:"varint,4,opt,name=absent,proto3" json:"absent,omitempty"`
 	// Annotation as written in the minutes: "arrived late", "left early", "briefly".
-	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	// When attendance taken one person at a time saw them arrive and leave;
+	// a member who left no longer counts toward quorum.
+	ArrivedTime   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=arrived_time,json=arrivedTime,proto3" json:"arrived_time,omitempty"`
+	LeftTime      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=left_time,json=leftTime,proto3" json:"left_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -476,6 +603,20 @@ func (x *Attendee) GetNote() string {
 		return x.Note
 	}
 	return ""
+}
+
+func (x *Attendee) GetArrivedTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ArrivedTime
+	}
+	return nil
+}
+
+func (x *Attendee) GetLeftTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LeftTime
+	}
+	return nil
 }
 
 type Vote struct {
@@ -635,11 +776,18 @@ type Motion struct {
 	Votes          []*Vote       `protobuf:"bytes,8,rep,name=votes,proto3" json:"votes,omitempty"`
 	Tally          *Tally        `protobuf:"bytes,9,opt,name=tally,proto3" json:"tally,omitempty"`
 	// The tie-breaking vote, when one was cast.
-	DecidingVote  *Vote                  `protobuf:"bytes,10,opt,name=deciding_vote,json=decidingVote,proto3" json:"deciding_vote,omitempty"`
-	OpenedTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=opened_time,json=openedTime,proto3" json:"opened_time,omitempty"`
-	ClosedTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=closed_time,json=closedTime,proto3" json:"closed_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DecidingVote *Vote                  `protobuf:"bytes,10,opt,name=deciding_vote,json=decidingVote,proto3" json:"deciding_vote,omitempty"`
+	OpenedTime   *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=opened_time,json=openedTime,proto3" json:"opened_time,omitempty"`
+	ClosedTime   *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=closed_time,json=closedTime,proto3" json:"closed_time,omitempty"`
+	// The topic under discussion when the motion was put.
+	Topic string     `protobuf:"bytes,13,opt,name=topic,proto3" json:"topic,omitempty"`
+	Kind  MotionKind `protobuf:"varint,14,opt,name=kind,proto3,enum=alesco.v1.MotionKind" json:"kind,omitempty"`
+	// Who an election, appointment or removal is about (the member id is
+	// empty for someone appointed who was never a member).
+	SubjectMemberId string `protobuf:"bytes,15,opt,name=subject_member_id,json=subjectMemberId,proto3" json:"subject_member_id,omitempty"`
+	SubjectName     string `protobuf:"bytes,16,opt,name=subject_name,json=subjectName,proto3" json:"subject_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Motion) Reset() {
@@ -756,6 +904,36 @@ func (x *Motion) GetClosedTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Motion) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *Motion) GetKind() MotionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return MotionKind_MOTION_KIND_UNSPECIFIED
+}
+
+func (x *Motion) GetSubjectMemberId() string {
+	if x != nil {
+		return x.SubjectMemberId
+	}
+	return ""
+}
+
+func (x *Motion) GetSubjectName() string {
+	if x != nil {
+		return x.SubjectName
+	}
+	return ""
+}
+
+// Note is a discussion note under a topic. A note with a topic and no text
+// records that the topic was taken up (the live `topic` and `next`).
 type Note struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Id             int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -1339,6 +1517,245 @@ func (x *RecordAttendanceResponse) GetMinutes() *Minutes {
 	return nil
 }
 
+type ChangeAttendanceRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	Action    AttendanceAction       `protobuf:"varint,2,opt,name=action,proto3,enum=alesco.v1.AttendanceAction" json:"action,omitempty"`
+	// Members by id, full name, GitHub login or chat handle ("neal, ben" or
+	// "Neal Gompa Ben Thomas"); a board member's or guest's name.
+	Who           string `protobuf:"bytes,3,opt,name=who,proto3" json:"who,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeAttendanceRequest) Reset() {
+	*x = ChangeAttendanceRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeAttendanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeAttendanceRequest) ProtoMessage() {}
+
+func (x *ChangeAttendanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeAttendanceRequest.ProtoReflect.Descriptor instead.
+func (*ChangeAttendanceRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ChangeAttendanceRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *ChangeAttendanceRequest) GetAction() AttendanceAction {
+	if x != nil {
+		return x.Action
+	}
+	return AttendanceAction_ATTENDANCE_ACTION_UNSPECIFIED
+}
+
+func (x *ChangeAttendanceRequest) GetWho() string {
+	if x != nil {
+		return x.Who
+	}
+	return ""
+}
+
+type ChangeAttendanceResponse struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Minutes *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// Who the change concerned (already recorded so: in unchanged).
+	Names     []string `protobuf:"bytes,2,rep,name=names,proto3" json:"names,omitempty"`
+	Unchanged []string `protobuf:"bytes,3,rep,name=unchanged,proto3" json:"unchanged,omitempty"`
+	// The change took the meeting below quorum, or brought it to quorum.
+	QuorumLost    bool `protobuf:"varint,4,opt,name=quorum_lost,json=quorumLost,proto3" json:"quorum_lost,omitempty"`
+	QuorumReached bool `protobuf:"varint,5,opt,name=quorum_reached,json=quorumReached,proto3" json:"quorum_reached,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeAttendanceResponse) Reset() {
+	*x = ChangeAttendanceResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeAttendanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeAttendanceResponse) ProtoMessage() {}
+
+func (x *ChangeAttendanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeAttendanceResponse.ProtoReflect.Descriptor instead.
+func (*ChangeAttendanceResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChangeAttendanceResponse) GetMinutes() *Minutes {
+	if x != nil {
+		return x.Minutes
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetUnchanged() []string {
+	if x != nil {
+		return x.Unchanged
+	}
+	return nil
+}
+
+func (x *ChangeAttendanceResponse) GetQuorumLost() bool {
+	if x != nil {
+		return x.QuorumLost
+	}
+	return false
+}
+
+func (x *ChangeAttendanceResponse) GetQuorumReached() bool {
+	if x != nil {
+		return x.QuorumReached
+	}
+	return false
+}
+
+type RunCommandRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// One command, e.g. "vote neal +1" (a leading '#' is optional).
+	Line          string `protobuf:"bytes,2,opt,name=line,proto3" json:"line,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunCommandRequest) Reset() {
+	*x = RunCommandRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunCommandRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunCommandRequest) ProtoMessage() {}
+
+func (x *RunCommandRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunCommandRequest.ProtoReflect.Descriptor instead.
+func (*RunCommandRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RunCommandRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *RunCommandRequest) GetLine() string {
+	if x != nil {
+		return x.Line
+	}
+	return ""
+}
+
+type RunCommandResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One line for the person who typed the command; empty for a blank line
+	// or a comment.
+	Reply         string `protobuf:"bytes,1,opt,name=reply,proto3" json:"reply,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunCommandResponse) Reset() {
+	*x = RunCommandResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunCommandResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunCommandResponse) ProtoMessage() {}
+
+func (x *RunCommandResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunCommandResponse.ProtoReflect.Descriptor instead.
+func (*RunCommandResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *RunCommandResponse) GetReply() string {
+	if x != nil {
+		return x.Reply
+	}
+	return ""
+}
+
 type AddNoteRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	MeetingId      string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
@@ -1351,7 +1768,7 @@ type AddNoteRequest struct {
 
 func (x *AddNoteRequest) Reset() {
 	*x = AddNoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1363,7 +1780,7 @@ func (x *AddNoteRequest) String() string {
 func (*AddNoteRequest) ProtoMessage() {}
 
 func (x *AddNoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[11]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1376,7 +1793,7 @@ func (x *AddNoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNoteRequest.ProtoReflect.Descriptor instead.
 func (*AddNoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{11}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AddNoteRequest) GetMeetingId() string {
@@ -1416,7 +1833,7 @@ type AddNoteResponse struct {
 
 func (x *AddNoteResponse) Reset() {
 	*x = AddNoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1428,7 +1845,7 @@ func (x *AddNoteResponse) String() string {
 func (*AddNoteResponse) ProtoMessage() {}
 
 func (x *AddNoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[12]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1441,7 +1858,7 @@ func (x *AddNoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNoteResponse.ProtoReflect.Descriptor instead.
 func (*AddNoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{12}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AddNoteResponse) GetNote() *Note {
@@ -1462,7 +1879,7 @@ type OpenMotionRequest struct {
 
 func (x *OpenMotionRequest) Reset() {
 	*x = OpenMotionRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1474,7 +1891,7 @@ func (x *OpenMotionRequest) String() string {
 func (*OpenMotionRequest) ProtoMessage() {}
 
 func (x *OpenMotionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[13]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1904,7 @@ func (x *OpenMotionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenMotionRequest.ProtoReflect.Descriptor instead.
 func (*OpenMotionRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{13}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *OpenMotionRequest) GetMeetingId() string {
@@ -1520,7 +1937,7 @@ type OpenMotionResponse struct {
 
 func (x *OpenMotionResponse) Reset() {
 	*x = OpenMotionResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1532,7 +1949,7 @@ func (x *OpenMotionResponse) String() string {
 func (*OpenMotionResponse) ProtoMessage() {}
 
 func (x *OpenMotionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[14]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1545,7 +1962,7 @@ func (x *OpenMotionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenMotionResponse.ProtoReflect.Descriptor instead.
 func (*OpenMotionResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{14}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *OpenMotionResponse) GetMotion() *Motion {
@@ -1569,7 +1986,7 @@ type CastVoteRequest struct {
 
 func (x *CastVoteRequest) Reset() {
 	*x = CastVoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1581,7 +1998,7 @@ func (x *CastVoteRequest) String() string {
 func (*CastVoteRequest) ProtoMessage() {}
 
 func (x *CastVoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[15]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1594,7 +2011,7 @@ func (x *CastVoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastVoteRequest.ProtoReflect.Descriptor instead.
 func (*CastVoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{15}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CastVoteRequest) GetMotionId() int64 {
@@ -1641,7 +2058,7 @@ type CastVoteResponse struct {
 
 func (x *CastVoteResponse) Reset() {
 	*x = CastVoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1653,7 +2070,7 @@ func (x *CastVoteResponse) String() string {
 func (*CastVoteResponse) ProtoMessage() {}
 
 func (x *CastVoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[16]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1666,7 +2083,7 @@ func (x *CastVoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastVoteResponse.ProtoReflect.Descriptor instead.
 func (*CastVoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{16}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CastVoteResponse) GetMotion() *Motion {
@@ -1688,7 +2105,7 @@ type CastDecidingVoteRequest struct {
 
 func (x *CastDecidingVoteRequest) Reset() {
 	*x = CastDecidingVoteRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1700,7 +2117,7 @@ func (x *CastDecidingVoteRequest) String() string {
 func (*CastDecidingVoteRequest) ProtoMessage() {}
 
 func (x *CastDecidingVoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[17]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1713,7 +2130,7 @@ func (x *CastDecidingVoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastDecidingVoteRequest.ProtoReflect.Descriptor instead.
 func (*CastDecidingVoteRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{17}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CastDecidingVoteRequest) GetMotionId() int64 {
@@ -1746,7 +2163,7 @@ type CastDecidingVoteResponse struct {
 
 func (x *CastDecidingVoteResponse) Reset() {
 	*x = CastDecidingVoteResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1758,7 +2175,7 @@ func (x *CastDecidingVoteResponse) String() string {
 func (*CastDecidingVoteResponse) ProtoMessage() {}
 
 func (x *CastDecidingVoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[18]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1771,7 +2188,7 @@ func (x *CastDecidingVoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CastDecidingVoteResponse.ProtoReflect.Descriptor instead.
 func (*CastDecidingVoteResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{18}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CastDecidingVoteResponse) GetMotion() *Motion {
@@ -1792,7 +2209,7 @@ type CloseMotionRequest struct {
 
 func (x *CloseMotionRequest) Reset() {
 	*x = CloseMotionRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1804,7 +2221,7 @@ func (x *CloseMotionRequest) String() string {
 func (*CloseMotionRequest) ProtoMessage() {}
 
 func (x *CloseMotionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[19]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1817,7 +2234,7 @@ func (x *CloseMotionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseMotionRequest.ProtoReflect.Descriptor instead.
 func (*CloseMotionRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{19}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CloseMotionRequest) GetMotionId() int64 {
@@ -1843,7 +2260,7 @@ type CloseMotionResponse struct {
 
 func (x *CloseMotionResponse) Reset() {
 	*x = CloseMotionResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1855,7 +2272,7 @@ func (x *CloseMotionResponse) String() string {
 func (*CloseMotionResponse) ProtoMessage() {}
 
 func (x *CloseMotionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[20]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1868,7 +2285,7 @@ func (x *CloseMotionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseMotionResponse.ProtoReflect.Descriptor instead.
 func (*CloseMotionResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{20}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CloseMotionResponse) GetMotion() *Motion {
@@ -1889,7 +2306,7 @@ type AddActionItemRequest struct {
 
 func (x *AddActionItemRequest) Reset() {
 	*x = AddActionItemRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2318,7 @@ func (x *AddActionItemRequest) String() string {
 func (*AddActionItemRequest) ProtoMessage() {}
 
 func (x *AddActionItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[21]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2331,7 @@ func (x *AddActionItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddActionItemRequest.ProtoReflect.Descriptor instead.
 func (*AddActionItemRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{21}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AddActionItemRequest) GetMeetingId() string {
@@ -1947,7 +2364,7 @@ type AddActionItemResponse struct {
 
 func (x *AddActionItemResponse) Reset() {
 	*x = AddActionItemResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1959,7 +2376,7 @@ func (x *AddActionItemResponse) String() string {
 func (*AddActionItemResponse) ProtoMessage() {}
 
 func (x *AddActionItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[22]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1972,7 +2389,7 @@ func (x *AddActionItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddActionItemResponse.ProtoReflect.Descriptor instead.
 func (*AddActionItemResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{22}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AddActionItemResponse) GetActionItem() *ActionItem {
@@ -1991,7 +2408,7 @@ type CompleteActionItemRequest struct {
 
 func (x *CompleteActionItemRequest) Reset() {
 	*x = CompleteActionItemRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2003,7 +2420,7 @@ func (x *CompleteActionItemRequest) String() string {
 func (*CompleteActionItemRequest) ProtoMessage() {}
 
 func (x *CompleteActionItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[23]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2016,7 +2433,7 @@ func (x *CompleteActionItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActionItemRequest.ProtoReflect.Descriptor instead.
 func (*CompleteActionItemRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{23}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CompleteActionItemRequest) GetActionItemId() int64 {
@@ -2035,7 +2452,7 @@ type CompleteActionItemResponse struct {
 
 func (x *CompleteActionItemResponse) Reset() {
 	*x = CompleteActionItemResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2047,7 +2464,7 @@ func (x *CompleteActionItemResponse) String() string {
 func (*CompleteActionItemResponse) ProtoMessage() {}
 
 func (x *CompleteActionItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[24]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2060,7 +2477,7 @@ func (x *CompleteActionItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteActionItemResponse.ProtoReflect.Descriptor instead.
 func (*CompleteActionItemResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{24}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CompleteActionItemResponse) GetActionItem() *ActionItem {
@@ -2081,7 +2498,7 @@ type FinalizeMinutesRequest struct {
 
 func (x *FinalizeMinutesRequest) Reset() {
 	*x = FinalizeMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2093,7 +2510,7 @@ func (x *FinalizeMinutesRequest) String() string {
 func (*FinalizeMinutesRequest) ProtoMessage() {}
 
 func (x *FinalizeMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[25]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2106,7 +2523,7 @@ func (x *FinalizeMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinalizeMinutesRequest.ProtoReflect.Descriptor instead.
 func (*FinalizeMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{25}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FinalizeMinutesRequest) GetMeetingId() string {
@@ -2139,7 +2556,7 @@ type FinalizeMinutesResponse struct {
 
 func (x *FinalizeMinutesResponse) Reset() {
 	*x = FinalizeMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2151,7 +2568,7 @@ func (x *FinalizeMinutesResponse) String() string {
 func (*FinalizeMinutesResponse) ProtoMessage() {}
 
 func (x *FinalizeMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[26]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2164,7 +2581,7 @@ func (x *FinalizeMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinalizeMinutesResponse.ProtoReflect.Descriptor instead.
 func (*FinalizeMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{26}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *FinalizeMinutesResponse) GetMinutes() *Minutes {
@@ -2187,7 +2604,7 @@ type AmendMinutesRequest struct {
 
 func (x *AmendMinutesRequest) Reset() {
 	*x = AmendMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2199,7 +2616,7 @@ func (x *AmendMinutesRequest) String() string {
 func (*AmendMinutesRequest) ProtoMessage() {}
 
 func (x *AmendMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[27]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2212,7 +2629,7 @@ func (x *AmendMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendMinutesRequest.ProtoReflect.Descriptor instead.
 func (*AmendMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{27}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AmendMinutesRequest) GetMeetingId() string {
@@ -2245,7 +2662,7 @@ type AmendMinutesResponse struct {
 
 func (x *AmendMinutesResponse) Reset() {
 	*x = AmendMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2257,7 +2674,7 @@ func (x *AmendMinutesResponse) String() string {
 func (*AmendMinutesResponse) ProtoMessage() {}
 
 func (x *AmendMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[28]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2270,7 +2687,7 @@ func (x *AmendMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendMinutesResponse.ProtoReflect.Descriptor instead.
 func (*AmendMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{28}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AmendMinutesResponse) GetMinutes() *Minutes {
@@ -2291,7 +2708,7 @@ type ImportMinutesRequest struct {
 
 func (x *ImportMinutesRequest) Reset() {
 	*x = ImportMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2303,7 +2720,7 @@ func (x *ImportMinutesRequest) String() string {
 func (*ImportMinutesRequest) ProtoMessage() {}
 
 func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2316,7 +2733,7 @@ func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ImportMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ImportMinutesRequest) GetCommitteeId() string {
@@ -2349,7 +2766,7 @@ type ImportMinutesResponse struct {
 
 func (x *ImportMinutesResponse) Reset() {
 	*x = ImportMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2778,7 @@ func (x *ImportMinutesResponse) String() string {
 func (*ImportMinutesResponse) ProtoMessage() {}
 
 func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2791,7 @@ func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ImportMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ImportMinutesResponse) GetResult() *ImportResult {
@@ -2405,7 +2822,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2417,7 +2834,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2430,7 +2847,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ImportResult) GetFile() string {
@@ -2519,7 +2936,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2948,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2961,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetMinutesRequest) GetMeetingId() string {
@@ -2563,7 +2980,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2575,7 +2992,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2588,7 +3005,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -2615,7 +3032,7 @@ type ListMinutesRequest struct {
 
 func (x *ListMinutesRequest) Reset() {
 	*x = ListMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2627,7 +3044,7 @@ func (x *ListMinutesRequest) String() string {
 func (*ListMinutesRequest) ProtoMessage() {}
 
 func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2640,7 +3057,7 @@ func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListMinutesRequest) GetCommitteeId() string {
@@ -2693,7 +3110,7 @@ type MinutesSummary struct {
 
 func (x *MinutesSummary) Reset() {
 	*x = MinutesSummary{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2705,7 +3122,7 @@ func (x *MinutesSummary) String() string {
 func (*MinutesSummary) ProtoMessage() {}
 
 func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2718,7 +3135,7 @@ func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSummary.ProtoReflect.Descriptor instead.
 func (*MinutesSummary) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *MinutesSummary) GetMeetingId() string {
@@ -2770,6 +3187,95 @@ func (x *MinutesSummary) GetDecisions() []string {
 	return nil
 }
 
+type WatchMinutesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	MeetingId     string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMinutesRequest) Reset() {
+	*x = WatchMinutesRequest{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMinutesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMinutesRequest) ProtoMessage() {}
+
+func (x *WatchMinutesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMinutesRequest.ProtoReflect.Descriptor instead.
+func (*WatchMinutesRequest) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *WatchMinutesRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+type WatchMinutesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record as it stands, with its draft Markdown.
+	Minutes       *Minutes `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMinutesResponse) Reset() {
+	*x = WatchMinutesResponse{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMinutesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMinutesResponse) ProtoMessage() {}
+
+func (x *WatchMinutesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMinutesResponse.ProtoReflect.Descriptor instead.
+func (*WatchMinutesResponse) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *WatchMinutesResponse) GetMinutes() *Minutes {
+	if x != nil {
+		return x.Minutes
+	}
+	return nil
+}
+
 type ListMinutesResponse struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	Minutes []*MinutesSummary      `protobuf:"bytes,1,rep,name=minutes,proto3" json:"minutes,omitempty"`
@@ -2781,7 +3287,7 @@ type ListMinutesResponse struct {
 
 func (x *ListMinutesResponse) Reset() {
 	*x = ListMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2793,7 +3299,7 @@ func (x *ListMinutesResponse) String() string {
 func (*ListMinutesResponse) ProtoMessage() {}
 
 func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2806,7 +3312,7 @@ func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
@@ -2837,7 +3343,7 @@ type SearchMinutesRequest struct {
 
 func (x *SearchMinutesRequest) Reset() {
 	*x = SearchMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2849,7 +3355,7 @@ func (x *SearchMinutesRequest) String() string {
 func (*SearchMinutesRequest) ProtoMessage() {}
 
 func (x *SearchMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2862,7 +3368,7 @@ func (x *SearchMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SearchMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SearchMinutesRequest) GetCommitteeId() string {
@@ -2898,7 +3404,7 @@ type SnippetPart struct {
 
 func (x *SnippetPart) Reset() {
 	*x = SnippetPart{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2910,7 +3416,7 @@ func (x *SnippetPart) String() string {
 func (*SnippetPart) ProtoMessage() {}
 
 func (x *SnippetPart) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2923,7 +3429,7 @@ func (x *SnippetPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnippetPart.ProtoReflect.Descriptor instead.
 func (*SnippetPart) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SnippetPart) GetText() string {
@@ -2963,7 +3469,7 @@ type SearchResult struct {
 
 func (x *SearchResult) Reset() {
 	*x = SearchResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2975,7 +3481,7 @@ func (x *SearchResult) String() string {
 func (*SearchResult) ProtoMessage() {}
 
 func (x *SearchResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2988,7 +3494,7 @@ func (x *SearchResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchResult.ProtoReflect.Descriptor instead.
 func (*SearchResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SearchResult) GetKind() SearchResultKind {
@@ -3056,7 +3562,7 @@ type SearchMinutesResponse struct {
 
 func (x *SearchMinutesResponse) Reset() {
 	*x = SearchMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3068,7 +3574,7 @@ func (x *SearchMinutesResponse) String() string {
 func (*SearchMinutesResponse) ProtoMessage() {}
 
 func (x *SearchMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3081,7 +3587,7 @@ func (x *SearchMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SearchMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SearchMinutesResponse) GetResults() []*SearchResult {
@@ -3095,13 +3601,15 @@ var File_alesco_v1_minutes_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
-	"\x17alesco/v1/minutes.proto\x12\talesco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\x01\n" +
+	"\x17alesco/v1/minutes.proto\x12\talesco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x02\n" +
 	"\bAttendee\x12+\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x17.alesco.v1.AttendeeKindR\x04kind\x12\x1b\n" +
 	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12\x16\n" +
 	"\x06absent\x18\x04 \x01(\bR\x06absent\x12\x12\n" +
-	"\x04note\x18\x05 \x01(\tR\x04note\"\xfd\x01\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\x12=\n" +
+	"\farrived_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\varrivedTime\x127\n" +
+	"\tleft_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\bleftTime\"\xfd\x01\n" +
 	"\x04Vote\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x1f\n" +
 	"\vmember_name\x18\x02 \x01(\tR\n" +
@@ -3113,7 +3621,7 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x05Tally\x12\x10\n" +
 	"\x03yes\x18\x01 \x01(\x05R\x03yes\x12\x18\n" +
 	"\aabstain\x18\x02 \x01(\x05R\aabstain\x12\x0e\n" +
-	"\x02no\x18\x03 \x01(\x05R\x02no\"\xf8\x03\n" +
+	"\x02no\x18\x03 \x01(\x05R\x02no\"\x88\x05\n" +
 	"\x06Motion\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -3130,7 +3638,11 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\vopened_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"openedTime\x12;\n" +
 	"\vclosed_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"closedTime\"i\n" +
+	"closedTime\x12\x14\n" +
+	"\x05topic\x18\r \x01(\tR\x05topic\x12)\n" +
+	"\x04kind\x18\x0e \x01(\x0e2\x15.alesco.v1.MotionKindR\x04kind\x12*\n" +
+	"\x11subject_member_id\x18\x0f \x01(\tR\x0fsubjectMemberId\x12!\n" +
+	"\fsubject_name\x18\x10 \x01(\tR\vsubjectName\"i\n" +
 	"\x04Note\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05topic\x18\x02 \x01(\tR\x05topic\x12'\n" +
@@ -3186,7 +3698,25 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x121\n" +
 	"\tattendees\x18\x02 \x03(\v2\x13.alesco.v1.AttendeeR\tattendees\"H\n" +
 	"\x18RecordAttendanceResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"\x82\x01\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"\x7f\n" +
+	"\x17ChangeAttendanceRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x123\n" +
+	"\x06action\x18\x02 \x01(\x0e2\x1b.alesco.v1.AttendanceActionR\x06action\x12\x10\n" +
+	"\x03who\x18\x03 \x01(\tR\x03who\"\xc4\x01\n" +
+	"\x18ChangeAttendanceResponse\x12,\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x12\x14\n" +
+	"\x05names\x18\x02 \x03(\tR\x05names\x12\x1c\n" +
+	"\tunchanged\x18\x03 \x03(\tR\tunchanged\x12\x1f\n" +
+	"\vquorum_lost\x18\x04 \x01(\bR\n" +
+	"quorumLost\x12%\n" +
+	"\x0equorum_reached\x18\x05 \x01(\bR\rquorumReached\"F\n" +
+	"\x11RunCommandRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x12\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line\"*\n" +
+	"\x12RunCommandResponse\x12\x14\n" +
+	"\x05reply\x18\x01 \x01(\tR\x05reply\"\x82\x01\n" +
 	"\x0eAddNoteRequest\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x14\n" +
@@ -3293,7 +3823,12 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"rosterSize\x12\x1d\n" +
 	"\n" +
 	"quorum_met\x18\x06 \x01(\bR\tquorumMet\x12\x1c\n" +
-	"\tdecisions\x18\a \x03(\tR\tdecisions\"r\n" +
+	"\tdecisions\x18\a \x03(\tR\tdecisions\"4\n" +
+	"\x13WatchMinutesRequest\x12\x1d\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"D\n" +
+	"\x14WatchMinutesResponse\x12,\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"r\n" +
 	"\x13ListMinutesResponse\x123\n" +
 	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"l\n" +
@@ -3320,7 +3855,21 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x19ATTENDEE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ATTENDEE_KIND_MEMBER\x10\x01\x12\x17\n" +
 	"\x13ATTENDEE_KIND_BOARD\x10\x02\x12\x1b\n" +
-	"\x17ATTENDEE_KIND_COMMUNITY\x10\x03*f\n" +
+	"\x17ATTENDEE_KIND_COMMUNITY\x10\x03*\xe4\x01\n" +
+	"\x10AttendanceAction\x12!\n" +
+	"\x1dATTENDANCE_ACTION_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19ATTENDANCE_ACTION_PRESENT\x10\x01\x12\x1a\n" +
+	"\x16ATTENDANCE_ACTION_LATE\x10\x02\x12\x1a\n" +
+	"\x16ATTENDANCE_ACTION_LEFT\x10\x03\x12\x1c\n" +
+	"\x18ATTENDANCE_ACTION_ABSENT\x10\x04\x12\x1b\n" +
+	"\x17ATTENDANCE_ACTION_BOARD\x10\x05\x12\x1b\n" +
+	"\x17ATTENDANCE_ACTION_GUEST\x10\x06*w\n" +
+	"\n" +
+	"MotionKind\x12\x1b\n" +
+	"\x17MOTION_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17MOTION_KIND_ELECT_CHAIR\x10\x01\x12\x17\n" +
+	"\x13MOTION_KIND_APPOINT\x10\x02\x12\x16\n" +
+	"\x12MOTION_KIND_REMOVE\x10\x03*f\n" +
 	"\tVoteValue\x12\x1a\n" +
 	"\x16VOTE_VALUE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eVOTE_VALUE_YES\x10\x01\x12\x16\n" +
@@ -3351,9 +3900,12 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x17SEARCH_RESULT_KIND_NOTE\x10\x01\x12\x1f\n" +
 	"\x1bSEARCH_RESULT_KIND_DECISION\x10\x02\x12\"\n" +
 	"\x1eSEARCH_RESULT_KIND_ACTION_ITEM\x10\x03\x12\x1f\n" +
-	"\x1bSEARCH_RESULT_KIND_PROPOSAL\x10\x042\x9c\t\n" +
+	"\x1bSEARCH_RESULT_KIND_PROPOSAL\x10\x042\x9c\v\n" +
 	"\x0eMinutesService\x12[\n" +
-	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12@\n" +
+	"\x10RecordAttendance\x12\".alesco.v1.RecordAttendanceRequest\x1a#.alesco.v1.RecordAttendanceResponse\x12[\n" +
+	"\x10ChangeAttendance\x12\".alesco.v1.ChangeAttendanceRequest\x1a#.alesco.v1.ChangeAttendanceResponse\x12I\n" +
+	"\n" +
+	"RunCommand\x12\x1c.alesco.v1.RunCommandRequest\x1a\x1d.alesco.v1.RunCommandResponse\x12@\n" +
 	"\aAddNote\x12\x19.alesco.v1.AddNoteRequest\x1a\x1a.alesco.v1.AddNoteResponse\x12I\n" +
 	"\n" +
 	"OpenMotion\x12\x1c.alesco.v1.OpenMotionRequest\x1a\x1d.alesco.v1.OpenMotionResponse\x12C\n" +
@@ -3368,7 +3920,8 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
 	"GetMinutes\x12\x1c.alesco.v1.GetMinutesRequest\x1a\x1d.alesco.v1.GetMinutesResponse\"\x03\x90\x02\x01\x12Q\n" +
 	"\vListMinutes\x12\x1d.alesco.v1.ListMinutesRequest\x1a\x1e.alesco.v1.ListMinutesResponse\"\x03\x90\x02\x01\x12W\n" +
-	"\rSearchMinutes\x12\x1f.alesco.v1.SearchMinutesRequest\x1a .alesco.v1.SearchMinutesResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
+	"\rSearchMinutes\x12\x1f.alesco.v1.SearchMinutesRequest\x1a .alesco.v1.SearchMinutesResponse\"\x03\x90\x02\x01\x12V\n" +
+	"\fWatchMinutes\x12\x1e.alesco.v1.WatchMinutesRequest\x1a\x1f.alesco.v1.WatchMinutesResponse\"\x03\x90\x02\x010\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
 
 var (
 	file_alesco_v1_minutes_proto_rawDescOnce sync.Once
@@ -3382,137 +3935,157 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 	return file_alesco_v1_minutes_proto_rawDescData
 }
 
-var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
-	(VoteValue)(0),                     // 1: alesco.v1.VoteValue
-	(VoteSource)(0),                    // 2: alesco.v1.VoteSource
-	(MotionStatus)(0),                  // 3: alesco.v1.MotionStatus
-	(MotionOutcome)(0),                 // 4: alesco.v1.MotionOutcome
-	(MinutesStatus)(0),                 // 5: alesco.v1.MinutesStatus
-	(SearchResultKind)(0),              // 6: alesco.v1.SearchResultKind
-	(*Attendee)(nil),                   // 7: alesco.v1.Attendee
-	(*Vote)(nil),                       // 8: alesco.v1.Vote
-	(*Tally)(nil),                      // 9: alesco.v1.Tally
-	(*Motion)(nil),                     // 10: alesco.v1.Motion
-	(*Note)(nil),                       // 11: alesco.v1.Note
-	(*ActionItem)(nil),                 // 12: alesco.v1.ActionItem
-	(*Decision)(nil),                   // 13: alesco.v1.Decision
-	(*MinutesRevision)(nil),            // 14: alesco.v1.MinutesRevision
-	(*Minutes)(nil),                    // 15: alesco.v1.Minutes
-	(*RecordAttendanceRequest)(nil),    // 16: alesco.v1.RecordAttendanceRequest
-	(*RecordAttendanceResponse)(nil),   // 17: alesco.v1.RecordAttendanceResponse
-	(*AddNoteRequest)(nil),             // 18: alesco.v1.AddNoteRequest
-	(*AddNoteResponse)(nil),            // 19: alesco.v1.AddNoteResponse
-	(*OpenMotionRequest)(nil),          // 20: alesco.v1.OpenMotionRequest
-	(*OpenMotionResponse)(nil),         // 21: alesco.v1.OpenMotionResponse
-	(*CastVoteRequest)(nil),            // 22: alesco.v1.CastVoteRequest
-	(*CastVoteResponse)(nil),           // 23: alesco.v1.CastVoteResponse
-	(*CastDecidingVoteRequest)(nil),    // 24: alesco.v1.CastDecidingVoteRequest
-	(*CastDecidingVoteResponse)(nil),   // 25: alesco.v1.CastDecidingVoteResponse
-	(*CloseMotionRequest)(nil),         // 26: alesco.v1.CloseMotionRequest
-	(*CloseMotionResponse)(nil),        // 27: alesco.v1.CloseMotionResponse
-	(*AddActionItemRequest)(nil),       // 28: alesco.v1.AddActionItemRequest
-	(*AddActionItemResponse)(nil),      // 29: alesco.v1.AddActionItemResponse
-	(*CompleteActionItemRequest)(nil),  // 30: alesco.v1.CompleteActionItemRequest
-	(*CompleteActionItemResponse)(nil), // 31: alesco.v1.CompleteActionItemResponse
-	(*FinalizeMinutesRequest)(nil),     // 32: alesco.v1.FinalizeMinutesRequest
-	(*FinalizeMinutesResponse)(nil),    // 33: alesco.v1.FinalizeMinutesResponse
-	(*AmendMinutesRequest)(nil),        // 34: alesco.v1.AmendMinutesRequest
-	(*AmendMinutesResponse)(nil),       // 35: alesco.v1.AmendMinutesResponse
-	(*ImportMinutesRequest)(nil),       // 36: alesco.v1.ImportMinutesRequest
-	(*ImportMinutesResponse)(nil),      // 37: alesco.v1.ImportMinutesResponse
-	(*ImportResult)(nil),               // 38: alesco.v1.ImportResult
-	(*GetMinutesRequest)(nil),          // 39: alesco.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),         // 40: alesco.v1.GetMinutesResponse
-	(*ListMinutesRequest)(nil),         // 41: alesco.v1.ListMinutesRequest
-	(*MinutesSummary)(nil),             // 42: alesco.v1.MinutesSummary
-	(*ListMinutesResponse)(nil),        // 43: alesco.v1.ListMinutesResponse
-	(*SearchMinutesRequest)(nil),       // 44: alesco.v1.SearchMinutesRequest
-	(*SnippetPart)(nil),                // 45: alesco.v1.SnippetPart
-	(*SearchResult)(nil),               // 46: alesco.v1.SearchResult
-	(*SearchMinutesResponse)(nil),      // 47: alesco.v1.SearchMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 48: google.protobuf.Timestamp
+	(AttendanceAction)(0),              // 1: alesco.v1.AttendanceAction
+	(MotionKind)(0),                    // 2: alesco.v1.MotionKind
+	(VoteValue)(0),                     // 3: alesco.v1.VoteValue
+	(VoteSource)(0),                    // 4: alesco.v1.VoteSource
+	(MotionStatus)(0),                  // 5: alesco.v1.MotionStatus
+	(MotionOutcome)(0),                 // 6: alesco.v1.MotionOutcome
+	(MinutesStatus)(0),                 // 7: alesco.v1.MinutesStatus
+	(SearchResultKind)(0),              // 8: alesco.v1.SearchResultKind
+	(*Attendee)(nil),                   // 9: alesco.v1.Attendee
+	(*Vote)(nil),                       // 10: alesco.v1.Vote
+	(*Tally)(nil),                      // 11: alesco.v1.Tally
+	(*Motion)(nil),                     // 12: alesco.v1.Motion
+	(*Note)(nil),                       // 13: alesco.v1.Note
+	(*ActionItem)(nil),                 // 14: alesco.v1.ActionItem
+	(*Decision)(nil),                   // 15: alesco.v1.Decision
+	(*MinutesRevision)(nil),            // 16: alesco.v1.MinutesRevision
+	(*Minutes)(nil),                    // 17: alesco.v1.Minutes
+	(*RecordAttendanceRequest)(nil),    // 18: alesco.v1.RecordAttendanceRequest
+	(*RecordAttendanceResponse)(nil),   // 19: alesco.v1.RecordAttendanceResponse
+	(*ChangeAttendanceRequest)(nil),    // 20: alesco.v1.ChangeAttendanceRequest
+	(*ChangeAttendanceResponse)(nil),   // 21: alesco.v1.ChangeAttendanceResponse
+	(*RunCommandRequest)(nil),          // 22: alesco.v1.RunCommandRequest
+	(*RunCommandResponse)(nil),         // 23: alesco.v1.RunCommandResponse
+	(*AddNoteRequest)(nil),             // 24: alesco.v1.AddNoteRequest
+	(*AddNoteResponse)(nil),            // 25: alesco.v1.AddNoteResponse
+	(*OpenMotionRequest)(nil),          // 26: alesco.v1.OpenMotionRequest
+	(*OpenMotionResponse)(nil),         // 27: alesco.v1.OpenMotionResponse
+	(*CastVoteRequest)(nil),            // 28: alesco.v1.CastVoteRequest
+	(*CastVoteResponse)(nil),           // 29: alesco.v1.CastVoteResponse
+	(*CastDecidingVoteRequest)(nil),    // 30: alesco.v1.CastDecidingVoteRequest
+	(*CastDecidingVoteResponse)(nil),   // 31: alesco.v1.CastDecidingVoteResponse
+	(*CloseMotionRequest)(nil),         // 32: alesco.v1.CloseMotionRequest
+	(*CloseMotionResponse)(nil),        // 33: alesco.v1.CloseMotionResponse
+	(*AddActionItemRequest)(nil),       // 34: alesco.v1.AddActionItemRequest
+	(*AddActionItemResponse)(nil),      // 35: alesco.v1.AddActionItemResponse
+	(*CompleteActionItemRequest)(nil),  // 36: alesco.v1.CompleteActionItemRequest
+	(*CompleteActionItemResponse)(nil), // 37: alesco.v1.CompleteActionItemResponse
+	(*FinalizeMinutesRequest)(nil),     // 38: alesco.v1.FinalizeMinutesRequest
+	(*FinalizeMinutesResponse)(nil),    // 39: alesco.v1.FinalizeMinutesResponse
+	(*AmendMinutesRequest)(nil),        // 40: alesco.v1.AmendMinutesRequest
+	(*AmendMinutesResponse)(nil),       // 41: alesco.v1.AmendMinutesResponse
+	(*ImportMinutesRequest)(nil),       // 42: alesco.v1.ImportMinutesRequest
+	(*ImportMinutesResponse)(nil),      // 43: alesco.v1.ImportMinutesResponse
+	(*ImportResult)(nil),               // 44: alesco.v1.ImportResult
+	(*GetMinutesRequest)(nil),          // 45: alesco.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),         // 46: alesco.v1.GetMinutesResponse
+	(*ListMinutesRequest)(nil),         // 47: alesco.v1.ListMinutesRequest
+	(*MinutesSummary)(nil),             // 48: alesco.v1.MinutesSummary
+	(*WatchMinutesRequest)(nil),        // 49: alesco.v1.WatchMinutesRequest
+	(*WatchMinutesResponse)(nil),       // 50: alesco.v1.WatchMinutesResponse
+	(*ListMinutesResponse)(nil),        // 51: alesco.v1.ListMinutesResponse
+	(*SearchMinutesRequest)(nil),       // 52: alesco.v1.SearchMinutesRequest
+	(*SnippetPart)(nil),                // 53: alesco.v1.SnippetPart
+	(*SearchResult)(nil),               // 54: alesco.v1.SearchResult
+	(*SearchMinutesResponse)(nil),      // 55: alesco.v1.SearchMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 56: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
-	1,  // 1: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
-	2,  // 2: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	48, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
-	3,  // 4: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
-	4,  // 5: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
-	8,  // 6: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
-	9,  // 7: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
-	8,  // 8: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	48, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	48, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
-	48, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
-	4,  // 12: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	48, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
-	5,  // 14: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
-	7,  // 15: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
-	13, // 16: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
-	11, // 17: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
-	10, // 18: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
-	12, // 19: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	48, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
-	14, // 21: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
-	7,  // 22: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
-	15, // 23: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
-	11, // 24: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
-	10, // 25: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
-	1,  // 26: alesco.v1.CastVoteRequest.value:type_name -> alesco.v1.VoteValue
-	2,  // 27: alesco.v1.CastVoteRequest.source:type_name -> alesco.v1.VoteSource
-	10, // 28: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
-	1,  // 29: alesco.v1.CastDecidingVoteRequest.value:type_name -> alesco.v1.VoteValue
-	10, // 30: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
-	4,  // 31: alesco.v1.CloseMotionRequest.outcome_override:type_name -> alesco.v1.MotionOutcome
-	10, // 32: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
-	12, // 33: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	12, // 34: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
-	15, // 35: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	15, // 36: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	38, // 37: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
-	15, // 38: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	5,  // 39: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	42, // 40: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	6,  // 41: alesco.v1.SearchResult.kind:type_name -> alesco.v1.SearchResultKind
-	45, // 42: alesco.v1.SearchResult.snippet_parts:type_name -> alesco.v1.SnippetPart
-	46, // 43: alesco.v1.SearchMinutesResponse.results:type_name -> alesco.v1.SearchResult
-	16, // 44: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	18, // 45: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	20, // 46: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	22, // 47: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	24, // 48: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	26, // 49: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	28, // 50: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	30, // 51: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	32, // 52: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	34, // 53: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	36, // 54: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	39, // 55: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	41, // 56: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	44, // 57: alesco.v1.MinutesService.SearchMinutes:input_type -> alesco.v1.SearchMinutesRequest
-	17, // 58: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	19, // 59: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	21, // 60: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	23, // 61: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	25, // 62: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	27, // 63: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	29, // 64: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	31, // 65: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	33, // 66: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	35, // 67: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	37, // 68: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	40, // 69: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	43, // 70: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	47, // 71: alesco.v1.MinutesService.SearchMinutes:output_type -> alesco.v1.SearchMinutesResponse
-	58, // [58:72] is the sub-list for method output_type
-	44, // [44:58] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	56, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
+	56, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
+	3,  // 3: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
+	4,  // 4: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
+	56, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	5,  // 6: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
+	6,  // 7: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
+	10, // 8: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
+	11, // 9: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
+	10, // 10: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
+	56, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	56, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	2,  // 13: alesco.v1.Motion.kind:type_name -> alesco.v1.MotionKind
+	56, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	6,  // 15: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
+	56, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	7,  // 17: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
+	9,  // 18: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
+	15, // 19: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
+	13, // 20: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
+	12, // 21: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
+	14, // 22: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
+	56, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	16, // 24: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
+	9,  // 25: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
+	17, // 26: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
+	1,  // 27: alesco.v1.ChangeAttendanceRequest.action:type_name -> alesco.v1.AttendanceAction
+	17, // 28: alesco.v1.ChangeAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
+	13, // 29: alesco.v1.AddNoteResponse.note:type_name -> alesco.v1.Note
+	12, // 30: alesco.v1.OpenMotionResponse.motion:type_name -> alesco.v1.Motion
+	3,  // 31: alesco.v1.CastVoteRequest.value:type_name -> alesco.v1.VoteValue
+	4,  // 32: alesco.v1.CastVoteRequest.source:type_name -> alesco.v1.VoteSource
+	12, // 33: alesco.v1.CastVoteResponse.motion:type_name -> alesco.v1.Motion
+	3,  // 34: alesco.v1.CastDecidingVoteRequest.value:type_name -> alesco.v1.VoteValue
+	12, // 35: alesco.v1.CastDecidingVoteResponse.motion:type_name -> alesco.v1.Motion
+	6,  // 36: alesco.v1.CloseMotionRequest.outcome_override:type_name -> alesco.v1.MotionOutcome
+	12, // 37: alesco.v1.CloseMotionResponse.motion:type_name -> alesco.v1.Motion
+	14, // 38: alesco.v1.AddActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	14, // 39: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
+	17, // 40: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	17, // 41: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	44, // 42: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
+	17, // 43: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	7,  // 44: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
+	17, // 45: alesco.v1.WatchMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	48, // 46: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	8,  // 47: alesco.v1.SearchResult.kind:type_name -> alesco.v1.SearchResultKind
+	53, // 48: alesco.v1.SearchResult.snippet_parts:type_name -> alesco.v1.SnippetPart
+	54, // 49: alesco.v1.SearchMinutesResponse.results:type_name -> alesco.v1.SearchResult
+	18, // 50: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	20, // 51: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
+	22, // 52: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
+	24, // 53: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	26, // 54: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	28, // 55: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	30, // 56: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	32, // 57: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	34, // 58: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	36, // 59: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	38, // 60: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	40, // 61: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	42, // 62: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	45, // 63: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	47, // 64: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	52, // 65: alesco.v1.MinutesService.SearchMinutes:input_type -> alesco.v1.SearchMinutesRequest
+	49, // 66: alesco.v1.MinutesService.WatchMinutes:input_type -> alesco.v1.WatchMinutesRequest
+	19, // 67: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	21, // 68: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
+	23, // 69: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
+	25, // 70: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	27, // 71: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	29, // 72: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	31, // 73: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	33, // 74: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	35, // 75: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	37, // 76: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	39, // 77: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	41, // 78: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	43, // 79: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	46, // 80: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	51, // 81: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	55, // 82: alesco.v1.MinutesService.SearchMinutes:output_type -> alesco.v1.SearchMinutesResponse
+	50, // 83: alesco.v1.MinutesService.WatchMinutes:output_type -> alesco.v1.WatchMinutesResponse
+	67, // [67:84] is the sub-list for method output_type
+	50, // [50:67] is the sub-list for method input_type
+	50, // [50:50] is the sub-list for extension type_name
+	50, // [50:50] is the sub-list for extension extendee
+	0,  // [0:50] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -3525,8 +4098,8 @@ func file_alesco_v1_minutes_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
-			NumEnums:      7,
-			NumMessages:   41,
+			NumEnums:      9,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

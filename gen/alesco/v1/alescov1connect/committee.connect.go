@@ -39,6 +39,8 @@ const (
 	// CommitteeServiceGetCommitteeProcedure is the fully-qualified name of the CommitteeService's
 	// GetCommittee RPC.
 	CommitteeServiceGetCommitteeProcedure = "/alesco.v1.CommitteeService/GetCommittee"
+	// CommitteeServiceWhoAmIProcedure is the fully-qualified name of the CommitteeService's WhoAmI RPC.
+	CommitteeServiceWhoAmIProcedure = "/alesco.v1.CommitteeService/WhoAmI"
 )
 
 // CommitteeServiceClient is a client for the alesco.v1.CommitteeService service.
@@ -47,6 +49,10 @@ type CommitteeServiceClient interface {
 	ListCommittees(context.Context, *connect.Request[v1.ListCommitteesRequest]) (*connect.Response[v1.ListCommitteesResponse], error)
 	// GetCommittee returns one committee with its roster and quorum as of today.
 	GetCommittee(context.Context, *connect.Request[v1.GetCommitteeRequest]) (*connect.Response[v1.GetCommitteeResponse], error)
+	// WhoAmI says who the request's token belongs to: its role, committee and
+	// member (the browser console uses it to show the right controls). It
+	// needs a token.
+	WhoAmI(context.Context, *connect.Request[v1.WhoAmIRequest]) (*connect.Response[v1.WhoAmIResponse], error)
 }
 
 // NewCommitteeServiceClient constructs a client for the alesco.v1.CommitteeService service. By
@@ -74,6 +80,12 @@ func NewCommitteeServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		whoAmI: connect.NewClient[v1.WhoAmIRequest, v1.WhoAmIResponse](
+			httpClient,
+			baseURL+CommitteeServiceWhoAmIProcedure,
+			connect.WithSchema(committeeServiceMethods.ByName("WhoAmI")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -81,6 +93,7 @@ func NewCommitteeServiceClient(httpClient connect.HTTPClient, baseURL string, op
 type committeeServiceClient struct {
 	listCommittees *connect.Client[v1.ListCommitteesRequest, v1.ListCommitteesResponse]
 	getCommittee   *connect.Client[v1.GetCommitteeRequest, v1.GetCommitteeResponse]
+	whoAmI         *connect.Client[v1.WhoAmIRequest, v1.WhoAmIResponse]
 }
 
 // ListCommittees calls alesco.v1.CommitteeService.ListCommittees.
@@ -93,12 +106,21 @@ func (c *committeeServiceClient) GetCommittee(ctx context.Context, req *connect.
 	return c.getCommittee.CallUnary(ctx, req)
 }
 
+// WhoAmI calls alesco.v1.CommitteeService.WhoAmI.
+func (c *committeeServiceClient) WhoAmI(ctx context.Context, req *connect.Request[v1.WhoAmIRequest]) (*connect.Response[v1.WhoAmIResponse], error) {
+	return c.whoAmI.CallUnary(ctx, req)
+}
+
 // CommitteeServiceHandler is an implementation of the alesco.v1.CommitteeService service.
 type CommitteeServiceHandler interface {
 	// ListCommittees lists every configured committee.
 	ListCommittees(context.Context, *connect.Request[v1.ListCommitteesRequest]) (*connect.Response[v1.ListCommitteesResponse], error)
 	// GetCommittee returns one committee with its roster and quorum as of today.
 	GetCommittee(context.Context, *connect.Request[v1.GetCommitteeRequest]) (*connect.Response[v1.GetCommitteeResponse], error)
+	// WhoAmI says who the request's token belongs to: its role, committee and
+	// member (the browser console uses it to show the right controls). It
+	// needs a token.
+	WhoAmI(context.Context, *connect.Request[v1.WhoAmIRequest]) (*connect.Response[v1.WhoAmIResponse], error)
 }
 
 // NewCommitteeServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -122,12 +144,20 @@ func NewCommitteeServiceHandler(svc CommitteeServiceHandler, opts ...connect.Han
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	committeeServiceWhoAmIHandler := connect.NewUnaryHandler(
+		CommitteeServiceWhoAmIProcedure,
+		svc.WhoAmI,
+		connect.WithSchema(committeeServiceMethods.ByName("WhoAmI")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/alesco.v1.CommitteeService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case CommitteeServiceListCommitteesProcedure:
 			committeeServiceListCommitteesHandler.ServeHTTP(w, r)
 		case CommitteeServiceGetCommitteeProcedure:
 			committeeServiceGetCommitteeHandler.ServeHTTP(w, r)
+		case CommitteeServiceWhoAmIProcedure:
+			committeeServiceWhoAmIHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -143,4 +173,8 @@ func (UnimplementedCommitteeServiceHandler) ListCommittees(context.Context, *con
 
 func (UnimplementedCommitteeServiceHandler) GetCommittee(context.Context, *connect.Request[v1.GetCommitteeRequest]) (*connect.Response[v1.GetCommitteeResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.CommitteeService.GetCommittee is not implemented"))
+}
+
+func (UnimplementedCommitteeServiceHandler) WhoAmI(context.Context, *connect.Request[v1.WhoAmIRequest]) (*connect.Response[v1.WhoAmIResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.CommitteeService.WhoAmI is not implemented"))
 }

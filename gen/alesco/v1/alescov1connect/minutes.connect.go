@@ -36,6 +36,12 @@ const (
 	// MinutesServiceRecordAttendanceProcedure is the fully-qualified name of the MinutesService's
 	// RecordAttendance RPC.
 	MinutesServiceRecordAttendanceProcedure = "/alesco.v1.MinutesService/RecordAttendance"
+	// MinutesServiceChangeAttendanceProcedure is the fully-qualified name of the MinutesService's
+	// ChangeAttendance RPC.
+	MinutesServiceChangeAttendanceProcedure = "/alesco.v1.MinutesService/ChangeAttendance"
+	// MinutesServiceRunCommandProcedure is the fully-qualified name of the MinutesService's RunCommand
+	// RPC.
+	MinutesServiceRunCommandProcedure = "/alesco.v1.MinutesService/RunCommand"
 	// MinutesServiceAddNoteProcedure is the fully-qualified name of the MinutesService's AddNote RPC.
 	MinutesServiceAddNoteProcedure = "/alesco.v1.MinutesService/AddNote"
 	// MinutesServiceOpenMotionProcedure is the fully-qualified name of the MinutesService's OpenMotion
@@ -73,13 +79,28 @@ const (
 	// MinutesServiceSearchMinutesProcedure is the fully-qualified name of the MinutesService's
 	// SearchMinutes RPC.
 	MinutesServiceSearchMinutesProcedure = "/alesco.v1.MinutesService/SearchMinutes"
+	// MinutesServiceWatchMinutesProcedure is the fully-qualified name of the MinutesService's
+	// WatchMinutes RPC.
+	MinutesServiceWatchMinutesProcedure = "/alesco.v1.MinutesService/WatchMinutes"
 )
 
 // MinutesServiceClient is a client for the alesco.v1.MinutesService service.
 type MinutesServiceClient interface {
 	// RecordAttendance replaces the meeting's attendance list.
 	RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error)
-	// AddNote adds a discussion note under a topic.
+	// ChangeAttendance records one attendance change, with the time: members
+	// arrive (on time or late), leave or are unable to attend; a board member
+	// or a community guest attends. A member who left no longer counts
+	// toward quorum: the response says when quorum was lost.
+	ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error)
+	// RunCommand runs one line of the meeting command language (docs/live.md:
+	// `present neal`, `topic #16`, `motion Accept RFC 16`, `vote +1`, `close`,
+	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
+	// member token may run the commands a member may (its own vote, status).
+	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
+	// AddNote adds a discussion note under a topic; a note that names neither
+	// topic nor proposal goes under the topic under discussion (the last
+	// note's, as the live `info` does).
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
 	OpenMotion(context.Context, *connect.Request[v1.OpenMotionRequest]) (*connect.Response[v1.OpenMotionResponse], error)
@@ -109,6 +130,11 @@ type MinutesServiceClient interface {
 	// holding every word of a query, best first, with snippets and links:
 	// "when did we discuss Secure Boot?" in one call.
 	SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error)
+	// WatchMinutes sends a meeting's record on connect and again after every
+	// change to it (made through this server, or by the CLI on the same
+	// database), until the client goes away. Public, like every read. Before
+	// the meeting's minutes are started it sends an empty draft.
+	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest]) (*connect.ServerStreamForClient[v1.WatchMinutesResponse], error)
 }
 
 // NewMinutesServiceClient constructs a client for the alesco.v1.MinutesService service. By default,
@@ -126,6 +152,18 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			httpClient,
 			baseURL+MinutesServiceRecordAttendanceProcedure,
 			connect.WithSchema(minutesServiceMethods.ByName("RecordAttendance")),
+			connect.WithClientOptions(opts...),
+		),
+		changeAttendance: connect.NewClient[v1.ChangeAttendanceRequest, v1.ChangeAttendanceResponse](
+			httpClient,
+			baseURL+MinutesServiceChangeAttendanceProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("ChangeAttendance")),
+			connect.WithClientOptions(opts...),
+		),
+		runCommand: connect.NewClient[v1.RunCommandRequest, v1.RunCommandResponse](
+			httpClient,
+			baseURL+MinutesServiceRunCommandProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("RunCommand")),
 			connect.WithClientOptions(opts...),
 		),
 		addNote: connect.NewClient[v1.AddNoteRequest, v1.AddNoteResponse](
@@ -209,12 +247,21 @@ func NewMinutesServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		watchMinutes: connect.NewClient[v1.WatchMinutesRequest, v1.WatchMinutesResponse](
+			httpClient,
+			baseURL+MinutesServiceWatchMinutesProcedure,
+			connect.WithSchema(minutesServiceMethods.ByName("WatchMinutes")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // minutesServiceClient implements MinutesServiceClient.
 type minutesServiceClient struct {
 	recordAttendance   *connect.Client[v1.RecordAttendanceRequest, v1.RecordAttendanceResponse]
+	changeAttendance   *connect.Client[v1.ChangeAttendanceRequest, v1.ChangeAttendanceResponse]
+	runCommand         *connect.Client[v1.RunCommandRequest, v1.RunCommandResponse]
 	addNote            *connect.Client[v1.AddNoteRequest, v1.AddNoteResponse]
 	openMotion         *connect.Client[v1.OpenMotionRequest, v1.OpenMotionResponse]
 	castVote           *connect.Client[v1.CastVoteRequest, v1.CastVoteResponse]
@@ -228,11 +275,22 @@ type minutesServiceClient struct {
 	getMinutes         *connect.Client[v1.GetMinutesRequest, v1.GetMinutesResponse]
 	listMinutes        *connect.Client[v1.ListMinutesRequest, v1.ListMinutesResponse]
 	searchMinutes      *connect.Client[v1.SearchMinutesRequest, v1.SearchMinutesResponse]
+	watchMinutes       *connect.Client[v1.WatchMinutesRequest, v1.WatchMinutesResponse]
 }
 
 // RecordAttendance calls alesco.v1.MinutesService.RecordAttendance.
 func (c *minutesServiceClient) RecordAttendance(ctx context.Context, req *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error) {
 	return c.recordAttendance.CallUnary(ctx, req)
+}
+
+// ChangeAttendance calls alesco.v1.MinutesService.ChangeAttendance.
+func (c *minutesServiceClient) ChangeAttendance(ctx context.Context, req *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error) {
+	return c.changeAttendance.CallUnary(ctx, req)
+}
+
+// RunCommand calls alesco.v1.MinutesService.RunCommand.
+func (c *minutesServiceClient) RunCommand(ctx context.Context, req *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error) {
+	return c.runCommand.CallUnary(ctx, req)
 }
 
 // AddNote calls alesco.v1.MinutesService.AddNote.
@@ -300,11 +358,28 @@ func (c *minutesServiceClient) SearchMinutes(ctx context.Context, req *connect.R
 	return c.searchMinutes.CallUnary(ctx, req)
 }
 
+// WatchMinutes calls alesco.v1.MinutesService.WatchMinutes.
+func (c *minutesServiceClient) WatchMinutes(ctx context.Context, req *connect.Request[v1.WatchMinutesRequest]) (*connect.ServerStreamForClient[v1.WatchMinutesResponse], error) {
+	return c.watchMinutes.CallServerStream(ctx, req)
+}
+
 // MinutesServiceHandler is an implementation of the alesco.v1.MinutesService service.
 type MinutesServiceHandler interface {
 	// RecordAttendance replaces the meeting's attendance list.
 	RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error)
-	// AddNote adds a discussion note under a topic.
+	// ChangeAttendance records one attendance change, with the time: members
+	// arrive (on time or late), leave or are unable to attend; a board member
+	// or a community guest attends. A member who left no longer counts
+	// toward quorum: the response says when quorum was lost.
+	ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error)
+	// RunCommand runs one line of the meeting command language (docs/live.md:
+	// `present neal`, `topic #16`, `motion Accept RFC 16`, `vote +1`, `close`,
+	// `endmeeting`...) on a meeting as the caller, and returns the reply. A
+	// member token may run the commands a member may (its own vote, status).
+	RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error)
+	// AddNote adds a discussion note under a topic; a note that names neither
+	// topic nor proposal goes under the topic under discussion (the last
+	// note's, as the live `info` does).
 	AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error)
 	// OpenMotion opens a motion for a vote; needs quorum.
 	OpenMotion(context.Context, *connect.Request[v1.OpenMotionRequest]) (*connect.Response[v1.OpenMotionResponse], error)
@@ -334,6 +409,11 @@ type MinutesServiceHandler interface {
 	// holding every word of a query, best first, with snippets and links:
 	// "when did we discuss Secure Boot?" in one call.
 	SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error)
+	// WatchMinutes sends a meeting's record on connect and again after every
+	// change to it (made through this server, or by the CLI on the same
+	// database), until the client goes away. Public, like every read. Before
+	// the meeting's minutes are started it sends an empty draft.
+	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest], *connect.ServerStream[v1.WatchMinutesResponse]) error
 }
 
 // NewMinutesServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -347,6 +427,18 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		MinutesServiceRecordAttendanceProcedure,
 		svc.RecordAttendance,
 		connect.WithSchema(minutesServiceMethods.ByName("RecordAttendance")),
+		connect.WithHandlerOptions(opts...),
+	)
+	minutesServiceChangeAttendanceHandler := connect.NewUnaryHandler(
+		MinutesServiceChangeAttendanceProcedure,
+		svc.ChangeAttendance,
+		connect.WithSchema(minutesServiceMethods.ByName("ChangeAttendance")),
+		connect.WithHandlerOptions(opts...),
+	)
+	minutesServiceRunCommandHandler := connect.NewUnaryHandler(
+		MinutesServiceRunCommandProcedure,
+		svc.RunCommand,
+		connect.WithSchema(minutesServiceMethods.ByName("RunCommand")),
 		connect.WithHandlerOptions(opts...),
 	)
 	minutesServiceAddNoteHandler := connect.NewUnaryHandler(
@@ -430,10 +522,21 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	minutesServiceWatchMinutesHandler := connect.NewServerStreamHandler(
+		MinutesServiceWatchMinutesProcedure,
+		svc.WatchMinutes,
+		connect.WithSchema(minutesServiceMethods.ByName("WatchMinutes")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/alesco.v1.MinutesService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case MinutesServiceRecordAttendanceProcedure:
 			minutesServiceRecordAttendanceHandler.ServeHTTP(w, r)
+		case MinutesServiceChangeAttendanceProcedure:
+			minutesServiceChangeAttendanceHandler.ServeHTTP(w, r)
+		case MinutesServiceRunCommandProcedure:
+			minutesServiceRunCommandHandler.ServeHTTP(w, r)
 		case MinutesServiceAddNoteProcedure:
 			minutesServiceAddNoteHandler.ServeHTTP(w, r)
 		case MinutesServiceOpenMotionProcedure:
@@ -460,6 +563,8 @@ func NewMinutesServiceHandler(svc MinutesServiceHandler, opts ...connect.Handler
 			minutesServiceListMinutesHandler.ServeHTTP(w, r)
 		case MinutesServiceSearchMinutesProcedure:
 			minutesServiceSearchMinutesHandler.ServeHTTP(w, r)
+		case MinutesServiceWatchMinutesProcedure:
+			minutesServiceWatchMinutesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -471,6 +576,14 @@ type UnimplementedMinutesServiceHandler struct{}
 
 func (UnimplementedMinutesServiceHandler) RecordAttendance(context.Context, *connect.Request[v1.RecordAttendanceRequest]) (*connect.Response[v1.RecordAttendanceResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.RecordAttendance is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) ChangeAttendance(context.Context, *connect.Request[v1.ChangeAttendanceRequest]) (*connect.Response[v1.ChangeAttendanceResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.ChangeAttendance is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) RunCommand(context.Context, *connect.Request[v1.RunCommandRequest]) (*connect.Response[v1.RunCommandResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.RunCommand is not implemented"))
 }
 
 func (UnimplementedMinutesServiceHandler) AddNote(context.Context, *connect.Request[v1.AddNoteRequest]) (*connect.Response[v1.AddNoteResponse], error) {
@@ -523,4 +636,8 @@ func (UnimplementedMinutesServiceHandler) ListMinutes(context.Context, *connect.
 
 func (UnimplementedMinutesServiceHandler) SearchMinutes(context.Context, *connect.Request[v1.SearchMinutesRequest]) (*connect.Response[v1.SearchMinutesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.SearchMinutes is not implemented"))
+}
+
+func (UnimplementedMinutesServiceHandler) WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest], *connect.ServerStream[v1.WatchMinutesResponse]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("alesco.v1.MinutesService.WatchMinutes is not implemented"))
 }
