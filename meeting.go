@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Series is a recurring meeting: every IntervalWeeks weeks on First's
@@ -62,6 +60,9 @@ type Meeting struct {
 	CancelReason  string
 	Sequence      int       // rises with every change (iCalendar SEQUENCE)
 	Updated       time.Time // last change to the meeting; zero if never changed
+	// Recorded: the meeting has minutes (a draft or final). It is HELD
+	// once it has also started.
+	Recorded bool
 }
 
 // LocalDate is the meeting's date in its own time zone.
@@ -139,9 +140,10 @@ func (s Series) Occurrences(from, to time.Time) []time.Time {
 	return out
 }
 
-// Schedule materialises the meetings of c starting in [from, to): series
-// occurrences, with stored changes applied and held meetings marked.
-func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, held map[string]bool) []Meeting {
+// Schedule materialises the meetings of c starting in [from, to) as they
+// stand at now: series occurrences, with stored changes applied, meetings
+// with minutes (recorded) marked, and HELD when they have also started.
+func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, recorded map[string]bool, now time.Time) []Meeting {
 	byID := make(map[string]MeetingChange, len(changes))
 	for _, ch := range changes {
 		byID[ch.MeetingID] = ch
@@ -165,7 +167,8 @@ func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, held m
 				m.CancelReason = ch.Reason
 			}
 		}
-		if held[m.ID] && m.Status != MeetingCancelled {
+		m.Recorded = recorded[m.ID]
+		if m.heldAt(now) {
 			m.Status = MeetingHeld
 		}
 		seen[m.ID] = true
@@ -238,7 +241,7 @@ func (c *Committee) DefaultDuration() time.Duration {
 // FindMeeting returns the meeting with the given id, whose original local
 // date is d, from the series and stored changes; false when c has no such
 // meeting. A moved meeting is found wherever it went.
-func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, held map[string]bool) (Meeting, bool) {
+func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, recorded map[string]bool, now time.Time) (Meeting, bool) {
 	loc := c.loc()
 	from, to := d.AddDays(-1).Midnight(loc), d.AddDays(2).Midnight(loc)
 	for _, ch := range changes {
@@ -246,7 +249,7 @@ func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, held
 			from, to = earlier(from, ch.Start.Add(-time.Hour)), later(to, ch.Start.Add(time.Hour))
 		}
 	}
-	for _, m := range c.Schedule(from, to, changes, held) {
+	for _, m := range c.Schedule(from, to, changes, recorded, now) {
 		if m.ID == id {
 			return m, true
 		}
@@ -268,27 +271,25 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// maxReasonLen caps free text a chair types into a change (cancel reasons,
-// titles); calendars show it in one line.
-const maxReasonLen = 500
-
 // MaxScheduleAhead is how far ahead a chair may add or move a meeting:
 // calendars look a year or two ahead, and it keeps feeds bounded.
 const MaxScheduleAhead = 2 * 366 * 24 * time.Hour
 
 // CancelMeeting returns the change that cancels m at now. A meeting that
-// was held (it has minutes) or is already cancelled cannot be cancelled.
+// has minutes (even a draft begun before it started) or is already
+// cancelled cannot be cancelled.
 func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, error) {
 	switch {
-	case m.Status == MeetingHeld:
-		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be cancelled", m.ID)
+	case m.Recorded:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s has minutes; it cannot be cancelled", m.ID)
 	case m.Status == MeetingCancelled:
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is already cancelled", m.ID)
 	case !m.End.After(now):
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over (it ended %s); past meetings cannot be cancelled",
 			m.ID, m.End.In(m.loc()).Format("2006-01-02 15:04 MST"))
 	}
-	if err := checkText("reason", reason); err != nil {
+	reason, err := CleanText("reason", LineText, reason)
+	if err != nil {
 		return MeetingChange{}, err
 	}
 	ch := m.change()
@@ -303,8 +304,8 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 	switch {
 	case start.IsZero():
 		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should meeting %s take place?", m.ID)
-	case m.Status == MeetingHeld:
-		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be moved", m.ID)
+	case m.Recorded:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s has minutes; it cannot be moved", m.ID)
 	case !m.End.After(now):
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over; past meetings cannot be moved", m.ID)
 	case start.Before(now):
@@ -342,7 +343,8 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 	if d == 0 {
 		d = c.DefaultDuration()
 	}
-	if err := checkText("title", title); err != nil {
+	title, err := CleanText("title", LineText, title)
+	if err != nil {
 		return MeetingChange{}, err
 	}
 	if title == "" {
@@ -391,19 +393,4 @@ func (m Meeting) loc() *time.Location {
 		return time.UTC
 	}
 	return m.Location
-}
-
-func checkText(field, s string) error {
-	if len(s) > maxReasonLen {
-		return Errorf(EINVALID, "%s is too long (%d characters, at most %d)", field, len(s), maxReasonLen)
-	}
-	if !utf8.ValidString(s) {
-		return Errorf(EINVALID, "%s is not valid UTF-8 text", field)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return Errorf(EINVALID, "%s may not contain control characters or line breaks", field)
-		}
-	}
-	return nil
 }

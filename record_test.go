@@ -329,3 +329,53 @@ func TestCarryOver(t *testing.T) {
 		t.Fatalf("carried over %q, want %q", got, want)
 	}
 }
+
+// TestLiveVoteRules: a live vote needs its member recorded present and
+// quorum present; an async vote needs an http(s) link to where it was cast.
+func TestLiveVoteRules(t *testing.T) {
+	c, m := draft(t, four...) // Lance Albertson is recorded absent
+	mo := motion(t, c, m, nil)
+	_, _, err := m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes}, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "Lance Albertson is not recorded present at meeting alesco-2026-11-19")
+	for url, msg := range map[string]string{
+		"":                    "an async vote needs reference_url",
+		"javascript:alert(1)": "http(s)",
+		"data:text/plain,hi":  "http(s)",
+		"https://example.com/a) [click me](javascript:alert(1)": "may not contain",
+	} {
+		_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: url}, recordNow)
+		wantErr(t, err, alesco.EINVALID, msg)
+	}
+	_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteYes, ReferenceURL: "javascript:alert(1)"}, recordNow)
+	wantErr(t, err, alesco.EINVALID, "http(s)")
+	if len(mo.Votes) != 0 {
+		t.Fatalf("refused votes were kept: %+v", mo.Votes)
+	}
+	ref := "https://github.com/AlmaLinux/ALESCo/pull/16#issuecomment-1"
+	if _, _, err := m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: ref}, recordNow); err != nil {
+		t.Fatalf("async vote of an absent member: %v", err)
+	}
+	// Neal leaves: three of five present is below quorum, so nobody votes
+	// live any more, and nobody casts a deciding vote.
+	if err := m.RecordAttendance(c, m.Attendees[:3]); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteNo}, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "quorum not met: 3 of 5 members present, 4 required")
+
+	// The deciding vote is cast in the meeting too: the chair must be there.
+	c, m = draft(t, four...)
+	mo = motion(t, c, m, map[string]alesco.VoteValue{"andrew-lukoshko": alesco.VoteYes, "ben-thomas": alesco.VoteNo})
+	as := []alesco.Attendee{{Kind: alesco.AttendeeMember, MemberID: "andrew-lukoshko", Absent: true}}
+	for _, id := range []string{"ben-thomas", "jonathan-wright", "neal-gompa", "lance-albertson"} {
+		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
+	}
+	if err := m.RecordAttendance(c, as); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.CastDecidingVote(c, mo.ID, "", alesco.VoteYes, false, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "Andrew Lukoshko is not recorded present")
+	if _, _, err := m.CastDecidingVote(c, mo.ID, "neal-gompa", alesco.VoteYes, false, recordNow); err != nil {
+		t.Fatalf("a designated member who is present: %v", err)
+	}
+}

@@ -39,10 +39,13 @@ var ErrUnchanged = Errorf(EPRECONDITION, "nothing to change")
 
 // ReadTx reads one snapshot.
 type ReadTx interface {
+	// Now is the instant the transaction began: the one clock of a use
+	// case, for every rule that depends on time.
+	Now() time.Time
 	// MeetingOverlay is what a committee's schedule needs on top of its
 	// series (Committee.Schedule): the stored changes and the ids of
 	// meetings that have minutes.
-	MeetingOverlay(committeeID string) (changes []MeetingChange, held map[string]bool, err error)
+	MeetingOverlay(committeeID string) (changes []MeetingChange, recorded map[string]bool, err error)
 	// Minutes returns a meeting's minutes, or ENOTFOUND.
 	Minutes(meetingID string) (*Minutes, error)
 	// MeetingOfMotion and MeetingOfActionItem name the meeting whose
@@ -79,7 +82,6 @@ type ReadTx interface {
 // instant for everything the transaction writes.
 type Tx interface {
 	ReadTx
-	Now() time.Time
 	// SaveMinutes stores a meeting's minutes as given, creating them on the
 	// first save; new notes, motions and action items get their ids. The
 	// store refuses (EPRECONDITION) to change final minutes other than by

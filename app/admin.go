@@ -11,15 +11,17 @@ import (
 // They run from the command line on the server's machine, as the operator.
 
 // CreateToken makes a token for a committee (any, for an admin token's
-// reach is all of them) and returns it with its secret, shown once.
+// reach is all of them) and returns it with its secret, shown once. A
+// token that acts as a member needs a member on today's roster.
 func (a *App) CreateToken(ctx context.Context, t alesco.Token) (alesco.Token, string, error) {
 	c, err := a.Committee(t.CommitteeID)
 	if err != nil {
 		return alesco.Token{}, "", err
 	}
 	if t.MemberID != "" {
-		if _, ok := c.Member(t.MemberID); !ok {
-			return alesco.Token{}, "", alesco.Errorf(alesco.EINVALID, "%s has no member %q", c.ID, t.MemberID)
+		// A token acts for a member of the committee as it stands today.
+		if _, err := c.OnRoster(t.MemberID, c.Today(a.now())); err != nil {
+			return alesco.Token{}, "", err
 		}
 	} else if t.Role == alesco.RoleMember {
 		return alesco.Token{}, "", alesco.Errorf(alesco.EINVALID, "a member token needs a member")

@@ -62,14 +62,19 @@ func TestReadsOneSnapshot(t *testing.T) {
 
 // TestCancelRacesMinutes: cancelling a meeting checks "has it minutes?"
 // and writes in one transaction, so minutes recorded at the same moment
-// either land first (and the cancel is refused) or find the meeting
-// cancelled; never both.
+// (half an hour before it starts, when both are allowed) either land first
+// (and the cancel is refused) or find the meeting cancelled; never both.
 func TestCancelRacesMinutes(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := alescotest.Admin(context.Background())
 	meetings := []string{"alesco-2026-12-03", "alesco-2026-12-17", "alesco-2026-12-31", "alesco-2027-01-14", "alesco-2027-01-28", "alesco-2027-02-11"}
 	held, cancelled := 0, 0
 	for _, id := range meetings {
+		m, err := env.App.GetMeeting(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.Clock.Set(m.Start.Add(-30 * time.Minute))
 		var wg sync.WaitGroup
 		var cancelErr, noteErr error
 		start := make(chan struct{})
@@ -99,8 +104,7 @@ func TestCancelRacesMinutes(t *testing.T) {
 		default:
 			t.Fatalf("%s: both failed: %v; %v", id, cancelErr, noteErr)
 		}
-		m, err := env.App.GetMeeting(ctx, id)
-		if err != nil {
+		if m, err = env.App.GetMeeting(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 		if (m.Status == alesco.MeetingCancelled) != (cancelErr == nil) {
@@ -153,5 +157,28 @@ func TestFeedEventText(t *testing.T) {
 	}
 	if got := description("alesco-2026-12-03"); !strings.Contains(got, "#17") {
 		t.Fatalf("once on record:\n%s", got)
+	}
+}
+
+// TestTokenForFormerMember: a token acts for a member on today's roster;
+// one who left, or has not joined yet, gets none, and is told why.
+func TestTokenForFormerMember(t *testing.T) {
+	env := alescotest.New(t) // 2026-11-25
+	ctx := alescotest.Admin(context.Background())
+	_, _, err := env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "cody-robertson"})
+	if alesco.ErrorCode(err) != alesco.EINVALID || !strings.Contains(alesco.ErrorMessage(err),
+		"cody-robertson (Cody Robertson) is not on the ALESCo roster on 2026-11-25: they left the committee on 2026-03-22") {
+		t.Fatalf("token for a former member: %v", err)
+	}
+	env.Clock.Set(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	_, _, err = env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "lance-albertson"})
+	if !strings.Contains(alesco.ErrorMessage(err), "their term starts on 2026-06-13") {
+		t.Fatalf("token for a member not yet appointed: %v", err)
+	}
+	if _, _, err := env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "neal-gompa"}); err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := env.App.Tokens(ctx); err != nil || len(ts) != 1 {
+		t.Fatalf("tokens stored: %d, %v", len(ts), err)
 	}
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/almalinux/alesco"
@@ -17,6 +16,7 @@ import (
 type edit struct {
 	tx alesco.Tx
 	c  *alesco.Committee
+	mt alesco.Meeting
 	m  *alesco.Minutes
 	p  alesco.Principal
 }
@@ -39,8 +39,10 @@ func byActionItem(id int64) locator {
 // editMinutes runs one minutes write in one transaction: it finds the
 // meeting, authorizes the caller for act on its committee, loads the
 // minutes (starting them when start is set and there are none: a
-// meeting's first record; cancelled meetings take none), applies fn and
-// saves them. fn returns the audit record's subject and detail.
+// meeting's first record), applies fn and saves them. A draft is written
+// only when the meeting takes minutes at the transaction's time
+// (Meeting.CheckRecording: not cancelled, not before an hour ahead of its
+// start). fn returns the audit record's subject and detail.
 func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string, locate locator, start bool,
 	fn func(e *edit) (subject string, detail any, err error)) (*alesco.Committee, *alesco.Minutes, error) {
 	if _, err := actor(ctx); err != nil {
@@ -61,26 +63,24 @@ func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string,
 			return alesco.Change{}, err
 		}
 		e = edit{tx: tx, c: c, p: p}
-		if start {
-			s, err := loadSchedule(tx, c)
-			if err != nil {
-				return alesco.Change{}, err
-			}
-			mt, err := s.find(id, d)
-			if err != nil {
-				return alesco.Change{}, err
-			}
-			if mt.Status == alesco.MeetingCancelled {
-				return alesco.Change{}, alesco.Errorf(alesco.EPRECONDITION, "meeting %s was cancelled (%s): it has no minutes", id, mt.CancelReason)
-			}
-			if e.m, err = tx.Minutes(id); alesco.ErrorCode(err) == alesco.ENOTFOUND {
-				e.m, err = alesco.NewMinutes(mt), nil
-			}
-		} else {
-			e.m, err = tx.Minutes(id)
+		s, err := loadSchedule(tx, c)
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if e.mt, err = s.find(id, d); err != nil {
+			return alesco.Change{}, err
+		}
+		e.m, err = tx.Minutes(id)
+		if start && alesco.ErrorCode(err) == alesco.ENOTFOUND {
+			e.m, err = alesco.NewMinutes(e.mt), nil
 		}
 		if err != nil {
 			return alesco.Change{}, err
+		}
+		if e.m.Status == alesco.MinutesDraft {
+			if err := e.mt.CheckRecording(tx.Now()); err != nil {
+				return alesco.Change{}, err
+			}
 		}
 		subject, detail, err := fn(&e)
 		if err != nil {
@@ -155,20 +155,18 @@ func (a *App) CastVote(ctx context.Context, v VoteRequest) (alesco.Motion, error
 		if member == "" {
 			return "", nil, alesco.Errorf(alesco.EINVALID, "member_id is required: whose vote is it?")
 		}
-		ref := strings.TrimSpace(v.ReferenceURL)
-		if v.Source == alesco.VoteAsync {
-			if u, err := url.Parse(ref); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				return "", nil, alesco.Errorf(alesco.EINVALID, "an async vote needs reference_url: the http(s) link where it was cast")
-			}
-		}
-		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: ref}
+		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: v.ReferenceURL}
 		mo, replaced, err := e.m.CastVote(e.c, v.MotionID, vote, e.tx.Now())
+		if err != nil {
+			return "", nil, err
+		}
 		out = mo
-		detail := map[string]any{"member": member, "value": int(v.Value), "source": vote.Source, "reference_url": ref}
+		cast, _ := mo.VoteOf(member)
+		detail := map[string]any{"member": member, "value": int(v.Value), "source": cast.Source, "reference_url": cast.ReferenceURL}
 		if replaced != nil {
 			detail["replaces"] = int(*replaced)
 		}
-		return motionSubject(v.MotionID), detail, err
+		return motionSubject(v.MotionID), detail, nil
 	})
 	return deref(out, err)
 }

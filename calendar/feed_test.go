@@ -42,7 +42,7 @@ func TestConfigReproducesMinutesDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := c.Schedule(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), nil, nil)
+	ms := c.Schedule(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), nil, nil, time.Time{})
 	byDate := map[string]alesco.Meeting{}
 	for _, m := range ms {
 		byDate[m.LocalDate().String()] = m
@@ -82,7 +82,7 @@ func testFeed(t testing.TB, expand bool) (calendar.Feed, []alesco.Meeting) {
 	}
 	held := map[string]bool{"alesco-2026-06-04": true}
 	from, to := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
-	ms := c.Schedule(from, to, changes, held)
+	ms := c.Schedule(from, to, changes, held, upd)
 	f := calendar.Feed{Name: "ALESCo meetings", URL: "https://alesco.example.org/calendar/alesco.ics", Host: "alesco.example.org",
 		CommitteeID: "alesco", Series: c.Series, Expand: expand,
 		SeriesDescription: func(s alesco.Series) string { return "Every other Thursday, series " + s.ID }}

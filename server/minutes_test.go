@@ -438,7 +438,7 @@ func TestMinutesAuthMatrix(t *testing.T) {
 	yes := alescov1.VoteValue_VOTE_VALUE_YES
 	calls := []call{
 		{"RecordAttendance", func(ctx context.Context, c v1.MinutesServiceClient, ids fixtureIDs) error {
-			_, err := c.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: "alesco-2026-12-03",
+			_, err := c.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: ids.draft,
 				Attendees: []*alescov1.Attendee{{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_COMMUNITY, Name: "Luna Jernberg"}}}))
 			return err
 		}},
