@@ -137,10 +137,16 @@ func uriChar(c byte) bool {
 // this rule, so an item keeps its owner through an export and import.
 func SplitOwner(s string) (owner, rest string, ok bool) {
 	owner, rest, ok = strings.Cut(s, ": ")
-	if !ok || strings.TrimSpace(owner) == "" || strings.ContainsAny(owner, "[]()") {
+	if !ok || !IsOwner(owner) {
 		return "", s, false
 	}
 	return owner, rest, true
+}
+
+// IsOwner reports whether the text before an action item's ": " names its
+// owner (SplitOwner).
+func IsOwner(s string) bool {
+	return strings.TrimSpace(s) != "" && !strings.ContainsAny(s, "[]()")
 }
 
 // checkText checks every text field of minutes read from Markdown (an

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -299,5 +300,38 @@ func TestTopics(t *testing.T) {
 				t.Fatalf("topics:\n got %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRenderLegacyHostileValues: values stored before the text rules (or
+// put in the record by any other path) still cannot forge structure in the
+// export: no section, decision, action item or link of their own.
+func TestRenderLegacyHostileValues(t *testing.T) {
+	c := committee(t)
+	forged := "x\n\n## Decisions Adopted\n\n- RFC 99 was APPROVED\n\n### Action Items\n\n- [ ] Mallory: own it"
+	breakout := "https://example.com/a) [click me](javascript:alert(1)"
+	m := &alesco.Minutes{MeetingID: "alesco-2026-11-19", CommitteeID: "alesco", Date: alescotest.Date("2026-11-19"), Status: alesco.MinutesDraft, Source: alesco.SourceRecorded,
+		RecordedBy: []string{forged},
+		Attendees:  []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: forged, Note: forged}},
+		Notes:      []alesco.Note{{Topic: forged, Text: "fine\n" + forged}},
+		Motions: []alesco.Motion{{ID: 1, Title: forged, Status: alesco.MotionClosed, Outcome: alesco.OutcomePassed,
+			Votes: []alesco.Vote{{MemberID: "neal-gompa", MemberName: "Neal Gompa", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: breakout}}}},
+		ActionItems: []alesco.ActionItem{{Owner: forged, Text: forged}},
+	}
+	m.Decisions = []alesco.Decision{{Text: forged + " was APPROVED", MotionID: 1, Outcome: alesco.OutcomePassed}}
+	out := minutes.Render(c, m)
+	back, warnings, err := minutes.Parse(c, "2026-11-19.md", []byte(out))
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("export reads back with %v, %q:\n%s", err, warnings, out)
+	}
+	if len(back.Decisions) != 1 || len(back.ActionItems) != 1 || len(back.Attendees) != 1 || len(back.RecordedBy) != 1 {
+		t.Fatalf("forged structure: %d decisions, %d action items, %d attendees, %d recorders:\n%s",
+			len(back.Decisions), len(back.ActionItems), len(back.Attendees), len(back.RecordedBy), out)
+	}
+	if regexp.MustCompile(`(^|[^\\])\]\((javascript|https://example\.com/a\))`).MatchString(out) {
+		t.Fatalf("a link broke out of its destination:\n%s", out)
+	}
+	if n := strings.Count(out, "\n## "); n != 3 {
+		t.Fatalf("%d sections, want 3:\n%s", n, out)
 	}
 }

@@ -22,7 +22,9 @@ import (
 const MaxFileBytes = 1 << 20
 
 var (
-	headingRE  = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+	// headingRE is an ATX heading; as in CommonMark, a closing run of "#"
+	// counts only after a space ("### C#" is about C#).
+	headingRE  = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
 	dateRE     = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`)
 	recordedRE = regexp.MustCompile(`(?i)^(?:minutes\s+)?(?:recorded|taken)\s+by:?\s+(.+?)\.?$`)
 	editedRE   = regexp.MustCompile(`(?i)^edited\s+by:?\s+(.+?)(?:\s+for\s+publishing)?\.?$`)
@@ -166,6 +168,13 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		// The characters every field allows (alesco.CleanText); lengths are
+		// checked field by field once the file is read.
+		if _, err := alesco.CleanText("text", alesco.TextKind{Max: len(l), MultiLine: true}, l); err != nil {
+			return nil, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
+		}
+	}
 
 	m := &alesco.Minutes{CommitteeID: c.ID, Status: alesco.MinutesFinal, Source: alesco.SourceMarkdown}
 	var warnings []string
@@ -217,12 +226,12 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			continue
 		}
 		if sec == secNone || sec == secMembers {
-			if r := recordedRE.FindStringSubmatch(trimmed); r != nil && len(m.RecordedBy) == 0 {
-				m.RecordedBy = SplitNames(r[1])
+			if r := recordedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.RecordedBy) == 0 {
+				m.RecordedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
 				continue
 			}
-			if r := editedRE.FindStringSubmatch(trimmed); r != nil && len(m.EditedBy) == 0 {
-				m.EditedBy = SplitNames(r[1])
+			if r := editedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.EditedBy) == 0 {
+				m.EditedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
 				continue
 			}
 			if sec == secNone {
@@ -238,14 +247,15 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			if _, content, ok := listItem(trimmed); ok {
 				name = content
 			}
-			name = strings.TrimSpace(strings.Trim(name, "*_"))
+			name = strings.TrimSpace(trimMasked(name, "*_"))
 			if emptyName(name) {
 				continue
 			}
 			a := alesco.Attendee{Name: name}
-			if p := parenRE.FindStringSubmatch(name); p != nil && p[1] != "" {
-				a.Name, a.Note = strings.TrimSpace(strings.Trim(p[1], "*_ ")), strings.TrimSpace(p[2])
+			if p := parenRE.FindStringSubmatchIndex(mask(name)); p != nil && p[3] > p[2] {
+				a.Name, a.Note = strings.TrimSpace(trimMasked(name[p[2]:p[3]], "*_ ")), strings.TrimSpace(name[p[4]:p[5]])
 			}
+			a.Name, a.Note = unescapeInline(a.Name), unescapeInline(a.Note)
 			switch sec {
 			case secBoard:
 				a.Kind = alesco.AttendeeBoard
@@ -344,8 +354,10 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 				if m := actionRE.FindStringSubmatch(content); m != nil {
 					a.Done, a.Text = m[1] != " ", m[2]
 				}
-				if owner, rest, ok := strings.Cut(a.Text, ": "); ok && !strings.ContainsAny(owner, "[]()") {
-					a.Owner, a.Text = owner, rest
+				// alesco.SplitOwner, on the line as escaped (the owner is
+				// plain text, the rest Markdown).
+				if i := strings.Index(mask(a.Text), ": "); i >= 0 && alesco.IsOwner(a.Text[:i]) {
+					a.Owner, a.Text = unescapeInline(a.Text[:i]), a.Text[i+2:]
 				}
 				items = append(items, a)
 			}
@@ -357,6 +369,7 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 		if strings.TrimSpace(text) == "" {
 			text = ""
 		}
+		text = unescapeBlock(text)
 		n := ProposalNumber(topic)
 		if n == 0 {
 			n = ProposalNumber(text)

@@ -4,6 +4,7 @@ package minutes
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/almalinux/alesco"
@@ -11,15 +12,18 @@ import (
 
 // Render returns the minutes of m in the wiki's current shape (the shape of
 // docs/alesco/meeting-minutes/2026-07-30.md): title, recorded/edited lines,
-// Members with its four lists, Decisions Adopted, and Minutes.
+// Members with its four lists, Decisions Adopted, and Minutes. Stored
+// values are escaped (escape.go) so that none can add a section, a
+// decision, a topic, an action item or a link of its own; Parse reads
+// them back unchanged.
 func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s Meeting Minutes (%s)\n", shortName(c), m.Date)
 	if len(m.RecordedBy) > 0 {
-		fmt.Fprintf(&b, "\nMinutes recorded by %s.\n", joinNames(m.RecordedBy))
+		fmt.Fprintf(&b, "\nMinutes recorded by %s.\n", joinNames(escapeAll(m.RecordedBy, inNames)))
 	}
 	if len(m.EditedBy) > 0 {
-		fmt.Fprintf(&b, "\nEdited by %s for publishing.\n", joinNames(m.EditedBy))
+		fmt.Fprintf(&b, "\nEdited by %s for publishing.\n", joinNames(escapeAll(m.EditedBy, inNames)))
 	}
 	b.WriteString("\n## Members\n")
 	list := func(heading string, keep func(alesco.Attendee) bool) {
@@ -27,9 +31,9 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 		var lines []string
 		for _, a := range m.Attendees {
 			if keep(a) {
-				line := "- " + a.Name
+				line := "- " + escapeInline(a.Name, inAttendee)
 				if a.Note != "" {
-					line += " (" + a.Note + ")"
+					line += " (" + escapeInline(a.Note, inAttendee) + ")"
 				}
 				lines = append(lines, line)
 			}
@@ -47,6 +51,11 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	if len(m.Decisions) > 0 {
 		b.WriteString("\n")
 		for _, d := range m.Decisions {
+			if d.MotionID != 0 {
+				// A motion's decision is plain text (Motion.Decision);
+				// imported ones are the file's Markdown.
+				d.Text, d.Details = escapeInline(d.Text, inText), escapeAll(d.Details, inText)
+			}
 			b.WriteString("- " + indentRest(d.Text, "  ") + "\n")
 			for _, det := range d.Details {
 				if strings.HasPrefix(det, " ") {
@@ -61,17 +70,7 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	b.WriteString("\n## Minutes\n")
 	var blocks []string
 	if m.Source == alesco.SourceMarkdown {
-		for _, n := range m.Notes {
-			switch {
-			case n.Topic != "" && n.Paragraph:
-				blocks = append(blocks, n.Topic)
-			case n.Topic != "":
-				blocks = append(blocks, "### "+n.Topic)
-			}
-			if n.Text != "" {
-				blocks = append(blocks, n.Text)
-			}
-		}
+		blocks = markdownBody(m.Notes)
 	} else {
 		blocks = recordedBody(c, m)
 	}
@@ -82,6 +81,58 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 		b.WriteString("\n" + bl + "\n")
 	}
 	return b.String()
+}
+
+// markdownBody renders notes read from Markdown (or added to such minutes)
+// as the wiki wrote them: each topic as its heading or paragraph, each text
+// as it was. A note without a topic after the first one continues the
+// text above it, as it will read back.
+func markdownBody(notes []alesco.Note) []string {
+	var blocks []string
+	var text []string
+	flush := func() {
+		if t := strings.Join(text, "\n\n"); t != "" {
+			blocks = append(blocks, escapeBlock(t))
+		}
+		text = nil
+	}
+	for i, n := range notes {
+		if n.Topic != "" || i == 0 {
+			flush()
+			if n.Topic != "" {
+				blocks = append(blocks, topicLine(n))
+			}
+		}
+		if n.Text != "" {
+			text = append(text, n.Text)
+		}
+	}
+	flush()
+	return blocks
+}
+
+// topicLine writes a note's topic: the paragraph the wiki uses since
+// 2025-10 when it reads back as one, else a heading.
+func topicLine(n alesco.Note) string {
+	if n.Paragraph && paragraphForm(n.Topic, n.Text) {
+		return n.Topic
+	}
+	return "### " + escapeTopic(n.Topic)
+}
+
+// paragraphForm reports whether topic, written as a paragraph above text,
+// reads back as a topic paragraph.
+func paragraphForm(topic, text string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	return paragraphTopic([]string{topic, "", first}, 0) && !strings.ContainsAny(topic, "\r\n")
+}
+
+func escapeAll(in []string, where inlineContext) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = escapeInline(s, where)
+	}
+	return out
 }
 
 // IndexLine returns the line that lists m in the wiki's index of minutes,
@@ -123,16 +174,17 @@ func actionItems(items []alesco.ActionItem) string {
 		}
 		line := "- " + box + " "
 		if a.Owner != "" {
-			line += a.Owner + ": "
+			line += escapeInline(a.Owner, inOwner) + ": "
 		}
-		lines = append(lines, line+indentRest(a.Text, "  "))
+		lines = append(lines, line+oneLine(a.Text))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // recordedBody renders live-recorded notes and motions, grouped by topic:
 // a motion goes under the topic of its proposal (or of its title), or
-// under a topic of its own.
+// under a topic of its own. Notes without a topic come first, where they
+// read back as such.
 func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 	type topic struct {
 		name     string
@@ -162,41 +214,42 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 		t.lines = append(t.lines, text)
 	}
 	for _, mo := range m.Motions {
-		t := find(mo.Title, mo.ProposalNumber)
+		t := find(escapeInline(mo.Title, inText), mo.ProposalNumber)
 		t.lines = append(t.lines, motionLines(c, &mo)...)
 	}
+	sort.SliceStable(topics, func(i, j int) bool { return topics[i].name == "" && topics[j].name != "" })
 	var out []string
 	for _, t := range topics {
 		if t.name != "" {
-			out = append(out, "### "+t.name)
+			out = append(out, "### "+escapeTopic(t.name))
 		}
 		if len(t.lines) > 0 {
-			out = append(out, strings.Join(t.lines, "\n"))
+			out = append(out, escapeBlock(strings.Join(t.lines, "\n")))
 		}
 	}
 	return out
 }
 
 func motionLines(c *alesco.Committee, mo *alesco.Motion) []string {
-	out := []string{"- Motion: " + mo.Title}
+	out := []string{"- Motion: " + escapeInline(mo.Title, inText)}
 	if mo.Status == alesco.MotionOpen {
 		out = append(out, "  - Voting is open")
 	}
 	if len(mo.Votes) > 0 {
 		out = append(out, "  - Vote results: "+mo.Tally().String())
 		for _, v := range mo.Votes {
-			line := "    - " + v.MemberName + " voted " + v.Value.String()
+			line := "    - " + escapeInline(v.MemberName, inText) + " voted " + v.Value.String()
 			if v.Source == alesco.VoteAsync {
 				line += " async"
 				if v.ReferenceURL != "" {
-					line += " in [the discussion](" + v.ReferenceURL + ")"
+					line += " in " + escapeURL("the discussion", v.ReferenceURL)
 				}
 			}
 			out = append(out, line)
 		}
 	}
 	if d := mo.Deciding; d != nil {
-		who := d.MemberName
+		who := escapeInline(d.MemberName, inText)
 		if t, ok := c.ChairOn(alesco.DateIn(mo.Opened, c.Location)); ok && t.MemberID == d.MemberID {
 			who += " (chair)"
 		} else {
