@@ -434,7 +434,8 @@ func (m *Minutes) replaceText(from *Minutes) {
 // Amend amends final minutes, keeping the finalized text as a revision.
 // With a replacement (parsed from Markdown) the new text replaces
 // attendance, decisions and notes and the minutes stay final; without one
-// they reopen as a draft of the next revision.
+// they reopen as a draft of the next revision (CompareMinutes says what
+// changed).
 func (m *Minutes) Amend(reason string, replacement *Minutes, now time.Time, render Render) error {
 	reason, err := CleanText("reason", ReasonText, reason)
 	if err != nil {

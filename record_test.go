@@ -269,22 +269,41 @@ func TestFinalizePreconditions(t *testing.T) {
 
 func TestAmend(t *testing.T) {
 	c, m := draft(t, four...)
-	wantErr(t, m.Amend("typo", nil, recordNow, render), alesco.EPRECONDITION, "still a draft")
+	err := m.Amend("typo", nil, recordNow, render)
+	wantErr(t, err, alesco.EPRECONDITION, "still a draft")
 	if err := m.Finalize(nil, nil, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, m.Amend("  ", nil, recordNow, render), alesco.EINVALID, "needs a reason")
+	err = m.Amend("  ", nil, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "needs a reason")
+	err = m.Amend(strings.Repeat("r", 2001), nil, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "reason is too long")
+	err = m.Amend("forge", &alesco.Minutes{Attendees: []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: "a\x00b"}}}, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "attendee 1: name has a control character")
+	if m.Status != alesco.MinutesFinal || m.Revision != 1 || len(m.MembersPresent(c)) != 4 {
+		t.Fatalf("a refused amendment changed the record: %v rev %d", m.Status, m.Revision)
+	}
 	replacement := &alesco.Minutes{Attendees: []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: "Luna Jernberg"}},
 		Notes: []alesco.Note{{ID: 9, Topic: "t", Text: "new"}}}
 	later := recordNow.Add(time.Hour)
+	before := *m
 	if err := m.Amend("add Luna", replacement, later, render); err != nil {
 		t.Fatal(err)
 	}
+	am := alesco.CompareMinutes(&before, m)
 	if m.Status != alesco.MinutesFinal || m.Revision != 2 || len(m.Revisions) != 1 || m.Revisions[0].Reason != "add Luna" ||
 		!m.Revisions[0].Finalized.Equal(recordNow) || m.Source != alesco.SourceMarkdown || m.Notes[0].ID != 0 || len(m.MembersPresent(c)) != 0 {
 		t.Fatalf("amended: %+v", m)
 	}
-	if err := m.Amend("reopen", nil, later, render); err != nil || m.Status != alesco.MinutesDraft || m.Revision != 3 || m.Markdown != "" {
+	if am.Revision != 2 || am.Reopened || !slices.Equal(am.AttendeesAdded, []string{"Luna Jernberg (community)"}) || len(am.AttendeesRemoved) != 5 ||
+		!slices.Equal(am.TopicsAdded, []string{"t"}) {
+		t.Fatalf("summary %+v", am)
+	}
+	if s := strings.Join(am.Summary(), "\n"); !strings.Contains(s, `attendance: added "Luna Jernberg (community)"; removed "Andrew Lukoshko (member)"`) {
+		t.Fatalf("summary reads:\n%s", s)
+	}
+	before = *m
+	if err := m.Amend("reopen", nil, later, render); err != nil || m.Status != alesco.MinutesDraft || m.Revision != 3 || m.Markdown != "" || !alesco.CompareMinutes(&before, m).Reopened {
 		t.Fatalf("reopened: %v rev %d, err %v", m.Status, m.Revision, err)
 	}
 }

@@ -216,3 +216,15 @@ func Attendees(in []*alescov1.Attendee) ([]alesco.Attendee, error) {
 	}
 	return out, nil
 }
+
+// AmendmentProto converts what an amendment changed.
+func AmendmentProto(a alesco.Amendment) *alescov1.AmendmentSummary {
+	return &alescov1.AmendmentSummary{
+		Revision: int32(a.Revision), Reopened: a.Reopened,
+		AttendeesAdded: a.AttendeesAdded, AttendeesRemoved: a.AttendeesRemoved, AttendeesChanged: a.AttendeesChanged,
+		DecisionsAdded: a.DecisionsAdded, DecisionsRemoved: a.DecisionsRemoved,
+		TopicsAdded: a.TopicsAdded, TopicsRemoved: a.TopicsRemoved, TopicsChanged: a.TopicsChanged,
+		ActionItemsAdded: a.ActionItemsAdded, ActionItemsRemoved: a.ActionItemsRemoved,
+		NamesChanged: a.NamesChanged, Lines: a.Summary(),
+	}
+}

@@ -10,26 +10,35 @@ import (
 )
 
 // AmendMinutes amends final minutes, keeping the finalized text as a
-// revision. With Markdown, the text replaces attendance, decisions and
-// notes and the minutes stay final; without, they reopen as a draft.
-func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, error) {
-	c, d, err := a.parseMeetingID(meetingID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var replacement *alesco.Minutes
-	if strings.TrimSpace(markdown) != "" {
-		if replacement, _, err = minutes.Parse(c, meetingID+".md", []byte(markdown)); err != nil {
-			return nil, nil, err
+// revision. With Markdown, the text (complete minutes of that meeting,
+// minutes.ParseAmendment) replaces attendance, decisions and notes and the
+// minutes stay final; without, they reopen as a draft. It returns what
+// changed.
+func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, alesco.Amendment, error) {
+	var am alesco.Amendment
+	c, m, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+		var replacement *alesco.Minutes
+		if strings.TrimSpace(markdown) != "" {
+			var err error
+			if replacement, _, err = minutes.ParseAmendment(e.c, meetingID, e.m.Date, []byte(markdown)); err != nil {
+				return "", nil, err
+			}
 		}
-	}
-	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
-		if replacement != nil && replacement.Date != e.m.Date && replacement.Date != d {
-			return "", nil, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", replacement.Date, meetingID, e.m.Date)
+		// What changed is told against the final text as it reads back,
+		// which is what the amended text was written from.
+		before, _, err := minutes.Parse(e.c, meetingID+".md", []byte(minutes.Text(e.c, e.m)))
+		if err != nil {
+			b := *e.m
+			before = &b
 		}
-		err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c))
-		return "meeting/" + meetingID, map[string]any{"reason": strings.TrimSpace(reason), "replaced": replacement != nil}, err
+		if err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c)); err != nil {
+			return "", nil, err
+		}
+		am = alesco.CompareMinutes(before, e.m)
+		return "meeting/" + meetingID, map[string]any{"reason": e.m.Revisions[len(e.m.Revisions)-1].Reason,
+			"replaced": replacement != nil, "revision": e.m.Revision, "changes": am.Summary()}, nil
 	})
+	return c, m, am, err
 }
 
 // ImportMinutes imports one wiki Markdown file into a committee's minutes.

@@ -159,11 +159,50 @@ func outcomeOf(s string) alesco.MotionOutcome {
 // name (case-insensitive); warnings say what was ignored or looks wrong.
 // The date comes from the title "(YYYY-MM-DD)", else from the file name.
 func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, error) {
+	m, warnings, _, err := parse(c, file, data)
+	return m, warnings, err
+}
+
+// ParseAmendment reads the text that replaces the minutes of meeting
+// meetingID, held on date, in an amendment. It must be complete minutes of
+// that meeting: its date (if it gives one) is the meeting's (date, or
+// also, for a meeting moved to another day, the day its id names), and it
+// has the Members, Decisions Adopted and Minutes sections; otherwise the
+// error (EINVALID) says what is missing, so a stray paste cannot wipe a
+// record.
+func ParseAmendment(c *alesco.Committee, meetingID string, date alesco.Date, data []byte) (*alesco.Minutes, []string, error) {
+	file := meetingID + ".md"
+	m, warnings, seen, err := parse(c, file, data)
+	if err != nil {
+		return nil, warnings, err
+	}
+	if _, idDate, _, _ := alesco.NewCommittees([]*alesco.Committee{c}).ParseMeetingID(meetingID); m.Date != date && m.Date != idDate {
+		return nil, warnings, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", m.Date, meetingID, date)
+	}
+	var missing []string
+	if !seen[secMembers] && !seen[secPresent] && !seen[secAbsent] {
+		missing = append(missing, `"## Members" with its attendance`)
+	}
+	if !seen[secDecisions] {
+		missing = append(missing, `"## Decisions Adopted"`)
+	}
+	if !seen[secMinutes] {
+		missing = append(missing, `"## Minutes"`)
+	}
+	if len(missing) > 0 {
+		return nil, warnings, alesco.Errorf(alesco.EINVALID, "the amended text is not complete minutes of %s: it has no %s section; start from GET /minutes/%s.md and edit that",
+			meetingID, strings.Join(missing, ", no "), meetingID)
+	}
+	return m, warnings, nil
+}
+
+// parse is Parse, also reporting which sections the file has.
+func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, map[section]bool, error) {
 	if len(data) > MaxFileBytes {
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
+		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
+		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
@@ -172,7 +211,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		// The characters every field allows (alesco.CleanText); lengths are
 		// checked field by field once the file is read.
 		if _, err := alesco.CleanText("text", alesco.TextKind{Max: len(l), MultiLine: true}, l); err != nil {
-			return nil, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
+			return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
 		}
 	}
 
@@ -186,13 +225,14 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 	var curDecision *alesco.Decision
 	decisionIndent, detailIndent := 0, 0
 	seenTitle := false
+	seen := map[section]bool{}
 
 	for i, raw := range lines {
 		line := strings.TrimRight(raw, " \t")
 		if sec == secMinutes {
 			if h := headingRE.FindStringSubmatch(line); h != nil && len(h[1]) <= minutesLevel {
 				if s := classify(h[2]); s != secNone && s != secMinutes {
-					sec = s
+					sec, seen[s] = s, true
 					continue
 				}
 			}
@@ -206,7 +246,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 				if d := dateRE.FindString(title); d != "" {
 					date, err := alesco.ParseDate(d)
 					if err != nil {
-						return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
+						return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
 					}
 					m.Date = date
 				}
@@ -214,6 +254,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			}
 			curDecision = nil
 			sec = classify(title)
+			seen[sec] = true
 			if sec == secMinutes {
 				minutesLevel = level
 			} else if sec == secNone {
@@ -309,7 +350,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		}
 	}
 	if m.Date.IsZero() {
-		return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
+		return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
 	}
 	m.MeetingID = alesco.MeetingID(c.ID, m.Date, 1)
 	for i := range m.Decisions {
@@ -322,7 +363,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		d.ProposalNumber = ProposalNumber(all)
 	}
 	m.Notes, m.ActionItems = splitBody(body, minutesLevel+1)
-	return m, warnings, nil
+	return m, warnings, seen, nil
 }
 
 // splitBody cuts the Minutes section into notes at its topics, keeping each

@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,4 +165,76 @@ func TestAddMeetingTitleRules(t *testing.T) {
 	_, err := chairClient(env).AddMeeting(context.Background(), connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco",
 		StartTime: timestamppb.New(time.Date(2027, 1, 5, 17, 0, 0, 0, time.UTC)), Title: "Extra\n\n## Decisions Adopted"}))
 	wantCode(t, err, connect.CodeInvalidArgument, "title must be one line")
+}
+
+// TestAmendNeedsCompleteMinutes: an amendment's text must be complete
+// minutes of that meeting, or it is refused and nothing is wiped; a good one
+// answers with what changed.
+func TestAmendNeedsCompleteMinutes(t *testing.T) {
+	env := alescotest.New(t)
+	ctx := context.Background()
+	admin := alescotest.Admin(ctx)
+	const meeting = "alesco-2026-10-22"
+	var as []alesco.Attendee
+	for _, id := range []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "neal-gompa"} {
+		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
+	}
+	if _, _, err := env.App.RecordAttendance(admin, meeting, as); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.AddNote(admin, meeting, alesco.Note{Topic: "Open floor", Text: "Nothing new"}); err != nil {
+		t.Fatal(err)
+	}
+	_, final, err := env.App.FinalizeMinutes(admin, meeting, []string{"Andrew Lukoshko"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chair := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
+	amend := func(md string) error {
+		_, err := chair.AmendMinutes(ctx, connect.NewRequest(&alescov1.AmendMinutesRequest{MeetingId: meeting, Reason: "fix", Markdown: md}))
+		return err
+	}
+	for name, tc := range map[string]struct{ md, msg string }{
+		"garbage":          {"\u0000\u0001 garbage \u00ff", "control character"},
+		"no sections":      {"# ALESCo Meeting Minutes (2026-10-22)\n\nJust a sentence.\n", `no "## Members" with its attendance, no "## Decisions Adopted", no "## Minutes" section`},
+		"only minutes":     {"# ALESCo Meeting Minutes (2026-10-22)\n\n## Minutes\n\n- x\n", `no "## Members" with its attendance, no "## Decisions Adopted" section`},
+		"another meeting":  {strings.Replace(final.Markdown, "2026-10-22", "2026-11-05", 1), "dated 2026-11-05, but meeting alesco-2026-10-22 was on 2026-10-22"},
+		"forged attendees": {strings.Replace(final.Markdown, "- Neal Gompa", "- Neal Gompa\n- "+strings.Repeat("x", 300), 1), "attendee 5: name is too long"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantCode(t, amend(tc.md), connect.CodeInvalidArgument, tc.msg)
+		})
+	}
+	// The same garbage with a byte that is not UTF-8, as curl sends it.
+	req, _ := http.NewRequest("POST", env.URL+"/alesco.v1.MinutesService/AmendMinutes",
+		strings.NewReader(`{"meetingId":"`+meeting+`","reason":"fix","markdown":"\u0000\u0001 garbage `+"\xff"+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+env.Token(alesco.RoleChair, "alesco", ""))
+	resp, err := env.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "invalid_argument") {
+		t.Fatalf("invalid UTF-8 over JSON: %d %s", resp.StatusCode, body)
+	}
+	_, m, err := env.App.GetMinutes(ctx, meeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Revision != 1 || m.Markdown != final.Markdown || len(m.Attendees) != 4 || len(m.Notes) != 1 {
+		t.Fatalf("refused amendments changed the minutes: revision %d, %d attendees, %d notes", m.Revision, len(m.Attendees), len(m.Notes))
+	}
+
+	fixed := strings.Replace(final.Markdown, "- Neal Gompa\n", "- Neal Gompa\n\n### Community Attendees\n\n- Luna Jernberg\n", 1)
+	fixed = strings.Replace(fixed, "### Community Attendees\n\n## Decisions", "## Decisions", 1)
+	resp2, err := chair.AmendMinutes(ctx, connect.NewRequest(&alescov1.AmendMinutesRequest{MeetingId: meeting, Reason: "Luna was there", Markdown: fixed}))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, fixed)
+	}
+	if s := resp2.Msg.Summary; s.Revision != 2 || len(s.AttendeesAdded) != 1 || s.AttendeesAdded[0] != "Luna Jernberg (community)" ||
+		len(s.AttendeesRemoved)+len(s.DecisionsAdded)+len(s.DecisionsRemoved)+len(s.TopicsChanged) != 0 || len(s.Lines) != 1 {
+		t.Fatalf("summary %+v\n%s", s, fixed)
+	}
 }

@@ -2178,8 +2178,10 @@ func (x *AmendMinutesRequest) GetMarkdown() string {
 }
 
 type AmendMinutesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Minutes       *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Minutes *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// What the amendment changed.
+	Summary       *AmendmentSummary `protobuf:"bytes,2,opt,name=summary,proto3" json:"summary,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2221,6 +2223,170 @@ func (x *AmendMinutesResponse) GetMinutes() *Minutes {
 	return nil
 }
 
+func (x *AmendMinutesResponse) GetSummary() *AmendmentSummary {
+	if x != nil {
+		return x.Summary
+	}
+	return nil
+}
+
+// AmendmentSummary says what an amendment changed: what the amended text
+// added to and removed from the record, or that the minutes were reopened.
+type AmendmentSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The revision the amendment made.
+	Revision int32 `protobuf:"varint,1,opt,name=revision,proto3" json:"revision,omitempty"`
+	// No text was given: the minutes are a draft again.
+	Reopened bool `protobuf:"varint,2,opt,name=reopened,proto3" json:"reopened,omitempty"`
+	// Attendees as "Name (kind)".
+	AttendeesAdded   []string `protobuf:"bytes,3,rep,name=attendees_added,json=attendeesAdded,proto3" json:"attendees_added,omitempty"`
+	AttendeesRemoved []string `protobuf:"bytes,4,rep,name=attendees_removed,json=attendeesRemoved,proto3" json:"attendees_removed,omitempty"`
+	// Attendees whose presence or note changed.
+	AttendeesChanged []string `protobuf:"bytes,5,rep,name=attendees_changed,json=attendeesChanged,proto3" json:"attendees_changed,omitempty"`
+	DecisionsAdded   []string `protobuf:"bytes,6,rep,name=decisions_added,json=decisionsAdded,proto3" json:"decisions_added,omitempty"`
+	DecisionsRemoved []string `protobuf:"bytes,7,rep,name=decisions_removed,json=decisionsRemoved,proto3" json:"decisions_removed,omitempty"`
+	TopicsAdded      []string `protobuf:"bytes,8,rep,name=topics_added,json=topicsAdded,proto3" json:"topics_added,omitempty"`
+	TopicsRemoved    []string `protobuf:"bytes,9,rep,name=topics_removed,json=topicsRemoved,proto3" json:"topics_removed,omitempty"`
+	// Topics whose notes changed.
+	TopicsChanged      []string `protobuf:"bytes,10,rep,name=topics_changed,json=topicsChanged,proto3" json:"topics_changed,omitempty"`
+	ActionItemsAdded   []string `protobuf:"bytes,11,rep,name=action_items_added,json=actionItemsAdded,proto3" json:"action_items_added,omitempty"`
+	ActionItemsRemoved []string `protobuf:"bytes,12,rep,name=action_items_removed,json=actionItemsRemoved,proto3" json:"action_items_removed,omitempty"`
+	// "Recorded by" or "edited by" changed.
+	NamesChanged bool `protobuf:"varint,13,opt,name=names_changed,json=namesChanged,proto3" json:"names_changed,omitempty"`
+	// The same, in sentences for people.
+	Lines         []string `protobuf:"bytes,14,rep,name=lines,proto3" json:"lines,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AmendmentSummary) Reset() {
+	*x = AmendmentSummary{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AmendmentSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AmendmentSummary) ProtoMessage() {}
+
+func (x *AmendmentSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AmendmentSummary.ProtoReflect.Descriptor instead.
+func (*AmendmentSummary) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *AmendmentSummary) GetRevision() int32 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *AmendmentSummary) GetReopened() bool {
+	if x != nil {
+		return x.Reopened
+	}
+	return false
+}
+
+func (x *AmendmentSummary) GetAttendeesAdded() []string {
+	if x != nil {
+		return x.AttendeesAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetAttendeesRemoved() []string {
+	if x != nil {
+		return x.AttendeesRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetAttendeesChanged() []string {
+	if x != nil {
+		return x.AttendeesChanged
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetDecisionsAdded() []string {
+	if x != nil {
+		return x.DecisionsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetDecisionsRemoved() []string {
+	if x != nil {
+		return x.DecisionsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsAdded() []string {
+	if x != nil {
+		return x.TopicsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsRemoved() []string {
+	if x != nil {
+		return x.TopicsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsChanged() []string {
+	if x != nil {
+		return x.TopicsChanged
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetActionItemsAdded() []string {
+	if x != nil {
+		return x.ActionItemsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetActionItemsRemoved() []string {
+	if x != nil {
+		return x.ActionItemsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetNamesChanged() bool {
+	if x != nil {
+		return x.NamesChanged
+	}
+	return false
+}
+
+func (x *AmendmentSummary) GetLines() []string {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
 type ImportMinutesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CommitteeId   string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
@@ -2232,7 +2398,7 @@ type ImportMinutesRequest struct {
 
 func (x *ImportMinutesRequest) Reset() {
 	*x = ImportMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2410,7 @@ func (x *ImportMinutesRequest) String() string {
 func (*ImportMinutesRequest) ProtoMessage() {}
 
 func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[29]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2423,7 @@ func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ImportMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{29}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ImportMinutesRequest) GetCommitteeId() string {
@@ -2290,7 +2456,7 @@ type ImportMinutesResponse struct {
 
 func (x *ImportMinutesResponse) Reset() {
 	*x = ImportMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2302,7 +2468,7 @@ func (x *ImportMinutesResponse) String() string {
 func (*ImportMinutesResponse) ProtoMessage() {}
 
 func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[30]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2315,7 +2481,7 @@ func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ImportMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{30}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ImportMinutesResponse) GetResult() *ImportResult {
@@ -2346,7 +2512,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2358,7 +2524,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[31]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2371,7 +2537,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{31}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ImportResult) GetFile() string {
@@ -2460,7 +2626,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2472,7 +2638,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[32]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2485,7 +2651,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{32}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GetMinutesRequest) GetMeetingId() string {
@@ -2504,7 +2670,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2516,7 +2682,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2529,7 +2695,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -2548,7 +2714,7 @@ type ListMinutesRequest struct {
 
 func (x *ListMinutesRequest) Reset() {
 	*x = ListMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2560,7 +2726,7 @@ func (x *ListMinutesRequest) String() string {
 func (*ListMinutesRequest) ProtoMessage() {}
 
 func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2573,7 +2739,7 @@ func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListMinutesRequest) GetCommitteeId() string {
@@ -2598,7 +2764,7 @@ type MinutesSummary struct {
 
 func (x *MinutesSummary) Reset() {
 	*x = MinutesSummary{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2610,7 +2776,7 @@ func (x *MinutesSummary) String() string {
 func (*MinutesSummary) ProtoMessage() {}
 
 func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2623,7 +2789,7 @@ func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSummary.ProtoReflect.Descriptor instead.
 func (*MinutesSummary) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *MinutesSummary) GetMeetingId() string {
@@ -2684,7 +2850,7 @@ type ListMinutesResponse struct {
 
 func (x *ListMinutesResponse) Reset() {
 	*x = ListMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2696,7 +2862,7 @@ func (x *ListMinutesResponse) String() string {
 func (*ListMinutesResponse) ProtoMessage() {}
 
 func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2709,7 +2875,7 @@ func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
@@ -2874,9 +3040,26 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1a\n" +
-	"\bmarkdown\x18\x03 \x01(\tR\bmarkdown\"D\n" +
+	"\bmarkdown\x18\x03 \x01(\tR\bmarkdown\"{\n" +
 	"\x14AmendMinutesResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"r\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x125\n" +
+	"\asummary\x18\x02 \x01(\v2\x1b.alesco.v1.AmendmentSummaryR\asummary\"\xaf\x04\n" +
+	"\x10AmendmentSummary\x12\x1a\n" +
+	"\brevision\x18\x01 \x01(\x05R\brevision\x12\x1a\n" +
+	"\breopened\x18\x02 \x01(\bR\breopened\x12'\n" +
+	"\x0fattendees_added\x18\x03 \x03(\tR\x0eattendeesAdded\x12+\n" +
+	"\x11attendees_removed\x18\x04 \x03(\tR\x10attendeesRemoved\x12+\n" +
+	"\x11attendees_changed\x18\x05 \x03(\tR\x10attendeesChanged\x12'\n" +
+	"\x0fdecisions_added\x18\x06 \x03(\tR\x0edecisionsAdded\x12+\n" +
+	"\x11decisions_removed\x18\a \x03(\tR\x10decisionsRemoved\x12!\n" +
+	"\ftopics_added\x18\b \x03(\tR\vtopicsAdded\x12%\n" +
+	"\x0etopics_removed\x18\t \x03(\tR\rtopicsRemoved\x12%\n" +
+	"\x0etopics_changed\x18\n" +
+	" \x03(\tR\rtopicsChanged\x12,\n" +
+	"\x12action_items_added\x18\v \x03(\tR\x10actionItemsAdded\x120\n" +
+	"\x14action_items_removed\x18\f \x03(\tR\x12actionItemsRemoved\x12#\n" +
+	"\rnames_changed\x18\r \x01(\bR\fnamesChanged\x12\x14\n" +
+	"\x05lines\x18\x0e \x03(\tR\x05lines\"r\n" +
 	"\x14ImportMinutesRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x12\x1b\n" +
 	"\tfile_name\x18\x02 \x01(\tR\bfileName\x12\x1a\n" +
@@ -2979,7 +3162,7 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 }
 
 var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
 	(VoteValue)(0),                     // 1: alesco.v1.VoteValue
@@ -3016,38 +3199,39 @@ var file_alesco_v1_minutes_proto_goTypes = []any{
 	(*FinalizeMinutesResponse)(nil),    // 32: alesco.v1.FinalizeMinutesResponse
 	(*AmendMinutesRequest)(nil),        // 33: alesco.v1.AmendMinutesRequest
 	(*AmendMinutesResponse)(nil),       // 34: alesco.v1.AmendMinutesResponse
-	(*ImportMinutesRequest)(nil),       // 35: alesco.v1.ImportMinutesRequest
-	(*ImportMinutesResponse)(nil),      // 36: alesco.v1.ImportMinutesResponse
-	(*ImportResult)(nil),               // 37: alesco.v1.ImportResult
-	(*GetMinutesRequest)(nil),          // 38: alesco.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),         // 39: alesco.v1.GetMinutesResponse
-	(*ListMinutesRequest)(nil),         // 40: alesco.v1.ListMinutesRequest
-	(*MinutesSummary)(nil),             // 41: alesco.v1.MinutesSummary
-	(*ListMinutesResponse)(nil),        // 42: alesco.v1.ListMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 43: google.protobuf.Timestamp
+	(*AmendmentSummary)(nil),           // 35: alesco.v1.AmendmentSummary
+	(*ImportMinutesRequest)(nil),       // 36: alesco.v1.ImportMinutesRequest
+	(*ImportMinutesResponse)(nil),      // 37: alesco.v1.ImportMinutesResponse
+	(*ImportResult)(nil),               // 38: alesco.v1.ImportResult
+	(*GetMinutesRequest)(nil),          // 39: alesco.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),         // 40: alesco.v1.GetMinutesResponse
+	(*ListMinutesRequest)(nil),         // 41: alesco.v1.ListMinutesRequest
+	(*MinutesSummary)(nil),             // 42: alesco.v1.MinutesSummary
+	(*ListMinutesResponse)(nil),        // 43: alesco.v1.ListMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 44: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
 	1,  // 1: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
 	2,  // 2: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	43, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	44, // 3: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
 	3,  // 4: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
 	4,  // 5: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
 	7,  // 6: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
 	8,  // 7: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
 	7,  // 8: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	43, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	43, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
-	43, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	44, // 9: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	44, // 10: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	44, // 11: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
 	4,  // 12: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	43, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	44, // 13: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
 	5,  // 14: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
 	6,  // 15: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
 	12, // 16: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
 	10, // 17: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
 	9,  // 18: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
 	11, // 19: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	43, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	44, // 20: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
 	13, // 21: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
 	6,  // 22: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
 	14, // 23: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
@@ -3064,41 +3248,42 @@ var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	11, // 34: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
 	14, // 35: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
 	14, // 36: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	37, // 37: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
-	14, // 38: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	5,  // 39: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	41, // 40: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	15, // 41: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	17, // 42: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	19, // 43: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	21, // 44: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	23, // 45: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	25, // 46: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	27, // 47: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	29, // 48: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	31, // 49: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	33, // 50: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	35, // 51: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	38, // 52: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	40, // 53: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	16, // 54: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	18, // 55: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	20, // 56: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	22, // 57: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	24, // 58: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	26, // 59: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	28, // 60: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	30, // 61: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	32, // 62: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	34, // 63: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	36, // 64: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	39, // 65: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	42, // 66: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	54, // [54:67] is the sub-list for method output_type
-	41, // [41:54] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	35, // 37: alesco.v1.AmendMinutesResponse.summary:type_name -> alesco.v1.AmendmentSummary
+	38, // 38: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
+	14, // 39: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	5,  // 40: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
+	42, // 41: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	15, // 42: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	17, // 43: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	19, // 44: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	21, // 45: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	23, // 46: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	25, // 47: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	27, // 48: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	29, // 49: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	31, // 50: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	33, // 51: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	36, // 52: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	39, // 53: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	41, // 54: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	16, // 55: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	18, // 56: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	20, // 57: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	22, // 58: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	24, // 59: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	26, // 60: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	28, // 61: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	30, // 62: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	32, // 63: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	34, // 64: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	37, // 65: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	40, // 66: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	43, // 67: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	55, // [55:68] is the sub-list for method output_type
+	42, // [42:55] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -3112,7 +3297,7 @@ func file_alesco_v1_minutes_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   37,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
