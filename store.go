@@ -2,6 +2,9 @@ package alesco
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -76,6 +79,8 @@ type ReadTx interface {
 	Tokens() ([]Token, error)
 	// AuditLog returns audit rows after id afterID, oldest first, at most limit.
 	AuditLog(afterID int64, limit int) ([]AuditEntry, error)
+	// AuditHead returns the head of the audit chain.
+	AuditHead() (AuditHead, error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -124,4 +129,25 @@ type AuditEntry struct {
 	Detail   string
 	PrevHash string
 	Hash     string
+}
+
+// AuditHead is the head of the audit chain: how many rows it has and the
+// hash of the last one. Published outside alesco ("alesco audit head"),
+// it lets anyone later check that the log was neither cut nor rewritten.
+type AuditHead struct {
+	Rows int64
+	Hash string
+}
+
+// String is the head as published: "ROWS:HASH".
+func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Rows, h.Hash) }
+
+// ParseAuditHead reads a published head, "ROWS:HASH".
+func ParseAuditHead(s string) (AuditHead, error) {
+	n, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	rows, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil || rows < 1 || len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return AuditHead{}, Errorf(EINVALID, "bad audit head %q: want ROWS:SHA256 as alesco audit head prints it", s)
+	}
+	return AuditHead{Rows: rows, Hash: hash}, nil
 }

@@ -25,9 +25,10 @@ import (
 // operator's whole-database operations.
 type Store interface {
 	alesco.Store
-	// VerifyAudit walks the audit log's hash chain (rows checked, or an
-	// EPRECONDITION error naming the first broken row).
-	VerifyAudit(ctx context.Context) (int, error)
+	// VerifyAudit walks the audit log's hash chain and checks it against
+	// its head and, when given, a head published earlier: the head, or an
+	// EPRECONDITION error naming the first broken row or the rows cut.
+	VerifyAudit(ctx context.Context, published *alesco.AuditHead) (alesco.AuditHead, error)
 	// Backup writes a consistent copy of the database to a new file.
 	Backup(ctx context.Context, path string) error
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -180,5 +181,50 @@ func TestTokenForFormerMember(t *testing.T) {
 	}
 	if ts, err := env.App.Tokens(ctx); err != nil || len(ts) != 1 {
 		t.Fatalf("tokens stored: %d, %v", len(ts), err)
+	}
+}
+
+// TestVerifyAuditSeals: live minutes finalized through alesco verify; a
+// draft made final behind alesco's back, or a final revision kept as an
+// earlier one and edited, does not.
+func TestVerifyAuditSeals(t *testing.T) {
+	env := alescotest.New(t)
+	ctx := alescotest.Admin(context.Background())
+	for _, id := range []string{"alesco-2026-11-05", "alesco-2026-11-19"} {
+		if _, err := env.App.AddNote(ctx, id, alesco.Note{Topic: "Open floor", Text: "Nothing"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", []string{"Andrew Lukoshko"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := env.App.AmendMinutes(ctx, "alesco-2026-11-19", "reopen", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := env.App.VerifyAudit(ctx, nil)
+	if err != nil || rep.Sealed != 2 || rep.Unsealed != 0 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+env.DB.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TRIGGER minutes_revisions_no_update;
+		UPDATE minutes_revisions SET markdown = markdown || 'forged' WHERE meeting_id = 'alesco-2026-11-19'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "revision 1 of the minutes of alesco-2026-11-19 was edited or removed after it was frozen") {
+		t.Fatalf("an edited earlier revision: %v", err)
+	}
+	if _, err := raw.Exec(`UPDATE minutes_revisions SET markdown = substr(markdown, 1, length(markdown) - 6) WHERE meeting_id = 'alesco-2026-11-19';
+		UPDATE minutes SET status = 'final', markdown = 'made up' WHERE meeting_id = 'alesco-2026-11-05'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "minutes of alesco-2026-11-05 were finalized outside alesco: 1 of their revisions are final, the audit log froze 0") {
+		t.Fatalf("a draft made final in SQL: %v", err)
 	}
 }

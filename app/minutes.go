@@ -35,8 +35,12 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 			return "", nil, err
 		}
 		am = alesco.CompareMinutes(before, e.m)
-		return "meeting/" + meetingID, map[string]any{"reason": e.m.Revisions[len(e.m.Revisions)-1].Reason,
-			"replaced": replacement != nil, "revision": e.m.Revision, "changes": am.Summary()}, nil
+		detail := map[string]any{"reason": e.m.Revisions[len(e.m.Revisions)-1].Reason,
+			"replaced": replacement != nil, "revision": e.m.Revision, "changes": am.Summary()}
+		if replacement != nil {
+			detail = sealed(detail, e.m)
+		}
+		return "meeting/" + meetingID, detail, nil
 	})
 	return c, m, am, err
 }
@@ -94,7 +98,7 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		if !res.Changed {
 			return alesco.Change{}, alesco.ErrUnchanged
 		}
-		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: detail}, tx.SaveMinutes(m)
+		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: sealed(detail, m)}, tx.SaveMinutes(m)
 	})
 	if err == alesco.ErrUnchanged {
 		return res, nil

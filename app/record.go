@@ -258,9 +258,19 @@ func (a *App) CompleteActionItem(ctx context.Context, id int64) (alesco.ActionIt
 // FinalizeMinutes makes a meeting's minutes final, their Markdown frozen.
 func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy, editedBy []string) (*alesco.Committee, *alesco.Minutes, error) {
 	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.finalize", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
-		err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c))
-		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, err
+		if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+			return "", nil, err
+		}
+		return "meeting/" + meetingID, sealed(map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, e.m), nil
 	})
+}
+
+// sealed adds the seal of frozen minutes to an audit detail: the chain then
+// protects their text and record (VerifyAudit checks them).
+func sealed(detail map[string]any, m *alesco.Minutes) map[string]any {
+	s := alesco.SealOf(m)
+	detail["revision"], detail["text_sha256"], detail["record_sha256"] = s.Revision, s.Text, s.Record
+	return detail
 }
 
 // render is the committee's Markdown rendering of minutes.

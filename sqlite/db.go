@@ -118,7 +118,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func OpenExisting(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s (check --db)", path)
+			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s: check --db (alesco serve creates a new one)", path)
 		}
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}

@@ -39,7 +39,7 @@ signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return m.serve(cmd.Context(), o) },
 	}
-	o.add(cmd)
+	o.addCreating(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "localhost:8080", "address to listen on")
 	f.StringVar(&o.baseURL, "base-url", "", "public URL of this service, for links and iCal UIDs (default http://ADDR)")
