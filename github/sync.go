@@ -117,9 +117,12 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 	}
 	changed, syncErr := s.sync(ctx, c, owner, repo)
 	requests, notModified, responses := s.transport.finish()
-	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified, Err: syncErr}
+	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified}
 	if syncErr == nil {
 		rec.Pulls = changed
+	} else {
+		// What is stored is shown to anyone; the cause goes to the log.
+		rec.Err = errors.New(publicError(syncErr))
 	}
 	if err := s.db.SaveSync(ctx, rec); err != nil {
 		return alesco.SyncResult{}, err
@@ -127,7 +130,7 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 	res := alesco.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
 	if syncErr != nil {
 		s.log.WarnContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
-		return res, errUnavailable(syncErr)
+		return res, errUnavailable(rec.Err)
 	}
 	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(rec.Pulls))
 	return res, nil
