@@ -169,6 +169,11 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 				}
 			}
 			next = settle(c, prev.Labels, found, next, now)
+			if err := next.Validate(); err != nil {
+				// One malformed pull request does not stop the others.
+				s.log.WarnContext(ctx, "github: pull request not stored", "pull", pr.GetNumber(), "err", err)
+				continue
+			}
 			if !found || !samePull(prev, next) {
 				changed = append(changed, next)
 			}
