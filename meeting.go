@@ -3,6 +3,7 @@ package alesco
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,30 @@ type Series struct {
 	Duration      time.Duration
 	IntervalWeeks int
 	Last          Date
+	Place         // where its meetings take place
+}
+
+// Place is where a meeting takes place: what people read (configuration
+// "location", iCalendar LOCATION) and the link to join it (configuration
+// "url", iCalendar CONFERENCE of RFC 7986).
+type Place struct {
+	Venue   string
+	JoinURL string
+}
+
+// Clean checks a place by the text rules: the venue is one line, the link
+// an http(s) URL.
+func (p Place) Clean() (Place, error) {
+	var err error
+	if p.Venue, err = CleanText("location", LineText, p.Venue); err != nil {
+		return p, err
+	}
+	if p.JoinURL = strings.TrimSpace(p.JoinURL); p.JoinURL != "" {
+		if p.JoinURL, err = CleanURL("url", p.JoinURL); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // MeetingStatus is where a meeting stands.
@@ -63,6 +88,10 @@ type Meeting struct {
 	// Recorded: the meeting has minutes (a draft or final). It is HELD
 	// once it has also started.
 	Recorded bool
+	// AllDay: the meeting's time is not on record (it was added from
+	// imported minutes); Start and End span its local day.
+	AllDay bool
+	Place
 }
 
 // LocalDate is the meeting's date in its own time zone.
@@ -97,6 +126,11 @@ type MeetingChange struct {
 	Cancelled     bool // a moved or added meeting may later be cancelled too
 	Sequence      int
 	Updated       time.Time
+	// AllDay: an added meeting whose time is not on record (added from
+	// imported minutes): it spans its local day.
+	AllDay bool
+	// Place of an added meeting (a series' meetings take the series').
+	Place
 }
 
 // MeetingID returns the stable id of a committee's meeting on a local date;
@@ -162,6 +196,14 @@ func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, record
 					m.Status = MeetingMoved
 				}
 			}
+			if ch.Kind == ChangeAdd {
+				m.Place = ch.Place
+			}
+			if ch.AllDay {
+				day := DateIn(ch.Start, m.loc())
+				m.AllDay, m.Start, m.End = true, day.Midnight(m.loc()), day.AddDays(1).Midnight(m.loc())
+				m.OriginalStart = m.Start
+			}
 			if ch.Cancelled || ch.Kind == ChangeCancel {
 				m.Status = MeetingCancelled
 				m.CancelReason = ch.Reason
@@ -214,7 +256,7 @@ func (c *Committee) seriesMeeting(s Series, t time.Time) Meeting {
 	return Meeting{
 		ID: MeetingID(c.ID, DateIn(t, s.Location), 1), CommitteeID: c.ID, SeriesID: s.ID, Title: title,
 		Start: t, End: t.Add(s.Duration), OriginalStart: t, TimeZone: s.TimeZone, Location: s.Location,
-		Status: MeetingScheduled,
+		Status: MeetingScheduled, Place: s.Place,
 	}
 }
 
@@ -319,14 +361,22 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 		ch.Kind = ChangeMove
 	}
 	ch.Cancelled, ch.Reason = false, ""
-	ch.Start, ch.End = start.UTC(), start.Add(m.End.Sub(m.Start)).UTC()
+	length := m.End.Sub(m.Start)
+	if m.AllDay {
+		// A meeting given a time is no longer all day; it takes the
+		// committee's usual length.
+		length, ch.AllDay = time.Hour, false
+	}
+	ch.Start, ch.End = start.UTC(), start.Add(length).UTC()
 	return ch, nil
 }
 
 // AddMeeting returns the change that adds an extra meeting to c at start.
 // Its id is the local date, numbered "-2", "-3"... when the day already has
 // a meeting (existing lists the committee's meetings on and around that day).
-func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, now time.Time, changes []MeetingChange) (MeetingChange, error) {
+// Without a place of its own it takes the place of the series in force that
+// day.
+func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, where Place, now time.Time, changes []MeetingChange) (MeetingChange, error) {
 	switch {
 	case start.IsZero():
 		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should the meeting take place?")
@@ -351,6 +401,14 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 		title = c.ShortName + " meeting"
 	}
 	day := DateIn(start, c.loc())
+	if where, err = where.Clean(); err != nil {
+		return MeetingChange{}, err
+	}
+	if where == (Place{}) {
+		if s, ok := c.SeriesOn(day); ok {
+			where = s.Place
+		}
+	}
 	taken := map[string]bool{}
 	for _, s := range c.Series {
 		for _, t := range s.Occurrences(day.AddDays(-1).Midnight(c.loc()), day.AddDays(2).Midnight(c.loc())) {
@@ -366,8 +424,21 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 	}
 	return MeetingChange{
 		MeetingID: MeetingID(c.ID, day, n), CommitteeID: c.ID, Kind: ChangeAdd,
-		OriginalStart: start.UTC(), Start: start.UTC(), End: start.Add(d).UTC(), Title: title,
+		OriginalStart: start.UTC(), Start: start.UTC(), End: start.Add(d).UTC(), Title: title, Place: where,
 	}, nil
+}
+
+// SeriesOn returns the series in force on date d: the latest to have
+// started by then and not ended before it.
+func (c *Committee) SeriesOn(d Date) (Series, bool) {
+	var out Series
+	found := false
+	for _, s := range c.Series {
+		if !s.First.After(d) && (s.Last.IsZero() || !s.Last.Before(d)) && (!found || s.First.After(out.First)) {
+			out, found = s, true
+		}
+	}
+	return out, found
 }
 
 // change is the stored form of m's current state, to be modified.
@@ -383,7 +454,7 @@ func (m Meeting) change() MeetingChange {
 		OriginalStart: m.OriginalStart.UTC(), Start: m.Start.UTC(), End: m.End.UTC(),
 		Reason: m.CancelReason, Cancelled: m.Status == MeetingCancelled, Sequence: m.Sequence, Updated: m.Updated}
 	if kind == ChangeAdd {
-		ch.Title = m.Title
+		ch.Title, ch.Place, ch.AllDay = m.Title, m.Place, m.AllDay
 	}
 	return ch
 }

@@ -87,7 +87,7 @@ func TestMeetingRules(t *testing.T) {
 	if _, err := alesco.RescheduleMeeting(find("alesco-2026-12-03", nil, nil), now.AddDate(3, 0, 0), now); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Errorf("move three years ahead: %v, want invalid", err)
 	}
-	if _, err := c.AddMeeting(time.Date(9000, 1, 1, 12, 0, 0, 0, time.UTC), time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+	if _, err := c.AddMeeting(time.Date(9000, 1, 1, 12, 0, 0, 0, time.UTC), time.Hour, "", alesco.Place{}, now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Errorf("add in the year 9000: %v, want invalid", err)
 	}
 	// A meeting moved two months away is still found by its id.
@@ -114,7 +114,7 @@ func TestMeetingRules(t *testing.T) {
 	// Added meetings are numbered after the day's other meetings.
 	var changes []alesco.MeetingChange
 	for i, want := range []string{"alesco-2026-12-17-2", "alesco-2026-12-17-3"} {
-		a, err := c.AddMeeting(time.Date(2026, 12, 17, 20+i, 0, 0, 0, time.UTC), 0, "", now, changes)
+		a, err := c.AddMeeting(time.Date(2026, 12, 17, 20+i, 0, 0, 0, time.UTC), 0, "", alesco.Place{}, now, changes)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,10 +123,10 @@ func TestMeetingRules(t *testing.T) {
 		}
 		changes = append(changes, a)
 	}
-	if a, _ := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 0, "", now, changes); a.MeetingID != "alesco-2026-12-18" {
+	if a, _ := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 0, "", alesco.Place{}, now, changes); a.MeetingID != "alesco-2026-12-18" {
 		t.Fatalf("added on a free day: %s", a.MeetingID)
 	}
-	if _, err := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 25*time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+	if _, err := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 25*time.Hour, "", alesco.Place{}, now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Fatalf("25h meeting: %v", err)
 	}
 }

@@ -81,6 +81,9 @@ type ReadTx interface {
 	AuditLog(afterID int64, limit int) ([]AuditEntry, error)
 	// AuditHead returns the head of the audit chain.
 	AuditHead() (AuditHead, error)
+	// EventTexts returns the texts of a committee's calendar events as last
+	// published, by meeting id.
+	EventTexts(committeeID string) (map[string]EventText, error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -106,6 +109,20 @@ type Tx interface {
 	// secret (shown once, never stored); RevokeToken revokes one by id.
 	CreateToken(t Token) (Token, string, error)
 	RevokeToken(id int64) error
+	// SaveEventTexts stores calendar event texts as published now.
+	SaveEventTexts(texts []EventText) error
+}
+
+// EventText is what a meeting's calendar event showed when it was last
+// published: a fingerprint of its text and how often that text changed.
+// A feed adds Sequence to the meeting's own, so that a client sees a
+// higher SEQUENCE whenever the text it has is stale.
+type EventText struct {
+	MeetingID   string
+	CommitteeID string
+	Hash        string
+	Sequence    int
+	Updated     time.Time
 }
 
 // Token describes a stored token (never its secret).

@@ -31,6 +31,9 @@ type Store interface {
 	VerifyAudit(ctx context.Context, published *alesco.AuditHead) (alesco.AuditHead, error)
 	// Backup writes a consistent copy of the database to a new file.
 	Backup(ctx context.Context, path string) error
+	// OnWrite registers a function every write transaction runs before it
+	// commits (any adapter's), to keep derived data in the same commit.
+	OnWrite(fn func(context.Context, alesco.Tx) error)
 }
 
 // ProposalSyncer reconciles a committee's proposals with GitHub (the
@@ -89,6 +92,7 @@ func New(o Options) (*App, error) {
 	}
 	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes)}
 	a.committees.Store(o.Committees)
+	o.Store.OnWrite(a.publishOnWrite)
 	return a, nil
 }
 

@@ -167,8 +167,8 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 }
 
 // AddMeeting adds an extra meeting to a committee at start (duration 0
-// means the series' length).
-func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string) (alesco.Meeting, error) {
+// means the series' length; an empty place, the series' place that day).
+func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string, where alesco.Place) (alesco.Meeting, error) {
 	c, err := a.Committee(committeeID)
 	if err != nil {
 		return alesco.Meeting{}, err
@@ -177,7 +177,7 @@ func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Tim
 		return alesco.Meeting{}, err
 	}
 	return a.saveChange(ctx, c, "meeting.add", func(s schedule, now time.Time) (alesco.MeetingChange, error) {
-		return c.AddMeeting(start, d, strings.TrimSpace(title), now, s.changes)
+		return c.AddMeeting(start, d, strings.TrimSpace(title), where, now, s.changes)
 	})
 }
 

@@ -47,8 +47,9 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 
 // ImportMinutes imports one wiki Markdown file into a committee's minutes.
 // A date that is no occurrence of a configured series becomes an added
-// meeting on that date, at the first series' time (12:00 local without a
-// series). Importing the same file twice changes nothing.
+// meeting on that date, all day (its time is not on record). Minutes of a
+// meeting that has not taken place are refused. Importing the same file
+// twice changes nothing.
 func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutes.ImportResult, error) {
 	c, err := a.Committee(committeeID)
 	if err != nil {
@@ -81,6 +82,9 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		} else if err != nil {
 			return alesco.Change{}, err
 		}
+		if err := mt.CheckImport(tx.Now()); err != nil {
+			return alesco.Change{}, err
+		}
 		if mt.Status == alesco.MeetingCancelled {
 			res.Warnings = append(res.Warnings, "meeting "+mt.ID+" is marked cancelled, but minutes exist for it")
 		}
@@ -107,18 +111,15 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 }
 
 // addImportedMeeting adds the meeting imported minutes are of, when no
-// series has one on that date.
+// series has one on that date. The minutes do not say when it met, so it
+// is all day: no time is made up.
 func (a *App) addImportedMeeting(tx alesco.Tx, s schedule, parsed *alesco.Minutes, file string) (alesco.Meeting, error) {
 	c := s.c
-	hour, minute := 12, 0
-	if len(c.Series) > 0 {
-		hour, minute = c.Series[0].Hour, c.Series[0].Minute
-	}
-	start := parsed.Date.At(hour, minute, c.Location)
+	start := parsed.Date.Midnight(c.Location)
 	ch, err := tx.SaveMeetingChange(alesco.MeetingChange{
 		MeetingID: parsed.MeetingID, CommitteeID: c.ID, Kind: alesco.ChangeAdd, OriginalStart: start,
-		Start: start, End: start.Add(c.DefaultDuration()), Title: c.ShortName + " meeting",
-		Reason: "minutes imported from " + file,
+		Start: start, End: parsed.Date.AddDays(1).Midnight(c.Location), Title: c.ShortName + " meeting",
+		Reason: "minutes imported from " + file, AllDay: true,
 	})
 	if err != nil {
 		return alesco.Meeting{}, err

@@ -110,6 +110,11 @@ func TestReleaseDatabaseUpgrades(t *testing.T) {
 			t.Errorf("%s: %v, %v; want %v", id, m.Status, err, want)
 		}
 	}
+	// A meeting added by an import of the old release had a made-up time:
+	// it is all day now.
+	if m, err := a.GetMeeting(ctx, "alesco-2024-07-24"); err != nil || !m.AllDay || m.Start.In(m.Location).Hour() != 0 || m.End.Sub(m.Start) != 24*time.Hour {
+		t.Errorf("alesco-2024-07-24: all day %v, %s to %s, %v", m.AllDay, m.Start, m.End, err)
+	}
 	ps, st, err := a.ListProposals(ctx, "alesco")
 	if err != nil || len(ps) == 0 || st.LastSynced.IsZero() {
 		t.Fatalf("proposals: %d, synced %v, %v", len(ps), st.LastSynced, err)

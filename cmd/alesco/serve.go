@@ -45,7 +45,7 @@ signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
 	f.StringVar(&o.baseURL, "base-url", "", "public URL of this service, for links and iCal UIDs (default http://ADDR)")
 	f.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&o.githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
-	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables)")
+	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables; checked every minute)")
 	return cmd
 }
 
@@ -88,9 +88,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.syncInterval > 0 {
-		go background(ctx, a, o.syncInterval, log)
-	}
+	go background(ctx, a, o.syncInterval, log)
 	ids := []string{}
 	for _, c := range a.Committees().List() {
 		ids = append(ids, c.ID)
@@ -108,22 +106,31 @@ func (m *Main) syncer(db *sqlite.DB, baseURL string, log *slog.Logger) (*github.
 	return github.NewSyncer(github.Options{Store: db, BaseURL: baseURL, Token: m.Getenv("GITHUB_TOKEN"), Now: m.Now, Logger: log})
 }
 
-// background reconciles proposals with GitHub every interval and puts the
-// agendas of meetings that started on record.
-func background(ctx context.Context, a *app.App, interval time.Duration, log *slog.Logger) {
+// background reconciles proposals with GitHub every syncInterval (never
+// when 0), and every minute puts the agendas of meetings that started on
+// record and publishes the calendar texts the clock changed (a meeting
+// started or ended), so each gets its own higher SEQUENCE.
+func background(ctx context.Context, a *app.App, syncInterval time.Duration, log *slog.Logger) {
 	ctx = alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "alesco (background sync)"})
-	t := time.NewTicker(interval)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	var lastSync time.Time
 	for {
-		for _, c := range a.Committees().List() {
-			if c.GitHub.Repo == "" {
-				continue
+		if syncInterval > 0 && time.Since(lastSync) >= syncInterval {
+			lastSync = time.Now()
+			for _, c := range a.Committees().List() {
+				if c.GitHub.Repo == "" {
+					continue
+				}
+				// The syncer logs failures itself; stored proposals keep being served.
+				_, _ = a.SyncProposals(ctx, c.ID)
 			}
-			// The syncer logs failures itself; stored proposals keep being served.
-			_, _ = a.SyncProposals(ctx, c.ID)
 		}
 		if err := a.FreezeStartedAgendas(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("putting agendas on record failed", "err", err)
+		}
+		if err := a.PublishEventTexts(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("publishing calendar texts failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -929,7 +929,11 @@ type MeetingSeries struct {
 	DurationMinutes int32  `protobuf:"varint,6,opt,name=duration_minutes,json=durationMinutes,proto3" json:"duration_minutes,omitempty"`
 	IntervalWeeks   int32  `protobuf:"varint,7,opt,name=interval_weeks,json=intervalWeeks,proto3" json:"interval_weeks,omitempty"`
 	// Local date of the last possible meeting; empty when open-ended.
-	LastDate      string `protobuf:"bytes,8,opt,name=last_date,json=lastDate,proto3" json:"last_date,omitempty"`
+	LastDate string `protobuf:"bytes,8,opt,name=last_date,json=lastDate,proto3" json:"last_date,omitempty"`
+	// Where its meetings take place, and the link to join them (when the
+	// configuration gives one).
+	Location      string `protobuf:"bytes,9,opt,name=location,proto3" json:"location,omitempty"`
+	JoinUrl       string `protobuf:"bytes,10,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1020,6 +1024,20 @@ func (x *MeetingSeries) GetLastDate() string {
 	return ""
 }
 
+func (x *MeetingSeries) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *MeetingSeries) GetJoinUrl() string {
+	if x != nil {
+		return x.JoinUrl
+	}
+	return ""
+}
+
 var File_alesco_v1_committee_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_committee_proto_rawDesc = "" +
@@ -1101,7 +1119,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\bdue_date\x18\x04 \x01(\tR\adueDate\"D\n" +
 	"\vBoardMember\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
-	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xff\x01\n" +
+	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xb6\x02\n" +
 	"\rMeetingSeries\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1d\n" +
@@ -1112,7 +1130,10 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\x12)\n" +
 	"\x10duration_minutes\x18\x06 \x01(\x05R\x0fdurationMinutes\x12%\n" +
 	"\x0einterval_weeks\x18\a \x01(\x05R\rintervalWeeks\x12\x1b\n" +
-	"\tlast_date\x18\b \x01(\tR\blastDate2\xc4\x01\n" +
+	"\tlast_date\x18\b \x01(\tR\blastDate\x12\x1a\n" +
+	"\blocation\x18\t \x01(\tR\blocation\x12\x19\n" +
+	"\bjoin_url\x18\n" +
+	" \x01(\tR\ajoinUrl2\xc4\x01\n" +
 	"\x10CommitteeService\x12Z\n" +
 	"\x0eListCommittees\x12 .alesco.v1.ListCommitteesRequest\x1a!.alesco.v1.ListCommitteesResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\fGetCommittee\x12\x1e.alesco.v1.GetCommitteeRequest\x1a\x1f.alesco.v1.GetCommitteeResponse\"\x03\x90\x02\x01B4Z2github.com/almalinux/alesco/gen/alesco/v1;alescov1b\x06proto3"
