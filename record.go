@@ -95,10 +95,10 @@ func (m *Minutes) AddNote(n Note) (*Note, error) {
 	}
 	var err error
 	n.ID = 0
-	if n.Topic, err = CleanText("topic", LineText, n.Topic); err != nil {
+	if n.Topic, err = CleanMarkdown("topic", LineText, n.Topic); err != nil {
 		return nil, err
 	}
-	if n.Text, err = CleanText("text", NoteText, n.Text); err != nil {
+	if n.Text, err = CleanMarkdown("text", NoteText, n.Text); err != nil {
 		return nil, err
 	}
 	if strings.EqualFold(n.Topic, ActionItemsTopic) {
@@ -314,7 +314,7 @@ func (mo *Motion) Decision() (Decision, bool) {
 func (m *Minutes) AddActionItem(owner, text string) (*ActionItem, error) {
 	a := ActionItem{MeetingID: m.MeetingID}
 	var err error
-	if a.Text, err = CleanText("text", LineText, text); err != nil {
+	if a.Text, err = CleanMarkdown("text", LineText, text); err != nil {
 		return nil, err
 	}
 	if a.Owner, err = CleanText("owner", NameText, owner); err != nil {

@@ -3,6 +3,7 @@ package alesco
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +82,68 @@ func CleanText(field string, kind TextKind, s string) (string, error) {
 	return s, nil
 }
 
+// CleanMarkdown is CleanText for a field that holds Markdown (a note, its
+// topic, an action item): besides the text rules, its links may lead only
+// to http(s) and mailto addresses or within the page, and it may hold no
+// raw HTML (an <http(s)://...> link excepted). The wiki renders these
+// fields as they are, HTML included: a "javascript:" link or a <script>
+// there would run in its readers' browsers.
+func CleanMarkdown(field string, kind TextKind, s string) (string, error) {
+	s, err := CleanText(field, kind, s)
+	if err != nil {
+		return s, err
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s) && strings.IndexByte(`!"#$%&'()*+,-./:;<=>?@[\\]^_{|}~`+"`", s[i+1]) >= 0:
+			i++ // an escaped character opens nothing
+		case c == '<':
+			if rest := s[i+1:]; len(rest) > 0 && (isLetter(rest[0]) || strings.IndexByte("/!?", rest[0]) >= 0) && !autolinkRE.MatchString(s[i:]) {
+				return "", Errorf(EINVALID, "%s may not hold HTML (%q): write \\< for a literal <", field, clip(s[i:]))
+			}
+		case c == ']' && i+1 < len(s) && s[i+1] == '(':
+			if !safeDestination(s[i+2:]) {
+				return "", Errorf(EINVALID, "%s may link only to http(s) or mailto addresses, not %q", field, clip(s[i+2:]))
+			}
+		}
+	}
+	for _, m := range refDefRE.FindAllStringSubmatch(s, -1) {
+		if !safeDestination(m[1]) {
+			return "", Errorf(EINVALID, "%s may link only to http(s) or mailto addresses, not %q", field, clip(m[1]))
+		}
+	}
+	return s, nil
+}
+
+// refDefRE is a link reference definition: "[id]: destination".
+var refDefRE = regexp.MustCompile(`(?m)^ {0,3}\[[^\]]+\]:[ \t]*(\S+)`)
+
+// autolinkRE is a CommonMark autolink to an http(s) address.
+var autolinkRE = regexp.MustCompile(`^<(?i:https?)://[^\s<>]*>`)
+
+// safeDestination reports whether a link destination (what follows "](")
+// leads to an http(s) or mailto address or within the page. Anything else,
+// entity-encoded schemes included, is refused.
+func safeDestination(d string) bool {
+	d = strings.TrimLeft(d, " \t<")
+	lower := strings.ToLower(d)
+	for _, ok := range []string{"https://", "http://", "mailto:", "#", "/"} {
+		if strings.HasPrefix(lower, ok) {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 30 {
+		return string(r[:30]) + "…"
+	}
+	return s
+}
+
 // isBidiControl reports the embedding, override and isolate controls that
 // reorder how text is displayed (Unicode TR #9; CVE-2021-42574).
 func isBidiControl(r rune) bool {
@@ -157,6 +220,10 @@ func (m *Minutes) checkText() error {
 		_, err := CleanText(field, kind, s)
 		return err
 	}
+	markdown := func(field string, kind TextKind, s string) error {
+		_, err := CleanMarkdown(field, kind, s)
+		return err
+	}
 	for i, n := range append(append([]string(nil), m.RecordedBy...), m.EditedBy...) {
 		if err := check(fmt.Sprintf("recorded/edited-by name %d", i+1), NameText, n); err != nil {
 			return err
@@ -171,23 +238,23 @@ func (m *Minutes) checkText() error {
 		}
 	}
 	for i, d := range m.Decisions {
-		if err := check(fmt.Sprintf("decision %d", i+1), ReasonText, d.Text); err != nil {
+		if err := markdown(fmt.Sprintf("decision %d", i+1), ReasonText, d.Text); err != nil {
 			return err
 		}
 		for j, det := range d.Details {
 			if utf8.RuneCountInString(det) > ReasonText.Max || strings.ContainsAny(det, "\n\r") {
 				return Errorf(EINVALID, "decision %d, detail %d: one line of at most %d characters", i+1, j+1, ReasonText.Max)
 			}
-			if err := check(fmt.Sprintf("decision %d, detail %d", i+1, j+1), ReasonText, det); err != nil {
+			if err := markdown(fmt.Sprintf("decision %d, detail %d", i+1, j+1), ReasonText, det); err != nil {
 				return err
 			}
 		}
 	}
 	for i, n := range m.Notes {
-		if err := check(fmt.Sprintf("note %d: topic", i+1), LineText, n.Topic); err != nil {
+		if err := markdown(fmt.Sprintf("note %d: topic", i+1), LineText, n.Topic); err != nil {
 			return err
 		}
-		if err := check(fmt.Sprintf("note %d: text", i+1), NoteText, n.Text); err != nil {
+		if err := markdown(fmt.Sprintf("note %d: text", i+1), NoteText, n.Text); err != nil {
 			return err
 		}
 	}
@@ -195,7 +262,7 @@ func (m *Minutes) checkText() error {
 		if err := check(fmt.Sprintf("action item %d: owner", i+1), NameText, a.Owner); err != nil {
 			return err
 		}
-		if err := check(fmt.Sprintf("action item %d", i+1), LineText, a.Text); err != nil {
+		if err := markdown(fmt.Sprintf("action item %d", i+1), LineText, a.Text); err != nil {
 			return err
 		}
 	}

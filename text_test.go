@@ -122,3 +122,29 @@ func TestActionItemOwner(t *testing.T) {
 	_, err := m.AddActionItem("", strings.Repeat("o", 250)+": do it")
 	wantErr(t, err, alesco.EINVALID, "owner")
 }
+
+func TestCleanMarkdown(t *testing.T) {
+	for _, ok := range []string{
+		"Discussed [RFC: org management](https://github.com/AlmaLinux/ALESCo/pull/16); see <https://e.org/x>",
+		"mail [Ann](mailto:ann@example.org), [above](#top), [page](/alesco/minutes)",
+		`a \<b\> and \[x\](javascript:y) are text`, "1 < 2 and 3 > 2", "see [1]: the first",
+	} {
+		if _, err := alesco.CleanMarkdown("text", alesco.NoteText, ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for in, msg := range map[string]string{
+		"[click me](javascript:alert(1))":                       `link only to http(s) or mailto addresses, not "javascript:alert(1))"`,
+		"https://example.com/a) [click me](javascript:alert(1)": "javascript",
+		"![x]( <data:image/svg+xml,...>)":                       "data:",
+		"[x](java&#115;cript:alert(1))":                         "java&#115;cript",
+		"[x]\n\n[x]: javascript:alert(1)":                       "javascript",
+		"<script>alert(1)</script>":                             "may not hold HTML",
+		"<img src=x onerror=alert(1)>":                          "may not hold HTML",
+		"<!-- hidden -->":                                       "may not hold HTML",
+		"<javascript:alert(1)>":                                 "may not hold HTML",
+	} {
+		_, err := alesco.CleanMarkdown("text", alesco.NoteText, in)
+		wantErr(t, err, alesco.EINVALID, msg)
+	}
+}
