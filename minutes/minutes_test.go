@@ -221,6 +221,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("# ALESCo Meeting Minutes (2025-01-01)\n## Decisions\n1. x\n   y\n  - z\n"))
+	// The escapes the writer uses, and lines it must keep from opening
+	// sections or topics.
+	f.Add([]byte("# ALESCo Meeting Minutes (2025-01-01)\n\nMinutes recorded by A\\, B &#97;nd C.\n\n## Members\n\n### Community Attendees\n\n" +
+		"- \\[x\\] \\(y\\) (no\\)te)\n- &#78;/A\n\n## Minutes\n\n\\### not a topic\n\nDiscussed it \n\n- a\n\n### C#\n\n- b\n\n### Action Items\n\n- [ ] O&#58; x: y\n"))
 	c := committee(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, _, err := minutes.Parse(c, "2025-01-01.md", data)
