@@ -190,6 +190,40 @@ func TestHostileInput(t *testing.T) {
 		t.Fatalf("audit after the hostile writes: %+v, %v", rep, err)
 	}
 
+	// Hostile ids and committee ids are not found, or not valid: never a
+	// server failure.
+	proposals := v1.NewProposalServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", "")))
+	for _, v := range hostileValues {
+		for name, call := range map[string]func() error{
+			"AddNote.meeting_id": func() error {
+				_, err := staff.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: v, Text: "x"}))
+				return err
+			},
+			"CancelMeeting.meeting_id": func() error {
+				_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: v, Reason: "x"}))
+				return err
+			},
+			"AddMeeting.committee_id": func() error {
+				_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: v, StartTime: timestamppb.New(time.Date(2027, 5, 1, 15, 0, 0, 0, time.UTC))}))
+				return err
+			},
+			"SyncProposals.committee_id": func() error {
+				_, err := proposals.SyncProposals(ctx, connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: v}))
+				return err
+			},
+			"ImportMinutes.committee_id": func() error {
+				_, err := staff.ImportMinutes(ctx, connect.NewRequest(&alescov1.ImportMinutesRequest{CommitteeId: v, Markdown: "# x"}))
+				return err
+			},
+		} {
+			switch err := call(); alescotest.CodeOf(err) {
+			case connect.CodeInvalidArgument, connect.CodeNotFound, connect.CodePermissionDenied, connect.CodeResourceExhausted:
+			default:
+				t.Errorf("%s = %.40q: %v", name, v, err)
+			}
+		}
+	}
+
 	// Bytes that are not UTF-8 cannot reach any field: the JSON protocol
 	// refuses them.
 	req, _ := http.NewRequest("POST", env.URL+v1.MinutesServiceAddNoteProcedure,
