@@ -67,17 +67,23 @@ func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string,
 		if err != nil {
 			return alesco.Change{}, err
 		}
-		if e.mt, err = s.find(id, d); err != nil {
-			return alesco.Change{}, err
-		}
+		mt, findErr := s.find(id, d)
+		e.mt = mt
 		e.m, err = tx.Minutes(id)
-		if start && alesco.ErrorCode(err) == alesco.ENOTFOUND {
-			e.m, err = alesco.NewMinutes(e.mt), nil
+		switch {
+		case alesco.ErrorCode(err) == alesco.ENOTFOUND && start && findErr == nil:
+			e.m, err = alesco.NewMinutes(mt), nil
+		case alesco.ErrorCode(err) == alesco.ENOTFOUND && findErr != nil:
+			err = findErr
+		case findErr != nil && alesco.ErrorCode(findErr) != alesco.ENOTFOUND:
+			err = findErr
 		}
+		// Minutes of a meeting the configuration no longer has (a series
+		// redrawn) stay writable; the time rule needs the meeting.
 		if err != nil {
 			return alesco.Change{}, err
 		}
-		if e.m.Status == alesco.MinutesDraft {
+		if e.m.Status == alesco.MinutesDraft && findErr == nil {
 			if err := e.mt.CheckRecording(tx.Now()); err != nil {
 				return alesco.Change{}, err
 			}
