@@ -3,9 +3,8 @@ package alesco
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Series is a recurring meeting: every IntervalWeeks weeks on First's
@@ -21,6 +20,30 @@ type Series struct {
 	Duration      time.Duration
 	IntervalWeeks int
 	Last          Date
+	Place         // where its meetings take place
+}
+
+// Place is where a meeting takes place: what people read (configuration
+// "location", iCalendar LOCATION) and the link to join it (configuration
+// "url", iCalendar CONFERENCE of RFC 7986).
+type Place struct {
+	Venue   string
+	JoinURL string
+}
+
+// Clean checks a place by the text rules: the venue is one line, the link
+// an http(s) URL.
+func (p Place) Clean() (Place, error) {
+	var err error
+	if p.Venue, err = CleanText("location", LineText, p.Venue); err != nil {
+		return p, err
+	}
+	if p.JoinURL = strings.TrimSpace(p.JoinURL); p.JoinURL != "" {
+		if p.JoinURL, err = CleanURL("url", p.JoinURL); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // MeetingStatus is where a meeting stands.
@@ -62,6 +85,13 @@ type Meeting struct {
 	CancelReason  string
 	Sequence      int       // rises with every change (iCalendar SEQUENCE)
 	Updated       time.Time // last change to the meeting; zero if never changed
+	// Recorded: the meeting has minutes (a draft or final). It is HELD
+	// once it has also started.
+	Recorded bool
+	// AllDay: the meeting's time is not on record (it was added from
+	// imported minutes); Start and End span its local day.
+	AllDay bool
+	Place
 }
 
 // LocalDate is the meeting's date in its own time zone.
@@ -96,6 +126,11 @@ type MeetingChange struct {
 	Cancelled     bool // a moved or added meeting may later be cancelled too
 	Sequence      int
 	Updated       time.Time
+	// AllDay: an added meeting whose time is not on record (added from
+	// imported minutes): it spans its local day.
+	AllDay bool
+	// Place of an added meeting (a series' meetings take the series').
+	Place
 }
 
 // MeetingID returns the stable id of a committee's meeting on a local date;
@@ -139,9 +174,10 @@ func (s Series) Occurrences(from, to time.Time) []time.Time {
 	return out
 }
 
-// Schedule materialises the meetings of c starting in [from, to): series
-// occurrences, with stored changes applied and held meetings marked.
-func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, held map[string]bool) []Meeting {
+// Schedule materialises the meetings of c starting in [from, to) as they
+// stand at now: series occurrences, with stored changes applied, meetings
+// with minutes (recorded) marked, and HELD when they have also started.
+func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, recorded map[string]bool, now time.Time) []Meeting {
 	byID := make(map[string]MeetingChange, len(changes))
 	for _, ch := range changes {
 		byID[ch.MeetingID] = ch
@@ -160,12 +196,21 @@ func (c *Committee) Schedule(from, to time.Time, changes []MeetingChange, held m
 					m.Status = MeetingMoved
 				}
 			}
+			if ch.Kind == ChangeAdd {
+				m.Place = ch.Place
+			}
+			if ch.AllDay {
+				day := DateIn(ch.Start, m.loc())
+				m.AllDay, m.Start, m.End = true, day.Midnight(m.loc()), day.AddDays(1).Midnight(m.loc())
+				m.OriginalStart = m.Start
+			}
 			if ch.Cancelled || ch.Kind == ChangeCancel {
 				m.Status = MeetingCancelled
 				m.CancelReason = ch.Reason
 			}
 		}
-		if held[m.ID] && m.Status != MeetingCancelled {
+		m.Recorded = recorded[m.ID]
+		if m.heldAt(now) {
 			m.Status = MeetingHeld
 		}
 		seen[m.ID] = true
@@ -211,7 +256,7 @@ func (c *Committee) seriesMeeting(s Series, t time.Time) Meeting {
 	return Meeting{
 		ID: MeetingID(c.ID, DateIn(t, s.Location), 1), CommitteeID: c.ID, SeriesID: s.ID, Title: title,
 		Start: t, End: t.Add(s.Duration), OriginalStart: t, TimeZone: s.TimeZone, Location: s.Location,
-		Status: MeetingScheduled,
+		Status: MeetingScheduled, Place: s.Place,
 	}
 }
 
@@ -238,7 +283,7 @@ func (c *Committee) DefaultDuration() time.Duration {
 // FindMeeting returns the meeting with the given id, whose original local
 // date is d, from the series and stored changes; false when c has no such
 // meeting. A moved meeting is found wherever it went.
-func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, held map[string]bool) (Meeting, bool) {
+func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, recorded map[string]bool, now time.Time) (Meeting, bool) {
 	loc := c.loc()
 	from, to := d.AddDays(-1).Midnight(loc), d.AddDays(2).Midnight(loc)
 	for _, ch := range changes {
@@ -246,7 +291,7 @@ func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, held
 			from, to = earlier(from, ch.Start.Add(-time.Hour)), later(to, ch.Start.Add(time.Hour))
 		}
 	}
-	for _, m := range c.Schedule(from, to, changes, held) {
+	for _, m := range c.Schedule(from, to, changes, recorded, now) {
 		if m.ID == id {
 			return m, true
 		}
@@ -268,27 +313,25 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// maxReasonLen caps free text a chair types into a change (cancel reasons,
-// titles); calendars show it in one line.
-const maxReasonLen = 500
-
 // MaxScheduleAhead is how far ahead a chair may add or move a meeting:
 // calendars look a year or two ahead, and it keeps feeds bounded.
 const MaxScheduleAhead = 2 * 366 * 24 * time.Hour
 
 // CancelMeeting returns the change that cancels m at now. A meeting that
-// was held (it has minutes) or is already cancelled cannot be cancelled.
+// has minutes (even a draft begun before it started) or is already
+// cancelled cannot be cancelled.
 func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, error) {
 	switch {
-	case m.Status == MeetingHeld:
-		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be cancelled", m.ID)
+	case m.Recorded:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s has minutes; it cannot be cancelled", m.ID)
 	case m.Status == MeetingCancelled:
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is already cancelled", m.ID)
 	case !m.End.After(now):
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over (it ended %s); past meetings cannot be cancelled",
 			m.ID, m.End.In(m.loc()).Format("2006-01-02 15:04 MST"))
 	}
-	if err := checkText("reason", reason); err != nil {
+	reason, err := CleanText("reason", LineText, reason)
+	if err != nil {
 		return MeetingChange{}, err
 	}
 	ch := m.change()
@@ -303,8 +346,8 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 	switch {
 	case start.IsZero():
 		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should meeting %s take place?", m.ID)
-	case m.Status == MeetingHeld:
-		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s was held and has minutes; it cannot be moved", m.ID)
+	case m.Recorded:
+		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s has minutes; it cannot be moved", m.ID)
 	case !m.End.After(now):
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over; past meetings cannot be moved", m.ID)
 	case start.Before(now):
@@ -318,14 +361,22 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 		ch.Kind = ChangeMove
 	}
 	ch.Cancelled, ch.Reason = false, ""
-	ch.Start, ch.End = start.UTC(), start.Add(m.End.Sub(m.Start)).UTC()
+	length := m.End.Sub(m.Start)
+	if m.AllDay {
+		// A meeting given a time is no longer all day; it takes the
+		// committee's usual length.
+		length, ch.AllDay = time.Hour, false
+	}
+	ch.Start, ch.End = start.UTC(), start.Add(length).UTC()
 	return ch, nil
 }
 
 // AddMeeting returns the change that adds an extra meeting to c at start.
 // Its id is the local date, numbered "-2", "-3"... when the day already has
 // a meeting (existing lists the committee's meetings on and around that day).
-func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, now time.Time, changes []MeetingChange) (MeetingChange, error) {
+// Without a place of its own it takes the place of the series in force that
+// day.
+func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, where Place, now time.Time, changes []MeetingChange) (MeetingChange, error) {
 	switch {
 	case start.IsZero():
 		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should the meeting take place?")
@@ -342,13 +393,22 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 	if d == 0 {
 		d = c.DefaultDuration()
 	}
-	if err := checkText("title", title); err != nil {
+	title, err := CleanText("title", LineText, title)
+	if err != nil {
 		return MeetingChange{}, err
 	}
 	if title == "" {
 		title = c.ShortName + " meeting"
 	}
 	day := DateIn(start, c.loc())
+	if where, err = where.Clean(); err != nil {
+		return MeetingChange{}, err
+	}
+	if where == (Place{}) {
+		if s, ok := c.SeriesOn(day); ok {
+			where = s.Place
+		}
+	}
 	taken := map[string]bool{}
 	for _, s := range c.Series {
 		for _, t := range s.Occurrences(day.AddDays(-1).Midnight(c.loc()), day.AddDays(2).Midnight(c.loc())) {
@@ -364,8 +424,21 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, n
 	}
 	return MeetingChange{
 		MeetingID: MeetingID(c.ID, day, n), CommitteeID: c.ID, Kind: ChangeAdd,
-		OriginalStart: start.UTC(), Start: start.UTC(), End: start.Add(d).UTC(), Title: title,
+		OriginalStart: start.UTC(), Start: start.UTC(), End: start.Add(d).UTC(), Title: title, Place: where,
 	}, nil
+}
+
+// SeriesOn returns the series in force on date d: the latest to have
+// started by then and not ended before it.
+func (c *Committee) SeriesOn(d Date) (Series, bool) {
+	var out Series
+	found := false
+	for _, s := range c.Series {
+		if !s.First.After(d) && (s.Last.IsZero() || !s.Last.Before(d)) && (!found || s.First.After(out.First)) {
+			out, found = s, true
+		}
+	}
+	return out, found
 }
 
 // change is the stored form of m's current state, to be modified.
@@ -381,7 +454,7 @@ func (m Meeting) change() MeetingChange {
 		OriginalStart: m.OriginalStart.UTC(), Start: m.Start.UTC(), End: m.End.UTC(),
 		Reason: m.CancelReason, Cancelled: m.Status == MeetingCancelled, Sequence: m.Sequence, Updated: m.Updated}
 	if kind == ChangeAdd {
-		ch.Title = m.Title
+		ch.Title, ch.Place, ch.AllDay = m.Title, m.Place, m.AllDay
 	}
 	return ch
 }
@@ -391,19 +464,4 @@ func (m Meeting) loc() *time.Location {
 		return time.UTC
 	}
 	return m.Location
-}
-
-func checkText(field, s string) error {
-	if len(s) > maxReasonLen {
-		return Errorf(EINVALID, "%s is too long (%d characters, at most %d)", field, len(s), maxReasonLen)
-	}
-	if !utf8.ValidString(s) {
-		return Errorf(EINVALID, "%s is not valid UTF-8 text", field)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return Errorf(EINVALID, "%s may not contain control characters or line breaks", field)
-		}
-	}
-	return nil
 }

@@ -25,7 +25,7 @@ func testCommittee(t *testing.T) *alesco.Committee {
 // changes, and the re-phased series.
 func TestOccurrencesKeepWallClock(t *testing.T) {
 	c := testCommittee(t)
-	ms := c.Schedule(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), nil, nil)
+	ms := c.Schedule(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), nil, nil, time.Time{})
 	var prev alesco.Date
 	for i, m := range ms {
 		l := m.Start.In(c.Location)
@@ -48,34 +48,46 @@ func TestOccurrencesKeepWallClock(t *testing.T) {
 func TestMeetingRules(t *testing.T) {
 	c := testCommittee(t)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	find := func(id string, changes []alesco.MeetingChange, held map[string]bool) alesco.Meeting {
+	findAt := func(id string, changes []alesco.MeetingChange, recorded map[string]bool, at time.Time) alesco.Meeting {
 		t.Helper()
 		_, d, _, err := alesco.NewCommittees([]*alesco.Committee{c}).ParseMeetingID(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, ok := c.FindMeeting(id, d, changes, held)
+		m, ok := c.FindMeeting(id, d, changes, recorded, at)
 		if !ok {
 			t.Fatalf("no meeting %s", id)
 		}
 		return m
 	}
-	// A held meeting cannot be cancelled or moved, whenever it was.
-	held := find("alesco-2026-12-03", nil, map[string]bool{"alesco-2026-12-03": true})
+	find := func(id string, changes []alesco.MeetingChange, recorded map[string]bool) alesco.Meeting {
+		t.Helper()
+		return findAt(id, changes, recorded, now)
+	}
+	// A meeting with minutes is HELD only once it has started; either way
+	// it cannot be cancelled or moved.
+	recorded := map[string]bool{"alesco-2026-12-03": true}
+	start := time.Date(2026, 12, 3, 17, 0, 0, 0, time.UTC)
+	if early := findAt("alesco-2026-12-03", nil, recorded, start.Add(-30*time.Minute)); early.Status != alesco.MeetingScheduled || !early.Recorded {
+		t.Fatalf("recorded before its start: status %v recorded %v, want scheduled, recorded", early.Status, early.Recorded)
+	}
+	held := findAt("alesco-2026-12-03", nil, recorded, start)
 	if held.Status != alesco.MeetingHeld {
 		t.Fatalf("status %v, want held", held.Status)
 	}
-	if _, err := alesco.CancelMeeting(held, "x", now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
-		t.Errorf("cancel held: %v, want precondition", err)
-	}
-	if _, err := alesco.RescheduleMeeting(held, now.Add(48*time.Hour), now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
-		t.Errorf("move held: %v, want precondition", err)
+	for _, m := range []alesco.Meeting{held, findAt("alesco-2026-12-03", nil, recorded, start.Add(-30*time.Minute))} {
+		if _, err := alesco.CancelMeeting(m, "x", start.Add(-30*time.Minute)); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+			t.Errorf("cancel %v meeting with minutes: %v, want precondition", m.Status, err)
+		}
+		if _, err := alesco.RescheduleMeeting(m, now.Add(48*time.Hour), now); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+			t.Errorf("move %v meeting with minutes: %v, want precondition", m.Status, err)
+		}
 	}
 	// Nothing is scheduled more than two years ahead.
 	if _, err := alesco.RescheduleMeeting(find("alesco-2026-12-03", nil, nil), now.AddDate(3, 0, 0), now); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Errorf("move three years ahead: %v, want invalid", err)
 	}
-	if _, err := c.AddMeeting(time.Date(9000, 1, 1, 12, 0, 0, 0, time.UTC), time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+	if _, err := c.AddMeeting(time.Date(9000, 1, 1, 12, 0, 0, 0, time.UTC), time.Hour, "", alesco.Place{}, now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Errorf("add in the year 9000: %v, want invalid", err)
 	}
 	// A meeting moved two months away is still found by its id.
@@ -102,7 +114,7 @@ func TestMeetingRules(t *testing.T) {
 	// Added meetings are numbered after the day's other meetings.
 	var changes []alesco.MeetingChange
 	for i, want := range []string{"alesco-2026-12-17-2", "alesco-2026-12-17-3"} {
-		a, err := c.AddMeeting(time.Date(2026, 12, 17, 20+i, 0, 0, 0, time.UTC), 0, "", now, changes)
+		a, err := c.AddMeeting(time.Date(2026, 12, 17, 20+i, 0, 0, 0, time.UTC), 0, "", alesco.Place{}, now, changes)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,10 +123,10 @@ func TestMeetingRules(t *testing.T) {
 		}
 		changes = append(changes, a)
 	}
-	if a, _ := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 0, "", now, changes); a.MeetingID != "alesco-2026-12-18" {
+	if a, _ := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 0, "", alesco.Place{}, now, changes); a.MeetingID != "alesco-2026-12-18" {
 		t.Fatalf("added on a free day: %s", a.MeetingID)
 	}
-	if _, err := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 25*time.Hour, "", now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
+	if _, err := c.AddMeeting(time.Date(2026, 12, 18, 20, 0, 0, 0, time.UTC), 25*time.Hour, "", alesco.Place{}, now, nil); alesco.ErrorCode(err) != alesco.EINVALID {
 		t.Fatalf("25h meeting: %v", err)
 	}
 }

@@ -190,6 +190,16 @@ type Motion struct {
 // Tally counts the motion's votes (the deciding vote is not among them).
 func (m *Motion) Tally() Tally { return TallyOf(m.Votes) }
 
+// VoteOf returns the vote a member cast on the motion.
+func (m *Motion) VoteOf(memberID string) (Vote, bool) {
+	for _, v := range m.Votes {
+		if v.MemberID == memberID {
+			return v, true
+		}
+	}
+	return Vote{}, false
+}
+
 // QuorumError returns nil when present members make quorum q, else an
 // EPRECONDITION error a chair understands:
 // "quorum not met: 3 of 5 members present, 4 required".
@@ -255,6 +265,10 @@ type Note struct {
 	// than as a "### Topic" heading.
 	Paragraph bool
 }
+
+// ActionItemsTopic is the heading under which the minutes list their
+// action items; no note may take it as its topic.
+const ActionItemsTopic = "Action Items"
 
 // ActionItem is a task someone took on in a meeting.
 type ActionItem struct {

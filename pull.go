@@ -1,6 +1,10 @@
 package alesco
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // What alesco keeps of GitHub: the github adapter reconciles pull requests
 // into these records and the store keeps them.
@@ -61,4 +65,70 @@ type Delivery struct {
 	Event       string
 	Action      string
 	Number      int
+}
+
+// MaxPullNumber is the largest pull-request number alesco keeps: GitHub
+// numbers them from 1, and the API carries them as int32.
+const MaxPullNumber = 1<<31 - 1
+
+// maxDeliveryID bounds a webhook delivery id (GitHub sends a GUID, 36
+// characters).
+const maxDeliveryID = 100
+
+// Validate checks what GitHub said about a pull request before it is
+// stored: a number in range, and every text field by the record's text
+// rules (CleanText, CleanURL).
+func (p PullRecord) Validate() error {
+	if p.Number < 1 || p.Number > MaxPullNumber {
+		return Errorf(EINVALID, "pull request number %d is out of range (1 to %d)", p.Number, MaxPullNumber)
+	}
+	check := func(field string, kind TextKind, s string) error {
+		_, err := CleanText(fmt.Sprintf("pull request #%d: %s", p.Number, field), kind, s)
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		kind TextKind
+		s    string
+	}{
+		{"title", LineText, p.Title}, {"author", NameText, p.AuthorLogin}, {"RFC number", NameText, p.RFCNumber},
+		{"RFC path", LineText, p.RFCPath}, {"RFC status", NameText, p.HeaderStatus}, {"head SHA", NameText, p.HeadSHA},
+		{"abstract", NoteText, p.Abstract}, {"trademark approval", ReasonText, p.TrademarkApproval},
+	} {
+		if err := check(f.name, f.kind, f.s); err != nil {
+			return err
+		}
+	}
+	for _, l := range p.Labels {
+		if err := check("label", NameText, l); err != nil {
+			return err
+		}
+	}
+	for _, a := range p.Authors {
+		if err := check("author", NameText, a); err != nil {
+			return err
+		}
+	}
+	if p.URL != "" {
+		if _, err := CleanURL(fmt.Sprintf("pull request #%d: url", p.Number), p.URL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks a webhook delivery's id and pull-request number before
+// anything is stored.
+func (d Delivery) Validate() error {
+	switch {
+	case d.ID == "":
+		return Errorf(EINVALID, "webhook delivery has no X-GitHub-Delivery id")
+	case len(d.ID) > maxDeliveryID:
+		return Errorf(EINVALID, "X-GitHub-Delivery is %d bytes long, at most %d", len(d.ID), maxDeliveryID)
+	case strings.Trim(d.ID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "":
+		return Errorf(EINVALID, "X-GitHub-Delivery %q holds characters other than letters, digits and dashes", d.ID)
+	case d.Number < 1 || d.Number > MaxPullNumber:
+		return Errorf(EINVALID, "pull request number %d is out of range (1 to %d)", d.Number, MaxPullNumber)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -48,7 +49,13 @@ func (m *Minutes) RecordAttendance(c *Committee, in []Attendee) error {
 	out := make([]Attendee, 0, len(in))
 	seen := map[string]bool{}
 	for i, a := range in {
-		a.Name, a.Note = strings.TrimSpace(a.Name), strings.TrimSpace(a.Note)
+		var err error
+		if a.Name, err = CleanText(fmt.Sprintf("attendee %d: name", i+1), NameText, a.Name); err != nil {
+			return err
+		}
+		if a.Note, err = CleanText(fmt.Sprintf("attendee %d: note", i+1), NameText, a.Note); err != nil {
+			return err
+		}
 		switch a.Kind {
 		case AttendeeMember:
 			mem, ok := c.Member(a.MemberID)
@@ -81,12 +88,23 @@ func (m *Minutes) RecordAttendance(c *Committee, in []Attendee) error {
 }
 
 // AddNote adds a discussion note; one that names no topic goes under the
-// topic under discussion.
+// topic under discussion. Its topic is one line; its text is Markdown.
+// "Action Items" is no topic: it is the list AddActionItem keeps.
 func (m *Minutes) AddNote(n Note) (*Note, error) {
 	if err := m.editable(); err != nil {
 		return nil, err
 	}
-	n.ID, n.Topic, n.Text = 0, strings.TrimSpace(n.Topic), strings.TrimSpace(n.Text)
+	var err error
+	n.ID = 0
+	if n.Topic, err = CleanMarkdown("topic", LineText, n.Topic); err != nil {
+		return nil, err
+	}
+	if n.Text, err = CleanMarkdown("text", NoteText, n.Text); err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(n.Topic, ActionItemsTopic) {
+		return nil, Errorf(EINVALID, "the topic %q is where the minutes list action items: record them with AddActionItem", n.Topic)
+	}
 	if n.Text == "" {
 		return nil, Errorf(EINVALID, "a note needs text")
 	}
@@ -103,7 +121,10 @@ func (m *Minutes) AddNote(n Note) (*Note, error) {
 
 // OpenMotion opens a motion for a vote; it needs quorum present.
 func (m *Minutes) OpenMotion(c *Committee, title string, proposal int, now time.Time) (*Motion, error) {
-	title = strings.TrimSpace(title)
+	title, err := CleanText("title", LineText, title)
+	if err != nil {
+		return nil, err
+	}
 	if title == "" {
 		return nil, Errorf(EINVALID, "a motion needs a title")
 	}
@@ -148,7 +169,10 @@ func (m *Minutes) openMotion(id int64) (*Motion, error) {
 
 // CastVote records a member's vote on an open motion; a second vote by the
 // same member replaces the first (replaced is the earlier value). Only
-// members on the roster on the meeting's date may vote (EFORBIDDEN).
+// members on the roster on the meeting's date may vote (EFORBIDDEN). A
+// live vote is cast in the meeting: its member must be recorded present
+// and quorum must be present. An async vote was cast elsewhere: its
+// reference is the http(s) link to where.
 func (m *Minutes) CastVote(c *Committee, motionID int64, v Vote, now time.Time) (mo *Motion, replaced *VoteValue, err error) {
 	if v.Value < VoteNo || v.Value > VoteYes {
 		return nil, nil, Errorf(EINVALID, "a vote is +1, 0 or -1")
@@ -159,12 +183,27 @@ func (m *Minutes) CastVote(c *Committee, motionID int64, v Vote, now time.Time) 
 	if v.Source != VoteLive && v.Source != VoteAsync {
 		return nil, nil, Errorf(EINVALID, "vote source must be live or async")
 	}
+	switch {
+	case v.Source == VoteAsync:
+		if v.ReferenceURL, err = CleanURL("reference_url", v.ReferenceURL); err != nil {
+			return nil, nil, Errorf(EINVALID, "an async vote needs reference_url, the http(s) link where it was cast: %s", ErrorMessage(err))
+		}
+	case strings.TrimSpace(v.ReferenceURL) != "":
+		if v.ReferenceURL, err = CleanURL("reference_url", v.ReferenceURL); err != nil {
+			return nil, nil, err
+		}
+	}
 	if mo, err = m.openMotion(motionID); err != nil {
 		return nil, nil, err
 	}
 	mem, err := c.Voter(v.MemberID, m.Date)
 	if err != nil {
 		return nil, nil, err
+	}
+	if v.Source == VoteLive {
+		if err := m.liveVoter(c, mem); err != nil {
+			return nil, nil, err
+		}
 	}
 	v.MemberID, v.MemberName, v.Cast = mem.ID, mem.Name, now
 	for i := range mo.Votes {
@@ -211,11 +250,23 @@ func (m *Minutes) CastDecidingVote(c *Committee, motionID int64, memberID string
 	if t := mo.Tally(); !t.IsTie() {
 		return nil, false, Errorf(EPRECONDITION, "motion %d is not tied (%s): no deciding vote is needed", motionID, t)
 	}
+	if err := m.liveVoter(c, mem); err != nil {
+		return nil, false, err
+	}
 	if !isChair && mo.DesignatedMemberID != mem.ID {
 		mo.DesignatedMemberID, designated = mem.ID, true
 	}
 	mo.Deciding = &Vote{MemberID: mem.ID, MemberName: mem.Name, Value: value, Source: VoteLive, Cast: now}
 	return mo, designated, nil
+}
+
+// liveVoter is THE rule for a vote cast in the meeting: the member is
+// recorded present, and quorum is present.
+func (m *Minutes) liveVoter(c *Committee, mem *Member) error {
+	if !slices.Contains(m.MembersPresent(c), mem.ID) {
+		return Errorf(EPRECONDITION, "%s is not recorded present at meeting %s: record the attendance first (a vote cast elsewhere is an async vote, with its link)", mem.Name, m.MeetingID)
+	}
+	return QuorumError(m.Quorum(c))
 }
 
 // CloseMotion closes an open motion with CloseOutcome's outcome (override
@@ -267,9 +318,24 @@ func (mo *Motion) Decision() (Decision, bool) {
 	return d, true
 }
 
-// AddActionItem records an action item.
+// AddActionItem records an action item: one line of Markdown, and who
+// took it on. Without an owner, text written the wiki's way ("Owner: what
+// to do", SplitOwner) names its owner.
 func (m *Minutes) AddActionItem(owner, text string) (*ActionItem, error) {
-	a := ActionItem{MeetingID: m.MeetingID, Owner: strings.TrimSpace(owner), Text: strings.TrimSpace(text)}
+	a := ActionItem{MeetingID: m.MeetingID}
+	var err error
+	if a.Text, err = CleanMarkdown("text", LineText, text); err != nil {
+		return nil, err
+	}
+	if a.Owner, err = CleanText("owner", NameText, owner); err != nil {
+		return nil, err
+	}
+	if o, rest, ok := SplitOwner(a.Text); ok && a.Owner == "" {
+		if a.Owner, err = CleanText("owner (the text before \": \")", NameText, o); err != nil {
+			return nil, err
+		}
+		a.Text = strings.TrimSpace(rest)
+	}
 	if a.Text == "" {
 		return nil, Errorf(EINVALID, "an action item needs text")
 	}
@@ -297,22 +363,33 @@ func (m *Minutes) CompleteActionItem(id int64, now time.Time) (*ActionItem, erro
 	return nil, Errorf(ENOTFOUND, "no action item %d", id)
 }
 
-// Finalize makes the minutes immutable: every motion must be closed; the
-// Markdown is rendered once and frozen. Names given replace the recorded
-// and edited-by lists.
+// Finalize makes the minutes immutable: the meeting has started, every
+// motion is closed; the Markdown is rendered once and frozen. Names given
+// replace the recorded and edited-by lists.
 func (m *Minutes) Finalize(recordedBy, editedBy []string, now time.Time, render Render) error {
 	if m.Status == MinutesFinal {
 		return Errorf(EPRECONDITION, "minutes of %s are already final; amend them", m.MeetingID)
+	}
+	if err := m.checkFinalize(now); err != nil {
+		return err
 	}
 	for _, mo := range m.Motions {
 		if mo.Status == MotionOpen {
 			return Errorf(EPRECONDITION, "motion %d (%s) is still open: close it before finalizing", mo.ID, mo.Title)
 		}
 	}
-	if r := cleanNames(recordedBy); len(r) > 0 {
+	r, err := cleanNames("recorded_by", recordedBy)
+	if err != nil {
+		return err
+	}
+	e, err := cleanNames("edited_by", editedBy)
+	if err != nil {
+		return err
+	}
+	if len(r) > 0 {
 		m.RecordedBy = r
 	}
-	if e := cleanNames(editedBy); len(e) > 0 {
+	if len(e) > 0 {
 		m.EditedBy = e
 	}
 	m.freeze(now, render)
@@ -324,14 +401,24 @@ func (m *Minutes) freeze(now time.Time, render Render) {
 	m.Markdown = render(m)
 }
 
-func cleanNames(in []string) []string {
+// maxNames bounds a "recorded by" or "edited by" list.
+const maxNames = 20
+
+func cleanNames(field string, in []string) ([]string, error) {
+	if len(in) > maxNames {
+		return nil, Errorf(EINVALID, "%s lists %d names, at most %d", field, len(in), maxNames)
+	}
 	var out []string
-	for _, n := range in {
-		if n = strings.TrimSpace(n); n != "" {
+	for i, n := range in {
+		n, err := CleanText(fmt.Sprintf("%s %d", field, i+1), NameText, n)
+		if err != nil {
+			return nil, err
+		}
+		if n != "" {
 			out = append(out, n)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // reopen keeps the final text as a revision and turns the minutes back
@@ -357,14 +444,23 @@ func (m *Minutes) replaceText(from *Minutes) {
 // Amend amends final minutes, keeping the finalized text as a revision.
 // With a replacement (parsed from Markdown) the new text replaces
 // attendance, decisions and notes and the minutes stay final; without one
-// they reopen as a draft of the next revision.
+// they reopen as a draft of the next revision (CompareMinutes says what
+// changed).
 func (m *Minutes) Amend(reason string, replacement *Minutes, now time.Time, render Render) error {
-	reason = strings.TrimSpace(reason)
+	reason, err := CleanText("reason", ReasonText, reason)
+	if err != nil {
+		return err
+	}
 	if reason == "" {
 		return Errorf(EINVALID, "an amendment needs a reason")
 	}
 	if m.Status != MinutesFinal {
 		return Errorf(EPRECONDITION, "minutes of %s are still a draft: record changes directly, amend only final minutes", m.MeetingID)
+	}
+	if replacement != nil {
+		if err := replacement.checkText(); err != nil {
+			return err
+		}
 	}
 	m.reopen(reason)
 	if replacement != nil {
@@ -393,6 +489,9 @@ func ImportHash(parsed *Minutes) string {
 // false); different content for imported minutes becomes a new revision;
 // minutes recorded live are never overwritten.
 func (m *Minutes) Import(parsed *Minutes, file string, now time.Time, render Render) (changed bool, err error) {
+	if err := parsed.checkText(); err != nil {
+		return false, Errorf(EINVALID, "%s: %s", file, ErrorMessage(err))
+	}
 	hash := ImportHash(parsed)
 	switch {
 	case m.ImportHash == hash:

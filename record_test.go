@@ -269,22 +269,41 @@ func TestFinalizePreconditions(t *testing.T) {
 
 func TestAmend(t *testing.T) {
 	c, m := draft(t, four...)
-	wantErr(t, m.Amend("typo", nil, recordNow, render), alesco.EPRECONDITION, "still a draft")
+	err := m.Amend("typo", nil, recordNow, render)
+	wantErr(t, err, alesco.EPRECONDITION, "still a draft")
 	if err := m.Finalize(nil, nil, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, m.Amend("  ", nil, recordNow, render), alesco.EINVALID, "needs a reason")
+	err = m.Amend("  ", nil, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "needs a reason")
+	err = m.Amend(strings.Repeat("r", 2001), nil, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "reason is too long")
+	err = m.Amend("forge", &alesco.Minutes{Attendees: []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: "a\x00b"}}}, recordNow, render)
+	wantErr(t, err, alesco.EINVALID, "attendee 1: name has a control character")
+	if m.Status != alesco.MinutesFinal || m.Revision != 1 || len(m.MembersPresent(c)) != 4 {
+		t.Fatalf("a refused amendment changed the record: %v rev %d", m.Status, m.Revision)
+	}
 	replacement := &alesco.Minutes{Attendees: []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: "Luna Jernberg"}},
 		Notes: []alesco.Note{{ID: 9, Topic: "t", Text: "new"}}}
 	later := recordNow.Add(time.Hour)
+	before := *m
 	if err := m.Amend("add Luna", replacement, later, render); err != nil {
 		t.Fatal(err)
 	}
+	am := alesco.CompareMinutes(&before, m)
 	if m.Status != alesco.MinutesFinal || m.Revision != 2 || len(m.Revisions) != 1 || m.Revisions[0].Reason != "add Luna" ||
 		!m.Revisions[0].Finalized.Equal(recordNow) || m.Source != alesco.SourceMarkdown || m.Notes[0].ID != 0 || len(m.MembersPresent(c)) != 0 {
 		t.Fatalf("amended: %+v", m)
 	}
-	if err := m.Amend("reopen", nil, later, render); err != nil || m.Status != alesco.MinutesDraft || m.Revision != 3 || m.Markdown != "" {
+	if am.Revision != 2 || am.Reopened || !slices.Equal(am.AttendeesAdded, []string{"Luna Jernberg (community)"}) || len(am.AttendeesRemoved) != 5 ||
+		!slices.Equal(am.TopicsAdded, []string{"t"}) {
+		t.Fatalf("summary %+v", am)
+	}
+	if s := strings.Join(am.Summary(), "\n"); !strings.Contains(s, `attendance: added "Luna Jernberg (community)"; removed "Andrew Lukoshko (member)"`) {
+		t.Fatalf("summary reads:\n%s", s)
+	}
+	before = *m
+	if err := m.Amend("reopen", nil, later, render); err != nil || m.Status != alesco.MinutesDraft || m.Revision != 3 || m.Markdown != "" || !alesco.CompareMinutes(&before, m).Reopened {
 		t.Fatalf("reopened: %v rev %d, err %v", m.Status, m.Revision, err)
 	}
 }
@@ -327,5 +346,55 @@ func TestCarryOver(t *testing.T) {
 	want := []string{"motion:Kernels (tabled on 2026-10-22)", "action_item:ask upstream (action item from 2026-10-22)"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("carried over %q, want %q", got, want)
+	}
+}
+
+// TestLiveVoteRules: a live vote needs its member recorded present and
+// quorum present; an async vote needs an http(s) link to where it was cast.
+func TestLiveVoteRules(t *testing.T) {
+	c, m := draft(t, four...) // Lance Albertson is recorded absent
+	mo := motion(t, c, m, nil)
+	_, _, err := m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes}, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "Lance Albertson is not recorded present at meeting alesco-2026-11-19")
+	for url, msg := range map[string]string{
+		"":                    "an async vote needs reference_url",
+		"javascript:alert(1)": "http(s)",
+		"data:text/plain,hi":  "http(s)",
+		"https://example.com/a) [click me](javascript:alert(1)": "may not contain",
+	} {
+		_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: url}, recordNow)
+		wantErr(t, err, alesco.EINVALID, msg)
+	}
+	_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteYes, ReferenceURL: "javascript:alert(1)"}, recordNow)
+	wantErr(t, err, alesco.EINVALID, "http(s)")
+	if len(mo.Votes) != 0 {
+		t.Fatalf("refused votes were kept: %+v", mo.Votes)
+	}
+	ref := "https://github.com/AlmaLinux/ALESCo/pull/16#issuecomment-1"
+	if _, _, err := m.CastVote(c, mo.ID, alesco.Vote{MemberID: "lance-albertson", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: ref}, recordNow); err != nil {
+		t.Fatalf("async vote of an absent member: %v", err)
+	}
+	// Neal leaves: three of five present is below quorum, so nobody votes
+	// live any more, and nobody casts a deciding vote.
+	if err := m.RecordAttendance(c, m.Attendees[:3]); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.CastVote(c, mo.ID, alesco.Vote{MemberID: "ben-thomas", Value: alesco.VoteNo}, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "quorum not met: 3 of 5 members present, 4 required")
+
+	// The deciding vote is cast in the meeting too: the chair must be there.
+	c, m = draft(t, four...)
+	mo = motion(t, c, m, map[string]alesco.VoteValue{"andrew-lukoshko": alesco.VoteYes, "ben-thomas": alesco.VoteNo})
+	as := []alesco.Attendee{{Kind: alesco.AttendeeMember, MemberID: "andrew-lukoshko", Absent: true}}
+	for _, id := range []string{"ben-thomas", "jonathan-wright", "neal-gompa", "lance-albertson"} {
+		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
+	}
+	if err := m.RecordAttendance(c, as); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.CastDecidingVote(c, mo.ID, "", alesco.VoteYes, false, recordNow)
+	wantErr(t, err, alesco.EPRECONDITION, "Andrew Lukoshko is not recorded present")
+	if _, _, err := m.CastDecidingVote(c, mo.ID, "neal-gompa", alesco.VoteYes, false, recordNow); err != nil {
+		t.Fatalf("a designated member who is present: %v", err)
 	}
 }

@@ -72,6 +72,36 @@ func (c *Committee) ChairElectionDue(d Date) (due bool, reason string) {
 	return false, ""
 }
 
+// OnRoster returns the member with the given id when they are on the
+// roster on date d, or EINVALID saying why not (unknown, not yet joined,
+// or left).
+func (c *Committee) OnRoster(memberID string, d Date) (*Member, error) {
+	m, ok := c.Member(memberID)
+	if !ok {
+		return nil, Errorf(EINVALID, "%s has no member %q", c.ID, memberID)
+	}
+	if m.IsMemberOn(d) {
+		return m, nil
+	}
+	var left, joins Date
+	for _, t := range m.Terms {
+		if !t.End.IsZero() && !t.End.After(d) && t.End.After(left) {
+			left = t.End
+		}
+		if t.Start.After(d) && (joins.IsZero() || t.Start.Before(joins)) {
+			joins = t.Start
+		}
+	}
+	why := "they hold no term then"
+	switch {
+	case !joins.IsZero():
+		why = "their term starts on " + joins.String()
+	case !left.IsZero():
+		why = "they left the committee on " + left.String()
+	}
+	return nil, Errorf(EINVALID, "%s (%s) is not on the %s roster on %s: %s", m.ID, m.Name, c.ShortName, d, why)
+}
+
 // Voter returns the member who may vote on date d: only members on the
 // roster that day; anyone else gets EFORBIDDEN.
 func (c *Committee) Voter(memberID string, d Date) (*Member, error) {

@@ -2,6 +2,9 @@ package alesco
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -39,10 +42,13 @@ var ErrUnchanged = Errorf(EPRECONDITION, "nothing to change")
 
 // ReadTx reads one snapshot.
 type ReadTx interface {
+	// Now is the instant the transaction began: the one clock of a use
+	// case, for every rule that depends on time.
+	Now() time.Time
 	// MeetingOverlay is what a committee's schedule needs on top of its
 	// series (Committee.Schedule): the stored changes and the ids of
 	// meetings that have minutes.
-	MeetingOverlay(committeeID string) (changes []MeetingChange, held map[string]bool, err error)
+	MeetingOverlay(committeeID string) (changes []MeetingChange, recorded map[string]bool, err error)
 	// Minutes returns a meeting's minutes, or ENOTFOUND.
 	Minutes(meetingID string) (*Minutes, error)
 	// MeetingOfMotion and MeetingOfActionItem name the meeting whose
@@ -87,13 +93,17 @@ type ReadTx interface {
 	// Outbox returns the outbox items f selects, oldest first (by next
 	// attempt when f.DueBy is set).
 	Outbox(f OutboxFilter) ([]OutboxItem, error)
+	// AuditHead returns the head of the audit chain.
+	AuditHead() (AuditHead, error)
+	// EventTexts returns the texts of a committee's calendar events as last
+	// published, by meeting id.
+	EventTexts(committeeID string) (map[string]EventText, error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
 // instant for everything the transaction writes.
 type Tx interface {
 	ReadTx
-	Now() time.Time
 	// SaveMinutes stores a meeting's minutes as given, creating them on the
 	// first save; new notes, motions and action items get their ids. The
 	// store refuses (EPRECONDITION) to change final minutes other than by
@@ -123,6 +133,20 @@ type Tx interface {
 	// attempt, error, result, delivery time) unless the item was replaced
 	// meanwhile (its Revision differs): saved is false then.
 	SaveOutboxItem(it OutboxItem) (saved bool, err error)
+	// SaveEventTexts stores calendar event texts as published now.
+	SaveEventTexts(texts []EventText) error
+}
+
+// EventText is what a meeting's calendar event showed when it was last
+// published: a fingerprint of its text and how often that text changed.
+// A feed adds Sequence to the meeting's own, so that a client sees a
+// higher SEQUENCE whenever the text it has is stale.
+type EventText struct {
+	MeetingID   string
+	CommitteeID string
+	Hash        string
+	Sequence    int
+	Updated     time.Time
 }
 
 // Token describes a stored token (never its secret).
@@ -146,4 +170,25 @@ type AuditEntry struct {
 	Detail   string
 	PrevHash string
 	Hash     string
+}
+
+// AuditHead is the head of the audit chain: how many rows it has and the
+// hash of the last one. Published outside alesco ("alesco audit head"),
+// it lets anyone later check that the log was neither cut nor rewritten.
+type AuditHead struct {
+	Rows int64
+	Hash string
+}
+
+// String is the head as published: "ROWS:HASH".
+func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Rows, h.Hash) }
+
+// ParseAuditHead reads a published head, "ROWS:HASH".
+func ParseAuditHead(s string) (AuditHead, error) {
+	n, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	rows, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil || rows < 1 || len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return AuditHead{}, Errorf(EINVALID, "bad audit head %q: want ROWS:SHA256 as alesco audit head prints it", s)
+	}
+	return AuditHead{Rows: rows, Hash: hash}, nil
 }

@@ -70,6 +70,8 @@ func (c *Committee) Validate() []FieldError {
 		seen[m.ID] = true
 		if strings.TrimSpace(m.Name) == "" {
 			add(p+".name", "member %q has no name", m.ID)
+		} else if _, err := CleanText("name", NameText, m.Name); err != nil {
+			add(p+".name", "member %q: %s", m.ID, ErrorMessage(err))
 		}
 		if len(m.Terms) == 0 {
 			add(p, "member %q has no term (joined date)", m.ID)
@@ -155,6 +157,12 @@ func (c *Committee) Validate() []FieldError {
 		} else {
 			c.Series[i].TimeZone = c.TimeZone
 			c.Series[i].Location = c.Location
+		}
+		if _, err := (Place{Venue: s.Venue}).Clean(); err != nil {
+			add(p+".location", "%s", ErrorMessage(err))
+		}
+		if _, err := (Place{JoinURL: s.JoinURL}).Clean(); err != nil {
+			add(p+".url", "%s", ErrorMessage(err))
 		}
 		if !s.Last.IsZero() && s.Last.Before(s.First) {
 			add(p+".until", "series ends (%s) before its first meeting (%s)", s.Last, s.First)

@@ -19,7 +19,7 @@ func committee(t testing.TB) *alesco.Committee { return alescotest.Committee(t) 
 func meeting(t testing.TB, c *alesco.Committee, day string) alesco.Meeting {
 	t.Helper()
 	d := alescotest.Date(day)
-	for _, m := range c.Schedule(d.Midnight(c.Location), d.AddDays(1).Midnight(c.Location), nil, nil) {
+	for _, m := range c.Schedule(d.Midnight(c.Location), d.AddDays(1).Midnight(c.Location), nil, nil, time.Time{}) {
 		return m
 	}
 	t.Fatalf("no meeting on %s", day)

@@ -74,6 +74,7 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 		out.Series = append(out.Series, &alescov1.MeetingSeries{
 			Id: sr.ID, Title: sr.Title, FirstDate: sr.First.String(), StartTime: time.Date(0, 1, 1, sr.Hour, sr.Minute, 0, 0, time.UTC).Format("15:04"),
 			TimeZone: sr.TimeZone, DurationMinutes: int32(sr.Duration.Minutes()), IntervalWeeks: int32(sr.IntervalWeeks), LastDate: sr.Last.String(),
+			Location: sr.Venue, JoinUrl: sr.JoinURL,
 		})
 	}
 	return out
@@ -100,6 +101,7 @@ func MeetingProto(m alesco.Meeting, l alesco.MeetingLinks) *alescov1.Meeting {
 		OriginalStartTime: timestamppb.New(m.OriginalStart), Sequence: int32(m.Sequence),
 		LocalStart: m.Start.In(loc).Format("2006-01-02T15:04"),
 		Links:      &alescov1.MeetingLinks{AgendaUrl: l.Agenda, MinutesUrl: l.Minutes, FeedUrl: l.Feed, IcsUrl: l.ICS, PageUrl: l.Page},
+		AllDay:     m.AllDay, Location: m.Venue, JoinUrl: m.JoinURL,
 	}
 }
 
@@ -248,4 +250,16 @@ func SearchResultProto(h alesco.SearchHit, url string) *alescov1.SearchResult {
 		out.SnippetParts = append(out.SnippetParts, &alescov1.SnippetPart{Text: p.Text, Match: p.Match})
 	}
 	return out
+}
+
+// AmendmentProto converts what an amendment changed.
+func AmendmentProto(a alesco.Amendment) *alescov1.AmendmentSummary {
+	return &alescov1.AmendmentSummary{
+		Revision: int32(a.Revision), Reopened: a.Reopened,
+		AttendeesAdded: a.AttendeesAdded, AttendeesRemoved: a.AttendeesRemoved, AttendeesChanged: a.AttendeesChanged,
+		DecisionsAdded: a.DecisionsAdded, DecisionsRemoved: a.DecisionsRemoved,
+		TopicsAdded: a.TopicsAdded, TopicsRemoved: a.TopicsRemoved, TopicsChanged: a.TopicsChanged,
+		ActionItemsAdded: a.ActionItemsAdded, ActionItemsRemoved: a.ActionItemsRemoved,
+		NamesChanged: a.NamesChanged, Lines: a.Summary(),
+	}
 }

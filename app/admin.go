@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/almalinux/alesco"
 )
@@ -11,7 +14,8 @@ import (
 // They run from the command line on the server's machine, as the operator.
 
 // CreateToken makes a token for a committee (any, for an admin token's
-// reach is all of them) and returns it with its secret, shown once.
+// reach is all of them) and returns it with its secret, shown once. A
+// token that acts as a member needs a member on today's roster.
 func (a *App) CreateToken(ctx context.Context, t alesco.Token) (alesco.Token, string, error) {
 	var secret string
 	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
@@ -20,8 +24,9 @@ func (a *App) CreateToken(ctx context.Context, t alesco.Token) (alesco.Token, st
 			return alesco.Change{}, err
 		}
 		if t.MemberID != "" {
-			if _, ok := c.Member(t.MemberID); !ok {
-				return alesco.Change{}, alesco.Errorf(alesco.EINVALID, "%s has no member %q", c.ID, t.MemberID)
+			// A token acts for a member of the committee as it stands today.
+			if _, err := c.OnRoster(t.MemberID, c.Today(tx.Now())); err != nil {
+				return alesco.Change{}, err
 			}
 		} else if t.Role == alesco.RoleMember {
 			return alesco.Change{}, alesco.Errorf(alesco.EINVALID, "a member token needs a member")
@@ -63,8 +68,132 @@ func (a *App) AuditLog(ctx context.Context, afterID int64, limit int) ([]alesco.
 	return es, err
 }
 
-// VerifyAudit re-checks the audit log's hash chain.
-func (a *App) VerifyAudit(ctx context.Context) (int, error) { return a.store.VerifyAudit(ctx) }
+// AuditReport is what VerifyAudit checked.
+type AuditReport struct {
+	// Head is the head of the chain, as "alesco audit head" publishes it.
+	Head alesco.AuditHead
+	// Sealed counts the frozen minutes texts checked against the seals in
+	// the log; Unsealed those frozen by a release that kept no seals.
+	Sealed, Unsealed int
+}
+
+// VerifyAudit re-checks the audit log: its hash chain against its head
+// (and against a head published earlier, when given: nothing cut or
+// rewritten since), then every frozen minutes text and record against the
+// seal the log keeps of it. The error (EPRECONDITION) names the cause.
+func (a *App) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (AuditReport, error) {
+	head, err := a.store.VerifyAudit(ctx, published)
+	rep := AuditReport{Head: head}
+	if err != nil {
+		return rep, err
+	}
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		frozen := map[string][]alesco.AuditEntry{} // meeting id -> rows that froze its minutes
+		for after := int64(0); ; {
+			es, err := tx.AuditLog(after, 1000)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if id, ok := strings.CutPrefix(e.Subject, "meeting/"); ok && freezes(e) {
+					frozen[id] = append(frozen[id], e)
+				}
+			}
+			if len(es) < 1000 {
+				break
+			}
+			after = es[len(es)-1].ID
+		}
+		for _, c := range a.Committees().List() {
+			ms, err := tx.ListMinutes(c.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := checkSeals(m, frozen[m.MeetingID], &rep); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// freezes reports whether an audit row froze minutes: a finalize, an
+// import, an amendment with a new text.
+func freezes(e alesco.AuditEntry) bool {
+	switch e.Action {
+	case "minutes.finalize", "minutes.import":
+		return true
+	case "minutes.amend":
+		var d struct {
+			Replaced bool `json:"replaced"`
+		}
+		return json.Unmarshal([]byte(e.Detail), &d) == nil && d.Replaced
+	}
+	return false
+}
+
+// checkSeals checks one meeting's frozen texts against the rows that froze
+// them: every final revision was frozen by a row of the log, and a sealed
+// one still has its text (and, for the current one, its record).
+func checkSeals(m *alesco.Minutes, rows []alesco.AuditEntry, rep *AuditReport) error {
+	frozen := len(m.Revisions)
+	if m.Status == alesco.MinutesFinal {
+		frozen++
+	}
+	if len(rows) < frozen {
+		return alesco.Errorf(alesco.EPRECONDITION, "minutes of %s were finalized outside alesco: %d of their revisions are final, the audit log froze %d",
+			m.MeetingID, frozen, len(rows))
+	}
+	latest := map[int]alesco.AuditEntry{}
+	for _, e := range rows {
+		var s alesco.Seal
+		if json.Unmarshal([]byte(e.Detail), &s) == nil && s.Text != "" {
+			latest[s.Revision] = e
+		}
+	}
+	for rev := 1; rev <= m.Revision; rev++ {
+		e, ok := latest[rev]
+		if !ok {
+			if rev < m.Revision || m.Status == alesco.MinutesFinal {
+				rep.Unsealed++
+			}
+			continue
+		}
+		var s alesco.Seal
+		_ = json.Unmarshal([]byte(e.Detail), &s)
+		if rev == m.Revision {
+			if m.Status != alesco.MinutesFinal {
+				return alesco.Errorf(alesco.EPRECONDITION, "minutes of %s (revision %d) were frozen by audit row %d but are a draft now: they were reopened outside alesco", m.MeetingID, rev, e.ID)
+			}
+			if err := s.Check(m); err != nil {
+				return alesco.Errorf(alesco.EPRECONDITION, "%s (sealed in audit row %d)", alesco.ErrorMessage(err), e.ID)
+			}
+			rep.Sealed++
+			continue
+		}
+		i := slices.IndexFunc(m.Revisions, func(r alesco.MinutesRevision) bool { return r.Revision == rev })
+		if i < 0 || alesco.TextSHA256(m.Revisions[i].Markdown) != s.Text {
+			return alesco.Errorf(alesco.EPRECONDITION, "revision %d of the minutes of %s was edited or removed after it was frozen: it no longer matches its SHA-256 in audit row %d",
+				rev, m.MeetingID, e.ID)
+		}
+		rep.Sealed++
+	}
+	return nil
+}
+
+// AuditHead returns the head of the audit chain, to publish.
+func (a *App) AuditHead(ctx context.Context) (alesco.AuditHead, error) {
+	var h alesco.AuditHead
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		h, err = tx.AuditHead()
+		return err
+	})
+	return h, err
+}
 
 // Backup writes a consistent copy of the database to path.
 func (a *App) Backup(ctx context.Context, path string) error { return a.store.Backup(ctx, path) }

@@ -25,11 +25,15 @@ import (
 // operator's whole-database operations.
 type Store interface {
 	alesco.Store
-	// VerifyAudit walks the audit log's hash chain (rows checked, or an
-	// EPRECONDITION error naming the first broken row).
-	VerifyAudit(ctx context.Context) (int, error)
+	// VerifyAudit walks the audit log's hash chain and checks it against
+	// its head and, when given, a head published earlier: the head, or an
+	// EPRECONDITION error naming the first broken row or the rows cut.
+	VerifyAudit(ctx context.Context, published *alesco.AuditHead) (alesco.AuditHead, error)
 	// Backup writes a consistent copy of the database to a new file.
 	Backup(ctx context.Context, path string) error
+	// OnWrite registers a function every write transaction runs before it
+	// commits (any adapter's), to keep derived data in the same commit.
+	OnWrite(fn func(context.Context, alesco.Tx) error)
 }
 
 // ProposalSyncer reconciles a committee's proposals with GitHub (the
@@ -99,6 +103,7 @@ func New(o Options) (*App, error) {
 	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes),
 		deliverers: o.Deliverers, deliveryHook: o.DeliveryHook}
 	a.committees.Store(o.Committees)
+	o.Store.OnWrite(a.publishOnWrite)
 	return a, nil
 }
 

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -62,14 +63,19 @@ func TestReadsOneSnapshot(t *testing.T) {
 
 // TestCancelRacesMinutes: cancelling a meeting checks "has it minutes?"
 // and writes in one transaction, so minutes recorded at the same moment
-// either land first (and the cancel is refused) or find the meeting
-// cancelled; never both.
+// (half an hour before it starts, when both are allowed) either land first
+// (and the cancel is refused) or find the meeting cancelled; never both.
 func TestCancelRacesMinutes(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := alescotest.Admin(context.Background())
 	meetings := []string{"alesco-2026-12-03", "alesco-2026-12-17", "alesco-2026-12-31", "alesco-2027-01-14", "alesco-2027-01-28", "alesco-2027-02-11"}
 	held, cancelled := 0, 0
 	for _, id := range meetings {
+		m, err := env.App.GetMeeting(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.Clock.Set(m.Start.Add(-30 * time.Minute))
 		var wg sync.WaitGroup
 		var cancelErr, noteErr error
 		start := make(chan struct{})
@@ -99,8 +105,7 @@ func TestCancelRacesMinutes(t *testing.T) {
 		default:
 			t.Fatalf("%s: both failed: %v; %v", id, cancelErr, noteErr)
 		}
-		m, err := env.App.GetMeeting(ctx, id)
-		if err != nil {
+		if m, err = env.App.GetMeeting(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 		if (m.Status == alesco.MeetingCancelled) != (cancelErr == nil) {
@@ -153,5 +158,73 @@ func TestFeedEventText(t *testing.T) {
 	}
 	if got := description("alesco-2026-12-03"); !strings.Contains(got, "#17") {
 		t.Fatalf("once on record:\n%s", got)
+	}
+}
+
+// TestTokenForFormerMember: a token acts for a member on today's roster;
+// one who left, or has not joined yet, gets none, and is told why.
+func TestTokenForFormerMember(t *testing.T) {
+	env := alescotest.New(t) // 2026-11-25
+	ctx := alescotest.Admin(context.Background())
+	_, _, err := env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "cody-robertson"})
+	if alesco.ErrorCode(err) != alesco.EINVALID || !strings.Contains(alesco.ErrorMessage(err),
+		"cody-robertson (Cody Robertson) is not on the ALESCo roster on 2026-11-25: they left the committee on 2026-03-22") {
+		t.Fatalf("token for a former member: %v", err)
+	}
+	env.Clock.Set(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	_, _, err = env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "lance-albertson"})
+	if !strings.Contains(alesco.ErrorMessage(err), "their term starts on 2026-06-13") {
+		t.Fatalf("token for a member not yet appointed: %v", err)
+	}
+	if _, _, err := env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "neal-gompa"}); err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := env.App.Tokens(ctx); err != nil || len(ts) != 1 {
+		t.Fatalf("tokens stored: %d, %v", len(ts), err)
+	}
+}
+
+// TestVerifyAuditSeals: live minutes finalized through alesco verify; a
+// draft made final behind alesco's back, or a final revision kept as an
+// earlier one and edited, does not.
+func TestVerifyAuditSeals(t *testing.T) {
+	env := alescotest.New(t)
+	ctx := alescotest.Admin(context.Background())
+	for _, id := range []string{"alesco-2026-11-05", "alesco-2026-11-19"} {
+		if _, err := env.App.AddNote(ctx, id, alesco.Note{Topic: "Open floor", Text: "Nothing"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", []string{"Andrew Lukoshko"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := env.App.AmendMinutes(ctx, "alesco-2026-11-19", "reopen", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := env.App.VerifyAudit(ctx, nil)
+	if err != nil || rep.Sealed != 2 || rep.Unsealed != 0 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+env.DB.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TRIGGER minutes_revisions_no_update;
+		UPDATE minutes_revisions SET markdown = markdown || 'forged' WHERE meeting_id = 'alesco-2026-11-19'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "revision 1 of the minutes of alesco-2026-11-19 was edited or removed after it was frozen") {
+		t.Fatalf("an edited earlier revision: %v", err)
+	}
+	if _, err := raw.Exec(`UPDATE minutes_revisions SET markdown = substr(markdown, 1, length(markdown) - 6) WHERE meeting_id = 'alesco-2026-11-19';
+		UPDATE minutes SET status = 'final', markdown = 'made up' WHERE meeting_id = 'alesco-2026-11-05'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "minutes of alesco-2026-11-05 were finalized outside alesco: 1 of their revisions are final, the audit log froze 0") {
+		t.Fatalf("a draft made final in SQL: %v", err)
 	}
 }

@@ -16,11 +16,13 @@ const CalendarType = "text/calendar; charset=utf-8"
 
 // feedState is what a committee's feeds depend on besides the data: the
 // next meeting (only it carries an agenda summary, which keeps feeds cheap
-// to build) and when the feed last changed.
+// to build), when the feed last changed, and the event texts as last
+// published.
 type feedState struct {
 	lastModified time.Time
 	next         alesco.Meeting // zero ID when there is none
 	now          time.Time
+	texts        map[string]alesco.EventText
 }
 
 // stateIn works the feed state out from one snapshot.
@@ -30,6 +32,9 @@ func stateIn(tx alesco.ReadTx, s schedule, now time.Time) (feedState, error) {
 		return feedState{}, err
 	}
 	st := feedState{lastModified: at, now: now}
+	if st.texts, err = tx.EventTexts(s.c.ID); err != nil {
+		return feedState{}, err
+	}
 	for _, m := range s.between(now.Add(-62*24*time.Hour), now.Add(120*24*time.Hour)) {
 		if m.Status == alesco.MeetingCancelled {
 			continue
@@ -37,6 +42,10 @@ func stateIn(tx alesco.ReadTx, s schedule, now time.Time) (feedState, error) {
 		if m.End.After(now) {
 			if st.next.ID == "" {
 				st.next = m
+			}
+			if !m.Start.After(now) && m.Start.After(st.lastModified) {
+				// A meeting's start changes its text (agenda on record).
+				st.lastModified = m.Start
 			}
 		} else if m.End.After(st.lastModified) {
 			// The previous meeting's end is when the next one became next.
@@ -132,9 +141,17 @@ func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string
 	})
 }
 
-// event renders m for a feed: its text, and whether that text is its own
-// (a recurring feed then needs a RECURRENCE-ID override for it).
+// event renders m for a feed: its text, whether that text is its own (a
+// recurring feed then needs a RECURRENCE-ID override for it), and its
+// revision (revise).
 func (a *App) event(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting, st feedState) (calendar.Event, error) {
+	e, err := a.eventText(tx, c, m, st)
+	e.Sequence, e.Updated = revise(e, st)
+	return e, err
+}
+
+// eventText renders m's text for a feed.
+func (a *App) eventText(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting, st feedState) (calendar.Event, error) {
 	l := a.Links(m)
 	e := calendar.Event{Meeting: m, URL: l.Page}
 	loc := m.Location
@@ -166,9 +183,38 @@ func (a *App) event(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting, st 
 	if m.Status == alesco.MeetingMoved {
 		lines = append(lines, "Moved from "+m.OriginalStart.In(loc).Format("Mon 2 Jan 2006 15:04 MST")+".")
 	}
+	if m.AllDay {
+		lines = append(lines, "The time of this meeting is not on record (it was added from its minutes).")
+	}
+	if m.JoinURL != "" && m.Status != alesco.MeetingCancelled {
+		lines = append(lines, "Join: "+m.JoinURL)
+	}
 	lines = append(lines, "Meeting page: "+l.Page)
 	e.Description = strings.Join(lines, "\n")
 	return e, nil
+}
+
+// revise is how often, and when last, event e changed: the changes of its
+// meeting (cancel, move: Meeting.Sequence) plus the changes of its text as
+// published (EventText). A text that differs from the one published
+// changed since (by the clock: a meeting started or ended; the next write
+// or the background loop publishes it): it counts one more already, dated
+// by the feed state, so the SEQUENCE a client sees never waits for it.
+func revise(e calendar.Event, st feedState) (int, time.Time) {
+	seq, at := e.Meeting.Sequence, e.Meeting.Updated
+	t, ok := st.texts[e.ID]
+	switch {
+	case !ok:
+	case t.Hash == calendar.Fingerprint(e):
+		seq += t.Sequence
+		if t.Sequence > 0 {
+			at = maxTime(at, t.Updated)
+		}
+	default:
+		seq += t.Sequence + 1
+		at = maxTime(at, maxTime(t.Updated, st.lastModified))
+	}
+	return seq, at
 }
 
 func (a *App) feedBase(c *alesco.Committee) calendar.Feed {
@@ -192,13 +238,38 @@ func (a *App) feedBase(c *alesco.Committee) calendar.Feed {
 	}
 }
 
-// buildFeed renders a committee's feed from one snapshot.
+// buildFeed renders a committee's feed from one snapshot. A series'
+// master event changes with every meeting of the series, shown in the
+// feed or left to its RRULE: its SEQUENCE is the sum of theirs.
 func (a *App) buildFeed(tx alesco.ReadTx, s schedule, expand bool, st feedState) ([]byte, error) {
 	c := s.c
 	f := a.feedBase(c)
 	f.Expand = expand
-	var from, to time.Time
-	for _, sr := range c.Series {
+	from, to := feedWindow(s, expand, st)
+	f.SeriesRevision = map[string]calendar.Revision{}
+	for _, m := range s.between(from, to) {
+		e, err := a.event(tx, c, m, st)
+		if err != nil {
+			return nil, err
+		}
+		if m.SeriesID != "" {
+			r := f.SeriesRevision[m.SeriesID]
+			r.Sequence += e.Sequence
+			r.Updated = maxTime(r.Updated, e.Updated)
+			f.SeriesRevision[m.SeriesID] = r
+		}
+		if !expand && m.SeriesID != "" && m.Status == alesco.MeetingScheduled && m.ID != st.next.ID && !e.Own {
+			continue // the RRULE has it
+		}
+		f.Events = append(f.Events, e)
+	}
+	return calendar.Build(f)
+}
+
+// feedWindow is the span of meetings a feed lists: from the first one
+// until the next one (a year after it, expanded).
+func feedWindow(s schedule, expand bool, st feedState) (from, to time.Time) {
+	for _, sr := range s.c.Series {
 		if t := sr.First.Midnight(sr.Location); from.IsZero() || t.Before(from) {
 			from = t
 		}
@@ -221,17 +292,78 @@ func (a *App) buildFeed(tx alesco.ReadTx, s schedule, expand bool, st feedState)
 	if from.IsZero() {
 		from = to
 	}
-	for _, m := range s.between(from, to) {
-		if !expand && m.SeriesID != "" && m.Status == alesco.MeetingScheduled && m.ID != st.next.ID {
-			continue // the RRULE has it
-		}
-		e, err := a.event(tx, c, m, st)
-		if err != nil {
-			return nil, err
-		}
-		f.Events = append(f.Events, e)
+	return from, to
+}
+
+// publishTexts records the text of every event of a committee's expanded
+// feed as it stands in tx: a text never published gets its row, a text
+// that changed a higher sequence (EventText). at dates the changes. It
+// returns the meetings whose text changed and how many rows it wrote.
+func (a *App) publishTexts(tx alesco.Tx, c *alesco.Committee, at func(feedState) time.Time) ([]string, int, error) {
+	s, err := loadSchedule(tx, c)
+	if err != nil {
+		return nil, 0, err
 	}
-	return calendar.Build(f)
+	st, err := stateIn(tx, s, tx.Now())
+	if err != nil {
+		return nil, 0, err
+	}
+	from, to := feedWindow(s, true, st)
+	var save []alesco.EventText
+	var changed []string
+	for _, m := range s.between(from, to) {
+		e, err := a.eventText(tx, c, m, st)
+		if err != nil {
+			return nil, 0, err
+		}
+		h := calendar.Fingerprint(e)
+		switch t, ok := st.texts[m.ID]; {
+		case !ok:
+			save = append(save, alesco.EventText{MeetingID: m.ID, CommitteeID: c.ID, Hash: h, Updated: at(st)})
+		case t.Hash != h:
+			save = append(save, alesco.EventText{MeetingID: m.ID, CommitteeID: c.ID, Hash: h, Sequence: t.Sequence + 1, Updated: at(st)})
+			changed = append(changed, m.ID)
+		}
+	}
+	return changed, len(save), tx.SaveEventTexts(save)
+}
+
+// publishOnWrite publishes the event texts of every committee in the
+// transaction of any write (the store runs it: sqlite.DB.OnWrite), so a
+// text a write changes gets its higher sequence in the same commit.
+func (a *App) publishOnWrite(ctx context.Context, tx alesco.Tx) error {
+	for _, c := range a.Committees().List() {
+		if _, _, err := a.publishTexts(tx, c, func(feedState) time.Time { return tx.Now() }); err != nil {
+			a.log.ErrorContext(ctx, "calendar event texts not published", "committee", c.ID, "err", err)
+			return err
+		}
+	}
+	return nil
+}
+
+// PublishEventTexts publishes the event texts the clock changed (a meeting
+// started or ended, so another is next) since the last write; the
+// background loop calls it. Nothing changed writes nothing.
+func (a *App) PublishEventTexts(ctx context.Context) error {
+	ctx = alesco.NewContext(ctx, alesco.Principal{Name: "alesco (calendar)"})
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		all, rows := []string{}, 0
+		for _, c := range a.Committees().List() {
+			changed, n, err := a.publishTexts(tx, c, func(st feedState) time.Time { return st.lastModified })
+			if err != nil {
+				return alesco.Change{}, err
+			}
+			all, rows = append(all, changed...), rows+n
+		}
+		if rows == 0 {
+			return alesco.Change{}, alesco.ErrUnchanged
+		}
+		return alesco.Change{Action: "calendar.publish", Subject: "calendar", Detail: map[string]any{"changed": all, "rows": rows}}, nil
+	})
+	if err == alesco.ErrUnchanged {
+		return nil
+	}
+	return err
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -12,27 +12,29 @@ import (
 // centuries of them.
 const maxListSpan = 5 * 366 * 24 * time.Hour
 
-// schedule is a committee's meetings as one snapshot has them: the
-// configured series with the stored changes, HELD where minutes exist.
+// schedule is a committee's meetings as one snapshot has them at its
+// instant: the configured series with the stored changes, HELD where
+// minutes exist and the meeting has started.
 type schedule struct {
-	c       *alesco.Committee
-	changes []alesco.MeetingChange
-	held    map[string]bool
+	c        *alesco.Committee
+	changes  []alesco.MeetingChange
+	recorded map[string]bool
+	now      time.Time
 }
 
 func loadSchedule(tx alesco.ReadTx, c *alesco.Committee) (schedule, error) {
-	changes, held, err := tx.MeetingOverlay(c.ID)
-	return schedule{c: c, changes: changes, held: held}, err
+	changes, recorded, err := tx.MeetingOverlay(c.ID)
+	return schedule{c: c, changes: changes, recorded: recorded, now: tx.Now()}, err
 }
 
 // between returns the meetings starting in [from, to).
 func (s schedule) between(from, to time.Time) []alesco.Meeting {
-	return s.c.Schedule(from, to, s.changes, s.held)
+	return s.c.Schedule(from, to, s.changes, s.recorded, s.now)
 }
 
 // find returns the meeting with the given id on its original date d.
 func (s schedule) find(id string, d alesco.Date) (alesco.Meeting, error) {
-	if m, ok := s.c.FindMeeting(id, d, s.changes, s.held); ok {
+	if m, ok := s.c.FindMeeting(id, d, s.changes, s.recorded, s.now); ok {
 		return m, nil
 	}
 	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, s.c.ShortName, d)
@@ -171,10 +173,10 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 }
 
 // AddMeeting adds an extra meeting to a committee at start (duration 0
-// means the series' length).
-func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string) (alesco.Meeting, error) {
+// means the series' length; an empty place, the series' place that day).
+func (a *App) AddMeeting(ctx context.Context, committeeID string, start time.Time, d time.Duration, title string, where alesco.Place) (alesco.Meeting, error) {
 	return a.saveChange(ctx, committeeID, "meeting.add", func(s schedule, now time.Time) (alesco.MeetingChange, error) {
-		return s.c.AddMeeting(start, d, strings.TrimSpace(title), now, s.changes)
+		return s.c.AddMeeting(start, d, strings.TrimSpace(title), where, now, s.changes)
 	})
 }
 

@@ -10,39 +10,49 @@ import (
 )
 
 // AmendMinutes amends final minutes, keeping the finalized text as a
-// revision. With Markdown, the text replaces attendance, decisions and
-// notes and the minutes stay final (and what they told the world is
-// updated: the same comments edited, the same wiki pull request); without,
-// they reopen as a draft, and are published again once final.
-func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, error) {
-	_, d, err := a.parseMeetingID(meetingID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
+// revision. With Markdown, the text (complete minutes of that meeting,
+// minutes.ParseAmendment) replaces attendance, decisions and notes and the
+// minutes stay final (and what they told the world is updated: the same
+// comments edited, the same wiki pull request); without, they reopen as a
+// draft, and are published again once final. It returns what changed.
+func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown string) (*alesco.Committee, *alesco.Minutes, alesco.Amendment, error) {
+	var am alesco.Amendment
+	c, m, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "minutes.amend", byMeeting(meetingID), false, func(e *edit) (string, any, error) {
 		// Parsed here, with the committee as this snapshot has it, so that
 		// members appointed by a recorded decision are recognised.
 		var replacement *alesco.Minutes
 		if strings.TrimSpace(markdown) != "" {
 			var err error
-			if replacement, _, err = minutes.Parse(e.c, meetingID+".md", []byte(markdown)); err != nil {
+			if replacement, _, err = minutes.ParseAmendment(e.c, meetingID, e.m.Date, []byte(markdown)); err != nil {
 				return "", nil, err
 			}
 		}
-		if replacement != nil && replacement.Date != e.m.Date && replacement.Date != d {
-			return "", nil, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", replacement.Date, meetingID, e.m.Date)
+		// What changed is told against the final text as it reads back,
+		// which is what the amended text was written from.
+		before, _, err := minutes.Parse(e.c, meetingID+".md", []byte(minutes.Text(e.c, e.m)))
+		if err != nil {
+			b := *e.m
+			before = &b
 		}
 		if err := e.m.Amend(reason, replacement, e.tx.Now(), render(e.c)); err != nil {
 			return "", nil, err
 		}
-		return "meeting/" + meetingID, map[string]any{"reason": strings.TrimSpace(reason), "replaced": replacement != nil}, a.publishMinutes(e)
+		am = alesco.CompareMinutes(before, e.m)
+		detail := map[string]any{"reason": e.m.Revisions[len(e.m.Revisions)-1].Reason,
+			"replaced": replacement != nil, "revision": e.m.Revision, "changes": am.Summary()}
+		if replacement != nil {
+			detail = sealed(detail, e.m)
+		}
+		return "meeting/" + meetingID, detail, a.publishMinutes(e)
 	})
+	return c, m, am, err
 }
 
 // ImportMinutes imports one wiki Markdown file into a committee's minutes.
 // A date that is no occurrence of a configured series becomes an added
-// meeting on that date, at the first series' time (12:00 local without a
-// series). Importing the same file twice changes nothing.
+// meeting on that date, all day (its time is not on record). Minutes of a
+// meeting that has not taken place are refused. Importing the same file
+// twice changes nothing.
 func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutes.ImportResult, error) {
 	if _, err := actor(ctx); err != nil {
 		return minutes.ImportResult{}, err
@@ -79,6 +89,9 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		} else if err != nil {
 			return alesco.Change{}, err
 		}
+		if err := mt.CheckImport(tx.Now()); err != nil {
+			return alesco.Change{}, err
+		}
 		if mt.Status == alesco.MeetingCancelled {
 			res.Warnings = append(res.Warnings, "meeting "+mt.ID+" is marked cancelled, but minutes exist for it")
 		}
@@ -96,7 +109,7 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		if !res.Changed {
 			return alesco.Change{}, alesco.ErrUnchanged
 		}
-		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: detail}, tx.SaveMinutes(m)
+		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: sealed(detail, m)}, tx.SaveMinutes(m)
 	})
 	if err == alesco.ErrUnchanged {
 		return res, nil
@@ -105,18 +118,15 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 }
 
 // addImportedMeeting adds the meeting imported minutes are of, when no
-// series has one on that date.
+// series has one on that date. The minutes do not say when it met, so it
+// is all day: no time is made up.
 func (a *App) addImportedMeeting(tx alesco.Tx, s schedule, parsed *alesco.Minutes, file string) (alesco.Meeting, error) {
 	c := s.c
-	hour, minute := 12, 0
-	if len(c.Series) > 0 {
-		hour, minute = c.Series[0].Hour, c.Series[0].Minute
-	}
-	start := parsed.Date.At(hour, minute, c.Location)
+	start := parsed.Date.Midnight(c.Location)
 	ch, err := tx.SaveMeetingChange(alesco.MeetingChange{
 		MeetingID: parsed.MeetingID, CommitteeID: c.ID, Kind: alesco.ChangeAdd, OriginalStart: start,
-		Start: start, End: start.Add(c.DefaultDuration()), Title: c.ShortName + " meeting",
-		Reason: "minutes imported from " + file,
+		Start: start, End: parsed.Date.AddDays(1).Midnight(c.Location), Title: c.ShortName + " meeting",
+		Reason: "minutes imported from " + file, AllDay: true,
 	})
 	if err != nil {
 		return alesco.Meeting{}, err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/almalinux/alesco"
 )
@@ -23,7 +24,27 @@ func (a *App) ListProposals(ctx context.Context, committeeID string, states ...a
 		st, err = tx.SyncState(c.ID)
 		return err
 	})
+	st.LastError = redactAddresses(st.LastError)
 	return ps, st, err
+}
+
+// addressRE matches network addresses: IPv4 and IPv6 (bracketed, with
+// "::", or in full), with or without a port, "host:port" pairs (a host
+// name starts with a letter, so "15:04" is no address), and URLs (the
+// GitHub API may be reached through an internal proxy).
+var addressRE = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b` +
+	`|\[[0-9A-Fa-f:.%]+\](?::\d+)?` +
+	`|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4})*::[0-9A-Fa-f:.]*` +
+	`|\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){4,7}\b` +
+	`|\b[A-Za-z][\w.-]*:\d{1,5}\b` +
+	`|\bhttps?://[^\s"]+`)
+
+// redactAddresses hides addresses in a stored sync error: the GitHub
+// adapter stores words for the public, but a database written by an
+// earlier release may hold Go's raw network errors (the resolver's
+// address and port).
+func redactAddresses(s string) string {
+	return addressRE.ReplaceAllString(s, "[address]")
 }
 
 // GetProposal returns one proposal by pull-request number.

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/almalinux/alesco"
@@ -17,10 +16,10 @@ import (
 type edit struct {
 	tx alesco.Tx
 	c  *alesco.Committee
+	// mt is the meeting (zero when the configuration no longer has it).
+	mt alesco.Meeting
 	m  *alesco.Minutes
 	p  alesco.Principal
-	// mt is the meeting, for writes that may start the minutes.
-	mt alesco.Meeting
 	// created: this write starts the minutes.
 	created bool
 }
@@ -52,8 +51,10 @@ func byActionItem(id int64) locator {
 // editMinutes runs one minutes write in one transaction: it finds the
 // meeting, authorizes the caller for act on its committee, loads the
 // minutes (starting them when start is set and there are none: a
-// meeting's first record; cancelled meetings take none), applies fn and
-// saves them. fn returns the audit record's subject and detail.
+// meeting's first record), applies fn and saves them. A draft is written
+// only when the meeting takes minutes at the transaction's time
+// (Meeting.CheckRecording: not cancelled, not before an hour ahead of its
+// start). fn returns the audit record's subject and detail.
 func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string, locate locator, start bool,
 	fn func(e *edit) (subject string, detail any, err error)) (*alesco.Committee, *alesco.Minutes, error) {
 	if _, err := actor(ctx); err != nil {
@@ -74,27 +75,30 @@ func (a *App) editMinutes(ctx context.Context, act alesco.Action, action string,
 			return alesco.Change{}, err
 		}
 		e = edit{tx: tx, c: c, p: p}
-		if start {
-			s, err := loadSchedule(tx, c)
-			if err != nil {
-				return alesco.Change{}, err
-			}
-			mt, err := s.find(id, d)
-			if err != nil {
-				return alesco.Change{}, err
-			}
-			if mt.Status == alesco.MeetingCancelled {
-				return alesco.Change{}, alesco.Errorf(alesco.EPRECONDITION, "meeting %s was cancelled (%s): it has no minutes", id, mt.CancelReason)
-			}
-			e.mt = mt
-			if e.m, err = tx.Minutes(id); alesco.ErrorCode(err) == alesco.ENOTFOUND {
-				e.m, e.created, err = alesco.NewMinutes(mt), true, nil
-			}
-		} else {
-			e.m, err = tx.Minutes(id)
-		}
+		s, err := loadSchedule(tx, c)
 		if err != nil {
 			return alesco.Change{}, err
+		}
+		mt, findErr := s.find(id, d)
+		e.mt = mt
+		e.m, err = tx.Minutes(id)
+		switch {
+		case alesco.ErrorCode(err) == alesco.ENOTFOUND && start && findErr == nil:
+			e.m, e.created, err = alesco.NewMinutes(mt), true, nil
+		case alesco.ErrorCode(err) == alesco.ENOTFOUND && findErr != nil:
+			err = findErr
+		case findErr != nil && alesco.ErrorCode(findErr) != alesco.ENOTFOUND:
+			err = findErr
+		}
+		// Minutes of a meeting the configuration no longer has (a series
+		// redrawn) stay writable; the time rule needs the meeting.
+		if err != nil {
+			return alesco.Change{}, err
+		}
+		if e.m.Status == alesco.MinutesDraft && findErr == nil {
+			if err := e.mt.CheckRecording(tx.Now()); err != nil {
+				return alesco.Change{}, err
+			}
 		}
 		subject, detail, err := fn(&e)
 		if err != nil {
@@ -176,20 +180,18 @@ func (a *App) CastVote(ctx context.Context, v VoteRequest) (alesco.Motion, error
 		if member == "" {
 			return "", nil, alesco.Errorf(alesco.EINVALID, "member_id is required: whose vote is it?")
 		}
-		ref := strings.TrimSpace(v.ReferenceURL)
-		if v.Source == alesco.VoteAsync {
-			if u, err := url.Parse(ref); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				return "", nil, alesco.Errorf(alesco.EINVALID, "an async vote needs reference_url: the http(s) link where it was cast")
-			}
-		}
-		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: ref}
+		vote := alesco.Vote{MemberID: member, Value: v.Value, Source: v.Source, ReferenceURL: v.ReferenceURL}
 		mo, replaced, err := e.m.CastVote(e.c, motionID, vote, e.tx.Now())
+		if err != nil {
+			return "", nil, err
+		}
 		out = mo
-		detail := map[string]any{"member": member, "value": int(v.Value), "source": vote.Source, "reference_url": ref}
+		cast, _ := mo.VoteOf(member)
+		detail := map[string]any{"member": member, "value": int(v.Value), "source": cast.Source, "reference_url": cast.ReferenceURL}
 		if replaced != nil {
 			detail["replaces"] = int(*replaced)
 		}
-		return motionSubject(motionID), detail, err
+		return motionSubject(motionID), detail, nil
 	})
 	return deref(out, err)
 }
@@ -332,7 +334,7 @@ func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy,
 		if err := a.finalize(e, recordedBy, editedBy); err != nil {
 			return "", nil, err
 		}
-		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, nil
+		return "meeting/" + meetingID, sealed(map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, e.m), nil
 	})
 }
 
@@ -343,6 +345,14 @@ func (a *App) finalize(e *edit, recordedBy, editedBy []string) error {
 		return err
 	}
 	return a.publishMinutes(e)
+}
+
+// sealed adds the seal of frozen minutes to an audit detail: the chain then
+// protects their text and record (VerifyAudit checks them).
+func sealed(detail map[string]any, m *alesco.Minutes) map[string]any {
+	s := alesco.SealOf(m)
+	detail["revision"], detail["text_sha256"], detail["record_sha256"] = s.Revision, s.Text, s.Record
+	return detail
 }
 
 // render is the committee's Markdown rendering of minutes.

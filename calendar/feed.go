@@ -8,6 +8,8 @@ package calendar
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strconv"
@@ -64,10 +66,32 @@ type Feed struct {
 	Events []Event
 	// Expand lists one plain VEVENT per meeting, with no RRULE.
 	Expand bool
+	// SeriesRevision is the SEQUENCE and last change of each series'
+	// master event (by series id), which changes whenever one of its
+	// meetings does; without one, the master sums the events given.
+	SeriesRevision map[string]Revision
 	// KeepCancelled lists cancelled meetings with STATUS:CANCELLED instead
 	// of leaving them out (single-meeting files, so a calendar that already
 	// has the meeting learns it is off). Only with Expand.
 	KeepCancelled bool
+}
+
+// Revision is how often, and when last, an event changed.
+type Revision struct {
+	Sequence int
+	Updated  time.Time
+}
+
+// Fingerprint identifies what an event shows (its time, status, title,
+// text, place and links): when it changes, clients must be told, by a
+// higher SEQUENCE.
+func Fingerprint(e Event) string {
+	h := sha256.New()
+	for _, s := range []string{e.ID, e.Title, e.Description, e.URL, e.Venue, e.JoinURL, e.Status.String(),
+		e.Start.UTC().Format(time.RFC3339), e.End.UTC().Format(time.RFC3339), strconv.FormatBool(e.AllDay)} {
+		h.Write([]byte(strconv.Itoa(len(s)) + ":" + s + ","))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Build renders f as a folded iCalendar stream.
@@ -122,7 +146,9 @@ func (f Feed) Calendar() (*ical.Calendar, error) {
 			}
 			ev := f.event(e, f.uid(e.ID), false)
 			events = append(events, ev)
-			sp.add(e.Start, e.End, e.loc())
+			if !e.AllDay {
+				sp.add(e.Start, e.End, e.loc())
+			}
 		}
 	} else {
 		for _, s := range f.Series {
@@ -133,7 +159,9 @@ func (f Feed) Calendar() (*ical.Calendar, error) {
 				continue
 			}
 			events = append(events, f.event(e, f.uid(e.ID), false))
-			sp.add(e.Start, e.End, e.loc())
+			if !e.AllDay {
+				sp.add(e.Start, e.End, e.loc())
+			}
 		}
 	}
 	if len(events) == 0 {
@@ -181,6 +209,7 @@ func (f Feed) series(s alesco.Series, sp *span) []*ical.Component {
 	if f.SeriesURL != "" {
 		setRaw(m.Props, ical.PropURL, f.SeriesURL)
 	}
+	setPlace(m.Props, s.Place)
 	setText(m.Props, ical.PropStatus, "CONFIRMED")
 	sp.add(first, last.Add(s.Duration), loc)
 	if s.Last.IsZero() {
@@ -211,6 +240,9 @@ func (f Feed) series(s alesco.Series, sp *span) []*ical.Component {
 			sp.add(e.Start, e.End, loc)
 		}
 	}
+	if r, ok := f.SeriesRevision[s.ID]; ok {
+		seq, stamp = r.Sequence, later(epoch(s), r.Updated)
+	}
 	sort.Slice(exdates, func(i, j int) bool { return exdates[i].Before(exdates[j]) })
 	for _, t := range exdates {
 		// One EXDATE per date: every parser reads that form.
@@ -228,8 +260,18 @@ func (f Feed) event(e Event, uid string, override bool) *ical.Component {
 	loc := e.loc()
 	ev := ical.NewEvent().Component
 	setText(ev.Props, ical.PropUID, uid)
-	setLocal(ev.Props, ical.PropDateTimeStart, e.Start, loc)
-	setLocal(ev.Props, ical.PropDateTimeEnd, e.End, loc)
+	if e.AllDay {
+		// RFC 5545 §3.6.1: an event on a day, with no time of day, is a
+		// DATE DTSTART and the next day as DTEND. It does not block time.
+		day := alesco.DateIn(e.Start, loc)
+		setDate(ev.Props, ical.PropDateTimeStart, day)
+		setDate(ev.Props, ical.PropDateTimeEnd, day.AddDays(1))
+		setRaw(ev.Props, ical.PropTransparency, "TRANSPARENT")
+		setRaw(ev.Props, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE")
+	} else {
+		setLocal(ev.Props, ical.PropDateTimeStart, e.Start, loc)
+		setLocal(ev.Props, ical.PropDateTimeEnd, e.End, loc)
+	}
 	title := e.Title
 	if title == "" {
 		title = f.Name
@@ -247,6 +289,7 @@ func (f Feed) event(e Event, uid string, override bool) *ical.Component {
 	if e.URL != "" {
 		setRaw(ev.Props, ical.PropURL, e.URL)
 	}
+	setPlace(ev.Props, e.Place)
 	stamp := e.Updated
 	if stamp.IsZero() {
 		stamp = e.OriginalStart
@@ -260,6 +303,29 @@ func (f Feed) event(e Event, uid string, override bool) *ical.Component {
 	setUTC(ev.Props, ical.PropDateTimeStamp, stamp)
 	setUTC(ev.Props, ical.PropLastModified, stamp)
 	return ev
+}
+
+// setPlace writes where a meeting takes place: LOCATION, and the link to
+// join it as a CONFERENCE (RFC 7986 §5.11).
+func setPlace(p ical.Props, place alesco.Place) {
+	if v := CleanText(place.Venue); v != "" {
+		setText(p, ical.PropLocation, strings.ReplaceAll(v, "\n", " "))
+	}
+	if place.JoinURL != "" {
+		p.Set(&ical.Prop{Name: ical.PropConference, Params: ical.Params{ical.ParamValue: {"URI"}}, Value: place.JoinURL})
+	}
+}
+
+// setDate sets a DATE value (RFC 5545 §3.3.4).
+func setDate(p ical.Props, name string, d alesco.Date) {
+	p.Set(&ical.Prop{Name: name, Params: ical.Params{ical.ParamValue: {"DATE"}}, Value: fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day)})
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // epoch is the fixed DTSTAMP of a series' events that never changed: the

@@ -42,7 +42,7 @@ func TestConfigReproducesMinutesDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := c.Schedule(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), nil, nil)
+	ms := c.Schedule(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), nil, nil, time.Time{})
 	byDate := map[string]alesco.Meeting{}
 	for _, m := range ms {
 		byDate[m.LocalDate().String()] = m
@@ -82,7 +82,7 @@ func testFeed(t testing.TB, expand bool) (calendar.Feed, []alesco.Meeting) {
 	}
 	held := map[string]bool{"alesco-2026-06-04": true}
 	from, to := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
-	ms := c.Schedule(from, to, changes, held)
+	ms := c.Schedule(from, to, changes, held, upd)
 	f := calendar.Feed{Name: "ALESCo meetings", URL: "https://alesco.example.org/calendar/alesco.ics", Host: "alesco.example.org",
 		CommitteeID: "alesco", Series: c.Series, Expand: expand,
 		SeriesDescription: func(s alesco.Series) string { return "Every other Thursday, series " + s.ID }}
@@ -353,4 +353,40 @@ func parseOffset(s string) (int, error) {
 		sec = -sec
 	}
 	return sec, nil
+}
+
+// TestAllDayAndPlace: a meeting whose time is not on record is an all-day
+// event (DATE values, no time zone, not blocking time); a meeting's place
+// is its LOCATION and its join link a CONFERENCE (RFC 7986).
+func TestAllDayAndPlace(t *testing.T) {
+	c := alescoCommittee()
+	day := alescotest.Date("2024-07-24")
+	imported := alesco.Meeting{ID: "alesco-2024-07-24", CommitteeID: "alesco", Title: "ALESCo meeting", AllDay: true,
+		Start: day.Midnight(c.Location), End: day.AddDays(1).Midnight(c.Location), Location: c.Location, Status: alesco.MeetingHeld}
+	imported.OriginalStart = imported.Start
+	start := time.Date(2026, 12, 3, 17, 0, 0, 0, time.UTC)
+	placed := alesco.Meeting{ID: "alesco-2026-12-03", CommitteeID: "alesco", Title: "ALESCo meeting", Start: start, End: start.Add(time.Hour),
+		OriginalStart: start, Location: c.Location, Status: alesco.MeetingScheduled,
+		Place: alesco.Place{Venue: "~alesco; on chat", JoinURL: "https://meet.example.org/alesco?x=1"}}
+	out, err := calendar.Build(calendar.Feed{Name: "ALESCo", Host: "h.example", Expand: true, Events: []calendar.Event{{Meeting: imported}, {Meeting: placed}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"DTSTART;VALUE=DATE:20240724\r\n", "DTEND;VALUE=DATE:20240725\r\n", "TRANSP:TRANSPARENT\r\n",
+		"LOCATION:~alesco\\; on chat\r\n", "CONFERENCE;VALUE=URI:https://meet.example.org/alesco?x=1\r\n"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("feed lacks %q:\n%s", want, out)
+		}
+	}
+	if bytes.Contains(out, []byte("DTSTART;TZID=America/New_York:20240724")) {
+		t.Errorf("the all-day meeting has a time:\n%s", out)
+	}
+	ins, err := icaltest.Expand(decode(t, out), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(ins) != 2 {
+		t.Fatalf("%d events, %v", len(ins), err)
+	}
+	if !ins[0].AllDay || ins[0].Start.Format(time.DateOnly) != "2024-07-24" || ins[1].AllDay ||
+		ins[1].Location != "~alesco; on chat" || ins[1].Conference != "https://meet.example.org/alesco?x=1" {
+		t.Fatalf("re-parsed %+v", ins)
+	}
 }

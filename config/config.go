@@ -138,6 +138,10 @@ type seriesYAML struct {
 	Duration      string `yaml:"duration"`
 	IntervalWeeks int    `yaml:"interval_weeks"`
 	Until         string `yaml:"until"`
+	// Location is where the meetings take place, as people read it; URL
+	// the link to join them (calendars show both).
+	Location string `yaml:"location"`
+	URL      string `yaml:"url"`
 }
 
 type memberYAML struct {
@@ -281,7 +285,8 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 	for i, sy := range cy.Meetings {
 		p := fmt.Sprintf("meetings[%d]", i)
 		s := alesco.Series{ID: sy.ID, Title: sy.Title, TimeZone: sy.TimeZone, IntervalWeeks: sy.IntervalWeeks,
-			First: date(p+".first", sy.First, true), Last: date(p+".until", sy.Until, false)}
+			First: date(p+".first", sy.First, true), Last: date(p+".until", sy.Until, false),
+			Place: alesco.Place{Venue: strings.TrimSpace(sy.Location), JoinURL: strings.TrimSpace(sy.URL)}}
 		if s.IntervalWeeks == 0 {
 			s.IntervalWeeks = 1
 		}

@@ -34,6 +34,42 @@ func TestDefaultIsRealALESCo(t *testing.T) {
 	if len(c.Board) != 2 {
 		t.Errorf("board = %+v", c.Board)
 	}
+	// Its meetings take place where its pages say it chats; no join link
+	// is published.
+	for _, s := range c.Series {
+		if s.Venue != "~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)" || s.JoinURL != "" {
+			t.Errorf("series %s takes place at %q, %q", s.ID, s.Venue, s.JoinURL)
+		}
+	}
+}
+
+// TestSeriesPlace: a series' location and join link are read and checked
+// by the record's text rules, with the line of the mistake.
+func TestSeriesPlace(t *testing.T) {
+	series := minimal + `    meetings:
+      - id: weekly
+        first: 2026-01-08
+        time: "16:00"
+        location: Jitsi
+        url: https://meet.example.org/core-sig
+`
+	cs, err := config.Parse("sig.yaml", []byte(series))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cs[0].Series[0].Place; p.Venue != "Jitsi" || p.JoinURL != "https://meet.example.org/core-sig" {
+		t.Fatalf("place = %+v", p)
+	}
+	for old, bad := range map[string]string{
+		"url: https://meet.example.org/core-sig": "url: javascript:alert(1)",
+		"location: Jitsi":                        `location: "a\nb"`,
+	} {
+		line := map[bool]string{true: "sig.yaml:21:", false: "sig.yaml:20:"}[strings.HasPrefix(bad, "url")]
+		_, err := config.Parse("sig.yaml", []byte(strings.Replace(series, old, bad, 1)))
+		if err == nil || !strings.Contains(err.Error(), line) {
+			t.Errorf("%s: %v, want an error at %s", bad, err, line)
+		}
+	}
 }
 
 // minimal is a valid one-committee file; cases below break one line of it.

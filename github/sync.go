@@ -117,9 +117,12 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 	}
 	changed, syncErr := s.sync(ctx, c, owner, repo)
 	requests, notModified, responses := s.transport.finish()
-	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified, Err: syncErr}
+	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified}
 	if syncErr == nil {
 		rec.Pulls = changed
+	} else {
+		// What is stored is shown to anyone; the cause goes to the log.
+		rec.Err = errors.New(publicError(syncErr))
 	}
 	if err := s.db.SaveSync(ctx, rec); err != nil {
 		return alesco.SyncResult{}, err
@@ -129,7 +132,7 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 		// Debug: the caller says what failed and what to do, once (serve)
 		// or as the command's error (the CLI).
 		s.log.DebugContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
-		return res, errUnavailable(syncErr)
+		return res, errUnavailable(rec.Err)
 	}
 	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(rec.Pulls))
 	return res, nil
@@ -168,6 +171,11 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 				}
 			}
 			next = settle(c, prev.Labels, found, next, now)
+			if err := next.Validate(); err != nil {
+				// One malformed pull request does not stop the others.
+				s.log.WarnContext(ctx, "github: pull request not stored", "pull", pr.GetNumber(), "err", err)
+				continue
+			}
 			if !found || !samePull(prev, next) {
 				changed = append(changed, next)
 			}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/almalinux/alesco"
 	gh "github.com/google/go-github/v89/github"
@@ -70,6 +71,12 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad or missing X-Hub-Signature-256", http.StatusUnauthorized)
 		return
 	}
+	// JSON is UTF-8 (RFC 8259 §8.1); Go's decoder would quietly turn
+	// other bytes into U+FFFD and store them.
+	if !utf8.Valid(body) {
+		http.Error(w, "bad webhook payload: not UTF-8", http.StatusBadRequest)
+		return
+	}
 	event := gh.WebHookType(r)
 	switch event {
 	case "ping":
@@ -96,7 +103,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, ok := parsed.(*gh.PullRequestEvent)
-	if !ok || ev.GetPullRequest() == nil || ev.GetPullRequest().GetNumber() == 0 {
+	if !ok || ev.GetPullRequest() == nil {
 		http.Error(w, "pull_request payload without a pull request", http.StatusBadRequest)
 		return
 	}
@@ -116,8 +123,17 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "missing X-GitHub-Delivery", http.StatusBadRequest)
 		return
 	}
-	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
 	d := alesco.Delivery{ID: delivery, CommitteeID: c.ID, Event: event, Action: ev.GetAction(), Number: ev.GetPullRequest().GetNumber()}
+	// What GitHub says is checked before anything is stored.
+	if err := d.Validate(); err != nil {
+		http.Error(w, "bad webhook delivery: "+alesco.ErrorMessage(err), http.StatusBadRequest)
+		return
+	}
+	if err := fromAPI(c, alesco.PullRecord{}, ev.GetPullRequest()).Validate(); err != nil {
+		http.Error(w, "bad pull_request payload: "+alesco.ErrorMessage(err), http.StatusBadRequest)
+		return
+	}
+	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
 	applied, err := h.db.ApplyDelivery(ctx, d, func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool) {
 		return apply(c, ev, prev, found, h.now().UTC())
 	})

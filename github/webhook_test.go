@@ -186,3 +186,48 @@ func FuzzWebhook(f *testing.F) {
 		io.Copy(io.Discard, rec.Body)
 	})
 }
+
+// TestWebhookRefusesMalformedPayloads: a signed delivery whose pull request
+// number, title or delivery id is out of bounds is refused (400) before
+// anything is stored.
+func TestWebhookRefusesMalformedPayloads(t *testing.T) {
+	f := newFixture(t)
+	body := fixtureBody(t)
+	with := func(old, new string) []byte {
+		t.Helper()
+		if !bytes.Contains(body, []byte(old)) {
+			t.Fatalf("fixture lacks %q", old)
+		}
+		return bytes.ReplaceAll(body, []byte(old), []byte(new))
+	}
+	number := `"number": 16`
+	title := `"title": "RFC: Adding proposal for github org management"`
+	cases := []struct {
+		name, delivery string
+		body           []byte
+		msg            string
+	}{
+		{"negative number", "n1", with(number, `"number": -3`), "number -3 is out of range"},
+		{"huge number", "n2", with(number, `"number": 4611686018427387904`), "out of range"},
+		{"no number", "n3", with(number, `"number": 0`), "number 0 is out of range"},
+		{"title not UTF-8", "t1", with(title, "\"title\": \"RFC \xff\xfe\""), "not UTF-8"},
+		{"NUL in the title", "t2", with(title, `"title": "RFC \u0000 x"`), "control character"},
+		{"title on two lines", "t3", with(title, `"title": "RFC\n\n## Decisions Adopted"`), "must be one line"},
+		{"900 KB title", "t4", with(title, `"title": "`+strings.Repeat("x", 900<<10)+`"`), "too long"},
+		{"label with a NUL", "l1", with(`"name": "vote at next meeting"`, `"name": "vote\u0000"`), "label has a control character"},
+		{"50 KB delivery id", strings.Repeat("d", 50<<10), body, "X-GitHub-Delivery is 51200 bytes long"},
+		{"delivery id with spaces", "a b", body, "holds characters other than"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.writes(t)
+			rec := f.post("pull_request", tc.delivery, sign(tc.body), tc.body)
+			if rec.Code != 400 || !strings.Contains(rec.Body.String(), tc.msg) {
+				t.Fatalf("status %d %q, want 400 containing %q", rec.Code, rec.Body.String(), tc.msg)
+			}
+			if f.writes(t) != before {
+				t.Fatal("a refused delivery was stored")
+			}
+		})
+	}
+}

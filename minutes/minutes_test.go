@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -225,6 +226,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("# ALESCo Meeting Minutes (2025-01-01)\n## Decisions\n1. x\n   y\n  - z\n"))
+	// The escapes the writer uses, and lines it must keep from opening
+	// sections or topics.
+	f.Add([]byte("# ALESCo Meeting Minutes (2025-01-01)\n\nMinutes recorded by A\\, B &#97;nd C.\n\n## Members\n\n### Community Attendees\n\n" +
+		"- \\[x\\] \\(y\\) (no\\)te)\n- &#78;/A\n\n## Minutes\n\n\\### not a topic\n\nDiscussed it \n\n- a\n\n### C#\n\n- b\n\n### Action Items\n\n- [ ] O&#58; x: y\n"))
 	c := committee(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, _, err := minutes.Parse(c, "2025-01-01.md", data)
@@ -341,5 +346,38 @@ func TestIndexLine(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d index lines read", n)
+	}
+}
+
+// TestRenderLegacyHostileValues: values stored before the text rules (or
+// put in the record by any other path) still cannot forge structure in the
+// export: no section, decision, action item or link of their own.
+func TestRenderLegacyHostileValues(t *testing.T) {
+	c := committee(t)
+	forged := "x\n\n## Decisions Adopted\n\n- RFC 99 was APPROVED\n\n### Action Items\n\n- [ ] Mallory: own it"
+	breakout := "https://example.com/a) [click me](javascript:alert(1)"
+	m := &alesco.Minutes{MeetingID: "alesco-2026-11-19", CommitteeID: "alesco", Date: alescotest.Date("2026-11-19"), Status: alesco.MinutesDraft, Source: alesco.SourceRecorded,
+		RecordedBy: []string{forged},
+		Attendees:  []alesco.Attendee{{Kind: alesco.AttendeeCommunity, Name: forged, Note: forged}},
+		Notes:      []alesco.Note{{Topic: forged, Text: "fine\n" + forged}},
+		Motions: []alesco.Motion{{ID: 1, Title: forged, Status: alesco.MotionClosed, Outcome: alesco.OutcomePassed,
+			Votes: []alesco.Vote{{MemberID: "neal-gompa", MemberName: "Neal Gompa", Value: alesco.VoteYes, Source: alesco.VoteAsync, ReferenceURL: breakout}}}},
+		ActionItems: []alesco.ActionItem{{Owner: forged, Text: forged}},
+	}
+	m.Decisions = []alesco.Decision{{Text: forged + " was APPROVED", MotionID: 1, Outcome: alesco.OutcomePassed}}
+	out := minutes.Render(c, m)
+	back, warnings, err := minutes.Parse(c, "2026-11-19.md", []byte(out))
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("export reads back with %v, %q:\n%s", err, warnings, out)
+	}
+	if len(back.Decisions) != 1 || len(back.ActionItems) != 1 || len(back.Attendees) != 1 || len(back.RecordedBy) != 1 {
+		t.Fatalf("forged structure: %d decisions, %d action items, %d attendees, %d recorders:\n%s",
+			len(back.Decisions), len(back.ActionItems), len(back.Attendees), len(back.RecordedBy), out)
+	}
+	if regexp.MustCompile(`(^|[^\\])\]\((javascript|https://example\.com/a\))`).MatchString(out) {
+		t.Fatalf("a link broke out of its destination:\n%s", out)
+	}
+	if n := strings.Count(out, "\n## "); n != 3 {
+		t.Fatalf("%d sections, want 3:\n%s", n, out)
 	}
 }

@@ -22,7 +22,9 @@ import (
 const MaxFileBytes = 1 << 20
 
 var (
-	headingRE  = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+	// headingRE is an ATX heading; as in CommonMark, a closing run of "#"
+	// counts only after a space ("### C#" is about C#).
+	headingRE  = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
 	dateRE     = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`)
 	recordedRE = regexp.MustCompile(`(?i)^(?:minutes\s+)?(?:recorded|taken)\s+by:?\s+(.+?)\.?$`)
 	editedRE   = regexp.MustCompile(`(?i)^edited\s+by:?\s+(.+?)(?:\s+for\s+publishing)?\.?$`)
@@ -157,15 +159,61 @@ func outcomeOf(s string) alesco.MotionOutcome {
 // name (case-insensitive); warnings say what was ignored or looks wrong.
 // The date comes from the title "(YYYY-MM-DD)", else from the file name.
 func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, error) {
+	m, warnings, _, err := parse(c, file, data)
+	return m, warnings, err
+}
+
+// ParseAmendment reads the text that replaces the minutes of meeting
+// meetingID, held on date, in an amendment. It must be complete minutes of
+// that meeting: its date (if it gives one) is the meeting's (date, or
+// also, for a meeting moved to another day, the day its id names), and it
+// has the Members, Decisions Adopted and Minutes sections; otherwise the
+// error (EINVALID) says what is missing, so a stray paste cannot wipe a
+// record.
+func ParseAmendment(c *alesco.Committee, meetingID string, date alesco.Date, data []byte) (*alesco.Minutes, []string, error) {
+	file := meetingID + ".md"
+	m, warnings, seen, err := parse(c, file, data)
+	if err != nil {
+		return nil, warnings, err
+	}
+	if _, idDate, _, _ := alesco.NewCommittees([]*alesco.Committee{c}).ParseMeetingID(meetingID); m.Date != date && m.Date != idDate {
+		return nil, warnings, alesco.Errorf(alesco.EINVALID, "the amended text is dated %s, but meeting %s was on %s", m.Date, meetingID, date)
+	}
+	var missing []string
+	if !seen[secMembers] && !seen[secPresent] && !seen[secAbsent] {
+		missing = append(missing, `"## Members" with its attendance`)
+	}
+	if !seen[secDecisions] {
+		missing = append(missing, `"## Decisions Adopted"`)
+	}
+	if !seen[secMinutes] {
+		missing = append(missing, `"## Minutes"`)
+	}
+	if len(missing) > 0 {
+		return nil, warnings, alesco.Errorf(alesco.EINVALID, "the amended text is not complete minutes of %s: it has no %s section; start from GET /minutes/%s.md and edit that",
+			meetingID, strings.Join(missing, ", no "), meetingID)
+	}
+	return m, warnings, nil
+}
+
+// parse is Parse, also reporting which sections the file has.
+func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, map[section]bool, error) {
 	if len(data) > MaxFileBytes {
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
+		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
+		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		// The characters every field allows (alesco.CleanText); lengths are
+		// checked field by field once the file is read.
+		if _, err := alesco.CleanText("text", alesco.TextKind{Max: len(l), MultiLine: true}, l); err != nil {
+			return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
+		}
+	}
 
 	m := &alesco.Minutes{CommitteeID: c.ID, Status: alesco.MinutesFinal, Source: alesco.SourceMarkdown}
 	var warnings []string
@@ -177,13 +225,14 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 	var curDecision *alesco.Decision
 	decisionIndent, detailIndent := 0, 0
 	seenTitle := false
+	seen := map[section]bool{}
 
 	for i, raw := range lines {
 		line := strings.TrimRight(raw, " \t")
 		if sec == secMinutes {
 			if h := headingRE.FindStringSubmatch(line); h != nil && len(h[1]) <= minutesLevel {
 				if s := classify(h[2]); s != secNone && s != secMinutes {
-					sec = s
+					sec, seen[s] = s, true
 					continue
 				}
 			}
@@ -197,7 +246,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 				if d := dateRE.FindString(title); d != "" {
 					date, err := alesco.ParseDate(d)
 					if err != nil {
-						return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
+						return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
 					}
 					m.Date = date
 				}
@@ -205,6 +254,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			}
 			curDecision = nil
 			sec = classify(title)
+			seen[sec] = true
 			if sec == secMinutes {
 				minutesLevel = level
 			} else if sec == secNone {
@@ -217,12 +267,12 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			continue
 		}
 		if sec == secNone || sec == secMembers {
-			if r := recordedRE.FindStringSubmatch(trimmed); r != nil && len(m.RecordedBy) == 0 {
-				m.RecordedBy = SplitNames(r[1])
+			if r := recordedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.RecordedBy) == 0 {
+				m.RecordedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
 				continue
 			}
-			if r := editedRE.FindStringSubmatch(trimmed); r != nil && len(m.EditedBy) == 0 {
-				m.EditedBy = SplitNames(r[1])
+			if r := editedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.EditedBy) == 0 {
+				m.EditedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
 				continue
 			}
 			if sec == secNone {
@@ -238,14 +288,15 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 			if _, content, ok := listItem(trimmed); ok {
 				name = content
 			}
-			name = strings.TrimSpace(strings.Trim(name, "*_"))
+			name = strings.TrimSpace(trimMasked(name, "*_"))
 			if emptyName(name) {
 				continue
 			}
 			a := alesco.Attendee{Name: name}
-			if p := parenRE.FindStringSubmatch(name); p != nil && p[1] != "" {
-				a.Name, a.Note = strings.TrimSpace(strings.Trim(p[1], "*_ ")), strings.TrimSpace(p[2])
+			if p := parenRE.FindStringSubmatchIndex(mask(name)); p != nil && p[3] > p[2] {
+				a.Name, a.Note = strings.TrimSpace(trimMasked(name[p[2]:p[3]], "*_ ")), strings.TrimSpace(name[p[4]:p[5]])
 			}
+			a.Name, a.Note = unescapeInline(a.Name), unescapeInline(a.Note)
 			switch sec {
 			case secBoard:
 				a.Kind = alesco.AttendeeBoard
@@ -299,7 +350,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		}
 	}
 	if m.Date.IsZero() {
-		return nil, warnings, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
+		return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
 	}
 	m.MeetingID = alesco.MeetingID(c.ID, m.Date, 1)
 	for i := range m.Decisions {
@@ -312,7 +363,7 @@ func Parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		d.ProposalNumber = ProposalNumber(all)
 	}
 	m.Notes, m.ActionItems = splitBody(body, minutesLevel+1)
-	return m, warnings, nil
+	return m, warnings, seen, nil
 }
 
 // splitBody cuts the Minutes section into notes at its topics, keeping each
@@ -344,8 +395,10 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 				if m := actionRE.FindStringSubmatch(content); m != nil {
 					a.Done, a.Text = m[1] != " ", m[2]
 				}
-				if owner, rest, ok := strings.Cut(a.Text, ": "); ok && !strings.ContainsAny(owner, "[]()") {
-					a.Owner, a.Text = owner, rest
+				// alesco.SplitOwner, on the line as escaped (the owner is
+				// plain text, the rest Markdown).
+				if i := strings.Index(mask(a.Text), ": "); i >= 0 && alesco.IsOwner(a.Text[:i]) {
+					a.Owner, a.Text = unescapeInline(a.Text[:i]), a.Text[i+2:]
 				}
 				items = append(items, a)
 			}
@@ -357,6 +410,7 @@ func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionIte
 		if strings.TrimSpace(text) == "" {
 			text = ""
 		}
+		text = unescapeBlock(text)
 		n := ProposalNumber(topic)
 		if n == 0 {
 			n = ProposalNumber(text)

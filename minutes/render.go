@@ -5,6 +5,7 @@ package minutes
 import (
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,15 +14,18 @@ import (
 
 // Render returns the minutes of m in the wiki's current shape (the shape of
 // docs/alesco/meeting-minutes/2026-07-30.md): title, recorded/edited lines,
-// Members with its four lists, Decisions Adopted, and Minutes.
+// Members with its four lists, Decisions Adopted, and Minutes. Stored
+// values are escaped (escape.go) so that none can add a section, a
+// decision, a topic, an action item or a link of its own; Parse reads
+// them back unchanged.
 func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s Meeting Minutes (%s)\n", shortName(c), m.Date)
 	if len(m.RecordedBy) > 0 {
-		fmt.Fprintf(&b, "\nMinutes recorded by %s.\n", joinNames(m.RecordedBy))
+		fmt.Fprintf(&b, "\nMinutes recorded by %s.\n", joinNames(escapeAll(m.RecordedBy, inNames)))
 	}
 	if len(m.EditedBy) > 0 {
-		fmt.Fprintf(&b, "\nEdited by %s for publishing.\n", joinNames(m.EditedBy))
+		fmt.Fprintf(&b, "\nEdited by %s for publishing.\n", joinNames(escapeAll(m.EditedBy, inNames)))
 	}
 	b.WriteString("\n## Members\n")
 	list := func(heading string, keep func(alesco.Attendee) bool) {
@@ -29,9 +33,9 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 		var lines []string
 		for _, a := range m.Attendees {
 			if keep(a) {
-				line := "- " + a.Name
+				line := "- " + escapeInline(a.Name, inAttendee)
 				if a.Note != "" {
-					line += " (" + a.Note + ")"
+					line += " (" + escapeInline(a.Note, inAttendee) + ")"
 				}
 				lines = append(lines, line)
 			}
@@ -49,6 +53,11 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	if len(m.Decisions) > 0 {
 		b.WriteString("\n")
 		for _, d := range m.Decisions {
+			if d.MotionID != 0 {
+				// A motion's decision is plain text (Motion.Decision);
+				// imported and agreed ones are one line of Markdown.
+				d.Text, d.Details = escapeInline(d.Text, inText), escapeAll(d.Details, inText)
+			}
 			b.WriteString("- " + indentRest(d.Text, "  ") + "\n")
 			for _, det := range d.Details {
 				if strings.HasPrefix(det, " ") {
@@ -63,22 +72,7 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 	b.WriteString("\n## Minutes\n")
 	var blocks []string
 	if m.Source == alesco.SourceMarkdown {
-		for _, n := range m.Notes {
-			switch {
-			case n.Topic != "" && n.Paragraph && hardBreakTopic(n.Text):
-				// The topic line ends in a hard break and the text goes
-				// on below it, as the wiki wrote it on 2025-10-16.
-				blocks = append(blocks, n.Topic+"  \n"+n.Text)
-				continue
-			case n.Topic != "" && n.Paragraph:
-				blocks = append(blocks, n.Topic)
-			case n.Topic != "":
-				blocks = append(blocks, "### "+n.Topic)
-			}
-			if n.Text != "" {
-				blocks = append(blocks, n.Text)
-			}
-		}
+		blocks = markdownBody(m.Notes)
 	} else {
 		blocks = recordedBody(c, m)
 	}
@@ -89,6 +83,67 @@ func Render(c *alesco.Committee, m *alesco.Minutes) string {
 		b.WriteString("\n" + bl + "\n")
 	}
 	return b.String()
+}
+
+// markdownBody renders notes read from Markdown (or added to such minutes)
+// as the wiki wrote them: each topic as its heading or paragraph, each text
+// as it was. A note without a topic after the first one continues the
+// text above it, as it will read back.
+func markdownBody(notes []alesco.Note) []string {
+	var blocks []string
+	var text []string
+	flush := func() {
+		if t := strings.Join(text, "\n\n"); t != "" {
+			blocks = append(blocks, escapeBlock(t))
+		}
+		text = nil
+	}
+	for i, n := range notes {
+		if n.Topic != "" && n.Paragraph && hardBreakTopic(n.Text) && !strings.ContainsAny(n.Topic, "\r\n") {
+			// The topic line ends in a hard break and the text goes on
+			// below it, as the wiki wrote it on 2025-10-16. The text is
+			// escaped where it stands, under its topic line.
+			flush()
+			_, text, _ := strings.Cut(escapeBlock(n.Topic+"  \n"+n.Text), "\n")
+			blocks = append(blocks, n.Topic+"  \n"+text)
+			continue
+		}
+		if n.Topic != "" || i == 0 {
+			flush()
+			if n.Topic != "" {
+				blocks = append(blocks, markdownTopic(n))
+			}
+		}
+		if n.Text != "" {
+			text = append(text, n.Text)
+		}
+	}
+	flush()
+	return blocks
+}
+
+// markdownTopic writes a note's topic: the paragraph the wiki uses since
+// 2025-10 when it reads back as one, else a heading.
+func markdownTopic(n alesco.Note) string {
+	if n.Paragraph && paragraphForm(n.Topic, n.Text) {
+		return n.Topic
+	}
+	return "### " + escapeTopic(n.Topic)
+}
+
+// paragraphForm reports whether topic, written as a paragraph above text,
+// reads back as a topic paragraph.
+func paragraphForm(topic, text string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	return paragraphTopic([]string{topic, "", first}, 0) && !strings.ContainsAny(topic, "\r\n")
+}
+
+func escapeAll(in []string, where inlineContext) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = escapeInline(s, where)
+	}
+	return out
 }
 
 // IndexLine returns the line that lists m in the wiki's index of minutes
@@ -150,9 +205,9 @@ func actionItems(items []alesco.ActionItem) string {
 		}
 		line := "- " + box + " "
 		if a.Owner != "" {
-			line += a.Owner + ": "
+			line += escapeInline(a.Owner, inOwner) + ": "
 		}
-		lines = append(lines, line+indentRest(a.Text, "  "))
+		lines = append(lines, line+oneLine(a.Text))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -161,7 +216,8 @@ func actionItems(items []alesco.ActionItem) string {
 // current shape (2026-07-30): each topic is a "Discussed ..." line, a link
 // to the proposal when it has one, followed by its bullets. A motion goes
 // under the topic it was put under, else under the topic of its proposal
-// (or of its title), else under a topic of its own.
+// (or of its title), else under a topic of its own. Notes without a topic
+// come first, where they read back as such.
 func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 	type topic struct {
 		name     string
@@ -194,47 +250,51 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 		t.lines = append(t.lines, text)
 	}
 	for _, mo := range m.Motions {
-		name := mo.Topic
+		name := mo.Topic // Markdown, as every topic
 		if name == "" {
-			name = mo.Title
+			name = escapeInline(mo.Title, inText) // plain text
 		}
 		t := find(name, mo.ProposalNumber)
 		t.lines = append(t.lines, motionLines(&mo)...)
 	}
+	sort.SliceStable(topics, func(i, j int) bool { return topics[i].name == "" && topics[j].name != "" })
 	var out []string
 	for _, t := range topics {
 		if t.name != "" {
 			out = append(out, topicLine(c, t.name, t.proposal))
 		}
 		if len(t.lines) > 0 {
-			out = append(out, strings.Join(t.lines, "\n"))
+			out = append(out, escapeBlock(strings.Join(t.lines, "\n")))
 		}
 	}
 	return out
 }
 
 // topicLine writes a topic as the wiki does: "Discussed [RFC: Title](PR
-// link)" for a topic on a proposal, "Discussed TEXT" otherwise.
+// link)" for a topic on a proposal, "Discussed TEXT" otherwise. A topic
+// is one line of Markdown (alesco.CleanMarkdown); a plain name put inside
+// the link is escaped so that it cannot close the link early.
 func topicLine(c *alesco.Committee, name string, proposal int) string {
+	name = oneLine(name)
 	if url := c.PullURL(proposal); url != "" && !strings.Contains(name, "](") {
-		return "Discussed [" + name + "](" + url + ")"
+		return "Discussed [" + escapeInline(name, inText) + "](" + url + ")"
 	}
 	return "Discussed " + name
 }
 
 func motionLines(mo *alesco.Motion) []string {
-	out := []string{"- Motion: " + mo.Title}
+	out := []string{"- Motion: " + escapeInline(mo.Title, inText)}
 	if mo.Status == alesco.MotionOpen {
 		out = append(out, "  - Voting is open")
 	}
 	if len(mo.Votes) > 0 {
 		out = append(out, "  - Vote results: "+mo.Tally().String())
 		for _, v := range mo.Votes {
-			line := "    - " + v.MemberName + " voted " + v.Value.String()
+			line := "    - " + escapeInline(v.MemberName, inText) + " voted " + v.Value.String()
 			if v.Source == alesco.VoteAsync {
 				line += " async"
 				if v.ReferenceURL != "" {
-					line += " in [the discussion](" + v.ReferenceURL + ")"
+					line += " in " + escapeURL("the discussion", v.ReferenceURL)
 				}
 			}
 			out = append(out, line)
@@ -244,9 +304,10 @@ func motionLines(mo *alesco.Motion) []string {
 		// Who cast it is recorded with the motion: a member the chair
 		// designated, else the chair of the day (who may since have
 		// changed, by an election in this very meeting).
-		who := d.MemberName + " (chair)"
+		name := escapeInline(d.MemberName, inText)
+		who := name + " (chair)"
 		if mo.DesignatedMemberID == d.MemberID {
-			who = d.MemberName + " (designated by the chair)"
+			who = name + " (designated by the chair)"
 		}
 		out = append(out, "  - Tie decided by "+who+" voting "+d.Value.String())
 	}

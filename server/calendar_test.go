@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/internal/alescotest"
 )
 
@@ -20,7 +21,7 @@ func benchEnv(b *testing.B) *alescotest.Env {
 			b.Fatal(err)
 		}
 	}
-	if _, err := env.App.AddMeeting(ctx, "alesco", env.Now().Add(30*24*time.Hour), 0, "Extra"); err != nil {
+	if _, err := env.App.AddMeeting(ctx, "alesco", env.Now().Add(30*24*time.Hour), 0, "Extra", alesco.Place{}); err != nil {
 		b.Fatal(err)
 	}
 	return env

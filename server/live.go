@@ -66,10 +66,10 @@ func (s *Server) untilShutdown(ctx context.Context) (context.Context, context.Ca
 	return ctx, cancel
 }
 
-// streaming lifts the server's read and write timeouts for the streams
+// liftStreamTimeouts lifts the server's read and write timeouts for the streams
 // that stay open while a meeting runs (WatchMinutes): those timeouts bound
 // ordinary requests, and would cut a watcher off after two minutes.
-func streaming(next http.Handler) http.Handler {
+func liftStreamTimeouts(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure {
 			rc := http.NewResponseController(w)

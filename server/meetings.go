@@ -90,7 +90,7 @@ func (s *meetingService) AddMeeting(ctx context.Context, req *connect.Request[al
 			return nil, alesco.Errorf(alesco.EINVALID, "duration must be positive, got %s", d)
 		}
 	}
-	m, err := s.app.AddMeeting(ctx, req.Msg.CommitteeId, start, d, req.Msg.Title)
+	m, err := s.app.AddMeeting(ctx, req.Msg.CommitteeId, start, d, req.Msg.Title, alesco.Place{Venue: req.Msg.Location, JoinURL: req.Msg.JoinUrl})
 	if err != nil {
 		return nil, err
 	}

@@ -130,11 +130,11 @@ func (s *minutesService) FinalizeMinutes(ctx context.Context, req *connect.Reque
 }
 
 func (s *minutesService) AmendMinutes(ctx context.Context, req *connect.Request[alescov1.AmendMinutesRequest]) (*connect.Response[alescov1.AmendMinutesResponse], error) {
-	c, m, err := s.app.AmendMinutes(ctx, req.Msg.MeetingId, req.Msg.Reason, req.Msg.Markdown)
+	c, m, am, err := s.app.AmendMinutes(ctx, req.Msg.MeetingId, req.Msg.Reason, req.Msg.Markdown)
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.AmendMinutesResponse{Minutes: api.MinutesProto(c, m)}), nil
+	return connect.NewResponse(&alescov1.AmendMinutesResponse{Minutes: api.MinutesProto(c, m), Summary: api.AmendmentProto(am)}), nil
 }
 
 func (s *minutesService) ImportMinutes(ctx context.Context, req *connect.Request[alescov1.ImportMinutesRequest]) (*connect.Response[alescov1.ImportMinutesResponse], error) {

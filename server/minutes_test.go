@@ -122,8 +122,8 @@ func TestImportWikiMinutes(t *testing.T) {
 			t.Errorf("%s: re-importing the export changed the record:\n%s", r.MeetingId, m.Markdown)
 		}
 	}
-	if n, err := env.DB.VerifyAudit(ctx); err != nil || n == 0 {
-		t.Fatalf("audit: %d rows, %v", n, err)
+	if h, err := env.DB.VerifyAudit(ctx, nil); err != nil || h.Rows == 0 {
+		t.Fatalf("audit: %v, %v", h, err)
 	}
 
 	list, err := reader.ListMinutes(ctx, connect.NewRequest(&alescov1.ListMinutesRequest{CommitteeId: "alesco"}))
@@ -373,8 +373,8 @@ func TestScriptedMeeting(t *testing.T) {
 	if reopened.Status != alescov1.MinutesStatus_MINUTES_STATUS_DRAFT || reopened.Revision != 3 || len(reopened.Revisions) != 2 {
 		t.Fatalf("reopened: %v rev %d", reopened.Status, reopened.Revision)
 	}
-	if n, err := env.DB.VerifyAudit(ctx); err != nil {
-		t.Fatalf("audit after %d rows: %v", n, err)
+	if rep, err := env.App.VerifyAudit(ctx, nil); err != nil || rep.Sealed != 2 {
+		t.Fatalf("audit: %+v, %v; want the two frozen revisions sealed and verified", rep, err)
 	}
 }
 
@@ -438,7 +438,7 @@ func TestMinutesAuthMatrix(t *testing.T) {
 	yes := alescov1.VoteValue_VOTE_VALUE_YES
 	calls := []call{
 		{"RecordAttendance", func(ctx context.Context, c v1.MinutesServiceClient, ids fixtureIDs) error {
-			_, err := c.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: "alesco-2026-12-03",
+			_, err := c.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: ids.draft,
 				Attendees: []*alescov1.Attendee{{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_COMMUNITY, Name: "Luna Jernberg"}}}))
 			return err
 		}},

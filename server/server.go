@@ -35,6 +35,8 @@ type Options struct {
 	// MattermostToken is the token of the committee's Mattermost slash
 	// command (POST /integrations/mattermost); "" answers 404.
 	MattermostToken string
+	// Timeouts for clients (DefaultTimeouts where zero).
+	Timeouts Timeouts
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -43,6 +45,7 @@ type Server struct {
 	app      *app.App
 	log      *slog.Logger
 	webhooks http.Handler
+	timeouts Timeouts
 	handler  http.Handler
 	// mattermostToken is the slash command's secret ("" when not set up).
 	mattermostToken string
@@ -60,7 +63,8 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(),
+		mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -105,7 +109,7 @@ func (s *Server) routes() http.Handler {
 		ExposedHeaders: append(connectcors.ExposedHeaders(), "ETag", "Last-Modified"),
 		MaxAge:         7200,
 	})
-	return s.accessLog(streaming(c.Handler(http.MaxBytesHandler(mux, MaxRequestBytes))))
+	return s.accessLog(liftStreamTimeouts(c.Handler(http.MaxBytesHandler(s.guard(mux), MaxRequestBytes))))
 }
 
 // accessLog logs one line per request.
@@ -151,16 +155,30 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true) // h2c: gRPC without TLS
+	t := s.timeouts
 	srv := &http.Server{
 		Handler:           s,
 		Protocols:         &protocols,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ReadHeaderTimeout: t.Header,
+		// ReadTimeout backs up the body timeout (guard) for HTTP/1, where it
+		// also counts the headers; HTTP/2 applies it per stream.
+		ReadTimeout:    t.Header + t.Body,
+		WriteTimeout:   t.Write,
+		IdleTimeout:    t.Idle,
+		MaxHeaderBytes: 64 << 10,
+		// HTTP/2 (h2c included) keeps the same bounds: a connection silent
+		// for the header timeout is pinged and closed unless it answers
+		// within the same time (a client that sent only its preface is gone
+		// within twice the header timeout, not after IdleTimeout); a peer
+		// that stops reading is cut off.
+		HTTP2: &http.HTTP2Config{
+			MaxConcurrentStreams: 100,
+			SendPingTimeout:      t.Header,
+			PingTimeout:          t.Header,
+			WriteByteTimeout:     t.Write,
+		},
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	srv.RegisterOnShutdown(s.Stop)
 	errc := make(chan error, 1)

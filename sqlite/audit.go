@@ -24,24 +24,43 @@ func auditHash(e alesco.AuditEntry) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// appendAudit appends a row after the head of the chain and moves the
+// head. The next row follows the head, not whatever the log ends with: a
+// log cut short stays visibly cut (a row is missing) however much is
+// written after.
 func (t *txn) appendAudit(actor, action, subject string, detail any) error {
 	d, err := json.Marshal(detail)
 	if err != nil {
 		return fmt.Errorf("sqlite: audit detail: %w", err)
 	}
 	e := alesco.AuditEntry{At: FormatTime(t.now), Actor: actor, Action: action, Subject: subject, Detail: string(d)}
-	err = t.queryRow(`SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlite: audit tail: %w", err)
+	head, err := t.AuditHead()
+	if err != nil {
+		return err
 	}
-	e.ID++
+	e.ID, e.PrevHash = head.Rows+1, head.Hash
 	e.Hash = auditHash(e)
 	_, err = t.exec(`INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.At, e.Actor, e.Action, e.Subject, e.Detail, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("sqlite: audit append: %w", err)
 	}
+	if _, err := t.exec(`UPDATE audit_head SET row_count = ?, hash = ? WHERE id = 1`, e.ID, e.Hash); err != nil {
+		return fmt.Errorf("sqlite: audit head: %w", err)
+	}
 	return nil
+}
+
+// AuditHead implements alesco.ReadTx.
+func (t *txn) AuditHead() (alesco.AuditHead, error) {
+	var h alesco.AuditHead
+	err := t.queryRow(`SELECT row_count, hash FROM audit_head WHERE id = 1`).Scan(&h.Rows, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, alesco.Errorf(alesco.EINTERNAL, "the audit log's head is missing: the database was altered outside alesco (run alesco audit verify)")
+	} else if err != nil {
+		return h, fmt.Errorf("sqlite: audit head: %w", err)
+	}
+	return h, nil
 }
 
 func scanAudit(r scanner) (alesco.AuditEntry, error) {
@@ -52,15 +71,17 @@ func scanAudit(r scanner) (alesco.AuditEntry, error) {
 
 const auditColumns = `id, at, actor, action, subject, detail, prev_hash, hash`
 
-// VerifyAudit walks the audit chain. It returns the number of rows checked
-// and, when the chain is broken, an EPRECONDITION error naming the first
-// bad row.
-func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
-	n := 0
+// VerifyAudit walks the audit chain and checks it against its head (and,
+// when published is set, against a head published earlier). It returns
+// the head and, when the log was altered, an EPRECONDITION error naming
+// the first broken row or the rows cut from the end.
+func (db *DB) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (alesco.AuditHead, error) {
+	var head alesco.AuditHead
 	err := db.View(ctx, func(rt alesco.ReadTx) error {
 		t := rt.(*txn)
 		prev, wantID := "", int64(1)
-		return t.each(`SELECT `+auditColumns+` FROM audit_log ORDER BY id`, nil, func(r *sql.Rows) error {
+		var publishedHash string
+		err := t.each(`SELECT `+auditColumns+` FROM audit_log ORDER BY id`, nil, func(r *sql.Rows) error {
 			e, err := scanAudit(r)
 			if err != nil {
 				return err
@@ -73,12 +94,45 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 			case auditHash(e) != e.Hash:
 				return alesco.Errorf(alesco.EPRECONDITION, "audit chain broken at row %d: its content was altered", e.ID)
 			}
+			if published != nil && e.ID == published.Rows {
+				publishedHash = e.Hash
+			}
 			prev, wantID = e.Hash, e.ID+1
-			n++
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		if head, err = t.AuditHead(); err != nil {
+			return err
+		}
+		last := wantID - 1
+		switch {
+		case head.Rows > last:
+			return alesco.Errorf(alesco.EPRECONDITION, "audit log cut short: its head records %d rows ending in %s, but the log ends at row %d (%d rows deleted from the end)",
+				head.Rows, short(head.Hash), last, head.Rows-last)
+		case head.Rows < last:
+			return alesco.Errorf(alesco.EPRECONDITION, "audit log has %d rows past its head (row %d): rows were added outside alesco", last-head.Rows, head.Rows)
+		case head.Hash != prev:
+			return alesco.Errorf(alesco.EPRECONDITION, "audit head does not match the log: its last row %d hashes to %s, the head says %s", last, short(prev), short(head.Hash))
+		}
+		if published != nil && (publishedHash == "" || publishedHash != published.Hash) {
+			return alesco.Errorf(alesco.EPRECONDITION, "audit log does not contain the published head %d:%s: it was rewritten or cut", published.Rows, short(published.Hash))
+		}
+		return nil
 	})
-	return n, err
+	return head, err
+}
+
+// short is the start of a hash, as people compare them.
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	if h == "" {
+		return "(none)"
+	}
+	return h
 }
 
 // AuditLog implements alesco.ReadTx.

@@ -57,6 +57,8 @@ type DB struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	derive atomic.Pointer[func(context.Context, alesco.Tx) error]
 }
 
 var _ alesco.Store = (*DB)(nil)
@@ -122,7 +124,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func OpenExisting(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s (check --db)", path)
+			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s: check --db (alesco serve creates a new one)", path)
 		}
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -315,12 +317,37 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		if ch.Action == "" || ch.Subject == "" {
 			return fmt.Errorf("sqlite: a write without its audit action and subject")
 		}
+		db.runDerive(ctx, t)
 		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, ch.Detail)
 	})
 	if err == nil {
 		db.bump()
 	}
 	return err
+}
+
+// OnWrite registers fn, which every write transaction runs after its
+// change and before its audit row, so that data derived from what the
+// write changed (the calendar's event texts) commits with it, whichever
+// adapter wrote (the application, a GitHub sync or webhook). A failing fn
+// takes back only what it wrote (a savepoint): the write itself goes on,
+// and fn's owner logs the failure.
+func (db *DB) OnWrite(fn func(context.Context, alesco.Tx) error) {
+	db.derive.Store(&fn)
+}
+
+func (db *DB) runDerive(ctx context.Context, t *txn) {
+	fn := db.derive.Load()
+	if fn == nil {
+		return
+	}
+	if _, err := t.exec(`SAVEPOINT derive`); err != nil {
+		return
+	}
+	if err := (*fn)(ctx, t); err != nil {
+		t.exec(`ROLLBACK TO derive`)
+	}
+	t.exec(`RELEASE derive`)
 }
 
 // FormatTime formats t for storage ("" for the zero time).

@@ -135,9 +135,9 @@ func TestAuditChain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, err := db.VerifyAudit(ctx)
-	if err != nil || n != 5 {
-		t.Fatalf("verify = %d, %v", n, err)
+	head, err := db.VerifyAudit(ctx, nil)
+	if err != nil || head.Rows != 5 {
+		t.Fatalf("verify = %v, %v", head, err)
 	}
 	rows := auditLog(t, db)
 	if len(rows) != 5 || rows[0].Actor != "tester" || rows[0].Action != "token.create" {
@@ -159,9 +159,63 @@ func TestAuditChain(t *testing.T) {
 	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE id = 3`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.VerifyAudit(ctx)
+	_, err = db.VerifyAudit(ctx, nil)
 	if err == nil || !strings.Contains(err.Error(), "row 3") {
 		t.Fatalf("tampered chain: err = %v, want it to name row 3", err)
+	}
+}
+
+// TestAuditTruncation: rows deleted from the end of the log leave a chain
+// that still links up, but not to its head; writing on does not hide it,
+// and a published head catches a log rewritten to match.
+func TestAuditTruncation(t *testing.T) {
+	db, path := openTest(t)
+	ctx := alesco.NewContext(context.Background(), alesco.Principal{Name: "tester"})
+	for i := 0; i < 6; i++ {
+		if _, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	published, err := db.VerifyAudit(ctx, nil)
+	if err != nil || published.Rows != 6 {
+		t.Fatalf("verify = %v, %v", published, err)
+	}
+	if h, err := db.VerifyAudit(ctx, &published); err != nil || h != published {
+		t.Fatalf("verify against its own head: %v, %v", h, err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE audit_head SET row_count = 4`); err == nil {
+		t.Fatal("audit_head went backwards")
+	}
+	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 4`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.VerifyAudit(ctx, nil)
+	if alesco.ErrorCode(err) != alesco.EPRECONDITION || !strings.Contains(err.Error(), "audit log cut short: its head records 6 rows") ||
+		!strings.Contains(err.Error(), "the log ends at row 4 (2 rows deleted from the end)") {
+		t.Fatalf("truncated log: %v", err)
+	}
+	// Writing on leaves the gap where it is.
+	if _, _, err := createToken(ctx, db, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleChair}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.VerifyAudit(ctx, nil); err == nil || !strings.Contains(err.Error(), "row 5 is missing") {
+		t.Fatalf("after a new write: %v", err)
+	}
+	// Whoever also rewinds the head is caught by the head published before.
+	if _, err := raw.Exec(`DELETE FROM audit_log WHERE id > 4; DROP TRIGGER audit_head_forward;
+		UPDATE audit_head SET row_count = 4, hash = (SELECT hash FROM audit_log WHERE id = 4)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.VerifyAudit(ctx, nil); err != nil {
+		t.Fatalf("a consistently rewound log verifies on its own: %v", err)
+	}
+	if _, err := db.VerifyAudit(ctx, &published); err == nil || !strings.Contains(err.Error(), "does not contain the published head 6:") {
+		t.Fatalf("against the published head: %v", err)
 	}
 }
 
@@ -206,8 +260,8 @@ func TestConcurrentWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := db.VerifyAudit(ctx); err != nil || n != 40 {
-		t.Fatalf("verify = %d, %v", n, err)
+	if h, err := db.VerifyAudit(ctx, nil); err != nil || h.Rows != 40 {
+		t.Fatalf("verify = %v, %v", h, err)
 	}
 }
 
@@ -229,8 +283,8 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if n, err := b.VerifyAudit(ctx); err != nil || n != 1 {
-		t.Fatalf("backup audit = %d, %v", n, err)
+	if h, err := b.VerifyAudit(ctx, nil); err != nil || h.Rows != 1 {
+		t.Fatalf("backup audit = %v, %v", h, err)
 	}
 	if ts, err := tokens(t, b), error(nil); err != nil || len(ts) != 1 {
 		t.Fatalf("backup tokens = %v, %v", ts, err)

@@ -1,7 +1,8 @@
 """Expand an iCalendar file with python3-icalendar + python3-recurring-ical-events.
 
 Prints the occurrences starting in [FROM, TO) as JSON lines
-{"uid", "start", "summary"}, start in UTC (RFC 3339). Cancelled occurrences
+{"uid", "start", "summary"}, start in UTC (RFC 3339), or the day
+("YYYY-MM-DD") of an all-day event (a DATE DTSTART). Cancelled occurrences
 are left out.
 
 Usage: /usr/bin/python3 expand.py FILE FROM TO   (FROM/TO: RFC 3339, UTC "Z")
@@ -26,10 +27,17 @@ def main():
     for ev in recurring_ical_events.of(cal).between(start, end):
         if str(ev.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        dt = ev["DTSTART"].dt.astimezone(datetime.timezone.utc)
-        if not (start <= dt < end):
-            continue
-        out.append({"uid": str(ev["UID"]), "start": dt.strftime("%Y-%m-%dT%H:%M:%SZ"), "summary": str(ev.get("SUMMARY", ""))})
+        dt = ev["DTSTART"].dt
+        if isinstance(dt, datetime.datetime):
+            dt = dt.astimezone(datetime.timezone.utc)
+            if not (start <= dt < end):
+                continue
+            when = dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:  # a date: an all-day event
+            if not (start.date() <= dt < end.date()):
+                continue
+            when = dt.isoformat()
+        out.append({"uid": str(ev["UID"]), "start": when, "summary": str(ev.get("SUMMARY", ""))})
     out.sort(key=lambda o: (o["start"], o["uid"]))
     for o in out:
         print(json.dumps(o))

@@ -173,27 +173,69 @@ func memberSuffix(id string) string {
 }
 
 func (m *Main) auditCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "audit", Short: "Verify the audit log's hash chain", Args: cobra.NoArgs,
+	cmd := &cobra.Command{Use: "audit", Short: "Verify the audit log, or print its head for publication", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() }}
 	var f storeFlags
+	var published string
 	verify := &cobra.Command{
-		Use: "verify", Short: "Re-check the hash chain of the audit log and name the first broken row", Args: cobra.NoArgs,
+		Use:   "verify [--head ROWS:SHA256]",
+		Short: "Re-check the audit log: its hash chain and head, and every frozen minutes text; name the first thing broken",
+		Long: `Re-check the audit log: its hash chain, the head of the chain (so rows cut
+from the end show), and every finalized minutes text and record against the
+SHA-256 the log kept when they were frozen. With --head, also check that the
+log still holds a head published earlier (alesco audit head): nothing was
+rewritten or cut since. Exits 1 naming the cause when anything was altered.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var want *alesco.AuditHead
+			if published != "" {
+				h, err := alesco.ParseAuditHead(published)
+				if err != nil {
+					return usageError(err)
+				}
+				want = &h
+			}
 			a, db, err := m.open(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			n, err := a.VerifyAudit(cmd.Context())
+			rep, err := a.VerifyAudit(cmd.Context(), want)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact\n", n)
+			fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact, head %s\n", rep.Head.Rows, rep.Head)
+			fmt.Fprintf(m.Stdout, "minutes ok: %d frozen texts match their seals", rep.Sealed)
+			if rep.Unsealed > 0 {
+				fmt.Fprintf(m.Stdout, "; %d frozen before seals were kept (not checked)", rep.Unsealed)
+			}
+			fmt.Fprintln(m.Stdout)
 			return nil
 		},
 	}
 	f.add(verify)
-	cmd.AddCommand(verify)
+	verify.Flags().StringVar(&published, "head", "", "a head published earlier, ROWS:SHA256, that the log must still hold")
+	var hf storeFlags
+	head := &cobra.Command{
+		Use:   "head",
+		Short: "Print the head of the audit chain (ROWS:SHA256), to publish where the database cannot change it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, db, err := m.open(cmd.Context(), hf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			h, err := a.AuditHead(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, h)
+			return nil
+		},
+	}
+	hf.add(head)
+	cmd.AddCommand(verify, head)
 	return cmd
 }
 

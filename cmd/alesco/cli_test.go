@@ -108,7 +108,7 @@ func TestListingCommandsHaveJSON(t *testing.T) {
 // TestCLIErrorsAreCleanAndCoded checks the exit-code classes and that the
 // message a person reads has no doubled prefix.
 func TestCLIErrorsAreCleanAndCoded(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "alesco.db")
+	db := emptyDB(t)
 	for _, tc := range []struct {
 		args []string
 		code int

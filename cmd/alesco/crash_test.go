@@ -200,7 +200,7 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 		t.Log("aiosmtpd is not installed: the board's email is left out (apt-get install python3-aiosmtpd)")
 	}
 	cfg := crashConfig(t, smtp != nil)
-	db := filepath.Join(t.TempDir(), "alesco.db")
+	db := emptyDB(t)
 	out, _, err := runCLI(t, "token", "create", "--db", db, "--config", cfg, "--committee", "alesco", "--role", "chair")
 	if err != nil {
 		t.Fatal(err)

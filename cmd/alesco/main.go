@@ -137,9 +137,20 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 type storeFlags struct {
 	db     string
 	config string
+	// create: the command may start a new database (serve, and the imports
+	// that fill one); every other command refuses a path with no database,
+	// so a mistyped --db is an error, not an empty database that verifies.
+	create bool
 }
 
 func (f *storeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.db, "db", "alesco.db", "SQLite database file (it must exist)")
+	cmd.Flags().StringVar(&f.config, "config", "", "committee configuration YAML (default: the embedded ALESCo configuration)")
+}
+
+// addCreating adds the flags of a command that may create the database.
+func (f *storeFlags) addCreating(cmd *cobra.Command) {
+	f.create = true
 	cmd.Flags().StringVar(&f.db, "db", "alesco.db", "SQLite database file (created if missing)")
 	cmd.Flags().StringVar(&f.config, "config", "", "committee configuration YAML (default: the embedded ALESCo configuration)")
 }
@@ -151,7 +162,11 @@ func (m *Main) load(ctx context.Context, f storeFlags) (*alesco.Committees, *sql
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(ctx, f.db)
+	open := sqlite.OpenExisting
+	if f.create {
+		open = sqlite.Open
+	}
+	db, err := open(ctx, f.db)
 	if err != nil {
 		return nil, nil, err
 	}

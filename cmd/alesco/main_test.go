@@ -167,7 +167,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 func TestCLIErrors(t *testing.T) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "a.db")
+	db := emptyDB(t)
 	for _, args := range [][]string{
 		{"nope"},
 		{"token", "create", "--db", db, "--committee", "alesco", "--role", "wizard"},

@@ -134,9 +134,10 @@ func (m *Main) meetingMove() *cobra.Command {
 func (m *Main) meetingAdd() *cobra.Command {
 	var f storeFlags
 	var committee, at, title string
+	var where alesco.Place
 	var duration time.Duration
 	cmd := &cobra.Command{
-		Use: `add --at "YYYY-MM-DD HH:MM" [--duration 1h] [--title TEXT]`, Short: "Add an extra meeting", Args: cobra.NoArgs,
+		Use: `add --at "YYYY-MM-DD HH:MM" [--duration 1h] [--title TEXT] [--location TEXT] [--url URL]`, Short: "Add an extra meeting", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, c, db, err := m.openCommittee(cmd.Context(), f, committee)
 			if err != nil {
@@ -147,7 +148,7 @@ func (m *Main) meetingAdd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			mt, err := a.AddMeeting(operator(cmd.Context()), c.ID, start, duration, title)
+			mt, err := a.AddMeeting(operator(cmd.Context()), c.ID, start, duration, title, where)
 			return m.printMeeting(mt, err)
 		},
 	}
@@ -156,6 +157,8 @@ func (m *Main) meetingAdd() *cobra.Command {
 	cmd.Flags().StringVar(&at, "at", "", `start, "YYYY-MM-DD HH:MM" in the committee's time zone`)
 	cmd.Flags().DurationVar(&duration, "duration", 0, "length, e.g. 1h or 45m (default: the series' length)")
 	cmd.Flags().StringVar(&title, "title", "", "title")
+	cmd.Flags().StringVar(&where.Venue, "location", "", "where it takes place (default: the series' location that day)")
+	cmd.Flags().StringVar(&where.JoinURL, "url", "", "the link to join it (default: the series' link that day)")
 	return cmd
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 // TestMeetingsCLI runs `alesco meetings` list, cancel, move and add through
 // Main.Run on a temporary database, as the binary would.
 func TestMeetingsCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "alesco.db")
+	db := emptyDB(t)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer

@@ -91,7 +91,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 			return errors.Join(errs...)
 		},
 	}
-	imf.add(imp)
+	imf.addCreating(imp)
 	imp.Flags().StringVar(&committee, "committee", "alesco", "committee the minutes belong to")
 	imp.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
 

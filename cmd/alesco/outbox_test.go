@@ -105,7 +105,7 @@ func TestOutboxWhileGitHubIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	mc := env.App
-	if _, _, err := mc.AmendMinutes(alescotest.Admin(ctx), alescotest.DecisionMeeting, "typo", ""); err != nil {
+	if _, _, _, err := mc.AmendMinutes(alescotest.Admin(ctx), alescotest.DecisionMeeting, "typo", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := mc.FinalizeMinutes(alescotest.Admin(ctx), alescotest.DecisionMeeting, nil, []string{"Andrew Lukoshko"}); err != nil {

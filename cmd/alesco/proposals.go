@@ -46,7 +46,7 @@ func (m *Main) proposalsCommand() *cobra.Command {
 			return nil
 		},
 	}
-	sf.add(sync)
+	sf.addCreating(sync)
 	sync.Flags().StringVar(&committee, "committee", "alesco", "committee id")
 	sync.Flags().StringVar(&githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
 

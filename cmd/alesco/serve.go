@@ -60,13 +60,13 @@ shuts down gracefully on SIGINT and SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return m.serve(cmd.Context(), o) },
 	}
-	o.add(cmd)
+	o.addCreating(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "localhost:8080", "address to listen on")
 	f.StringVar(&o.baseURL, "base-url", "", "public URL of this service, for links and iCal UIDs (default http://ADDR)")
 	f.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&o.githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
-	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables)")
+	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables; checked every minute)")
 	f.BoolVar(&o.demo, "demo", false, "serve the committee's public record kept in the repository, offline, on a temporary database (--db is not used)")
 	f.DurationVar(&o.outboxInterval, "outbox-interval", 30*time.Second,
 		"how often the outbox worker looks for due effects and announcements besides every change (0 disables delivery)")
@@ -143,9 +143,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.syncInterval > 0 {
-		go background(ctx, a, o.syncInterval, log)
-	}
+	go background(ctx, a, o.syncInterval, log)
 	if o.outboxInterval > 0 {
 		worker := make(chan struct{})
 		wctx, stop := context.WithCancel(ctx)
@@ -256,35 +254,44 @@ func reload(a *app.App, path string, log *slog.Logger) {
 	log.Info("SIGHUP: configuration reloaded", "file", path, "committees", ids)
 }
 
-// background reconciles proposals with GitHub every interval and puts the
-// agendas of meetings that started on record.
-func background(ctx context.Context, a *app.App, interval time.Duration, log *slog.Logger) {
+// background reconciles proposals with GitHub every syncInterval (never
+// when 0), and every minute puts the agendas of meetings that started on
+// record and publishes the calendar texts the clock changed (a meeting
+// started or ended), so each gets its own higher SEQUENCE.
+func background(ctx context.Context, a *app.App, syncInterval time.Duration, log *slog.Logger) {
 	ctx = alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "alesco (background sync)"})
-	t := time.NewTicker(interval)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	var lastSync time.Time
 	failing := map[string]bool{}
 	for {
-		for _, c := range a.Committees().List() {
-			if c.GitHub.Repo == "" {
-				continue
-			}
-			// Say once what failed and what to do; stored proposals keep
-			// being served and the pages say when they were synced.
-			switch _, err := a.SyncProposals(ctx, c.ID); {
-			case err != nil && ctx.Err() != nil:
-			case err != nil && !failing[c.ID]:
-				failing[c.ID] = true
-				log.Warn("cannot sync proposals from GitHub; the pages show them as last synced, and when. "+
-					"Check that this machine reaches --github-url, set GITHUB_TOKEN (60 requests an hour without it), "+
-					"or pass --sync-interval 0 to stop syncing (alesco serve --demo serves a snapshot offline)",
-					"committee", c.ID, "err", alesco.ErrorMessage(err))
-			case err == nil && failing[c.ID]:
-				failing[c.ID] = false
-				log.Info("syncing proposals from GitHub works again", "committee", c.ID)
+		if syncInterval > 0 && time.Since(lastSync) >= syncInterval {
+			lastSync = time.Now()
+			for _, c := range a.Committees().List() {
+				if c.GitHub.Repo == "" {
+					continue
+				}
+				// Say once what failed and what to do; stored proposals keep
+				// being served and the pages say when they were synced.
+				switch _, err := a.SyncProposals(ctx, c.ID); {
+				case err != nil && ctx.Err() != nil:
+				case err != nil && !failing[c.ID]:
+					failing[c.ID] = true
+					log.Warn("cannot sync proposals from GitHub; the pages show them as last synced, and when. "+
+						"Check that this machine reaches --github-url, set GITHUB_TOKEN (60 requests an hour without it), "+
+						"or pass --sync-interval 0 to stop syncing (alesco serve --demo serves a snapshot offline)",
+						"committee", c.ID, "err", err)
+				case err == nil && failing[c.ID]:
+					failing[c.ID] = false
+					log.Info("syncing proposals from GitHub works again", "committee", c.ID)
+				}
 			}
 		}
 		if err := a.FreezeStartedAgendas(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("putting agendas on record failed", "err", err)
+		}
+		if err := a.PublishEventTexts(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("publishing calendar texts failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -21,6 +21,13 @@ type Instance struct {
 	Description  string
 	Sequence     int
 	RecurrenceID time.Time // zero for an occurrence that is no override
+	// AllDay: DTSTART is a DATE (Start is that day's midnight UTC).
+	AllDay   bool
+	Location string
+	// Conference is the CONFERENCE link (RFC 7986), if any.
+	Conference string
+	// LastModified is the event's LAST-MODIFIED.
+	LastModified time.Time
 }
 
 // Expand lists the occurrences of cal's events that start in [from, to),
@@ -137,8 +144,16 @@ func instance(c *ical.Component, uid string) (Instance, error) {
 		}
 		in.End = in.Start.Add(d)
 	}
+	in.AllDay = c.Props.Get(ical.PropDateTimeStart).ValueType() == ical.ValueDate
 	in.Summary, _ = c.Props.Text(ical.PropSummary)
 	in.Description, _ = c.Props.Text(ical.PropDescription)
+	in.Location, _ = c.Props.Text(ical.PropLocation)
+	if p := c.Props.Get(ical.PropConference); p != nil {
+		in.Conference = p.Value
+	}
+	if p := c.Props.Get(ical.PropLastModified); p != nil {
+		in.LastModified, _ = p.DateTime(time.UTC)
+	}
 	if p := c.Props.Get(ical.PropSequence); p != nil {
 		in.Sequence, _ = p.Int()
 	}

@@ -1,6 +1,7 @@
 // Expands an iCalendar file with Mozilla's ical.js and prints the
 // occurrences starting in [FROM, TO) as JSON lines: {"uid", "start", "summary"}
-// with start in UTC (RFC 3339). Cancelled occurrences are left out.
+// with start in UTC (RFC 3339), or the day ("YYYY-MM-DD") of an all-day
+// event. Cancelled occurrences are left out.
 //
 // Usage: node expand.mjs FILE FROM TO   (FROM/TO: RFC 3339 instants)
 import fs from "node:fs";
@@ -31,7 +32,14 @@ for (const ex of exceptions) {
 
 const out = [];
 const cancelled = (comp) => (comp.getFirstPropertyValue("status") || "").toUpperCase() === "CANCELLED";
+const fromDay = from.toISOString().slice(0, 10);
+const toDay = to.toISOString().slice(0, 10);
 const emit = (uid, start, summary) => {
+  if (start.isDate) {
+    const day = start.toString();
+    if (day >= fromDay && day < toDay) out.push({ uid, start: day, summary });
+    return;
+  }
   const d = start.toJSDate();
   if (d >= from && d < to) out.push({ uid, start: d.toISOString().replace(".000Z", "Z"), summary });
 };

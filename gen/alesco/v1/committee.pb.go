@@ -1199,7 +1199,11 @@ type MeetingSeries struct {
 	DurationMinutes int32  `protobuf:"varint,6,opt,name=duration_minutes,json=durationMinutes,proto3" json:"duration_minutes,omitempty"`
 	IntervalWeeks   int32  `protobuf:"varint,7,opt,name=interval_weeks,json=intervalWeeks,proto3" json:"interval_weeks,omitempty"`
 	// Local date of the last possible meeting; empty when open-ended.
-	LastDate      string `protobuf:"bytes,8,opt,name=last_date,json=lastDate,proto3" json:"last_date,omitempty"`
+	LastDate string `protobuf:"bytes,8,opt,name=last_date,json=lastDate,proto3" json:"last_date,omitempty"`
+	// Where its meetings take place, and the link to join them (when the
+	// configuration gives one).
+	Location      string `protobuf:"bytes,9,opt,name=location,proto3" json:"location,omitempty"`
+	JoinUrl       string `protobuf:"bytes,10,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1286,6 +1290,20 @@ func (x *MeetingSeries) GetIntervalWeeks() int32 {
 func (x *MeetingSeries) GetLastDate() string {
 	if x != nil {
 		return x.LastDate
+	}
+	return ""
+}
+
+func (x *MeetingSeries) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *MeetingSeries) GetJoinUrl() string {
+	if x != nil {
+		return x.JoinUrl
 	}
 	return ""
 }
@@ -1390,7 +1408,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x13ended_in_meeting_id\x18\a \x01(\tR\x10endedInMeetingId\"D\n" +
 	"\vBoardMember\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
-	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xff\x01\n" +
+	"\fgithub_login\x18\x02 \x01(\tR\vgithubLogin\"\xb6\x02\n" +
 	"\rMeetingSeries\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1d\n" +
@@ -1401,7 +1419,10 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\x12)\n" +
 	"\x10duration_minutes\x18\x06 \x01(\x05R\x0fdurationMinutes\x12%\n" +
 	"\x0einterval_weeks\x18\a \x01(\x05R\rintervalWeeks\x12\x1b\n" +
-	"\tlast_date\x18\b \x01(\tR\blastDate*c\n" +
+	"\tlast_date\x18\b \x01(\tR\blastDate\x12\x1a\n" +
+	"\blocation\x18\t \x01(\tR\blocation\x12\x19\n" +
+	"\bjoin_url\x18\n" +
+	" \x01(\tR\ajoinUrl*c\n" +
 	"\fRosterSource\x12\x1d\n" +
 	"\x19ROSTER_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ROSTER_SOURCE_CONFIG\x10\x01\x12\x1a\n" +

@@ -98,7 +98,15 @@ type Meeting struct {
 	// Rises every time the meeting changes (iCalendar SEQUENCE).
 	Sequence int32 `protobuf:"varint,12,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// Local start, "YYYY-MM-DDTHH:MM" in time_zone.
-	LocalStart    string `protobuf:"bytes,13,opt,name=local_start,json=localStart,proto3" json:"local_start,omitempty"`
+	LocalStart string `protobuf:"bytes,13,opt,name=local_start,json=localStart,proto3" json:"local_start,omitempty"`
+	// The meeting's time is not on record (it was added from imported
+	// minutes): start_time and end_time span its local day, and calendars
+	// show an all-day event.
+	AllDay bool `protobuf:"varint,14,opt,name=all_day,json=allDay,proto3" json:"all_day,omitempty"`
+	// Where the meeting takes place, as people read it (iCalendar LOCATION).
+	Location string `protobuf:"bytes,15,opt,name=location,proto3" json:"location,omitempty"`
+	// The link to join it, when there is one (iCalendar CONFERENCE).
+	JoinUrl       string `protobuf:"bytes,16,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -220,6 +228,27 @@ func (x *Meeting) GetSequence() int32 {
 func (x *Meeting) GetLocalStart() string {
 	if x != nil {
 		return x.LocalStart
+	}
+	return ""
+}
+
+func (x *Meeting) GetAllDay() bool {
+	if x != nil {
+		return x.AllDay
+	}
+	return false
+}
+
+func (x *Meeting) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *Meeting) GetJoinUrl() string {
+	if x != nil {
+		return x.JoinUrl
 	}
 	return ""
 }
@@ -779,8 +808,12 @@ type AddMeetingRequest struct {
 	CommitteeId string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
 	StartTime   *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
 	// Defaults to the committee's series duration.
-	Duration      *durationpb.Duration `protobuf:"bytes,3,opt,name=duration,proto3" json:"duration,omitempty"`
-	Title         string               `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
+	Duration *durationpb.Duration `protobuf:"bytes,3,opt,name=duration,proto3" json:"duration,omitempty"`
+	Title    string               `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
+	// Where it takes place and the link to join; empty takes those of the
+	// committee's series in force on that day.
+	Location      string `protobuf:"bytes,5,opt,name=location,proto3" json:"location,omitempty"`
+	JoinUrl       string `protobuf:"bytes,6,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -843,6 +876,20 @@ func (x *AddMeetingRequest) GetTitle() string {
 	return ""
 }
 
+func (x *AddMeetingRequest) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *AddMeetingRequest) GetJoinUrl() string {
+	if x != nil {
+		return x.JoinUrl
+	}
+	return ""
+}
+
 type AddMeetingResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Meeting       *Meeting               `protobuf:"bytes,1,opt,name=meeting,proto3" json:"meeting,omitempty"`
@@ -891,7 +938,7 @@ var File_alesco_v1_meeting_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_meeting_proto_rawDesc = "" +
 	"\n" +
-	"\x17alesco/v1/meeting.proto\x12\talesco.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x04\n" +
+	"\x17alesco/v1/meeting.proto\x12\talesco.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdd\x04\n" +
 	"\aMeeting\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fcommittee_id\x18\x02 \x01(\tR\vcommitteeId\x12\x14\n" +
@@ -908,7 +955,10 @@ const file_alesco_v1_meeting_proto_rawDesc = "" +
 	"\x05links\x18\v \x01(\v2\x17.alesco.v1.MeetingLinksR\x05links\x12\x1a\n" +
 	"\bsequence\x18\f \x01(\x05R\bsequence\x12\x1f\n" +
 	"\vlocal_start\x18\r \x01(\tR\n" +
-	"localStart\"\x9d\x01\n" +
+	"localStart\x12\x17\n" +
+	"\aall_day\x18\x0e \x01(\bR\x06allDay\x12\x1a\n" +
+	"\blocation\x18\x0f \x01(\tR\blocation\x12\x19\n" +
+	"\bjoin_url\x18\x10 \x01(\tR\ajoinUrl\"\x9d\x01\n" +
 	"\fMeetingLinks\x12\x1d\n" +
 	"\n" +
 	"agenda_url\x18\x01 \x01(\tR\tagendaUrl\x12\x1f\n" +
@@ -945,13 +995,15 @@ const file_alesco_v1_meeting_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\"I\n" +
 	"\x19RescheduleMeetingResponse\x12,\n" +
-	"\ameeting\x18\x01 \x01(\v2\x12.alesco.v1.MeetingR\ameeting\"\xbe\x01\n" +
+	"\ameeting\x18\x01 \x01(\v2\x12.alesco.v1.MeetingR\ameeting\"\xf5\x01\n" +
 	"\x11AddMeetingRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x129\n" +
 	"\n" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bduration\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\bduration\x12\x14\n" +
-	"\x05title\x18\x04 \x01(\tR\x05title\"B\n" +
+	"\x05title\x18\x04 \x01(\tR\x05title\x12\x1a\n" +
+	"\blocation\x18\x05 \x01(\tR\blocation\x12\x19\n" +
+	"\bjoin_url\x18\x06 \x01(\tR\ajoinUrl\"B\n" +
 	"\x12AddMeetingResponse\x12,\n" +
 	"\ameeting\x18\x01 \x01(\v2\x12.alesco.v1.MeetingR\ameeting*\x9e\x01\n" +
 	"\rMeetingStatus\x12\x1e\n" +

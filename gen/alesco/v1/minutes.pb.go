@@ -2654,8 +2654,10 @@ func (x *AmendMinutesRequest) GetMarkdown() string {
 }
 
 type AmendMinutesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Minutes       *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Minutes *Minutes               `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// What the amendment changed.
+	Summary       *AmendmentSummary `protobuf:"bytes,2,opt,name=summary,proto3" json:"summary,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2697,6 +2699,170 @@ func (x *AmendMinutesResponse) GetMinutes() *Minutes {
 	return nil
 }
 
+func (x *AmendMinutesResponse) GetSummary() *AmendmentSummary {
+	if x != nil {
+		return x.Summary
+	}
+	return nil
+}
+
+// AmendmentSummary says what an amendment changed: what the amended text
+// added to and removed from the record, or that the minutes were reopened.
+type AmendmentSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The revision the amendment made.
+	Revision int32 `protobuf:"varint,1,opt,name=revision,proto3" json:"revision,omitempty"`
+	// No text was given: the minutes are a draft again.
+	Reopened bool `protobuf:"varint,2,opt,name=reopened,proto3" json:"reopened,omitempty"`
+	// Attendees as "Name (kind)".
+	AttendeesAdded   []string `protobuf:"bytes,3,rep,name=attendees_added,json=attendeesAdded,proto3" json:"attendees_added,omitempty"`
+	AttendeesRemoved []string `protobuf:"bytes,4,rep,name=attendees_removed,json=attendeesRemoved,proto3" json:"attendees_removed,omitempty"`
+	// Attendees whose presence or note changed.
+	AttendeesChanged []string `protobuf:"bytes,5,rep,name=attendees_changed,json=attendeesChanged,proto3" json:"attendees_changed,omitempty"`
+	DecisionsAdded   []string `protobuf:"bytes,6,rep,name=decisions_added,json=decisionsAdded,proto3" json:"decisions_added,omitempty"`
+	DecisionsRemoved []string `protobuf:"bytes,7,rep,name=decisions_removed,json=decisionsRemoved,proto3" json:"decisions_removed,omitempty"`
+	TopicsAdded      []string `protobuf:"bytes,8,rep,name=topics_added,json=topicsAdded,proto3" json:"topics_added,omitempty"`
+	TopicsRemoved    []string `protobuf:"bytes,9,rep,name=topics_removed,json=topicsRemoved,proto3" json:"topics_removed,omitempty"`
+	// Topics whose notes changed.
+	TopicsChanged      []string `protobuf:"bytes,10,rep,name=topics_changed,json=topicsChanged,proto3" json:"topics_changed,omitempty"`
+	ActionItemsAdded   []string `protobuf:"bytes,11,rep,name=action_items_added,json=actionItemsAdded,proto3" json:"action_items_added,omitempty"`
+	ActionItemsRemoved []string `protobuf:"bytes,12,rep,name=action_items_removed,json=actionItemsRemoved,proto3" json:"action_items_removed,omitempty"`
+	// "Recorded by" or "edited by" changed.
+	NamesChanged bool `protobuf:"varint,13,opt,name=names_changed,json=namesChanged,proto3" json:"names_changed,omitempty"`
+	// The same, in sentences for people.
+	Lines         []string `protobuf:"bytes,14,rep,name=lines,proto3" json:"lines,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AmendmentSummary) Reset() {
+	*x = AmendmentSummary{}
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AmendmentSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AmendmentSummary) ProtoMessage() {}
+
+func (x *AmendmentSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AmendmentSummary.ProtoReflect.Descriptor instead.
+func (*AmendmentSummary) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *AmendmentSummary) GetRevision() int32 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *AmendmentSummary) GetReopened() bool {
+	if x != nil {
+		return x.Reopened
+	}
+	return false
+}
+
+func (x *AmendmentSummary) GetAttendeesAdded() []string {
+	if x != nil {
+		return x.AttendeesAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetAttendeesRemoved() []string {
+	if x != nil {
+		return x.AttendeesRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetAttendeesChanged() []string {
+	if x != nil {
+		return x.AttendeesChanged
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetDecisionsAdded() []string {
+	if x != nil {
+		return x.DecisionsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetDecisionsRemoved() []string {
+	if x != nil {
+		return x.DecisionsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsAdded() []string {
+	if x != nil {
+		return x.TopicsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsRemoved() []string {
+	if x != nil {
+		return x.TopicsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetTopicsChanged() []string {
+	if x != nil {
+		return x.TopicsChanged
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetActionItemsAdded() []string {
+	if x != nil {
+		return x.ActionItemsAdded
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetActionItemsRemoved() []string {
+	if x != nil {
+		return x.ActionItemsRemoved
+	}
+	return nil
+}
+
+func (x *AmendmentSummary) GetNamesChanged() bool {
+	if x != nil {
+		return x.NamesChanged
+	}
+	return false
+}
+
+func (x *AmendmentSummary) GetLines() []string {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
 type ImportMinutesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CommitteeId   string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
@@ -2708,7 +2874,7 @@ type ImportMinutesRequest struct {
 
 func (x *ImportMinutesRequest) Reset() {
 	*x = ImportMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2720,7 +2886,7 @@ func (x *ImportMinutesRequest) String() string {
 func (*ImportMinutesRequest) ProtoMessage() {}
 
 func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[33]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2733,7 +2899,7 @@ func (x *ImportMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ImportMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{33}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ImportMinutesRequest) GetCommitteeId() string {
@@ -2766,7 +2932,7 @@ type ImportMinutesResponse struct {
 
 func (x *ImportMinutesResponse) Reset() {
 	*x = ImportMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2778,7 +2944,7 @@ func (x *ImportMinutesResponse) String() string {
 func (*ImportMinutesResponse) ProtoMessage() {}
 
 func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[34]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2791,7 +2957,7 @@ func (x *ImportMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ImportMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{34}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ImportMinutesResponse) GetResult() *ImportResult {
@@ -2822,7 +2988,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2834,7 +3000,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[35]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2847,7 +3013,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{35}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ImportResult) GetFile() string {
@@ -2936,7 +3102,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2948,7 +3114,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[36]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2961,7 +3127,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{36}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetMinutesRequest) GetMeetingId() string {
@@ -2980,7 +3146,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2992,7 +3158,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[37]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3005,7 +3171,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{37}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -3032,7 +3198,7 @@ type ListMinutesRequest struct {
 
 func (x *ListMinutesRequest) Reset() {
 	*x = ListMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3044,7 +3210,7 @@ func (x *ListMinutesRequest) String() string {
 func (*ListMinutesRequest) ProtoMessage() {}
 
 func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[38]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3057,7 +3223,7 @@ func (x *ListMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{38}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListMinutesRequest) GetCommitteeId() string {
@@ -3110,7 +3276,7 @@ type MinutesSummary struct {
 
 func (x *MinutesSummary) Reset() {
 	*x = MinutesSummary{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3122,7 +3288,7 @@ func (x *MinutesSummary) String() string {
 func (*MinutesSummary) ProtoMessage() {}
 
 func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[39]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3135,7 +3301,7 @@ func (x *MinutesSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSummary.ProtoReflect.Descriptor instead.
 func (*MinutesSummary) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{39}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *MinutesSummary) GetMeetingId() string {
@@ -3196,7 +3362,7 @@ type WatchMinutesRequest struct {
 
 func (x *WatchMinutesRequest) Reset() {
 	*x = WatchMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3208,7 +3374,7 @@ func (x *WatchMinutesRequest) String() string {
 func (*WatchMinutesRequest) ProtoMessage() {}
 
 func (x *WatchMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[40]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3221,7 +3387,7 @@ func (x *WatchMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchMinutesRequest.ProtoReflect.Descriptor instead.
 func (*WatchMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{40}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *WatchMinutesRequest) GetMeetingId() string {
@@ -3241,7 +3407,7 @@ type WatchMinutesResponse struct {
 
 func (x *WatchMinutesResponse) Reset() {
 	*x = WatchMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3253,7 +3419,7 @@ func (x *WatchMinutesResponse) String() string {
 func (*WatchMinutesResponse) ProtoMessage() {}
 
 func (x *WatchMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[41]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3266,7 +3432,7 @@ func (x *WatchMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchMinutesResponse.ProtoReflect.Descriptor instead.
 func (*WatchMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{41}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *WatchMinutesResponse) GetMinutes() *Minutes {
@@ -3287,7 +3453,7 @@ type ListMinutesResponse struct {
 
 func (x *ListMinutesResponse) Reset() {
 	*x = ListMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3299,7 +3465,7 @@ func (x *ListMinutesResponse) String() string {
 func (*ListMinutesResponse) ProtoMessage() {}
 
 func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[42]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3312,7 +3478,7 @@ func (x *ListMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{42}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListMinutesResponse) GetMinutes() []*MinutesSummary {
@@ -3343,7 +3509,7 @@ type SearchMinutesRequest struct {
 
 func (x *SearchMinutesRequest) Reset() {
 	*x = SearchMinutesRequest{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3355,7 +3521,7 @@ func (x *SearchMinutesRequest) String() string {
 func (*SearchMinutesRequest) ProtoMessage() {}
 
 func (x *SearchMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[43]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3368,7 +3534,7 @@ func (x *SearchMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SearchMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{43}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SearchMinutesRequest) GetCommitteeId() string {
@@ -3404,7 +3570,7 @@ type SnippetPart struct {
 
 func (x *SnippetPart) Reset() {
 	*x = SnippetPart{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3416,7 +3582,7 @@ func (x *SnippetPart) String() string {
 func (*SnippetPart) ProtoMessage() {}
 
 func (x *SnippetPart) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[44]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3429,7 +3595,7 @@ func (x *SnippetPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnippetPart.ProtoReflect.Descriptor instead.
 func (*SnippetPart) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{44}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SnippetPart) GetText() string {
@@ -3469,7 +3635,7 @@ type SearchResult struct {
 
 func (x *SearchResult) Reset() {
 	*x = SearchResult{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3481,7 +3647,7 @@ func (x *SearchResult) String() string {
 func (*SearchResult) ProtoMessage() {}
 
 func (x *SearchResult) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[45]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3494,7 +3660,7 @@ func (x *SearchResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchResult.ProtoReflect.Descriptor instead.
 func (*SearchResult) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{45}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SearchResult) GetKind() SearchResultKind {
@@ -3562,7 +3728,7 @@ type SearchMinutesResponse struct {
 
 func (x *SearchMinutesResponse) Reset() {
 	*x = SearchMinutesResponse{}
-	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3574,7 +3740,7 @@ func (x *SearchMinutesResponse) String() string {
 func (*SearchMinutesResponse) ProtoMessage() {}
 
 func (x *SearchMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_minutes_proto_msgTypes[46]
+	mi := &file_alesco_v1_minutes_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3587,7 +3753,7 @@ func (x *SearchMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SearchMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{46}
+	return file_alesco_v1_minutes_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SearchMinutesResponse) GetResults() []*SearchResult {
@@ -3776,9 +3942,26 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1a\n" +
-	"\bmarkdown\x18\x03 \x01(\tR\bmarkdown\"D\n" +
+	"\bmarkdown\x18\x03 \x01(\tR\bmarkdown\"{\n" +
 	"\x14AmendMinutesResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"r\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x125\n" +
+	"\asummary\x18\x02 \x01(\v2\x1b.alesco.v1.AmendmentSummaryR\asummary\"\xaf\x04\n" +
+	"\x10AmendmentSummary\x12\x1a\n" +
+	"\brevision\x18\x01 \x01(\x05R\brevision\x12\x1a\n" +
+	"\breopened\x18\x02 \x01(\bR\breopened\x12'\n" +
+	"\x0fattendees_added\x18\x03 \x03(\tR\x0eattendeesAdded\x12+\n" +
+	"\x11attendees_removed\x18\x04 \x03(\tR\x10attendeesRemoved\x12+\n" +
+	"\x11attendees_changed\x18\x05 \x03(\tR\x10attendeesChanged\x12'\n" +
+	"\x0fdecisions_added\x18\x06 \x03(\tR\x0edecisionsAdded\x12+\n" +
+	"\x11decisions_removed\x18\a \x03(\tR\x10decisionsRemoved\x12!\n" +
+	"\ftopics_added\x18\b \x03(\tR\vtopicsAdded\x12%\n" +
+	"\x0etopics_removed\x18\t \x03(\tR\rtopicsRemoved\x12%\n" +
+	"\x0etopics_changed\x18\n" +
+	" \x03(\tR\rtopicsChanged\x12,\n" +
+	"\x12action_items_added\x18\v \x03(\tR\x10actionItemsAdded\x120\n" +
+	"\x14action_items_removed\x18\f \x03(\tR\x12actionItemsRemoved\x12#\n" +
+	"\rnames_changed\x18\r \x01(\bR\fnamesChanged\x12\x14\n" +
+	"\x05lines\x18\x0e \x03(\tR\x05lines\"r\n" +
 	"\x14ImportMinutesRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x12\x1b\n" +
 	"\tfile_name\x18\x02 \x01(\tR\bfileName\x12\x1a\n" +
@@ -3936,7 +4119,7 @@ func file_alesco_v1_minutes_proto_rawDescGZIP() []byte {
 }
 
 var file_alesco_v1_minutes_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_alesco_v1_minutes_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_alesco_v1_minutes_proto_goTypes = []any{
 	(AttendeeKind)(0),                  // 0: alesco.v1.AttendeeKind
 	(AttendanceAction)(0),              // 1: alesco.v1.AttendanceAction
@@ -3980,47 +4163,48 @@ var file_alesco_v1_minutes_proto_goTypes = []any{
 	(*FinalizeMinutesResponse)(nil),    // 39: alesco.v1.FinalizeMinutesResponse
 	(*AmendMinutesRequest)(nil),        // 40: alesco.v1.AmendMinutesRequest
 	(*AmendMinutesResponse)(nil),       // 41: alesco.v1.AmendMinutesResponse
-	(*ImportMinutesRequest)(nil),       // 42: alesco.v1.ImportMinutesRequest
-	(*ImportMinutesResponse)(nil),      // 43: alesco.v1.ImportMinutesResponse
-	(*ImportResult)(nil),               // 44: alesco.v1.ImportResult
-	(*GetMinutesRequest)(nil),          // 45: alesco.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),         // 46: alesco.v1.GetMinutesResponse
-	(*ListMinutesRequest)(nil),         // 47: alesco.v1.ListMinutesRequest
-	(*MinutesSummary)(nil),             // 48: alesco.v1.MinutesSummary
-	(*WatchMinutesRequest)(nil),        // 49: alesco.v1.WatchMinutesRequest
-	(*WatchMinutesResponse)(nil),       // 50: alesco.v1.WatchMinutesResponse
-	(*ListMinutesResponse)(nil),        // 51: alesco.v1.ListMinutesResponse
-	(*SearchMinutesRequest)(nil),       // 52: alesco.v1.SearchMinutesRequest
-	(*SnippetPart)(nil),                // 53: alesco.v1.SnippetPart
-	(*SearchResult)(nil),               // 54: alesco.v1.SearchResult
-	(*SearchMinutesResponse)(nil),      // 55: alesco.v1.SearchMinutesResponse
-	(*timestamppb.Timestamp)(nil),      // 56: google.protobuf.Timestamp
+	(*AmendmentSummary)(nil),           // 42: alesco.v1.AmendmentSummary
+	(*ImportMinutesRequest)(nil),       // 43: alesco.v1.ImportMinutesRequest
+	(*ImportMinutesResponse)(nil),      // 44: alesco.v1.ImportMinutesResponse
+	(*ImportResult)(nil),               // 45: alesco.v1.ImportResult
+	(*GetMinutesRequest)(nil),          // 46: alesco.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),         // 47: alesco.v1.GetMinutesResponse
+	(*ListMinutesRequest)(nil),         // 48: alesco.v1.ListMinutesRequest
+	(*MinutesSummary)(nil),             // 49: alesco.v1.MinutesSummary
+	(*WatchMinutesRequest)(nil),        // 50: alesco.v1.WatchMinutesRequest
+	(*WatchMinutesResponse)(nil),       // 51: alesco.v1.WatchMinutesResponse
+	(*ListMinutesResponse)(nil),        // 52: alesco.v1.ListMinutesResponse
+	(*SearchMinutesRequest)(nil),       // 53: alesco.v1.SearchMinutesRequest
+	(*SnippetPart)(nil),                // 54: alesco.v1.SnippetPart
+	(*SearchResult)(nil),               // 55: alesco.v1.SearchResult
+	(*SearchMinutesResponse)(nil),      // 56: alesco.v1.SearchMinutesResponse
+	(*timestamppb.Timestamp)(nil),      // 57: google.protobuf.Timestamp
 }
 var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Attendee.kind:type_name -> alesco.v1.AttendeeKind
-	56, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
-	56, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
+	57, // 1: alesco.v1.Attendee.arrived_time:type_name -> google.protobuf.Timestamp
+	57, // 2: alesco.v1.Attendee.left_time:type_name -> google.protobuf.Timestamp
 	3,  // 3: alesco.v1.Vote.value:type_name -> alesco.v1.VoteValue
 	4,  // 4: alesco.v1.Vote.source:type_name -> alesco.v1.VoteSource
-	56, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
+	57, // 5: alesco.v1.Vote.cast_time:type_name -> google.protobuf.Timestamp
 	5,  // 6: alesco.v1.Motion.status:type_name -> alesco.v1.MotionStatus
 	6,  // 7: alesco.v1.Motion.outcome:type_name -> alesco.v1.MotionOutcome
 	10, // 8: alesco.v1.Motion.votes:type_name -> alesco.v1.Vote
 	11, // 9: alesco.v1.Motion.tally:type_name -> alesco.v1.Tally
 	10, // 10: alesco.v1.Motion.deciding_vote:type_name -> alesco.v1.Vote
-	56, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
-	56, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
+	57, // 11: alesco.v1.Motion.opened_time:type_name -> google.protobuf.Timestamp
+	57, // 12: alesco.v1.Motion.closed_time:type_name -> google.protobuf.Timestamp
 	2,  // 13: alesco.v1.Motion.kind:type_name -> alesco.v1.MotionKind
-	56, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
+	57, // 14: alesco.v1.ActionItem.completed_time:type_name -> google.protobuf.Timestamp
 	6,  // 15: alesco.v1.Decision.outcome:type_name -> alesco.v1.MotionOutcome
-	56, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
+	57, // 16: alesco.v1.MinutesRevision.finalized_time:type_name -> google.protobuf.Timestamp
 	7,  // 17: alesco.v1.Minutes.status:type_name -> alesco.v1.MinutesStatus
 	9,  // 18: alesco.v1.Minutes.attendees:type_name -> alesco.v1.Attendee
 	15, // 19: alesco.v1.Minutes.decisions:type_name -> alesco.v1.Decision
 	13, // 20: alesco.v1.Minutes.notes:type_name -> alesco.v1.Note
 	12, // 21: alesco.v1.Minutes.motions:type_name -> alesco.v1.Motion
 	14, // 22: alesco.v1.Minutes.action_items:type_name -> alesco.v1.ActionItem
-	56, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
+	57, // 23: alesco.v1.Minutes.finalized_time:type_name -> google.protobuf.Timestamp
 	16, // 24: alesco.v1.Minutes.revisions:type_name -> alesco.v1.MinutesRevision
 	9,  // 25: alesco.v1.RecordAttendanceRequest.attendees:type_name -> alesco.v1.Attendee
 	17, // 26: alesco.v1.RecordAttendanceResponse.minutes:type_name -> alesco.v1.Minutes
@@ -4039,53 +4223,54 @@ var file_alesco_v1_minutes_proto_depIdxs = []int32{
 	14, // 39: alesco.v1.CompleteActionItemResponse.action_item:type_name -> alesco.v1.ActionItem
 	17, // 40: alesco.v1.FinalizeMinutesResponse.minutes:type_name -> alesco.v1.Minutes
 	17, // 41: alesco.v1.AmendMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	44, // 42: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
-	17, // 43: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	7,  // 44: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
-	17, // 45: alesco.v1.WatchMinutesResponse.minutes:type_name -> alesco.v1.Minutes
-	48, // 46: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
-	8,  // 47: alesco.v1.SearchResult.kind:type_name -> alesco.v1.SearchResultKind
-	53, // 48: alesco.v1.SearchResult.snippet_parts:type_name -> alesco.v1.SnippetPart
-	54, // 49: alesco.v1.SearchMinutesResponse.results:type_name -> alesco.v1.SearchResult
-	18, // 50: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
-	20, // 51: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
-	22, // 52: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
-	24, // 53: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
-	26, // 54: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
-	28, // 55: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
-	30, // 56: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
-	32, // 57: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
-	34, // 58: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
-	36, // 59: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
-	38, // 60: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
-	40, // 61: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
-	42, // 62: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
-	45, // 63: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
-	47, // 64: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
-	52, // 65: alesco.v1.MinutesService.SearchMinutes:input_type -> alesco.v1.SearchMinutesRequest
-	49, // 66: alesco.v1.MinutesService.WatchMinutes:input_type -> alesco.v1.WatchMinutesRequest
-	19, // 67: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
-	21, // 68: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
-	23, // 69: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
-	25, // 70: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
-	27, // 71: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
-	29, // 72: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
-	31, // 73: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
-	33, // 74: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
-	35, // 75: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
-	37, // 76: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
-	39, // 77: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
-	41, // 78: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
-	43, // 79: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
-	46, // 80: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
-	51, // 81: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
-	55, // 82: alesco.v1.MinutesService.SearchMinutes:output_type -> alesco.v1.SearchMinutesResponse
-	50, // 83: alesco.v1.MinutesService.WatchMinutes:output_type -> alesco.v1.WatchMinutesResponse
-	67, // [67:84] is the sub-list for method output_type
-	50, // [50:67] is the sub-list for method input_type
-	50, // [50:50] is the sub-list for extension type_name
-	50, // [50:50] is the sub-list for extension extendee
-	0,  // [0:50] is the sub-list for field type_name
+	42, // 42: alesco.v1.AmendMinutesResponse.summary:type_name -> alesco.v1.AmendmentSummary
+	45, // 43: alesco.v1.ImportMinutesResponse.result:type_name -> alesco.v1.ImportResult
+	17, // 44: alesco.v1.GetMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	7,  // 45: alesco.v1.MinutesSummary.status:type_name -> alesco.v1.MinutesStatus
+	17, // 46: alesco.v1.WatchMinutesResponse.minutes:type_name -> alesco.v1.Minutes
+	49, // 47: alesco.v1.ListMinutesResponse.minutes:type_name -> alesco.v1.MinutesSummary
+	8,  // 48: alesco.v1.SearchResult.kind:type_name -> alesco.v1.SearchResultKind
+	54, // 49: alesco.v1.SearchResult.snippet_parts:type_name -> alesco.v1.SnippetPart
+	55, // 50: alesco.v1.SearchMinutesResponse.results:type_name -> alesco.v1.SearchResult
+	18, // 51: alesco.v1.MinutesService.RecordAttendance:input_type -> alesco.v1.RecordAttendanceRequest
+	20, // 52: alesco.v1.MinutesService.ChangeAttendance:input_type -> alesco.v1.ChangeAttendanceRequest
+	22, // 53: alesco.v1.MinutesService.RunCommand:input_type -> alesco.v1.RunCommandRequest
+	24, // 54: alesco.v1.MinutesService.AddNote:input_type -> alesco.v1.AddNoteRequest
+	26, // 55: alesco.v1.MinutesService.OpenMotion:input_type -> alesco.v1.OpenMotionRequest
+	28, // 56: alesco.v1.MinutesService.CastVote:input_type -> alesco.v1.CastVoteRequest
+	30, // 57: alesco.v1.MinutesService.CastDecidingVote:input_type -> alesco.v1.CastDecidingVoteRequest
+	32, // 58: alesco.v1.MinutesService.CloseMotion:input_type -> alesco.v1.CloseMotionRequest
+	34, // 59: alesco.v1.MinutesService.AddActionItem:input_type -> alesco.v1.AddActionItemRequest
+	36, // 60: alesco.v1.MinutesService.CompleteActionItem:input_type -> alesco.v1.CompleteActionItemRequest
+	38, // 61: alesco.v1.MinutesService.FinalizeMinutes:input_type -> alesco.v1.FinalizeMinutesRequest
+	40, // 62: alesco.v1.MinutesService.AmendMinutes:input_type -> alesco.v1.AmendMinutesRequest
+	43, // 63: alesco.v1.MinutesService.ImportMinutes:input_type -> alesco.v1.ImportMinutesRequest
+	46, // 64: alesco.v1.MinutesService.GetMinutes:input_type -> alesco.v1.GetMinutesRequest
+	48, // 65: alesco.v1.MinutesService.ListMinutes:input_type -> alesco.v1.ListMinutesRequest
+	53, // 66: alesco.v1.MinutesService.SearchMinutes:input_type -> alesco.v1.SearchMinutesRequest
+	50, // 67: alesco.v1.MinutesService.WatchMinutes:input_type -> alesco.v1.WatchMinutesRequest
+	19, // 68: alesco.v1.MinutesService.RecordAttendance:output_type -> alesco.v1.RecordAttendanceResponse
+	21, // 69: alesco.v1.MinutesService.ChangeAttendance:output_type -> alesco.v1.ChangeAttendanceResponse
+	23, // 70: alesco.v1.MinutesService.RunCommand:output_type -> alesco.v1.RunCommandResponse
+	25, // 71: alesco.v1.MinutesService.AddNote:output_type -> alesco.v1.AddNoteResponse
+	27, // 72: alesco.v1.MinutesService.OpenMotion:output_type -> alesco.v1.OpenMotionResponse
+	29, // 73: alesco.v1.MinutesService.CastVote:output_type -> alesco.v1.CastVoteResponse
+	31, // 74: alesco.v1.MinutesService.CastDecidingVote:output_type -> alesco.v1.CastDecidingVoteResponse
+	33, // 75: alesco.v1.MinutesService.CloseMotion:output_type -> alesco.v1.CloseMotionResponse
+	35, // 76: alesco.v1.MinutesService.AddActionItem:output_type -> alesco.v1.AddActionItemResponse
+	37, // 77: alesco.v1.MinutesService.CompleteActionItem:output_type -> alesco.v1.CompleteActionItemResponse
+	39, // 78: alesco.v1.MinutesService.FinalizeMinutes:output_type -> alesco.v1.FinalizeMinutesResponse
+	41, // 79: alesco.v1.MinutesService.AmendMinutes:output_type -> alesco.v1.AmendMinutesResponse
+	44, // 80: alesco.v1.MinutesService.ImportMinutes:output_type -> alesco.v1.ImportMinutesResponse
+	47, // 81: alesco.v1.MinutesService.GetMinutes:output_type -> alesco.v1.GetMinutesResponse
+	52, // 82: alesco.v1.MinutesService.ListMinutes:output_type -> alesco.v1.ListMinutesResponse
+	56, // 83: alesco.v1.MinutesService.SearchMinutes:output_type -> alesco.v1.SearchMinutesResponse
+	51, // 84: alesco.v1.MinutesService.WatchMinutes:output_type -> alesco.v1.WatchMinutesResponse
+	68, // [68:85] is the sub-list for method output_type
+	51, // [51:68] is the sub-list for method input_type
+	51, // [51:51] is the sub-list for extension type_name
+	51, // [51:51] is the sub-list for extension extendee
+	0,  // [0:51] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_minutes_proto_init() }
@@ -4099,7 +4284,7 @@ func file_alesco_v1_minutes_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_minutes_proto_rawDesc), len(file_alesco_v1_minutes_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   47,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
