@@ -71,6 +71,10 @@ func (m *Minutes) ChangeAttendance(c *Committee, ch AttendanceChange, now time.T
 	who := strings.TrimSpace(ch.Who)
 	switch ch.Action {
 	case AttendBoard, AttendGuest:
+		var err error
+		if who, err = CleanText("name", NameText, who); err != nil {
+			return res, err
+		}
 		if who == "" {
 			return res, Errorf(EINVALID, "name the %s attendee, e.g. %s Luna Jernberg", ch.Action, ch.Action)
 		}

@@ -36,7 +36,6 @@ type Links struct {
 	Minutes    string // wiki folder of published minutes
 	Website    string
 	MinutesDir string // path of the minutes in the wiki repository, e.g. docs/alesco/meeting-minutes
-	Join       string // where the meetings are held (chat channel, video call); "" when not said
 }
 
 // Rules are the committee's governing numbers (its charter).

@@ -42,12 +42,18 @@ func (m *Minutes) TakeUp(topic string, proposal int) (*Note, error) {
 	if err := m.editable(); err != nil {
 		return nil, err
 	}
-	topic = strings.TrimSpace(topic)
+	topic, err := CleanMarkdown("topic", LineText, topic)
+	if err != nil {
+		return nil, err
+	}
 	if len(topic) > len("discussed ") && strings.EqualFold(topic[:len("discussed ")], "discussed ") {
 		topic = strings.TrimSpace(topic[len("discussed "):])
 	}
 	if topic == "" {
 		return nil, Errorf(EINVALID, "name the topic, e.g. topic #16 or topic EPEL possible breaking changes")
+	}
+	if strings.EqualFold(topic, ActionItemsTopic) {
+		return nil, Errorf(EINVALID, "the topic %q is where the minutes list action items: record them with action NAME TEXT", topic)
 	}
 	if proposal < 0 {
 		return nil, Errorf(EINVALID, "proposal_number cannot be negative")
@@ -149,7 +155,11 @@ func (m *Minutes) Agree(text string) (*Decision, error) {
 	if err := m.editable(); err != nil {
 		return nil, err
 	}
-	text = strings.TrimSpace(text)
+	// A decision agreed (like one imported) is one line of Markdown.
+	text, err := CleanMarkdown("decision", LineText, text)
+	if err != nil {
+		return nil, err
+	}
 	if text == "" {
 		return nil, Errorf(EINVALID, "say what was agreed, e.g. agreed Unanimously voted to backport the gVNIC drivers")
 	}

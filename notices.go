@@ -189,8 +189,12 @@ func agendaPost(c *Committee, m Meeting, at MeetingMoment) string {
 func startPost(c *Committee, m Meeting, at MeetingMoment) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**The %s meeting is starting now** (%s).\n", c.ShortName, m.When())
-	if c.Links.Chat != "" {
-		fmt.Fprintf(&b, "Join: %s\n", c.Links.Chat)
+	// Where it is held is the meeting's own (its series' location and
+	// link, or what AddMeeting gave it).
+	if m.JoinURL != "" {
+		fmt.Fprintf(&b, "Join: %s\n", m.JoinURL)
+	} else if m.Venue != "" {
+		fmt.Fprintf(&b, "Where: %s\n", m.Venue)
 	}
 	fmt.Fprintf(&b, "Agenda: %s\n", at.Links.Agenda)
 	return b.String()

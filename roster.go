@@ -91,6 +91,9 @@ func (c *Committee) rosterMotion(k MotionKind, subject string, d Date) (id, name
 		}
 		return m.ID, m.Name, nil
 	case MotionAppoint:
+		if subject, err = CleanText("name", NameText, subject); err != nil {
+			return "", "", err
+		}
 		if subject == "" {
 			return "", "", Errorf(EINVALID, "name the person to appoint, e.g. appoint Luna Jernberg")
 		}

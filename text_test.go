@@ -104,6 +104,34 @@ func TestRecordRefusesHostileText(t *testing.T) {
 	}
 }
 
+// TestLiveRefusesHostileText: what a meeting run live records (a topic
+// taken up, an agreement, a guest, an appointee) obeys the same rules as
+// the RPC writes.
+func TestLiveRefusesHostileText(t *testing.T) {
+	c, m := draft(t, four...)
+	attendees := len(m.Attendees)
+	_, err := m.TakeUp("x\n## Decisions Adopted", 0)
+	wantErr(t, err, alesco.EINVALID, "topic must be one line")
+	_, err = m.TakeUp("[click me](javascript:alert(1))", 0)
+	wantErr(t, err, alesco.EINVALID, "topic may link only to http(s) or mailto addresses")
+	_, err = m.TakeUp("Action Items", 0)
+	wantErr(t, err, alesco.EINVALID, "record them with action NAME TEXT")
+	_, err = m.Agree("<script>alert(1)</script>")
+	wantErr(t, err, alesco.EINVALID, "decision may not hold HTML")
+	_, err = m.ChangeAttendance(c, alesco.AttendanceChange{Action: alesco.AttendGuest, Who: "Ann\u202Eeb"}, recordNow)
+	wantErr(t, err, alesco.EINVALID, "name")
+	_, err = m.ChangeAttendance(c, alesco.AttendanceChange{Action: alesco.AttendBoard, Who: strings.Repeat("n", 201)}, recordNow)
+	wantErr(t, err, alesco.EINVALID, "name is too long")
+	_, err = m.Propose(c, alesco.MotionSpec{Kind: alesco.MotionAppoint, Subject: "Luna\nJernberg"}, recordNow)
+	wantErr(t, err, alesco.EINVALID, "name must be one line")
+	if len(m.Notes)+len(m.Motions)+len(m.Decisions) != 0 || len(m.Attendees) != attendees {
+		t.Fatalf("refused live writes left %d notes, %d motions, %d decisions, %d attendees", len(m.Notes), len(m.Motions), len(m.Decisions), len(m.Attendees))
+	}
+	if _, err := m.TakeUp("Discussed [RFC: Title](https://github.com/AlmaLinux/ALESCo/pull/16)", 16); err != nil {
+		t.Errorf("a wiki-style topic link: %v", err)
+	}
+}
+
 // TestActionItemOwner: an item written the wiki's way names its owner, as
 // the minutes reader reads it back.
 func TestActionItemOwner(t *testing.T) {

@@ -217,8 +217,11 @@ func TestProposalEffects(t *testing.T) {
 func TestMeetingEffects(t *testing.T) {
 	c := publishing(t)
 	start := time.Date(2026, 12, 17, 17, 0, 0, 0, time.UTC)
-	m := alesco.Meeting{ID: "alesco-2026-12-17", CommitteeID: "alesco", Start: start, End: start.Add(time.Hour), Location: c.Location,
-		Status: alesco.MeetingScheduled}
+	ms := c.Schedule(start, start.Add(time.Hour), nil, nil, start.Add(-48*time.Hour))
+	if len(ms) != 1 || ms[0].ID != "alesco-2026-12-17" || ms[0].Status != alesco.MeetingScheduled {
+		t.Fatalf("the meeting of 2026-12-17: %+v", ms)
+	}
+	m := ms[0]
 	page := "https://alesco.example.org/alesco/meetings/alesco-2026-12-17"
 	now := start.Add(-48 * time.Hour)
 	cancelled := m
@@ -260,7 +263,7 @@ func TestMeetingEffects(t *testing.T) {
 		t.Errorf("agenda post: %q", text)
 	}
 	st := c.Announce(m, alesco.MeetingMoment{Now: start, Links: links})
-	if text := st[0].Chat.Text; !strings.Contains(text, "starting now") || !strings.Contains(text, "Join: https://chat.almalinux.org/almalinux/channels/alesco") {
+	if text := st[0].Chat.Text; !strings.Contains(text, "starting now") || !strings.Contains(text, "Where: ~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)") {
 		t.Errorf("start post: %q", text)
 	}
 	if got := c.Announce(cancelled, alesco.MeetingMoment{Now: start, Links: links}); len(got) != 0 {

@@ -27,7 +27,7 @@ func CommitteeProto(c *alesco.Committee, d alesco.Date) *alescov1.Committee {
 	q := c.QuorumOn(d)
 	out := &alescov1.Committee{
 		Id: c.ID, Name: c.Name, ShortName: c.ShortName, TimeZone: c.TimeZone,
-		Links: &alescov1.CommitteeLinks{ChatUrl: c.Links.Chat, EventsUrl: c.Links.Events, MinutesUrl: c.Links.Minutes, WebsiteUrl: c.Links.Website, JoinUrl: c.Links.Join},
+		Links: &alescov1.CommitteeLinks{ChatUrl: c.Links.Chat, EventsUrl: c.Links.Events, MinutesUrl: c.Links.Minutes, WebsiteUrl: c.Links.Website},
 		Rules: &alescov1.Rules{
 			Quorum:                   &alescov1.QuorumRule{Fraction: c.Rules.Quorum.Fraction, Plus: int32(c.Rules.Quorum.Plus), Minimum: int32(c.Rules.Quorum.Minimum)},
 			TieBreak:                 c.Rules.TieBreak,

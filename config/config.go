@@ -98,7 +98,6 @@ type linksYAML struct {
 	Minutes    string `yaml:"minutes"`
 	MinutesDir string `yaml:"minutes_dir"`
 	Website    string `yaml:"website"`
-	Join       string `yaml:"join"`
 }
 
 type rulesYAML struct {
@@ -241,7 +240,7 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 	c := &alesco.Committee{
 		ID: cy.ID, Name: cy.Name, ShortName: cy.ShortName, TimeZone: cy.TimeZone,
 		Links: alesco.Links{Chat: cy.Links.Chat, Events: cy.Links.Events, Minutes: cy.Links.Minutes,
-			MinutesDir: cy.Links.MinutesDir, Website: cy.Links.Website, Join: cy.Links.Join},
+			MinutesDir: cy.Links.MinutesDir, Website: cy.Links.Website},
 		Rules: alesco.Rules{
 			TieBreak:                 cy.Rules.TieBreak,
 			ReviewPeriodDays:         intOr(cy.Rules.ReviewPeriodDays, 14),

@@ -94,8 +94,12 @@ func TestConsoleBrowser(t *testing.T) {
 	}
 	do(chair, "open a motion on #17", chromedp.Click(chromedp.CSS(`button[aria-label^="Open a motion on #17"]`)),
 		waitText(chair, "#motion", "Accept RFC 17: Add alternative signed newer kernels"))
-	do(neal, "Neal votes +1", chromedp.WaitVisible(chromedp.CSS("#my-vote")), chromedp.Click(chromedp.CSS(`#my-vote button[data-vote=VOTE_VALUE_YES]`)))
-	do(ben, "Ben votes -1", chromedp.WaitVisible(chromedp.CSS("#my-vote")), chromedp.Click(chromedp.CSS(`#my-vote button[data-vote=VOTE_VALUE_NO]`)))
+	// Each voter's page shows the motion before they vote: a click while
+	// the update still lays the page out could land beside the button.
+	do(neal, "Neal votes +1", waitText(neal, "#motion", "Accept RFC 17"), chromedp.WaitVisible(chromedp.CSS("#my-vote")),
+		chromedp.Click(chromedp.CSS(`#my-vote button[data-vote=VOTE_VALUE_YES]`)), waitText(neal, "#votes", "Neal Gompa voted +1"))
+	do(ben, "Ben votes -1", waitText(ben, "#motion", "Accept RFC 17"), chromedp.WaitVisible(chromedp.CSS("#my-vote")),
+		chromedp.Click(chromedp.CSS(`#my-vote button[data-vote=VOTE_VALUE_NO]`)), waitText(ben, "#votes", "Ben Thomas voted −1"))
 	for who, c := range tabs {
 		do(c, who+" sees both votes", waitText(c, "#tally", "Tally +1 0 −1"), waitText(c, "#votes", "Neal Gompa voted +1"), waitText(c, "#votes", "Ben Thomas voted −1"))
 	}

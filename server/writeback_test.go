@@ -157,7 +157,7 @@ func TestDecisionsFlowBack(t *testing.T) {
 			t.Errorf("chat post %d lacks %q:\n%s", i, w, posts[i].Text)
 		}
 	}
-	if !strings.Contains(posts[0].Text, "### RFC: Add alternative signed newer kernels") || !strings.Contains(posts[1].Text, "Join: https://chat.almalinux.org/almalinux/channels/alesco") ||
+	if !strings.Contains(posts[0].Text, "### RFC: Add alternative signed newer kernels") || !strings.Contains(posts[1].Text, "Where: ~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)") ||
 		!strings.Contains(posts[2].Text, "was APPROVED") {
 		t.Errorf("chat posts:\n%s\n---\n%s\n---\n%s", posts[0].Text, posts[1].Text, posts[2].Text)
 	}

@@ -54,7 +54,7 @@ func TestDemoWalk(t *testing.T) {
 	}
 	home := visit(baseURL+"/", "AlmaLinux Engineering Steering Committee")
 	committee := visit(follow(home, "the committee", func(l htmlcheck.Link) bool { return l.Href == "/alesco" }),
-		"meets every other Thursday at 12:00 New York time", "Join the meeting", "your time:")
+		"meets every other Thursday at 12:00 New York time", "Where: ~alesco on chat.almalinux.org", "your time:")
 	meeting := visit(follow(committee, "the next meeting", func(l htmlcheck.Link) bool { return strings.HasPrefix(l.Href, "/alesco/meetings/") }),
 		"Agenda", "Votes")
 	proposals := visit(follow(meeting, "the proposals", func(l htmlcheck.Link) bool { return l.Href == "/alesco/proposals" }),

@@ -574,10 +574,8 @@ type CommitteeLinks struct {
 	EventsUrl string                 `protobuf:"bytes,2,opt,name=events_url,json=eventsUrl,proto3" json:"events_url,omitempty"`
 	// Wiki folder where published minutes live, e.g.
 	// "https://wiki.almalinux.org/alesco/meeting-minutes/".
-	MinutesUrl string `protobuf:"bytes,3,opt,name=minutes_url,json=minutesUrl,proto3" json:"minutes_url,omitempty"`
-	WebsiteUrl string `protobuf:"bytes,4,opt,name=website_url,json=websiteUrl,proto3" json:"website_url,omitempty"`
-	// Where the meetings are held (a chat channel, a video call), when set.
-	JoinUrl       string `protobuf:"bytes,5,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
+	MinutesUrl    string `protobuf:"bytes,3,opt,name=minutes_url,json=minutesUrl,proto3" json:"minutes_url,omitempty"`
+	WebsiteUrl    string `protobuf:"bytes,4,opt,name=website_url,json=websiteUrl,proto3" json:"website_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -636,13 +634,6 @@ func (x *CommitteeLinks) GetMinutesUrl() string {
 func (x *CommitteeLinks) GetWebsiteUrl() string {
 	if x != nil {
 		return x.WebsiteUrl
-	}
-	return ""
-}
-
-func (x *CommitteeLinks) GetJoinUrl() string {
-	if x != nil {
-		return x.JoinUrl
 	}
 	return ""
 }
@@ -1355,7 +1346,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\x0fquorum_required\x18\x11 \x01(\x05R\x0equorumRequired\x12I\n" +
 	"\x14current_chair_source\x18\x12 \x01(\x0e2\x17.alesco.v1.RosterSourceR\x12currentChairSource\x12K\n" +
 	"#current_chair_elected_in_meeting_id\x18\x13 \x01(\tR\x1ecurrentChairElectedInMeetingId\x12#\n" +
-	"\rsecretary_ids\x18\x14 \x03(\tR\fsecretaryIds\"\xa7\x01\n" +
+	"\rsecretary_ids\x18\x14 \x03(\tR\fsecretaryIds\"\x9c\x01\n" +
 	"\x0eCommitteeLinks\x12\x19\n" +
 	"\bchat_url\x18\x01 \x01(\tR\achatUrl\x12\x1d\n" +
 	"\n" +
@@ -1363,8 +1354,7 @@ const file_alesco_v1_committee_proto_rawDesc = "" +
 	"\vminutes_url\x18\x03 \x01(\tR\n" +
 	"minutesUrl\x12\x1f\n" +
 	"\vwebsite_url\x18\x04 \x01(\tR\n" +
-	"websiteUrl\x12\x19\n" +
-	"\bjoin_url\x18\x05 \x01(\tR\ajoinUrl\"\xec\x01\n" +
+	"websiteUrlJ\x04\b\x05\x10\x06R\bjoin_url\"\xec\x01\n" +
 	"\x05Rules\x12-\n" +
 	"\x06quorum\x18\x01 \x01(\v2\x15.alesco.v1.QuorumRuleR\x06quorum\x12\x1b\n" +
 	"\ttie_break\x18\x02 \x01(\tR\btieBreak\x12,\n" +
