@@ -276,6 +276,12 @@ const maxReasonLen = 500
 // calendars look a year or two ahead, and it keeps feeds bounded.
 const MaxScheduleAhead = 2 * 366 * 24 * time.Hour
 
+// HorizonDay is the last day on c's calendar at now, MaxScheduleAhead from
+// now: meetings of later days are not on it yet (no page, agenda, calendar
+// file or minutes), so what anyone can ask for stays bounded while series
+// run on for ever.
+func (c *Committee) HorizonDay(now time.Time) Date { return c.Today(now.Add(MaxScheduleAhead)) }
+
 // CancelMeeting returns the change that cancels m at now. A meeting that
 // was held (it has minutes) or is already cancelled cannot be cancelled.
 func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, error) {

@@ -84,10 +84,16 @@ func (a *App) ListMeetings(ctx context.Context, committeeID string, from, to tim
 	case to.Sub(from) > maxListSpan:
 		return nil, nil, alesco.Errorf(alesco.EINVALID, "ask for at most five years of meetings at a time")
 	}
+	// The calendar ends at the horizon, as lookups by id do.
+	if h := c.HorizonDay(a.now()).AddDays(1).Midnight(c.Location); to.After(h) {
+		to = h
+	}
 	var ms []alesco.Meeting
 	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
 		s, err := loadSchedule(tx, c)
-		ms = s.between(from, to)
+		if from.Before(to) {
+			ms = s.between(from, to)
+		}
 		return err
 	})
 	return c, ms, err

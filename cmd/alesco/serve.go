@@ -13,6 +13,7 @@ import (
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +25,7 @@ type serveOptions struct {
 	logFormat    string
 	githubURL    string
 	syncInterval time.Duration
+	cacheSize    string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -46,10 +48,15 @@ signatures). It shuts down gracefully on SIGINT and SIGTERM.`,
 	f.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&o.githubURL, "github-url", github.DefaultBaseURL, "GitHub REST API base URL")
 	f.DurationVar(&o.syncInterval, "sync-interval", 5*time.Minute, "how often to reconcile proposals with GitHub (0 disables)")
+	f.StringVar(&o.cacheSize, "cache-size", "32MiB", "memory for rendered feeds, pages and answers (least recently used go first), e.g. 64MiB")
 	return cmd
 }
 
 func (m *Main) serve(ctx context.Context, o serveOptions) error {
+	cacheBytes, err := humanize.ParseBytes(o.cacheSize)
+	if err != nil || cacheBytes < 1<<20 || cacheBytes > 1<<40 {
+		return usageError(fmt.Errorf("bad --cache-size %q: want a size from 1MiB, e.g. 32MiB", o.cacheSize))
+	}
 	log := m.logger(o.logFormat)
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -69,7 +76,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer})
+	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer, CacheBytes: int(cacheBytes)})
 	if err != nil {
 		return err
 	}
