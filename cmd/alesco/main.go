@@ -78,6 +78,9 @@ type Main struct {
 	Ready func(addr string)
 	// Now is the clock (defaults to time.Now).
 	Now func() time.Time
+	// LogFlush is how often serve writes out its buffered log (default
+	// logFlushInterval).
+	LogFlush time.Duration
 }
 
 // Run runs one command line.
@@ -208,9 +211,13 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 }
 
 func (m *Main) logger(format string) *slog.Logger {
+	return slog.New(logHandler(m.Stderr, format))
+}
+
+func logHandler(w io.Writer, format string) slog.Handler {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if strings.EqualFold(format, "json") {
-		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+		return slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+	return slog.NewTextHandler(w, opts)
 }

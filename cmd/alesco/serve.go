@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -57,7 +59,15 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil || cacheBytes < 1<<20 || cacheBytes > 1<<40 {
 		return usageError(fmt.Errorf("bad --cache-size %q: want a size from 1MiB, e.g. 32MiB", o.cacheSize))
 	}
-	log := m.logger(o.logFormat)
+	if !strings.EqualFold(o.logFormat, "text") && !strings.EqualFold(o.logFormat, "json") {
+		return usageError(fmt.Errorf("bad --log-format %q: want text or json", o.logFormat))
+	}
+	logs := newLogBuffer(m.Stderr)
+	defer logs.Flush()
+	logCtx, stopLogs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopLogs()
+	go logs.run(logCtx, cmp.Or(m.LogFlush, logFlushInterval))
+	log := slog.New(flushOnWarn{logHandler(logs, o.logFormat), logs})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -103,6 +113,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		ids = append(ids, c.ID)
 	}
 	log.Info("alesco listening", "addr", addr, "url", o.baseURL, "db", db.Path(), "committees", ids)
+	logs.Flush()
 	if m.Ready != nil {
 		m.Ready(addr)
 	}
