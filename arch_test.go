@@ -36,8 +36,10 @@ var layout = map[string][]string{
 	"api": {".", "agenda", "minutes", "gen/alesco/v1"},
 	// The use cases.
 	"app": {".", "agenda", "minutes", "calendar"},
+	// Prometheus: counts at the edge, reads the use cases when scraped.
+	"metrics": {".", "app"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "api", "web", "agenda", "minutes", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "api", "web", "agenda", "minutes", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.

@@ -128,13 +128,13 @@ func (c *Cache) Clear() {
 
 // CacheStats counts the cache's use.
 type CacheStats struct {
-	Entries, Bytes int
-	Hits, Misses   uint64
+	Entries, Bytes, MaxBytes int
+	Hits, Misses             uint64
 }
 
 // Stats returns the cache's counters.
 func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Entries: len(c.entries), Bytes: c.used, Hits: c.hits, Misses: c.misses}
+	return CacheStats{Entries: len(c.entries), Bytes: c.used, MaxBytes: c.max, Hits: c.hits, Misses: c.misses}
 }

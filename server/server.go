@@ -18,6 +18,7 @@ import (
 	"connectrpc.com/grpcreflect"
 	"github.com/almalinux/alesco/app"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/rs/cors"
 )
 
@@ -31,6 +32,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Webhooks handles POST /webhooks/github; nil answers 404.
 	Webhooks http.Handler
+	// Metrics counts requests and RPCs and serves GET /metrics; nil
+	// leaves both out.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -39,6 +43,7 @@ type Server struct {
 	app      *app.App
 	log      *slog.Logger
 	webhooks http.Handler
+	metrics  *metrics.Metrics
 	handler  http.Handler
 }
 
@@ -50,7 +55,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks}
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, metrics: o.Metrics}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -68,8 +73,13 @@ var serviceNames = []string{
 }
 
 func (s *Server) routes() http.Handler {
+	interceptors := []connect.Interceptor{errorInterceptor(s.log), s.authInterceptor()}
+	if s.metrics != nil {
+		// Outermost: it sees the code the client gets.
+		interceptors = append([]connect.Interceptor{s.metrics.Interceptor()}, interceptors...)
+	}
 	opts := connect.WithHandlerOptions(
-		connect.WithInterceptors(errorInterceptor(s.log), s.authInterceptor()),
+		connect.WithInterceptors(interceptors...),
 		connect.WithReadMaxBytes(MaxRequestBytes),
 		connect.WithCompressMinBytes(1024),
 	)
@@ -95,7 +105,12 @@ func (s *Server) routes() http.Handler {
 		ExposedHeaders: append(connectcors.ExposedHeaders(), "ETag", "Last-Modified"),
 		MaxAge:         7200,
 	})
-	return s.accessLog(c.Handler(http.MaxBytesHandler(mux, MaxRequestBytes)))
+	var h http.Handler = mux
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+		h = s.metrics.HTTP(mux) // around the mux itself, which names the route
+	}
+	return s.accessLog(c.Handler(http.MaxBytesHandler(h, MaxRequestBytes)))
 }
 
 // accessLog logs one line per request.

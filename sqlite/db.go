@@ -44,6 +44,9 @@ type DB struct {
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
+	// OnWrite, when set (before the store is used), is told the duration
+	// and outcome of every write transaction: metrics.
+	OnWrite func(time.Duration, error)
 
 	version atomic.Uint64
 	mu      sync.Mutex
@@ -308,8 +311,12 @@ func (db *DB) Update(ctx context.Context, fn func(alesco.Tx) (alesco.Change, err
 	return db.update(ctx, func(t *txn) (alesco.Change, error) { return fn(t) })
 }
 
-func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) error {
-	err := inTx(ctx, db.write, func(tx *sql.Tx) error {
+func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) (err error) {
+	if db.OnWrite != nil {
+		start := time.Now()
+		defer func() { db.OnWrite(time.Since(start), err) }()
+	}
+	err = inTx(ctx, db.write, func(tx *sql.Tx) error {
 		t := &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
 		ch, err := fn(t)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/github"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
 	"github.com/dustin/go-humanize"
@@ -86,10 +87,13 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer, CacheBytes: int(cacheBytes)})
+	mx := metrics.New()
+	db.OnWrite = mx.ObserveWrite
+	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: mx.Syncer(syncer), CacheBytes: int(cacheBytes)})
 	if err != nil {
 		return err
 	}
+	mx.Watch(a)
 	var webhooks http.Handler
 	if secret := m.Getenv("ALESCO_WEBHOOK_SECRET"); secret != "" {
 		if webhooks, err = github.NewWebhook(a.Committees, db, secret, m.Now, log); err != nil {
@@ -101,7 +105,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if m.Getenv("GITHUB_TOKEN") == "" {
 		log.Warn("GITHUB_TOKEN is not set: GitHub allows 60 unauthenticated requests an hour")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks})
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, Metrics: mx})
 	if err != nil {
 		return err
 	}

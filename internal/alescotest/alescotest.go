@@ -28,6 +28,7 @@ import (
 	"github.com/almalinux/alesco/config"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
 )
@@ -154,6 +155,8 @@ type Env struct {
 	URL    string
 	// GitHub is the fake GitHub the env syncs from (WithGitHub).
 	GitHub *githubtest.Server
+	// Metrics are the server's Prometheus metrics (GET /metrics).
+	Metrics *metrics.Metrics
 }
 
 // Option changes how New builds an Env.
@@ -188,8 +191,9 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, f := range opts {
 		f(&o)
 	}
-	e := &Env{t: t, Clock: NewClock(Epoch)}
+	e := &Env{t: t, Clock: NewClock(Epoch), Metrics: metrics.New()}
 	e.DB = Store(t, e.Clock)
+	e.DB.OnWrite = e.Metrics.ObserveWrite
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ao := app.Options{Committees: Committees(t), Store: e.DB, BaseURL: "https://alesco.example.org", Now: e.Clock.Now, Logger: log}
 	var webhooks http.Handler
@@ -200,7 +204,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ao.Syncer = s
+		ao.Syncer = e.Metrics.Syncer(s)
 	}
 	for _, f := range o.appOpts {
 		f(&ao)
@@ -209,12 +213,13 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
+	e.Metrics.Watch(e.App)
 	if o.github != "" {
 		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks}); err != nil {
+	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, Metrics: e.Metrics}); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP = httptest.NewUnstartedServer(e.Server)
