@@ -12,6 +12,8 @@ import (
 // cancellation reaches subscribers quickly; revalidation is cheap (ETag).
 const feedMaxAge = 5 * time.Minute
 
+var feedCacheControl = cacheControlFor(feedMaxAge)
+
 // handleFeed serves GET /calendar/{committee}.ics[?expand=true].
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
@@ -34,7 +36,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
-	writeRendered(w, r, rep, feedMaxAge)
+	writeRendered(w, r, rep, feedCacheControl)
 }
 
 // handleMeetingICS serves GET /calendar/{committee}/{meeting_id}.ics: one
@@ -51,5 +53,5 @@ func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.ics"`)
-	writeRendered(w, r, rep, feedMaxAge)
+	writeRendered(w, r, rep, feedCacheControl)
 }

@@ -31,6 +31,8 @@ type minutesService struct {
 // minutesMaxAge is how long clients may cache GET /minutes/{id}.md.
 const minutesMaxAge = 5 * time.Minute
 
+var minutesCacheControl = cacheControlFor(minutesMaxAge)
+
 func (s *minutesService) RecordAttendance(ctx context.Context, req *connect.Request[alescov1.RecordAttendanceRequest]) (*connect.Response[alescov1.RecordAttendanceResponse], error) {
 	as, err := api.Attendees(req.Msg.Attendees)
 	if err != nil {
@@ -184,5 +186,5 @@ func (s *Server) handleMinutesMarkdown(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err)
 		return
 	}
-	writeRendered(w, r, rep, minutesMaxAge)
+	writeRendered(w, r, rep, minutesCacheControl)
 }
