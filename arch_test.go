@@ -52,6 +52,8 @@ var layout = map[string][]string{
 	"internal/webtest":    {},
 	"github/githubtest":   {},
 	"scripts/loadfeed":    {"*"},
+	"scripts/baseline":    {"*"},
+	"scripts/perf":        {"*"},
 }
 
 // serverFiles are the files of cmd/alesco that may import the server.
