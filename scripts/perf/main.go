@@ -105,7 +105,7 @@ func run(o options) error {
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	defer srv.Wait()
+	defer func() { srv.Process.Kill(); srv.Wait() }()
 	aURL := "http://" + aAddr
 	if err := waitUp(aURL + "/healthz"); err != nil {
 		return err
@@ -118,7 +118,7 @@ func run(o options) error {
 	if err := base.Start(); err != nil {
 		return err
 	}
-	defer base.Wait()
+	defer func() { base.Process.Kill(); base.Wait() }()
 	bURL := "http://" + bAddr
 	if err := waitUp(bURL + "/calendar/alesco.ics"); err != nil {
 		return err
