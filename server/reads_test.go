@@ -210,3 +210,26 @@ func TestCacheStaysWithinBudget(t *testing.T) {
 		t.Error("the feed asked for all along was evicted")
 	}
 }
+
+// TestRequestBodiesCapped: a request body over server.MaxRequestBytes is
+// refused, whichever route it is sent to; bodiless GETs pass untouched.
+func TestRequestBodiesCapped(t *testing.T) {
+	env := alescotest.New(t)
+	big := `{"committeeId":"alesco","fileName":"x.md","markdown":"` + strings.Repeat("x", 2<<20) + `"}`
+	req, err := http.NewRequest(http.MethodPost, env.URL+"/alesco.v1.MinutesService/ImportMinutes", strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := env.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests { // Connect's resource_exhausted
+		t.Errorf("a %d-byte request: %s, want resource_exhausted (429)", len(big), resp.Status)
+	}
+	if f := env.Fetch(http.MethodGet, "/calendar/alesco.ics"); f.Status != http.StatusOK {
+		t.Errorf("GET after it: %d", f.Status)
+	}
+}

@@ -110,7 +110,22 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("GET /metrics", s.metrics.Handler())
 		h = s.metrics.HTTP(mux) // around the mux itself, which names the route
 	}
-	return s.accessLog(c.Handler(http.MaxBytesHandler(h, MaxRequestBytes)))
+	return s.accessLog(c.Handler(limitBody(h)))
+}
+
+// limitBody caps request bodies at MaxRequestBytes like
+// http.MaxBytesHandler, but passes requests without a body (GETs, most of
+// them) through as they are instead of copying each one.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := *r
+		r2.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
+		next.ServeHTTP(w, &r2)
+	})
 }
 
 // accessLog logs one line per request.
