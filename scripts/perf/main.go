@@ -135,10 +135,10 @@ func run(o options) error {
 		{name: "Connect GET `ListMeetings` (2026), JSON", path: connectGET("alesco.v1.MeetingService/ListMeetings",
 			`{"committeeId":"alesco","startTime":"2026-01-01T00:00:00Z","endTime":"2027-01-01T00:00:00Z"}`), baseline: "connect-go, same message"},
 	}
-	fmt.Printf("wrk -t%d -c%d -d%s, %d rounds, alternating alesco and the baseline; GOMAXPROCS unset; %d CPUs\n\n",
-		o.threads, o.connections, o.duration, o.rounds, numCPU())
-	fmt.Println("| read | alesco (median req/s) | bare baseline (median req/s) | ratio | spread of per-round ratios |")
-	fmt.Println("| --- | --- | --- | --- | --- |")
+	fmt.Printf("wrk -t%d -c%d -d%s, %d rounds, alternating alesco and the baseline; GOMAXPROCS unset; %d CPUs; load average %s\n\n",
+		o.threads, o.connections, o.duration, o.rounds, numCPU(), loadAverage())
+	fmt.Println("| read | alesco (median req/s) | bare baseline (median req/s) | ratio | spread of per-round ratios | server CPU µs/request, alesco / bare |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	for _, r := range reads {
 		if o.only != "" && !strings.Contains(r.name, o.only) {
 			continue
@@ -146,21 +146,22 @@ func run(o options) error {
 		if err := sameAnswer(aURL, bURL, r); err != nil {
 			return err
 		}
-		var as, bs, ratios []float64
+		var as, bs, ratios, acpu, bcpu []float64
 		for range o.rounds {
-			a, err := wrk(o, aURL+r.path, r.header)
+			a, ac, err := measure(o, srv.Process.Pid, aURL+r.path, r.header)
 			if err != nil {
 				return fmt.Errorf("%s on alesco: %w", r.name, err)
 			}
-			b, err := wrk(o, bURL+r.path, r.header)
+			b, bc, err := measure(o, base.Process.Pid, bURL+r.path, r.header)
 			if err != nil {
 				return fmt.Errorf("%s on the baseline: %w", r.name, err)
 			}
 			as, bs, ratios = append(as, a), append(bs, b), append(ratios, a/b)
+			acpu, bcpu = append(acpu, ac), append(bcpu, bc)
 		}
 		slices.Sort(ratios)
-		fmt.Printf("| %s | %.1fk | %s: %.1fk | %.2f | %.2f–%.2f |\n", r.name, median(as)/1000, r.baseline, median(bs)/1000,
-			median(as)/median(bs), ratios[0], ratios[len(ratios)-1])
+		fmt.Printf("| %s | %.1fk | %s: %.1fk | %.2f | %.2f–%.2f | %.0f / %.0f |\n", r.name, median(as)/1000, r.baseline, median(bs)/1000,
+			median(as)/median(bs), ratios[0], ratios[len(ratios)-1], median(acpu), median(bcpu))
 	}
 	loaded := rss(srv.Process.Pid)
 
@@ -169,6 +170,7 @@ func run(o options) error {
 		return err
 	}
 	after := rss(srv.Process.Pid)
+	fmt.Printf("\nload average at the end: %s\n", loadAverage())
 	fmt.Printf("\nalesco RSS: idle %s; after the load %s; after %d GETs of distinct meeting pages, agendas and calendar files %s (peak %s)\n",
 		mb(idle.rss), mb(loaded.rss), n, mb(after.rss), mb(after.hwm))
 	return nil
@@ -261,27 +263,64 @@ func sameJSON(a, b string) bool {
 
 var (
 	rateRe  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	countRe = regexp.MustCompile(`([0-9]+) requests in `)
 	errorRe = regexp.MustCompile(`(Non-2xx or 3xx responses|Socket errors): .*`)
 )
 
-// wrk runs one wrk and returns its requests per second.
-func wrk(o options, u string, header []string) (float64, error) {
+// measure runs wrk against u and returns its requests per second and the
+// CPU time the server process pid spent per request (user and system,
+// from /proc: less sensitive than throughput to what else the machine
+// runs).
+func measure(o options, pid int, u string, header []string) (rate, cpuMicros float64, err error) {
+	before := cpuTicks(pid)
+	rate, n, err := wrk(o, u, header)
+	ticks := cpuTicks(pid) - before
+	if err != nil || n == 0 {
+		return rate, 0, err
+	}
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return rate, float64(ticks) / ticksPerSecond * 1e6 / n, nil
+}
+
+// cpuTicks is a process's user plus system time, in clock ticks
+// (/proc/PID/stat fields 14 and 15).
+func cpuTicks(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count from after it.
+	_, rest, _ := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
+
+// wrk runs one wrk and returns its requests per second and how many it
+// made.
+func wrk(o options, u string, header []string) (rate, n float64, err error) {
 	args := []string{"-t" + strconv.Itoa(o.threads), "-c" + strconv.Itoa(o.connections), "-d" + o.duration.String()}
 	for _, h := range header {
 		args = append(args, "-H", h)
 	}
 	out, err := exec.Command("wrk", append(args, u)...).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("wrk: %v\n%s", err, out)
+		return 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
 	if m := errorRe.Find(out); m != nil {
-		return 0, fmt.Errorf("wrk: %s\n%s", m, out)
+		return 0, 0, fmt.Errorf("wrk: %s\n%s", m, out)
 	}
-	m := rateRe.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("wrk printed no rate:\n%s", out)
+	m, c := rateRe.FindSubmatch(out), countRe.FindSubmatch(out)
+	if m == nil || c == nil {
+		return 0, 0, fmt.Errorf("wrk printed no rate:\n%s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	rate, _ = strconv.ParseFloat(string(m[1]), 64)
+	n, _ = strconv.ParseFloat(string(c[1]), 64)
+	return rate, n, nil
 }
 
 func median(xs []float64) float64 {
@@ -318,6 +357,17 @@ func rss(pid int) memory {
 }
 
 func mb(kb int64) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
+
+// loadAverage is the 1, 5 and 15 minute load average (/proc/loadavg):
+// what else the machine was running.
+func loadAverage() string {
+	data, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
 
 func numCPU() int {
 	data, _ := os.ReadFile("/proc/cpuinfo")
