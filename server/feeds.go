@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -22,7 +23,11 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var expand bool
-	switch v := r.URL.Query().Get("expand"); strings.ToLower(v) {
+	var v string
+	if r.URL.RawQuery != "" { // most feed requests have none: spare parsing it
+		v = r.URL.Query().Get("expand")
+	}
+	switch strings.ToLower(v) {
 	case "", "false", "0", "no":
 	case "true", "1", "yes":
 		expand = true
@@ -35,8 +40,21 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
+	w.Header()["Content-Disposition"] = feedDisposition(id)
 	writeRendered(w, r, rep, feedCacheControl)
+}
+
+// feedDispositions holds each committee's feed Content-Disposition value
+// (only ids of committees that exist get here, after the feed was found).
+var feedDispositions sync.Map // committee id -> []string
+
+func feedDisposition(id string) []string {
+	if v, ok := feedDispositions.Load(id); ok {
+		return v.([]string)
+	}
+	v := []string{`inline; filename="` + id + `.ics"`}
+	feedDispositions.Store(id, v)
+	return v
 }
 
 // handleMeetingICS serves GET /calendar/{committee}/{meeting_id}.ics: one
