@@ -264,7 +264,9 @@ func sameJSON(a, b string) bool {
 var (
 	rateRe  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 	countRe = regexp.MustCompile(`([0-9]+) requests in `)
-	errorRe = regexp.MustCompile(`(Non-2xx or 3xx responses|Socket errors): .*`)
+	// Wrong answers and failed connections end the run; timeouts (a
+	// request over wrk's 2 s, when the machine stalls) only lower the rate.
+	errorRe = regexp.MustCompile(`Non-2xx or 3xx responses: .*|Socket errors: connect [1-9].*|Socket errors: .*(read|write) [1-9].*`)
 )
 
 // measure runs wrk against u and returns its requests per second and the
