@@ -210,10 +210,6 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-func (m *Main) logger(format string) *slog.Logger {
-	return slog.New(logHandler(m.Stderr, format))
-}
-
 func logHandler(w io.Writer, format string) slog.Handler {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if strings.EqualFold(format, "json") {
