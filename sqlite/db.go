@@ -40,7 +40,6 @@ const pollInterval = 250 * time.Millisecond
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
-	watch *sql.DB // one connection that only reads PRAGMA data_version
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
@@ -106,14 +105,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
-	if db.watch, err = sql.Open("sqlite", dsn(path, true)); err != nil {
-		w.Close()
-		r.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	db.watch.SetMaxOpenConns(1)
-	db.watch.SetMaxIdleConns(1)
-	db.watch.SetConnMaxLifetime(0)
 	go db.poll()
 	return db, nil
 }
@@ -139,7 +130,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stop)
 		<-db.done
-		db.closeErr = errors.Join(db.watch.Close(), db.read.Close(), db.write.Close())
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 	})
 	return db.closeErr
 }
@@ -165,11 +156,11 @@ func (db *DB) bump() {
 	db.mu.Unlock()
 }
 
-// poll notices commits by other connections, other processes included:
-// SQLite's data_version changes on a connection whenever another one has
-// committed. Commits of this process are seen too, a moment after bump
-// already announced them; a second bump costs one cache rebuild, while a
-// missed one would leave caches stale.
+// poll notices commits by other processes on the same file (the CLI
+// beside a server): SQLite's data_version changes on a connection
+// whenever another connection has committed, and stays put for the
+// connection's own commits. It is read on the writer connection, whose
+// commits bump announces at once, so each write moves the version once.
 func (db *DB) poll() {
 	defer close(db.done)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -183,7 +174,7 @@ func (db *DB) poll() {
 	var last int64 = -1
 	for {
 		var v int64
-		if err := db.watch.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
+		if err := db.write.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
 			if last >= 0 && v != last {
 				db.bump()
 			}

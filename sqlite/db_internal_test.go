@@ -214,3 +214,35 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 	}
 	check("after a rolled-back write", titles(), "3:three 2:two, renamed 1:one, elsewhere")
 }
+
+// TestOwnWritesMoveVersionOnce: a write of this process moves the version
+// once, at its commit; the poller, reading data_version on the writer
+// connection, does not announce it again (which would throw away every
+// cache entry built in between), but does announce another connection's.
+func TestOwnWritesMoveVersionOnce(t *testing.T) {
+	db := openInternal(t)
+	ctx := context.Background()
+	time.Sleep(2 * pollInterval) // the poller has its baseline
+	v := db.Version()
+	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * pollInterval)
+	if got := db.Version(); got != v+1 {
+		t.Errorf("one write moved the version by %d, want 1", got-v)
+	}
+	other, err := Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	changed := db.Changed()
+	if err := other.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("another connection's write was never noticed")
+	}
+}
