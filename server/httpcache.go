@@ -150,6 +150,9 @@ func cachedRead[Req, Resp any](s *Server, procedure string, req *connect.Request
 	if !ok {
 		return nil, fmt.Errorf("server: %T is not a message", req.Msg)
 	}
+	// Fields this server does not know change nothing in the answer: they
+	// do not make a new key (nor a big one).
+	in.ProtoReflect().SetUnknown(nil)
 	key, err := proto.MarshalOptions{Deterministic: true}.Marshal(in)
 	if err != nil {
 		return nil, fmt.Errorf("server: marshal: %w", err)
