@@ -44,8 +44,10 @@ var layout = map[string][]string{
 	// The meeting command language, on the use cases (terminal, chat and
 	// console alike).
 	"live": {".", "app", "agenda"},
+	// Prometheus: counts at the edge, reads the use cases when scraped.
+	"metrics": {".", "app"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "api", "web", "live", "agenda", "minutes", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "api", "web", "live", "agenda", "minutes", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.
@@ -60,6 +62,8 @@ var layout = map[string][]string{
 	"internal/chattest":   {},
 	"internal/smtptest":   {"internal/alescotest"},
 	"scripts/loadfeed":    {"*"},
+	"scripts/baseline":    {"*"},
+	"scripts/perf":        {"*"},
 }
 
 // serverFiles are the files of cmd/alesco that may import the server.

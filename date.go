@@ -71,10 +71,15 @@ func (d Date) Weekday() time.Weekday {
 }
 
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
+// It counts in Unix seconds, not time.Duration: a Duration saturates at
+// about 292 years, which made far dates look closer than they are (and
+// Series.Occurrences walk week by week towards them).
 func (d Date) DaysUntil(e Date) int {
-	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+	return int((e.unixNoon() - d.unixNoon()) / (24 * 60 * 60))
+}
+
+func (d Date) unixNoon() int64 {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Unix()
 }
 
 // Before reports whether d is strictly before e.

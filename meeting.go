@@ -317,6 +317,12 @@ func later(a, b time.Time) time.Time {
 // calendars look a year or two ahead, and it keeps feeds bounded.
 const MaxScheduleAhead = 2 * 366 * 24 * time.Hour
 
+// HorizonDay is the last day on c's calendar at now, MaxScheduleAhead from
+// now: meetings of later days are not on it yet (no page, agenda, calendar
+// file or minutes), so what anyone can ask for stays bounded while series
+// run on for ever.
+func (c *Committee) HorizonDay(now time.Time) Date { return c.Today(now.Add(MaxScheduleAhead)) }
+
 // CancelMeeting returns the change that cancels m at now. A meeting that
 // has minutes (even a draft begun before it started) or is already
 // cancelled cannot be cancelled.

@@ -130,3 +130,72 @@ func TestMeetingRules(t *testing.T) {
 		t.Fatalf("25h meeting: %v", err)
 	}
 }
+
+// TestDaysUntilFarApart (expected counts from Python's datetime.date): spans longer than a time.Duration can hold
+// (about 292 years) are counted exactly; they once saturated, and the
+// series then walked week by week to a far meeting.
+func TestDaysUntilFarApart(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-02-12", "2026-02-26", 14},
+		{"2026-02-26", "2026-02-12", -14},
+		{"2026-02-12", "2326-02-12", 109572},
+		{"2026-02-12", "9998-12-24", 2912028},
+		{"9998-12-24", "0001-01-01", -3651686},
+	} {
+		if got := alescotest.Date(tc.from).DaysUntil(alescotest.Date(tc.to)); got != tc.want {
+			t.Errorf("%s until %s = %d, want %d", tc.from, tc.to, got, tc.want)
+		}
+	}
+	if !alescotest.Date("9998-12-24").After(alescotest.Date("2026-02-12")) || alescotest.Date("9998-12-24").Before(alescotest.Date("2026-02-12")) {
+		t.Error("9998-12-24 is after 2026-02-12")
+	}
+}
+
+// TestFarMeetingFound: a meeting thousands of years ahead is found on its
+// series' phase (whether it is published is HorizonDay's business).
+func TestFarMeetingFound(t *testing.T) {
+	c := testCommittee(t)
+	for _, id := range []string{"alesco-9998-12-24", "alesco-2326-02-13"} {
+		_, d, _, err := alesco.NewCommittees([]*alesco.Committee{c}).ParseMeetingID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := c.FindMeeting(id, d, nil, nil, time.Time{})
+		if id == "alesco-9998-12-24" && (!ok || m.Start.In(c.Location).Hour() != 12) {
+			t.Errorf("%s: found %v, %v", id, ok, m)
+		}
+		if id == "alesco-2326-02-13" && ok {
+			t.Errorf("%s is not on the series' phase but was found: %v", id, m)
+		}
+	}
+}
+
+// TestHorizonDay: the calendar reaches MaxScheduleAhead (two years) from
+// today in the committee's zone.
+func TestHorizonDay(t *testing.T) {
+	c := testCommittee(t)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	if got, want := c.HorizonDay(now), alescotest.Date("2028-11-26"); got != want {
+		t.Errorf("HorizonDay = %s, want %s", got, want)
+	}
+}
+
+// BenchmarkFindMeeting: finding a meeting costs the same for any date.
+func BenchmarkFindMeeting(b *testing.B) {
+	loc, _ := time.LoadLocation("America/New_York")
+	c := &alesco.Committee{ID: "alesco", Location: loc, Series: []alesco.Series{
+		{ID: "new", First: alescotest.Date("2026-02-12"), Hour: 12, TimeZone: loc.String(), Location: loc, Duration: time.Hour, IntervalWeeks: 2}}}
+	for _, day := range []string{"2026-12-03", "9998-12-24"} {
+		b.Run(day, func(b *testing.B) {
+			d := alescotest.Date(day)
+			for b.Loop() {
+				if _, ok := c.FindMeeting("alesco-"+day, d, nil, nil, time.Time{}); !ok {
+					b.Fatal("not found")
+				}
+			}
+		})
+	}
+}

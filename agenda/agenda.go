@@ -5,9 +5,12 @@
 package agenda
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -93,32 +96,34 @@ func Build(c *alesco.Committee, m alesco.Meeting, proposals []alesco.Proposal, c
 		Votes: []Item{}, Discussion: []Item{}, CarriedOver: []Item{}, NewSubmissions: []Item{},
 	}
 	at := m.Start
-	var fcp []alesco.Proposal
-	for _, p := range proposals {
-		switch p.State {
+	// Sort pointers, not the proposals or items themselves: they are a few
+	// hundred bytes each and a thousand of them are common.
+	var fcp, discussion, submitted []*alesco.Proposal
+	for i := range proposals {
+		switch p := &proposals[i]; p.State {
 		case alesco.ProposalFCP:
 			fcp = append(fcp, p)
 		case alesco.ProposalDiscussion:
-			a.Discussion = append(a.Discussion, proposalItem(c, p, at))
+			discussion = append(discussion, p)
 		case alesco.ProposalSubmitted:
-			a.NewSubmissions = append(a.NewSubmissions, proposalItem(c, p, at))
+			submitted = append(submitted, p)
 		}
 	}
 	// Votes: oldest in FCP first. When the time a proposal entered FCP is
 	// unknown (it was already in FCP at the first sync), its opening time
 	// stands in, which puts it before any proposal seen entering FCP later.
-	sort.SliceStable(fcp, func(i, j int) bool {
-		ti, tj := fcpOrder(fcp[i]), fcpOrder(fcp[j])
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
+	slices.SortStableFunc(fcp, func(a, b *alesco.Proposal) int {
+		if c := fcpOrder(a).Compare(fcpOrder(b)); c != 0 {
+			return c
 		}
-		return fcp[i].Number < fcp[j].Number
+		return cmp.Compare(a.Number, b.Number)
 	})
-	for _, p := range fcp {
-		a.Votes = append(a.Votes, proposalItem(c, p, at))
-	}
-	sort.SliceStable(a.Discussion, func(i, j int) bool { return a.Discussion[i].Number < a.Discussion[j].Number })
-	sort.SliceStable(a.NewSubmissions, func(i, j int) bool { return a.NewSubmissions[i].Number < a.NewSubmissions[j].Number })
+	byNumber := func(a, b *alesco.Proposal) int { return cmp.Compare(a.Number, b.Number) }
+	slices.SortStableFunc(discussion, byNumber)
+	slices.SortStableFunc(submitted, byNumber)
+	a.Votes = items(c, fcp, at)
+	a.Discussion = items(c, discussion, at)
+	a.NewSubmissions = items(c, submitted, at)
 	for _, it := range carried {
 		kind := KindActionItem
 		if it.Kind == alesco.CarryMotion {
@@ -146,7 +151,15 @@ func Build(c *alesco.Committee, m alesco.Meeting, proposals []alesco.Proposal, c
 	return a
 }
 
-func fcpOrder(p alesco.Proposal) time.Time {
+func items(c *alesco.Committee, ps []*alesco.Proposal, at time.Time) []Item {
+	out := make([]Item, len(ps))
+	for i, p := range ps {
+		out[i] = proposalItem(c, p, at)
+	}
+	return out
+}
+
+func fcpOrder(p *alesco.Proposal) time.Time {
 	if !p.FCPTime.IsZero() {
 		return p.FCPTime
 	}
@@ -157,11 +170,18 @@ func pullURL(c *alesco.Committee, n int) string {
 	if c.GitHub.Repo == "" {
 		return ""
 	}
-	return fmt.Sprintf("https://github.com/%s/pull/%d", c.GitHub.Repo, n)
+	return "https://github.com/" + c.GitHub.Repo + "/pull/" + strconv.Itoa(n)
 }
 
-func proposalItem(c *alesco.Committee, p alesco.Proposal, at time.Time) Item {
-	r := c.ReviewAt(p, at)
+// Warning lists items share (read-only; full, so an append copies).
+var (
+	warnBoard       = []string{WarnBoardInput}[:1:1]
+	warnReview      = []string{WarnReviewPeriod}[:1:1]
+	warnBoardReview = []string{WarnBoardInput, WarnReviewPeriod}[:2:2]
+)
+
+func proposalItem(c *alesco.Committee, p *alesco.Proposal, at time.Time) Item {
+	r := c.ReviewAt(*p, at)
 	it := Item{
 		Kind: KindProposal, Number: p.Number, Title: p.Title, URL: p.URL, Authors: p.Authors, State: p.State,
 		Draft: p.Draft, DaysInReview: r.DaysInReview, DaysInFCP: r.DaysInFCP, FCPKnown: r.FCPKnown,
@@ -174,11 +194,15 @@ func proposalItem(c *alesco.Committee, p alesco.Proposal, at time.Time) Item {
 	}
 	if p.NeedsBoardInput && !p.BoardInputRecorded {
 		it.BoardInputNeeded, it.BoardInputReason = true, p.BoardInputReason
-		it.Warnings = append(it.Warnings, WarnBoardInput)
+		it.Warnings = warnBoard
 	}
 	if p.State == alesco.ProposalFCP && !r.PeriodOver {
 		it.ReviewPeriodOpen = true
-		it.Warnings = append(it.Warnings, WarnReviewPeriod)
+		if it.Warnings == nil {
+			it.Warnings = warnReview
+		} else {
+			it.Warnings = warnBoardReview
+		}
 	}
 	return it
 }
@@ -189,7 +213,7 @@ func proposalItem(c *alesco.Committee, p alesco.Proposal, at time.Time) Item {
 func (a *Agenda) Decide(c *alesco.Committee, decided []alesco.DecidedProposal) {
 	a.Decided = nil
 	for _, d := range decided {
-		it := proposalItem(c, d.Proposal, a.Start)
+		it := proposalItem(c, &d.Proposal, a.Start)
 		it.Warnings, it.BoardInputNeeded, it.ReviewPeriodOpen = nil, false, false
 		it.Outcome, it.SourceMeetingID = d.Outcome, d.MeetingID
 		wait := "awaiting merge"
@@ -199,7 +223,7 @@ func (a *Agenda) Decide(c *alesco.Committee, decided []alesco.DecidedProposal) {
 		it.Note = d.Outcome.Label() + " on " + d.Date.String() + ", " + wait
 		a.Decided = append(a.Decided, it)
 	}
-	sort.SliceStable(a.Decided, func(i, j int) bool { return a.Decided[i].Number < a.Decided[j].Number })
+	slices.SortStableFunc(a.Decided, func(x, y Item) int { return cmp.Compare(x.Number, y.Number) })
 }
 
 // Empty reports whether nothing is on the agenda but the open floor.
@@ -223,21 +247,40 @@ func plural(n int, one string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %ss", n, one)
+	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// zones keeps the time zones Markdown has loaded: time.LoadLocation reads
+// and parses the zone's file on every call.
+var zones sync.Map // name -> *time.Location
+
+func zone(name string) (*time.Location, bool) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), true
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, false
+	}
+	zones.Store(name, l)
+	return l, true
 }
 
 // Markdown renders the agenda the way the committee writes its minutes:
-// "### RFC: Title" headings and "[#17](url)" links.
+// "### RFC: Title" headings and "[#17](url)" links. It writes strings
+// directly (no fmt): agendas with a thousand RFCs are rendered on the
+// request path.
 func (a Agenda) Markdown() string {
 	var b strings.Builder
+	b.Grow(1024 + 200*(len(a.Votes)+len(a.Discussion)+len(a.CarriedOver)+len(a.NewSubmissions)))
 	start := a.Start
-	if loc, err := time.LoadLocation(a.TimeZone); err == nil && a.TimeZone != "" {
+	if loc, ok := zone(a.TimeZone); ok && a.TimeZone != "" {
 		start = start.In(loc)
 	}
-	fmt.Fprintf(&b, "# %s Meeting Agenda (%s)\n\n", a.Committee, start.Format("2006-01-02"))
-	fmt.Fprintf(&b, "%s, %s (%s UTC).\n", a.Title, start.Format("Monday 2 January 2006, 15:04 MST"), a.Start.UTC().Format("15:04"))
+	b.WriteString("# " + a.Committee + " Meeting Agenda (" + start.Format("2006-01-02") + ")\n\n")
+	b.WriteString(a.Title + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
 	if a.Frozen {
-		fmt.Fprintf(&b, "\nThis agenda is on record as it stood when the meeting started (%s UTC).\n", a.FrozenAt.UTC().Format("2006-01-02 15:04"))
+		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + a.FrozenAt.UTC().Format("2006-01-02 15:04") + " UTC).\n")
 	}
 
 	b.WriteString("\n## Votes\n\n")
@@ -246,11 +289,13 @@ func (a Agenda) Markdown() string {
 	}
 	for _, it := range a.Votes {
 		writeProposal(&b, it)
-		fcp := "in FCP since before alesco first synced"
+		b.WriteString("- ")
 		if it.FCPKnown {
-			fcp = "in FCP for " + plural(it.DaysInFCP, "day")
+			b.WriteString("In FCP for " + plural(it.DaysInFCP, "day"))
+		} else {
+			b.WriteString("In FCP since before alesco first synced")
 		}
-		fmt.Fprintf(&b, "- %s; in review for %s.\n", capitalize(fcp), plural(it.DaysInReview, "day"))
+		b.WriteString("; in review for " + plural(it.DaysInReview, "day") + ".\n")
 		writeWarnings(&b, it)
 		b.WriteString("\n")
 	}
@@ -269,7 +314,7 @@ func (a Agenda) Markdown() string {
 	}
 	for _, it := range a.Discussion {
 		writeProposal(&b, it)
-		fmt.Fprintf(&b, "- In review for %s.\n", plural(it.DaysInReview, "day"))
+		b.WriteString("- In review for " + plural(it.DaysInReview, "day") + ".\n")
 		writeWarnings(&b, it)
 		b.WriteString("\n")
 	}
@@ -281,7 +326,7 @@ func (a Agenda) Markdown() string {
 	for _, it := range a.CarriedOver {
 		line := it.Title
 		if it.Number > 0 && it.URL != "" {
-			line += fmt.Sprintf(" ([#%d](%s))", it.Number, it.URL)
+			line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
 		}
 		if it.Kind == KindActionItem {
 			line = "Action item: " + line
@@ -295,7 +340,7 @@ func (a Agenda) Markdown() string {
 		if it.SourceMeetingID != "" {
 			line += ", from " + it.SourceMeetingID
 		}
-		fmt.Fprintf(&b, "- %s\n", line)
+		b.WriteString("- " + line + "\n")
 	}
 
 	b.WriteString("\n## New Submissions\n\n")
@@ -303,22 +348,24 @@ func (a Agenda) Markdown() string {
 		b.WriteString("No new RFC awaits triage.\n")
 	}
 	for _, it := range a.NewSubmissions {
-		draft := ""
+		writeLink(&b, it)
+		b.WriteString(" ")
+		b.WriteString(title(it.Title))
 		if it.Draft {
-			draft = " (draft)"
+			b.WriteString(" (draft)")
 		}
-		fmt.Fprintf(&b, "- [#%d](%s) %s%s", it.Number, it.URL, title(it.Title), draft)
 		if len(it.Authors) > 0 {
-			fmt.Fprintf(&b, " — %s", strings.Join(it.Authors, ", "))
+			b.WriteString(" — ")
+			writeList(&b, it.Authors)
 		}
 		b.WriteString("\n")
 	}
 
 	if a.ChairElection.Due {
 		b.WriteString("\n## Chair Election\n\n")
-		fmt.Fprintf(&b, "- Elect a chair: %s.\n", a.ChairElection.Reason)
+		b.WriteString("- Elect a chair: " + a.ChairElection.Reason + ".\n")
 		if a.ChairElection.CurrentChair != "" {
-			fmt.Fprintf(&b, "- Current chair: %s.\n", a.ChairElection.CurrentChair)
+			b.WriteString("- Current chair: " + a.ChairElection.CurrentChair + ".\n")
 		}
 		if a.ChairElection.CannotStand != "" {
 			fmt.Fprintf(&b, "- %s.\n", a.ChairElection.CannotStand)
@@ -329,30 +376,46 @@ func (a Agenda) Markdown() string {
 	return b.String()
 }
 
+// writeLink writes "- [#N](url)".
+func writeLink(b *strings.Builder, it Item) {
+	var n [20]byte
+	b.WriteString("- [#")
+	b.Write(strconv.AppendInt(n[:0], int64(it.Number), 10))
+	b.WriteString("](")
+	b.WriteString(it.URL)
+	b.WriteString(")")
+}
+
+// writeList writes names joined by ", ".
+func writeList(b *strings.Builder, names []string) {
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+	}
+}
+
 func writeProposal(b *strings.Builder, it Item) {
-	fmt.Fprintf(b, "### RFC: %s\n\n", title(it.Title))
-	fmt.Fprintf(b, "- [#%d](%s)", it.Number, it.URL)
+	b.WriteString("### RFC: ")
+	b.WriteString(title(it.Title))
+	b.WriteString("\n\n")
+	writeLink(b, it)
 	if len(it.Authors) > 0 {
-		fmt.Fprintf(b, " by %s", strings.Join(it.Authors, ", "))
+		b.WriteString(" by ")
+		writeList(b, it.Authors)
 	}
 	b.WriteString("\n")
 }
 
 func writeWarnings(b *strings.Builder, it Item) {
 	for _, w := range it.Warnings {
-		line := "**Warning: " + w + "**"
+		b.WriteString("- **Warning: " + w + "**")
 		if w == WarnBoardInput && it.BoardInputReason != "" {
-			line += " (" + it.BoardInputReason + ")"
+			b.WriteString(" (" + it.BoardInputReason + ")")
 		}
-		fmt.Fprintf(b, "- %s\n", line)
+		b.WriteString("\n")
 	}
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // Summary is the short plain-text agenda a calendar event's DESCRIPTION

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -118,13 +117,21 @@ func (a *App) SetCommittees(cs *alesco.Committees) {
 }
 
 // parseMeetingID resolves a meeting id to its configured committee and
-// local date.
+// local date; a day beyond the committee's horizon has no meeting yet
+// (NotFound, before any store read: every use case addressing a meeting by
+// id comes here).
 func (a *App) parseMeetingID(id string) (*alesco.Committee, alesco.Date, error) {
 	if id == "" {
 		return nil, alesco.Date{}, alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
 	}
 	c, d, _, err := a.Committees().ParseMeetingID(id)
-	return c, d, err
+	if err != nil {
+		return nil, d, err
+	}
+	if h := c.HorizonDay(a.now()); d.After(h) {
+		return nil, d, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: the calendar reaches two years ahead, to %s", id, h)
+	}
+	return c, d, nil
 }
 
 // Now returns the clock's time.
@@ -139,8 +146,8 @@ func (a *App) Host() string { return a.base.Hostname() }
 // Version changes whenever the stored data does.
 func (a *App) Version() uint64 { return a.store.Version() }
 
-// CacheVersion is the data version as a cache key.
-func (a *App) CacheVersion() string { return strconv.FormatUint(a.store.Version(), 10) }
+// CacheVersion is the data version the cache keys on (Version).
+func (a *App) CacheVersion() uint64 { return a.store.Version() }
 
 // Changed returns a channel closed at the next change of the data.
 func (a *App) Changed() <-chan struct{} { return a.store.Changed() }

@@ -15,6 +15,11 @@ type Rendered struct {
 	ETag         string
 	LastModified time.Time
 	ContentType  string
+	// Value is a decoded form kept beside (or instead of) Body, shared
+	// read-only by every request that hits it (an API message, say), and
+	// Size the bytes it holds, for the cache's budget.
+	Value any
+	Size  int
 }
 
 // ETag returns a strong entity tag for body.
@@ -42,7 +47,7 @@ type Cache struct {
 
 type cacheEntry struct {
 	key     string
-	version string
+	version uint64
 	built   time.Time // valid from here (a clock set back rebuilds)...
 	until   time.Time // ...to here; zero: until the version changes
 	rep     Rendered
@@ -57,14 +62,15 @@ func NewCache(maxBytes int) *Cache {
 }
 
 func size(e *cacheEntry) int {
-	return len(e.key) + len(e.version) + len(e.rep.Body) + len(e.rep.ETag) + 128
+	// 160: the entry, its list element, map slot and headers, roughly.
+	return len(e.key) + len(e.rep.Body) + e.rep.Size + len(e.rep.ETag) + len(e.rep.ContentType) + 160
 }
 
 // Get returns the representation cached under key if it was built at
 // version and is still valid at now, else builds, stores and returns a new
 // one (valid until the returned time; zero means until the version
 // changes). Concurrent misses may build twice; both results are the same.
-func (c *Cache) Get(key, version string, now time.Time, build func() (Rendered, time.Time, error)) (Rendered, error) {
+func (c *Cache) Get(key string, version uint64, now time.Time, build func() (Rendered, time.Time, error)) (Rendered, error) {
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		e := el.Value.(*cacheEntry)
@@ -122,13 +128,13 @@ func (c *Cache) Clear() {
 
 // CacheStats counts the cache's use.
 type CacheStats struct {
-	Entries, Bytes int
-	Hits, Misses   uint64
+	Entries, Bytes, MaxBytes int
+	Hits, Misses             uint64
 }
 
 // Stats returns the cache's counters.
 func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Entries: len(c.entries), Bytes: c.used, Hits: c.hits, Misses: c.misses}
+	return CacheStats{Entries: len(c.entries), Bytes: c.used, MaxBytes: c.max, Hits: c.hits, Misses: c.misses}
 }

@@ -89,8 +89,14 @@ func (a *App) ListMeetings(ctx context.Context, committeeID string, from, to tim
 		case to.Sub(from) > maxListSpan:
 			return alesco.Errorf(alesco.EINVALID, "ask for at most five years of meetings at a time")
 		}
+		// The calendar ends at the horizon, as lookups by id do.
+		if h := c.HorizonDay(a.now()).AddDays(1).Midnight(c.Location); to.After(h) {
+			to = h
+		}
 		s, err := loadSchedule(tx, c)
-		ms = s.between(from, to)
+		if from.Before(to) {
+			ms = s.between(from, to)
+		}
 		return err
 	})
 	if err != nil {

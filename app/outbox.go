@@ -197,6 +197,20 @@ func (a *App) Outbox(ctx context.Context, f alesco.OutboxFilter) ([]alesco.Outbo
 	return out, err
 }
 
+// OutboxDepth counts the effects not delivered yet, pending and parked
+// (metrics).
+func (a *App) OutboxDepth(ctx context.Context) (map[alesco.OutboxStatus]int, error) {
+	items, err := a.Outbox(ctx, alesco.OutboxFilter{Statuses: []alesco.OutboxStatus{alesco.OutboxPending, alesco.OutboxParked}})
+	if err != nil {
+		return nil, err
+	}
+	out := map[alesco.OutboxStatus]int{}
+	for _, it := range items {
+		out[it.Status]++
+	}
+	return out, nil
+}
+
 // RetryOutbox queues an item again at once, its attempts forgotten.
 func (a *App) RetryOutbox(ctx context.Context, id int64) (alesco.OutboxItem, error) {
 	return a.steerOutbox(ctx, id, "outbox.retry", func(it *alesco.OutboxItem, now time.Time) error { return it.Retry(now) })

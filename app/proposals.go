@@ -78,3 +78,18 @@ func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.Syn
 	}
 	return a.syncer.Sync(ctx, c)
 }
+
+// SyncState says how a committee's last reconciliation with GitHub went
+// (for monitoring: the metrics read it when scraped).
+func (a *App) SyncState(ctx context.Context, committeeID string) (alesco.SyncState, error) {
+	c, err := a.Committees().Get(committeeID)
+	if err != nil {
+		return alesco.SyncState{}, err
+	}
+	var st alesco.SyncState
+	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
+		st, err = tx.SyncState(c.ID)
+		return err
+	})
+	return st, err
+}

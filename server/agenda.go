@@ -53,11 +53,19 @@ func (s *Server) handleAgendaMarkdown(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err)
 		return
 	}
-	a, err := decodeAgenda(rep)
+	// The Markdown is a function of the JSON: kept under the JSON's tag.
+	md, err := s.app.Cache.Get("agenda.md/"+rep.ETag, 0, time.Time{}, func() (app.Rendered, time.Time, error) {
+		a, err := decodeAgenda(rep)
+		if err != nil {
+			return app.Rendered{}, time.Time{}, err
+		}
+		return app.Rendered{Body: []byte(a.Markdown()), ContentType: "text/markdown; charset=utf-8"}, time.Time{}, nil
+	})
 	if err != nil {
 		s.httpError(w, r, err)
 		return
 	}
-	md := []byte(a.Markdown())
-	writeRendered(w, r, app.Rendered{Body: md, ETag: app.ETag(md), ContentType: "text/markdown; charset=utf-8"}, time.Minute)
+	writeRendered(w, r, md, agendaCacheControl)
 }
+
+var agendaCacheControl = cacheControlFor(time.Minute)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+
 	"github.com/almalinux/alesco/api"
 
 	"connectrpc.com/connect"

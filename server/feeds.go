@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -12,6 +13,8 @@ import (
 // cancellation reaches subscribers quickly; revalidation is cheap (ETag).
 const feedMaxAge = 5 * time.Minute
 
+var feedCacheControl = cacheControlFor(feedMaxAge)
+
 // handleFeed serves GET /calendar/{committee}.ics[?expand=true].
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
@@ -20,7 +23,11 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var expand bool
-	switch v := r.URL.Query().Get("expand"); strings.ToLower(v) {
+	var v string
+	if r.URL.RawQuery != "" { // most feed requests have none: spare parsing it
+		v = r.URL.Query().Get("expand")
+	}
+	switch strings.ToLower(v) {
 	case "", "false", "0", "no":
 	case "true", "1", "yes":
 		expand = true
@@ -33,8 +40,21 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
-	writeRendered(w, r, rep, feedMaxAge)
+	w.Header()["Content-Disposition"] = feedDisposition(id)
+	writeRendered(w, r, rep, feedCacheControl)
+}
+
+// feedDispositions holds each committee's feed Content-Disposition value
+// (only ids of committees that exist get here, after the feed was found).
+var feedDispositions sync.Map // committee id -> []string
+
+func feedDisposition(id string) []string {
+	if v, ok := feedDispositions.Load(id); ok {
+		return v.([]string)
+	}
+	v := []string{`inline; filename="` + id + `.ics"`}
+	feedDispositions.Store(id, v)
+	return v
 }
 
 // handleMeetingICS serves GET /calendar/{committee}/{meeting_id}.ics: one
@@ -51,5 +71,5 @@ func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.ics"`)
-	writeRendered(w, r, rep, feedMaxAge)
+	writeRendered(w, r, rep, feedCacheControl)
 }

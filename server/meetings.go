@@ -26,31 +26,44 @@ func (s *meetingService) ListMeetings(ctx context.Context, req *connect.Request[
 	if req.Msg.EndTime != nil {
 		to = req.Msg.EndTime.AsTime()
 	}
-	_, ms, err := s.app.ListMeetings(ctx, req.Msg.CommitteeId, from, to)
-	if err != nil {
-		return nil, err
-	}
-	out := &alescov1.ListMeetingsResponse{}
-	for _, m := range ms {
-		out.Meetings = append(out.Meetings, s.meetingProto(m))
-	}
-	return respond(req, out, "")
+	return cachedRead(s.Server, v1.MeetingServiceListMeetingsProcedure, req, func() (*alescov1.ListMeetingsResponse, time.Time, error) {
+		c, ms, err := s.app.ListMeetings(ctx, req.Msg.CommitteeId, from, to)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		out := &alescov1.ListMeetingsResponse{}
+		for _, m := range ms {
+			out.Meetings = append(out.Meetings, s.meetingProto(m))
+		}
+		return out, nextDay(c, s.app.Now()), nil
+	})
+}
+
+// nextDay is when a committee's calendar moves on by a day: the default
+// listing window starts today and the horizon ends two years on.
+func nextDay(c *alesco.Committee, now time.Time) time.Time {
+	return c.Today(now).AddDays(1).Midnight(c.Location)
 }
 
 func (s *meetingService) GetMeeting(ctx context.Context, req *connect.Request[alescov1.GetMeetingRequest]) (*connect.Response[alescov1.GetMeetingResponse], error) {
-	m, err := s.app.GetMeeting(ctx, req.Msg.MeetingId)
-	if err != nil {
-		return nil, err
-	}
-	return respond(req, &alescov1.GetMeetingResponse{Meeting: s.meetingProto(m)}, "")
+	return cachedRead(s.Server, v1.MeetingServiceGetMeetingProcedure, req, func() (*alescov1.GetMeetingResponse, time.Time, error) {
+		m, err := s.app.GetMeeting(ctx, req.Msg.MeetingId)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		return &alescov1.GetMeetingResponse{Meeting: s.meetingProto(m)}, time.Time{}, nil
+	})
 }
 
 func (s *meetingService) GetNextMeeting(ctx context.Context, req *connect.Request[alescov1.GetNextMeetingRequest]) (*connect.Response[alescov1.GetNextMeetingResponse], error) {
-	m, err := s.app.NextMeeting(ctx, req.Msg.CommitteeId)
-	if err != nil {
-		return nil, err
-	}
-	return respond(req, &alescov1.GetNextMeetingResponse{Meeting: s.meetingProto(m)}, "")
+	return cachedRead(s.Server, v1.MeetingServiceGetNextMeetingProcedure, req, func() (*alescov1.GetNextMeetingResponse, time.Time, error) {
+		m, err := s.app.NextMeeting(ctx, req.Msg.CommitteeId)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		// Once it ends, another meeting is next.
+		return &alescov1.GetNextMeetingResponse{Meeting: s.meetingProto(m)}, m.End, nil
+	})
 }
 
 func (s *meetingService) CancelMeeting(ctx context.Context, req *connect.Request[alescov1.CancelMeetingRequest]) (*connect.Response[alescov1.CancelMeetingResponse], error) {

@@ -12,7 +12,6 @@ import (
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
-	"google.golang.org/protobuf/proto"
 )
 
 // minutesService implements MinutesService.
@@ -31,6 +30,8 @@ type minutesService struct {
 
 // minutesMaxAge is how long clients may cache GET /minutes/{id}.md.
 const minutesMaxAge = 5 * time.Minute
+
+var minutesCacheControl = cacheControlFor(minutesMaxAge)
 
 func (s *minutesService) RecordAttendance(ctx context.Context, req *connect.Request[alescov1.RecordAttendanceRequest]) (*connect.Response[alescov1.RecordAttendanceResponse], error) {
 	as, err := api.Attendees(req.Msg.Attendees)
@@ -150,22 +151,13 @@ func (s *minutesService) ImportMinutes(ctx context.Context, req *connect.Request
 }
 
 func (s *minutesService) GetMinutes(ctx context.Context, req *connect.Request[alescov1.GetMinutesRequest]) (*connect.Response[alescov1.GetMinutesResponse], error) {
-	rep, err := s.app.Cache.Get("minutes.proto/"+req.Msg.MeetingId, s.app.CacheVersion(), s.app.Now(), func() (app.Rendered, time.Time, error) {
+	return cachedRead(s.Server, v1.MinutesServiceGetMinutesProcedure, req, func() (*alescov1.GetMinutesResponse, time.Time, error) {
 		c, m, err := s.app.GetMinutes(ctx, req.Msg.MeetingId)
 		if err != nil {
-			return app.Rendered{}, time.Time{}, err
+			return nil, time.Time{}, err
 		}
-		body, err := proto.MarshalOptions{Deterministic: true}.Marshal(api.MinutesProto(c, m))
-		return app.Rendered{Body: body}, time.Time{}, err
+		return &alescov1.GetMinutesResponse{Minutes: api.MinutesProto(c, m)}, time.Time{}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := &alescov1.GetMinutesResponse{Minutes: &alescov1.Minutes{}}
-	if err := proto.Unmarshal(rep.Body, out.Minutes); err != nil {
-		return nil, err
-	}
-	return respond(req, out, rep.ETag)
 }
 
 func (s *minutesService) ListMinutes(ctx context.Context, req *connect.Request[alescov1.ListMinutesRequest]) (*connect.Response[alescov1.ListMinutesResponse], error) {
@@ -177,15 +169,17 @@ func (s *minutesService) ListMinutes(ctx context.Context, req *connect.Request[a
 	if q.To, err = optionalDate("to_date", req.Msg.ToDate); err != nil {
 		return nil, err
 	}
-	c, page, next, err := s.app.ListMinutesPage(ctx, req.Msg.CommitteeId, q)
-	if err != nil {
-		return nil, err
-	}
-	out := &alescov1.ListMinutesResponse{NextPageToken: next}
-	for _, m := range page {
-		out.Minutes = append(out.Minutes, api.MinutesSummary(c, m))
-	}
-	return respond(req, out, "")
+	return cachedRead(s.Server, v1.MinutesServiceListMinutesProcedure, req, func() (*alescov1.ListMinutesResponse, time.Time, error) {
+		c, page, next, err := s.app.ListMinutesPage(ctx, req.Msg.CommitteeId, q)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		out := &alescov1.ListMinutesResponse{NextPageToken: next}
+		for _, m := range page {
+			out.Minutes = append(out.Minutes, api.MinutesSummary(c, m))
+		}
+		return out, time.Time{}, nil
+	})
 }
 
 // optionalDate reads a YYYY-MM-DD field; empty is the zero date.
@@ -225,5 +219,5 @@ func (s *Server) handleMinutesMarkdown(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err)
 		return
 	}
-	writeRendered(w, r, rep, minutesMaxAge)
+	writeRendered(w, r, rep, minutesCacheControl)
 }

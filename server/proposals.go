@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
@@ -27,24 +28,28 @@ func (s *proposalService) ListProposals(ctx context.Context, req *connect.Reques
 		}
 		states = append(states, ps)
 	}
-	ps, st, err := s.app.ListProposals(ctx, req.Msg.CommitteeId, states...)
-	if err != nil {
-		return nil, err
-	}
-	out := &alescov1.ListProposalsResponse{LastSyncedTime: api.Timestamp(st.LastSynced), SyncError: st.LastError}
-	for _, p := range ps {
-		out.Proposals = append(out.Proposals, api.ProposalProto(p))
-	}
-	return respond(req, out, "")
+	return cachedRead(s.Server, v1.ProposalServiceListProposalsProcedure, req, func() (*alescov1.ListProposalsResponse, time.Time, error) {
+		ps, st, err := s.app.ListProposals(ctx, req.Msg.CommitteeId, states...)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		out := &alescov1.ListProposalsResponse{LastSyncedTime: api.Timestamp(st.LastSynced), SyncError: st.LastError}
+		for _, p := range ps {
+			out.Proposals = append(out.Proposals, api.ProposalProto(p))
+		}
+		return out, time.Time{}, nil
+	})
 }
 
 // GetProposal returns one proposal by pull-request number.
 func (s *proposalService) GetProposal(ctx context.Context, req *connect.Request[alescov1.GetProposalRequest]) (*connect.Response[alescov1.GetProposalResponse], error) {
-	p, err := s.app.GetProposal(ctx, req.Msg.CommitteeId, int(req.Msg.Number))
-	if err != nil {
-		return nil, err
-	}
-	return respond(req, &alescov1.GetProposalResponse{Proposal: api.ProposalProto(p)}, "")
+	return cachedRead(s.Server, v1.ProposalServiceGetProposalProcedure, req, func() (*alescov1.GetProposalResponse, time.Time, error) {
+		p, err := s.app.GetProposal(ctx, req.Msg.CommitteeId, int(req.Msg.Number))
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		return &alescov1.GetProposalResponse{Proposal: api.ProposalProto(p)}, time.Time{}, nil
+	})
 }
 
 // SyncProposals reconciles with GitHub now.

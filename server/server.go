@@ -19,6 +19,7 @@ import (
 	"connectrpc.com/grpcreflect"
 	"github.com/almalinux/alesco/app"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/rs/cors"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	MattermostToken string
 	// Timeouts for clients (DefaultTimeouts where zero).
 	Timeouts Timeouts
+	// Metrics counts requests and RPCs and serves GET /metrics; nil
+	// leaves both out.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -46,6 +50,7 @@ type Server struct {
 	log      *slog.Logger
 	webhooks http.Handler
 	timeouts Timeouts
+	metrics  *metrics.Metrics
 	handler  http.Handler
 	// mattermostToken is the slash command's secret ("" when not set up).
 	mattermostToken string
@@ -63,7 +68,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(),
+	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(), metrics: o.Metrics,
 		mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
 	s.handler = s.routes()
 	return s, nil
@@ -82,8 +87,13 @@ var serviceNames = []string{
 }
 
 func (s *Server) routes() http.Handler {
+	interceptors := []connect.Interceptor{errorInterceptor(s.log), s.authInterceptor()}
+	if s.metrics != nil {
+		// Outermost: it sees the code the client gets.
+		interceptors = append([]connect.Interceptor{s.metrics.Interceptor()}, interceptors...)
+	}
 	opts := connect.WithHandlerOptions(
-		connect.WithInterceptors(errorInterceptor(s.log), s.authInterceptor()),
+		connect.WithInterceptors(interceptors...),
 		connect.WithReadMaxBytes(MaxRequestBytes),
 		connect.WithCompressMinBytes(1024),
 	)
@@ -109,7 +119,29 @@ func (s *Server) routes() http.Handler {
 		ExposedHeaders: append(connectcors.ExposedHeaders(), "ETag", "Last-Modified"),
 		MaxAge:         7200,
 	})
-	return s.accessLog(liftStreamTimeouts(c.Handler(http.MaxBytesHandler(s.guard(mux), MaxRequestBytes))))
+	h := s.guard(mux)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+		// Around the mux itself, which names the route (the guard
+		// passes the same request on).
+		h = s.metrics.HTTP(h)
+	}
+	return s.accessLog(liftStreamTimeouts(c.Handler(limitBody(h))))
+}
+
+// limitBody caps request bodies at MaxRequestBytes like
+// http.MaxBytesHandler, but passes requests without a body (GETs, most of
+// them) through as they are instead of copying each one.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := *r
+		r2.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
+		next.ServeHTTP(w, &r2)
+	})
 }
 
 // accessLog logs one line per request.
@@ -118,9 +150,17 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(rw, r)
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
-			slog.String("proto", r.Proto), slog.Duration("duration", time.Since(start)))
+		// The handler itself, not Logger.LogAttrs: that looks up its
+		// caller's program counter, which costs more than the line.
+		h := s.log.Handler()
+		if !h.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
+		end := time.Now()
+		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
+			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)))
+		h.Handle(r.Context(), rec)
 	})
 }
 

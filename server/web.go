@@ -21,6 +21,8 @@ import (
 // asking; with an ETag they then revalidate cheaply.
 const webMaxAge = time.Minute
 
+var webCacheControl = cacheControlFor(webMaxAge)
+
 // webRoutes registers the public HTML pages:
 //
 //	/                                    committees
@@ -181,7 +183,7 @@ func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuil
 		}
 		return
 	}
-	writeRendered(w, r, rep, webMaxAge)
+	writeRendered(w, r, rep, webCacheControl)
 }
 
 func webNotFound(msg string) webResult {

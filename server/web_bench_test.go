@@ -35,3 +35,27 @@ func BenchmarkWebPage(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMeetingRender renders a meeting's page, agenda and calendar
+// file with an empty cache, for a meeting next spring and one at the
+// two-year horizon: any meeting costs about the same (far ids once walked
+// the series week by week: 54 ms a page for alesco-9998-12-24, which is
+// now beyond the horizon and NotFound).
+func BenchmarkMeetingRender(b *testing.B) {
+	env := alescotest.New(b)
+	for _, id := range []string{"alesco-2027-03-11", "alesco-2028-11-16"} {
+		for _, p := range []string{"/alesco/meetings/" + id, "/agenda/" + id + ".md", "/calendar/alesco/" + id + ".ics"} {
+			b.Run(p, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					env.App.Cache.Clear()
+					rec := httptest.NewRecorder()
+					env.Server.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+					if rec.Code != http.StatusOK {
+						b.Fatalf("GET %s: %d", p, rec.Code)
+					}
+				}
+			})
+		}
+	}
+}

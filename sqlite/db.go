@@ -40,7 +40,6 @@ const pollInterval = 250 * time.Millisecond
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
-	watch *sql.DB // one connection that only reads PRAGMA data_version
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
@@ -48,6 +47,9 @@ type DB struct {
 	// request SaveSync or ApplyDelivery stores, enqueued in the same
 	// transaction (the application sets it: app.App.ProposalEffects).
 	PullEffects alesco.PullEffects
+	// Timed, when set (before the store is used), is told the duration
+	// and outcome of every write transaction: metrics.
+	Timed func(time.Duration, error)
 
 	version atomic.Uint64
 	mu      sync.Mutex
@@ -58,7 +60,8 @@ type DB struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	derive atomic.Pointer[func(context.Context, alesco.Tx) error]
+	derive    atomic.Pointer[func(context.Context, alesco.Tx) error]
+	proposals proposalMemo
 }
 
 var _ alesco.Store = (*DB)(nil)
@@ -107,14 +110,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
-	if db.watch, err = sql.Open("sqlite", dsn(path, true)); err != nil {
-		w.Close()
-		r.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	db.watch.SetMaxOpenConns(1)
-	db.watch.SetMaxIdleConns(1)
-	db.watch.SetConnMaxLifetime(0)
 	go db.poll()
 	return db, nil
 }
@@ -140,7 +135,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stop)
 		<-db.done
-		db.closeErr = errors.Join(db.watch.Close(), db.read.Close(), db.write.Close())
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 	})
 	return db.closeErr
 }
@@ -166,11 +161,11 @@ func (db *DB) bump() {
 	db.mu.Unlock()
 }
 
-// poll notices commits by other connections, other processes included:
-// SQLite's data_version changes on a connection whenever another one has
-// committed. Commits of this process are seen too, a moment after bump
-// already announced them; a second bump costs one cache rebuild, while a
-// missed one would leave caches stale.
+// poll notices commits by other processes on the same file (the CLI
+// beside a server): SQLite's data_version changes on a connection
+// whenever another connection has committed, and stays put for the
+// connection's own commits. It is read on the writer connection, whose
+// commits bump announces at once, so each write moves the version once.
 func (db *DB) poll() {
 	defer close(db.done)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -184,7 +179,7 @@ func (db *DB) poll() {
 	var last int64 = -1
 	for {
 		var v int64
-		if err := db.watch.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
+		if err := db.write.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
 			if last >= 0 && v != last {
 				db.bump()
 			}
@@ -262,6 +257,11 @@ type txn struct {
 	ctx context.Context
 	tx  *sql.Tx
 	now time.Time
+	db  *DB
+	// readOnly: a snapshot on the reader pool. Only what such a snapshot
+	// reads may be remembered (a write transaction sees its own changes,
+	// which may yet roll back).
+	readOnly bool
 }
 
 var _ alesco.Tx = (*txn)(nil)
@@ -295,7 +295,7 @@ func (t *txn) each(query string, args []any, fn func(*sql.Rows) error) error {
 // View implements alesco.Store: fn reads one snapshot on the reader pool.
 func (db *DB) View(ctx context.Context, fn func(alesco.ReadTx) error) error {
 	return inTx(ctx, db.read, func(tx *sql.Tx) error {
-		return fn(&txn{ctx: ctx, tx: tx, now: db.now()})
+		return fn(&txn{ctx: ctx, tx: tx, now: db.now(), db: db, readOnly: true})
 	})
 }
 
@@ -307,9 +307,13 @@ func (db *DB) Update(ctx context.Context, fn func(alesco.Tx) (alesco.Change, err
 	return db.update(ctx, func(t *txn) (alesco.Change, error) { return fn(t) })
 }
 
-func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) error {
-	err := inTx(ctx, db.write, func(tx *sql.Tx) error {
-		t := &txn{ctx: ctx, tx: tx, now: db.now()}
+func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) (err error) {
+	if db.Timed != nil {
+		start := time.Now()
+		defer func() { db.Timed(time.Since(start), err) }()
+	}
+	err = inTx(ctx, db.write, func(tx *sql.Tx) error {
+		t := &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
 		ch, err := fn(t)
 		if err != nil {
 			return err
@@ -363,11 +367,43 @@ func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
+	if t, ok := parseStoredTime(s); ok {
+		return t, nil
+	}
 	t, err := time.Parse(TimeLayout, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("sqlite: bad stored time %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// parseStoredTime reads TimeLayout digit by digit: time.Parse is general
+// and about ten times slower, and a listing of proposals parses six times
+// per row. ok is false for anything else (time.Parse then reports it).
+func parseStoredTime(s string) (t time.Time, ok bool) {
+	if len(s) != len(TimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return t, false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	ok = true
+	y, mo, d := num(0, 4), time.Month(num(5, 7)), num(8, 10)
+	h, mi, sec, ns := num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if !ok || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return t, false
+	}
+	t = time.Date(y, mo, d, h, mi, sec, ns, time.UTC)
+	return t, t.Day() == d // February 30 is no date
 }
 
 // Backup writes a consistent copy of the database to path (which must not

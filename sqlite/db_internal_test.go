@@ -3,10 +3,17 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/almalinux/alesco"
 )
 
 // These tests look at the connections themselves, below the store's
@@ -84,5 +91,158 @@ func TestReadersCannotWrite(t *testing.T) {
 	})
 	if err == nil {
 		t.Fatal("a read transaction wrote")
+	}
+}
+
+// TestStringListAgreesWithJSON: the plain-case reader gives what
+// encoding/json gives, for every list jsonList writes and for lists
+// written by hand.
+func TestStringListAgreesWithJSON(t *testing.T) {
+	lists := [][]string{nil, {}, {""}, {"a"}, {"Jane Doe", "John Roe"}, {"", ""}, {",", `","`}, {`quote "x"`},
+		{"tab\there"}, {"<b>&"}, {"café", "日本"}, {"a", "", "b"}, {"back\\slash"}}
+	raw := []string{`[]`, `["a", "b"]`, `[ "a" ]`, `["a","b"]`, `["\u00e9"]`, "[\"\xff\"]", `not json`, `[""]`, `["a",","]`}
+	for _, l := range lists {
+		raw = append(raw, jsonList(l))
+	}
+	for _, s := range raw {
+		got, gerr := stringList(s)
+		var want []string
+		werr := json.Unmarshal([]byte(s), &want)
+		if (gerr != nil) != (werr != nil) || (werr == nil && !slices.Equal(got, want)) || (want != nil && got == nil) {
+			t.Errorf("stringList(%q) = %q, %v; encoding/json: %q, %v", s, got, gerr, want, werr)
+		}
+	}
+}
+
+// TestParseStoredTime: the fast reader agrees with time.Parse on stored
+// times and leaves anything else to it.
+func TestParseStoredTime(t *testing.T) {
+	for _, tm := range []time.Time{time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		got, err := ParseTime(FormatTime(tm))
+		if err != nil || !got.Equal(tm) || got.Location() != time.UTC {
+			t.Errorf("ParseTime(%s) = %v, %v", FormatTime(tm), got, err)
+		}
+	}
+	for _, s := range []string{"2026-02-30T00:00:00.000000000Z", "2026-13-01T00:00:00.000000000Z", "2026-01-01T24:00:00.000000000Z",
+		"2026-01-01T00:00:00.00000000xZ", "2026-01-01T00:00:00Z", "2026-01-01 00:00:00.000000000Z", "+026-01-01T00:00:00.000000000Z"} {
+		if _, ok := parseStoredTime(s); ok {
+			t.Errorf("parseStoredTime(%q) accepted it", s)
+		}
+		if _, err := ParseTime(s); err == nil && s != "2026-01-01T00:00:00Z" {
+			t.Errorf("ParseTime(%q) accepted it", s)
+		}
+	}
+}
+
+// TestProposalsMemoSeesEveryChange: the decoded proposals a snapshot
+// reuses are always the stored ones: after a sync, a webhook, a write by
+// another connection on the same file (another process), and not after a
+// write that rolled back.
+func TestProposalsMemoSeesEveryChange(t *testing.T) {
+	db := openInternal(t)
+	ctx := context.Background()
+	pull := func(n int, title string, state alesco.ProposalState) alesco.PullRecord {
+		return alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{CommitteeID: "c", Number: n, Title: title, State: state,
+			Authors: []string{"Jane Doe"}, Labels: []string{"x"}}}
+	}
+	titles := func(states ...alesco.ProposalState) string {
+		t.Helper()
+		var out []string
+		err := db.View(ctx, func(tx alesco.ReadTx) error {
+			ps, err := tx.Proposals("c", states...)
+			for _, p := range ps {
+				out = append(out, fmt.Sprintf("%d:%s", p.Number, p.Title))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, " ")
+	}
+	check := func(step, got, want string) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: proposals %q, want %q", step, got, want)
+		}
+	}
+	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{
+		pull(1, "one", alesco.ProposalFCP), pull(2, "two", alesco.ProposalSubmitted)}}); err != nil {
+		t.Fatal(err)
+	}
+	check("first read", titles(), "2:two 1:one")
+	check("warm read", titles(), "2:two 1:one")
+	check("by state", titles(alesco.ProposalFCP), "1:one")
+
+	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{pull(2, "two, renamed", alesco.ProposalSubmitted)}}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a sync", titles(), "2:two, renamed 1:one")
+
+	if _, err := db.ApplyDelivery(ctx, alesco.Delivery{ID: "d1", CommitteeID: "c", Number: 3}, func(alesco.PullRecord, bool) (alesco.PullRecord, bool) {
+		return pull(3, "three", alesco.ProposalDiscussion), true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a webhook", titles(), "3:three 2:two, renamed 1:one")
+
+	other, err := Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{pull(1, "one, elsewhere", alesco.ProposalFCP)}}); err != nil {
+		t.Fatal(err)
+	}
+	check("after another connection's write", titles(), "3:three 2:two, renamed 1:one, elsewhere")
+
+	// A write transaction reads its own change, then rolls back.
+	boom := errors.New("boom")
+	err = db.update(ctx, func(tx *txn) (alesco.Change, error) {
+		if err := tx.putPull(pull(4, "never", alesco.ProposalFCP)); err != nil {
+			return alesco.Change{}, err
+		}
+		ps, err := tx.Proposals("c")
+		if err != nil || len(ps) != 4 {
+			t.Errorf("the write transaction sees %d proposals (%v), want its own 4", len(ps), err)
+		}
+		return alesco.Change{}, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	check("after a rolled-back write", titles(), "3:three 2:two, renamed 1:one, elsewhere")
+}
+
+// TestOwnWritesMoveVersionOnce: a write of this process moves the version
+// once, at its commit; the poller, reading data_version on the writer
+// connection, does not announce it again (which would throw away every
+// cache entry built in between), but does announce another connection's.
+func TestOwnWritesMoveVersionOnce(t *testing.T) {
+	db := openInternal(t)
+	ctx := context.Background()
+	time.Sleep(2 * pollInterval) // the poller has its baseline
+	v := db.Version()
+	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * pollInterval)
+	if got := db.Version(); got != v+1 {
+		t.Errorf("one write moved the version by %d, want 1", got-v)
+	}
+	other, err := Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	changed := db.Changed()
+	if err := other.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("another connection's write was never noticed")
 	}
 }

@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -31,24 +31,64 @@ func scanPull(r scanner) (alesco.PullRecord, error) {
 	if err != nil {
 		return p, err
 	}
-	if err := json.Unmarshal([]byte(authors), &p.Authors); err != nil {
-		return p, fmt.Errorf("sqlite: proposal %d authors: %w", p.Number, err)
+	err = decodeProposal(&p.Proposal, authors, labels, state, [6]string{created, updated, closed, merged, disc, fcp})
+	return p, err
+}
+
+// proposalColumns are the columns of a proposal (pullColumns less what
+// only a sync needs): agendas read a thousand rows at a time.
+const proposalColumns = `committee_id, number, title, url, author_login, authors, rfc_number, rfc_path, header_status,
+	state, open, draft, merged, labels, needs_board_input, board_input_reason, board_input_recorded,
+	created_at, updated_at, closed_at, merged_at, discussion_at, fcp_at, head_sha, abstract`
+
+func scanProposal(r scanner, p *alesco.Proposal) error {
+	var authors, labels, state string
+	var times [6]string
+	err := r.Scan(&p.CommitteeID, &p.Number, &p.Title, &p.URL, &p.AuthorLogin, &authors, &p.RFCNumber, &p.RFCPath,
+		&p.HeaderStatus, &state, &p.Open, &p.Draft, &p.Merged, &labels, &p.NeedsBoardInput, &p.BoardInputReason,
+		&p.BoardInputRecorded, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5], &p.HeadSHA, &p.Abstract)
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
-		return p, fmt.Errorf("sqlite: proposal %d labels: %w", p.Number, err)
+	return decodeProposal(p, authors, labels, state, times)
+}
+
+// decodeProposal fills in the columns stored as text: the JSON lists, the
+// state and the times (created, updated, closed, merged, discussion, FCP).
+func decodeProposal(p *alesco.Proposal, authors, labels, state string, times [6]string) error {
+	var err error
+	if p.Authors, err = stringList(authors); err != nil {
+		return fmt.Errorf("sqlite: proposal %d authors: %w", p.Number, err)
 	}
-	if p.State, err = alesco.ParseProposalState(state); err != nil {
-		return p, fmt.Errorf("sqlite: proposal %d: %w", p.Number, err)
+	if p.Labels, err = stringList(labels); err != nil {
+		return fmt.Errorf("sqlite: proposal %d labels: %w", p.Number, err)
 	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &p.Created}, {updated, &p.Updated}, {closed, &p.Closed}, {merged, &p.MergedAt}, {disc, &p.DiscussionTime}, {fcp, &p.FCPTime}} {
-		if *f.t, err = ParseTime(f.s); err != nil {
-			return p, err
+	if p.State, err = parseProposalState(state); err != nil {
+		return fmt.Errorf("sqlite: proposal %d: %w", p.Number, err)
+	}
+	for i, t := range []*time.Time{&p.Created, &p.Updated, &p.Closed, &p.MergedAt, &p.DiscussionTime, &p.FCPTime} {
+		if *t, err = ParseTime(times[i]); err != nil {
+			return err
 		}
 	}
-	return p, nil
+	return nil
+}
+
+// stateByName spares ParseProposalState's case folding for the names the
+// store itself wrote.
+var stateByName = func() map[string]alesco.ProposalState {
+	m := map[string]alesco.ProposalState{}
+	for s := alesco.ProposalSubmitted; s.String() != "unknown"; s++ {
+		m[s.String()] = s
+	}
+	return m
+}()
+
+func parseProposalState(name string) (alesco.ProposalState, error) {
+	if s, ok := stateByName[name]; ok {
+		return s, nil
+	}
+	return alesco.ParseProposalState(name)
 }
 
 func (t *txn) putPull(p alesco.PullRecord) error {
@@ -87,27 +127,81 @@ func (db *DB) Pulls(ctx context.Context, committeeID string) (map[int]alesco.Pul
 	return out, err
 }
 
-// Proposals implements alesco.ReadTx.
+// Proposals implements alesco.ReadTx. A read-only snapshot reuses the
+// proposals it decoded before while proposals_generation (maintained by
+// triggers, read in the same snapshot) has not moved.
 func (t *txn) Proposals(committeeID string, states ...alesco.ProposalState) ([]alesco.Proposal, error) {
-	q := `SELECT ` + pullColumns + ` FROM proposals WHERE committee_id = ? AND tracked = 1`
-	args := []any{committeeID}
-	if len(states) > 0 {
-		q += ` AND state IN (?` + strings.Repeat(", ?", len(states)-1) + `)`
-		for _, s := range states {
-			args = append(args, s.String())
+	var all []alesco.Proposal
+	if t.readOnly {
+		var gen int64
+		if err := t.queryRow(`SELECT generation FROM proposals_generation WHERE id = 1`).Scan(&gen); err != nil {
+			return nil, fmt.Errorf("sqlite: proposals generation: %w", err)
+		}
+		var ok bool
+		if all, ok = t.db.proposals.get(committeeID, gen); !ok {
+			var err error
+			if all, err = t.trackedProposals(committeeID); err != nil {
+				return nil, err
+			}
+			t.db.proposals.put(committeeID, gen, all)
+		}
+	} else {
+		var err error
+		if all, err = t.trackedProposals(committeeID); err != nil {
+			return nil, err
 		}
 	}
-	q += ` ORDER BY number DESC`
-	var out []alesco.Proposal
-	err := t.each(q, args, func(r *sql.Rows) error {
-		p, err := scanPull(r)
-		out = append(out, p.Proposal)
-		return err
-	})
+	out := make([]alesco.Proposal, 0, len(all))
+	for _, p := range all {
+		if len(states) == 0 || slices.Contains(states, p.State) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// trackedProposals decodes a committee's tracked proposals, newest pull
+// request first.
+func (t *txn) trackedProposals(committeeID string) ([]alesco.Proposal, error) {
+	out := make([]alesco.Proposal, 0, 64)
+	err := t.each(`SELECT `+proposalColumns+` FROM proposals WHERE committee_id = ? AND tracked = 1 ORDER BY number DESC`,
+		[]any{committeeID}, func(r *sql.Rows) error {
+			out = append(out, alesco.Proposal{})
+			return scanProposal(r, &out[len(out)-1])
+		})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: proposals: %w", err)
 	}
 	return out, nil
+}
+
+// proposalMemo keeps each committee's decoded proposals with the
+// generation they were read at. The slices are shared read-only: callers
+// get copies of the structs, and the lists inside them (authors, labels)
+// are never written to.
+type proposalMemo struct {
+	mu  sync.Mutex
+	gen int64
+	by  map[string][]alesco.Proposal
+}
+
+func (m *proposalMemo) get(committeeID string, gen int64) ([]alesco.Proposal, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ps, ok := m.by[committeeID]
+	return ps, ok && m.gen == gen
+}
+
+func (m *proposalMemo) put(committeeID string, gen int64, ps []alesco.Proposal) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen < m.gen {
+		return // an older snapshot finished late
+	}
+	if gen > m.gen || m.by == nil {
+		m.gen, m.by = gen, map[string][]alesco.Proposal{}
+	}
+	m.by[committeeID] = ps
 }
 
 // Proposal implements alesco.ReadTx.

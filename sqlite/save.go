@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/almalinux/alesco"
 )
@@ -302,6 +304,36 @@ func sameDecision(a, b alesco.Decision) bool {
 }
 
 // jsonList stores a list of strings as a JSON array ("[]" for none).
+// stringList reads a list jsonList wrote. It splits the plain case itself
+// (no escapes: what names and labels almost always are) because
+// encoding/json's reflection costs more than the rest of a row; anything
+// else goes to encoding/json.
+func stringList(s string) ([]string, error) {
+	if s == "[]" {
+		return []string{}, nil
+	}
+	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && plainJSON(s) {
+		// Quotes only in separators: the plain case.
+		if inner := s[2 : len(s)-2]; strings.Count(inner, `"`) == 2*strings.Count(inner, `","`) {
+			return strings.Split(inner, `","`), nil
+		}
+	}
+	var out []string
+	err := json.Unmarshal([]byte(s), &out)
+	return out, err
+}
+
+// plainJSON reports whether s is valid UTF-8 without escapes or control
+// characters, so its strings read as written.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
 func jsonList(v []string) string {
 	if v == nil {
 		v = []string{}

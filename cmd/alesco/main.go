@@ -87,6 +87,9 @@ type Main struct {
 	// DeliveryHook, when set, is called around each outbox delivery of
 	// serve (app.Options.DeliveryHook): tests stop or kill the server there.
 	DeliveryHook func(stage string, it alesco.OutboxItem)
+	// LogFlush is how often serve writes out its buffered log (default
+	// logFlushInterval).
+	LogFlush time.Duration
 }
 
 // Run runs one command line.
@@ -239,10 +242,10 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-func (m *Main) logger(format string) *slog.Logger {
+func logHandler(w io.Writer, format string) slog.Handler {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if strings.EqualFold(format, "json") {
-		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+		return slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+	return slog.NewTextHandler(w, opts)
 }

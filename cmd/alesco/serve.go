@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,7 +21,9 @@ import (
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/mail"
 	"github.com/almalinux/alesco/mattermost"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/almalinux/alesco/server"
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 )
 
@@ -33,6 +37,7 @@ type serveOptions struct {
 	syncInterval   time.Duration
 	outboxInterval time.Duration
 	demo           bool
+	cacheSize      string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -70,11 +75,24 @@ shuts down gracefully on SIGINT and SIGTERM.`,
 	f.BoolVar(&o.demo, "demo", false, "serve the committee's public record kept in the repository, offline, on a temporary database (--db is not used)")
 	f.DurationVar(&o.outboxInterval, "outbox-interval", 30*time.Second,
 		"how often the outbox worker looks for due effects and announcements besides every change (0 disables delivery)")
+	f.StringVar(&o.cacheSize, "cache-size", "32MiB", "memory for rendered feeds, pages and answers (least recently used go first), e.g. 64MiB")
 	return cmd
 }
 
 func (m *Main) serve(ctx context.Context, o serveOptions) error {
-	log := m.logger(o.logFormat)
+	cacheBytes, err := humanize.ParseBytes(o.cacheSize)
+	if err != nil || cacheBytes < 1<<20 || cacheBytes > 1<<40 {
+		return usageError(fmt.Errorf("bad --cache-size %q: want a size from 1MiB, e.g. 32MiB", o.cacheSize))
+	}
+	if !strings.EqualFold(o.logFormat, "text") && !strings.EqualFold(o.logFormat, "json") {
+		return usageError(fmt.Errorf("bad --log-format %q: want text or json", o.logFormat))
+	}
+	logs := newLogBuffer(m.Stderr)
+	defer logs.Flush()
+	logCtx, stopLogs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopLogs()
+	go logs.run(logCtx, cmp.Or(m.LogFlush, logFlushInterval))
+	log := slog.New(flushOnWarn{logHandler(logs, o.logFormat), logs})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -113,10 +131,14 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 			return err
 		}
 	}
-	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: syncer, Deliverers: deliverers, DeliveryHook: m.DeliveryHook})
+	mx := metrics.New()
+	db.Timed = mx.ObserveWrite
+	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: mx.Syncer(syncer), Deliverers: deliverers,
+		DeliveryHook: m.DeliveryHook, CacheBytes: int(cacheBytes)})
 	if err != nil {
 		return err
 	}
+	mx.Watch(a)
 	if o.demo {
 		if err := m.seedDemo(ctx, a, log); err != nil {
 			return err
@@ -139,7 +161,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if slashToken == "" {
 		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken})
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx})
 	if err != nil {
 		return err
 	}
@@ -177,6 +199,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if o.demo {
 		log.Info("demo: open " + o.baseURL + "/" + demo.CommitteeID + " (the database is temporary and removed on exit)")
 	}
+	logs.Flush()
 	if m.Ready != nil {
 		m.Ready(addr)
 	}

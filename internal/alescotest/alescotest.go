@@ -30,6 +30,7 @@ import (
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/internal/chattest"
+	"github.com/almalinux/alesco/metrics"
 	"github.com/almalinux/alesco/server"
 	"github.com/almalinux/alesco/sqlite"
 )
@@ -155,6 +156,8 @@ type Env struct {
 	GitHub *githubtest.Server
 	// Chat is the Mattermost webhook the env posts to (WithWriteBack).
 	Chat *chattest.Server
+	// Metrics are the server's Prometheus metrics (GET /metrics).
+	Metrics *metrics.Metrics
 }
 
 // Option changes how New builds an Env.
@@ -199,8 +202,9 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, f := range opts {
 		f(&o)
 	}
-	e := &Env{t: t, Clock: NewClock(Epoch)}
+	e := &Env{t: t, Clock: NewClock(Epoch), Metrics: metrics.New()}
 	e.DB = Store(t, e.Clock)
+	e.DB.Timed = e.Metrics.ObserveWrite
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ao := app.Options{Committees: Committees(t), Store: e.DB, BaseURL: "https://alesco.example.org", Now: e.Clock.Now, Logger: log}
 	var webhooks http.Handler
@@ -212,7 +216,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ao.Syncer = s
+		ao.Syncer = e.Metrics.Syncer(s)
 	}
 	if o.writeBack {
 		e.writeBack(&ao, log)
@@ -228,12 +232,13 @@ func New(t testing.TB, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	e.DB.PullEffects = e.App.ProposalEffects
+	e.Metrics.Watch(e.App)
 	if o.github {
 		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost}); err != nil {
+	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost, Metrics: e.Metrics}); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP = httptest.NewUnstartedServer(e.Server)
