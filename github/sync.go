@@ -72,15 +72,9 @@ func NewSyncer(o Options) (*Syncer, error) {
 	if o.PerPage <= 0 || o.PerPage > 100 {
 		o.PerPage = 100
 	}
-	base := o.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("github: bad API URL %q: want http(s)://host/", base)
-	}
-	if !strings.HasSuffix(base, "/") {
-		base += "/"
+	base, err := apiBase(o.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	t := newCachingTransport(o.Transport, o.Now)
 	opts := []gh.ClientOptionsFunc{gh.WithTransport(t), gh.WithTimeout(60 * time.Second), gh.WithUserAgent("alesco")}
@@ -236,4 +230,19 @@ func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo
 	}
 	applyHeader(p, h)
 	return nil
+}
+
+// apiBase checks the GitHub REST API's base URL (DefaultBaseURL when
+// empty) and ends it with a slash, as go-github wants it.
+func apiBase(base string) (string, error) {
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("github: bad API URL %q: want http(s)://host/", base)
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return base, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -45,15 +44,9 @@ func NewWriter(o WriterOptions) (*Writer, error) {
 	if o.Token == "" {
 		return nil, errors.New("github: writing to GitHub needs a token (GITHUB_TOKEN)")
 	}
-	base := o.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("github: bad API URL %q: want http(s)://host/", base)
-	}
-	if !strings.HasSuffix(base, "/") {
-		base += "/"
+	base, err := apiBase(o.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	if o.Transport == nil {
 		o.Transport = http.DefaultTransport

@@ -3,8 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -226,17 +224,9 @@ func TestHostileInput(t *testing.T) {
 
 	// Bytes that are not UTF-8 cannot reach any field: the JSON protocol
 	// refuses them.
-	req, _ := http.NewRequest("POST", env.URL+v1.MinutesServiceAddNoteProcedure,
-		strings.NewReader(`{"meetingId":"`+meeting+`","topic":"x","text":"garbage `+"\xff"+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+env.Token(alesco.RoleSecretary, "alesco", ""))
-	resp, err := env.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 400 || !strings.Contains(string(body), "invalid_argument") {
-		t.Fatalf("invalid UTF-8: %d %s", resp.StatusCode, body)
+	r := env.Post(v1.MinutesServiceAddNoteProcedure, `{"meetingId":"`+meeting+`","topic":"x","text":"garbage `+"\xff"+`"}`,
+		"Content-Type", "application/json", "Authorization", "Bearer "+env.Token(alesco.RoleSecretary, "alesco", ""))
+	if r.Status != 400 || !strings.Contains(string(r.Body), "invalid_argument") {
+		t.Fatalf("invalid UTF-8: %d %s", r.Status, r.Body)
 	}
 }

@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -217,21 +216,11 @@ func TestCacheStaysWithinBudget(t *testing.T) {
 func TestRequestBodiesCapped(t *testing.T) {
 	env := alescotest.New(t)
 	big := `{"committeeId":"alesco","fileName":"x.md","markdown":"` + strings.Repeat("x", 2<<20) + `"}`
-	req, err := http.NewRequest(http.MethodPost, env.URL+"/alesco.v1.MinutesService/ImportMinutes", strings.NewReader(big))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := env.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	r := env.Post("/alesco.v1.MinutesService/ImportMinutes", big, "Content-Type", "application/json")
 	// 413 for HTTP clients (a 429 invites a retry), resource_exhausted for
 	// Connect clients, which read the code from the body.
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `"code":"resource_exhausted"`) {
-		t.Errorf("a %d-byte request: %s %s, want 413 and resource_exhausted", len(big), resp.Status, body)
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.Body), `"code":"resource_exhausted"`) {
+		t.Errorf("a %d-byte request: %d %s, want 413 and resource_exhausted", len(big), r.Status, r.Body)
 	}
 	if f := env.Fetch(http.MethodGet, "/calendar/alesco.ics"); f.Status != http.StatusOK {
 		t.Errorf("GET after it: %d", f.Status)

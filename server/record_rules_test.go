@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -206,18 +204,10 @@ func TestAmendNeedsCompleteMinutes(t *testing.T) {
 		})
 	}
 	// The same garbage with a byte that is not UTF-8, as curl sends it.
-	req, _ := http.NewRequest("POST", env.URL+"/alesco.v1.MinutesService/AmendMinutes",
-		strings.NewReader(`{"meetingId":"`+meeting+`","reason":"fix","markdown":"\u0000\u0001 garbage `+"\xff"+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+env.Token(alesco.RoleChair, "alesco", ""))
-	resp, err := env.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 400 || !strings.Contains(string(body), "invalid_argument") {
-		t.Fatalf("invalid UTF-8 over JSON: %d %s", resp.StatusCode, body)
+	r := env.Post("/alesco.v1.MinutesService/AmendMinutes", `{"meetingId":"`+meeting+`","reason":"fix","markdown":"\u0000\u0001 garbage `+"\xff"+`"}`,
+		"Content-Type", "application/json", "Authorization", "Bearer "+env.Token(alesco.RoleChair, "alesco", ""))
+	if r.Status != 400 || !strings.Contains(string(r.Body), "invalid_argument") {
+		t.Fatalf("invalid UTF-8 over JSON: %d %s", r.Status, r.Body)
 	}
 	_, m, err := env.App.GetMinutes(ctx, meeting)
 	if err != nil {

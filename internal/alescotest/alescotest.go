@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -365,7 +366,19 @@ type Fetched struct {
 // Fetch sends a plain HTTP request to the env; header is name, value pairs.
 func (e *Env) Fetch(method, path string, header ...string) Fetched {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.URL+path, nil)
+	return e.send(method, path, nil, header)
+}
+
+// Post sends body as a plain HTTP POST (what curl sends: any bytes, UTF-8
+// or not); header is name, value pairs.
+func (e *Env) Post(path, body string, header ...string) Fetched {
+	e.t.Helper()
+	return e.send(http.MethodPost, path, strings.NewReader(body), header)
+}
+
+func (e *Env) send(method, path string, body io.Reader, header []string) Fetched {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.URL+path, body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -377,11 +390,11 @@ func (e *Env) Fetch(method, path string, header ...string) Fetched {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	read, err := io.ReadAll(resp.Body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return Fetched{resp.StatusCode, resp.Header, body}
+	return Fetched{resp.StatusCode, resp.Header, read}
 }
 
 // Sign returns the X-Hub-Signature-256 value GitHub sends with body.
