@@ -82,53 +82,20 @@ var codes = func() (out [600]string) {
 	return out
 }()
 
-// HTTP counts and times every request next serves, by the ServeMux pattern
-// that matched: next must be the mux itself (it sets r.Pattern), so the
-// route label takes only the handful of values the routes have.
-func (m *Metrics) HTTP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
-		}
-		code := "other"
-		if sw.status >= 0 && sw.status < len(codes) {
-			code = codes[sw.status]
-		}
-		m.requests.WithLabelValues(route, code).Inc()
-		m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.status, w.wrote = code, true
+// ObserveHTTP counts and times one HTTP request: route is the ServeMux
+// pattern that matched (r.Pattern, "" for none), so the route label takes
+// only the handful of values the routes have. The server's access log,
+// which already holds the status and the duration, calls it.
+func (m *Metrics) ObserveHTTP(route string, status int, d time.Duration) {
+	if route == "" {
+		route = "unmatched"
 	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Flush implements http.Flusher (gRPC streams need it).
-func (w *statusWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
+	code := "other"
+	if status >= 0 && status < len(codes) {
+		code = codes[status]
 	}
+	m.requests.WithLabelValues(route, code).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
 
 // Interceptor counts and times RPCs by procedure and code.

@@ -60,7 +60,9 @@ func (t Timeouts) orDefault() Timeouts {
 // open by design; HTTP/2's per-stream read timeout bounds them.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Query().Get("base64") == "1" {
+		// Most GETs (feeds, pages) carry no query: parse one only when it
+		// may ask for base64.
+		if r.Method == http.MethodGet && strings.Contains(r.URL.RawQuery, "base64") && r.URL.Query().Get("base64") == "1" {
 			if err := checkBase64(r.URL.Query().Get("message")); err != nil {
 				writeProtocolError(w, r, http.StatusBadRequest, "invalid_argument", 3, "message is not URL-safe base64: "+err.Error())
 				return

@@ -119,44 +119,42 @@ func (s *Server) routes() http.Handler {
 		ExposedHeaders: append(connectcors.ExposedHeaders(), "ETag", "Last-Modified"),
 		MaxAge:         7200,
 	})
-	h := s.guard(mux)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
-		// Around the mux itself, which names the route (the guard
-		// passes the same request on).
-		h = s.metrics.HTTP(h)
 	}
-	return s.accessLog(liftStreamTimeouts(c.Handler(limitBody(h))))
+	return s.accessLog(liftStreamTimeouts(c.Handler(limitBody(s.guard(mux)))))
 }
 
 // limitBody caps request bodies at MaxRequestBytes like
-// http.MaxBytesHandler, but passes requests without a body (GETs, most of
-// them) through as they are instead of copying each one.
+// http.MaxBytesHandler, but on the request itself rather than a copy (as
+// the guard does): requests without a body (GETs, most of them) pass
+// untouched, and the route the mux sets on the request (r.Pattern) stays
+// visible to the access log, which counts requests by it.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody {
-			next.ServeHTTP(w, r)
-			return
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 		}
-		r2 := *r
-		r2.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
-		next.ServeHTTP(w, &r2)
+		next.ServeHTTP(w, r)
 	})
 }
 
-// accessLog logs one line per request.
+// accessLog logs one line per request and counts it for the metrics.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(rw, r)
+		end := time.Now()
+		if s.metrics != nil {
+			s.metrics.ObserveHTTP(r.Pattern, rw.status, end.Sub(start))
+		}
 		// The handler itself, not Logger.LogAttrs: that looks up its
 		// caller's program counter, which costs more than the line.
 		h := s.log.Handler()
 		if !h.Enabled(r.Context(), slog.LevelInfo) {
 			return
 		}
-		end := time.Now()
 		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
 			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)))

@@ -24,6 +24,12 @@ func TestMarkdown(t *testing.T) {
 			`Discussed <a href="https://github.com/AlmaLinux/ALESCo/pull/15">RFC: Kernels</a>`},
 		{"no script", "Hi <script>alert(1)</script> [x](javascript:alert(1)) <b onclick=x>y</b>", true, "Hi alert(1) x y"},
 		{"escaped", "a < b & c", true, "a &lt; b &amp; c"},
+		{"no scheme but http(s) and mailto", "[a](jav&#x61;script:alert(1)) [b](data:text/html,x) <javascript:alert(1)> [c](JAVASCRIPT:x) [d](java\tscript:x)", true,
+			"a b javascript:alert(1) c [d](java\tscript:x)"},
+		{"links that stay", "[mail](mailto:a@b.org) [page](/alesco/meetings) [top](#minutes) <https://e.org> www.almalinux.org", true,
+			`<a href="mailto:a@b.org">mail</a> <a href="/alesco/meetings">page</a> <a href="#minutes">top</a> <a href="https://e.org">https://e.org</a> <a href="http://www.almalinux.org">www.almalinux.org</a>`},
+		{"images only by their text", "![logo](javascript:x) ![ok](https://e.org/a.png)", true, `logo <img src="https://e.org/a.png" alt="ok">`},
+		{"an HTML block goes", "<div onclick=x>\nhidden\n</div>\n\nshown", false, "<p>shown</p>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(MarkdownBlock(c, tc.in))

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
@@ -52,22 +53,33 @@ var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, P
 
 // Pages is the parsed, immutable template set; safe for concurrent use.
 type Pages struct {
-	sets map[string]*template.Template
+	// sets builds each page's set (the layout and parts cloned, the page
+	// added) when it is first rendered: eight copies of the layout's
+	// parse tree are most of an idle server's templates, and a server
+	// that serves only feeds and RPCs needs none.
+	sets map[string]func() (*template.Template, error)
 }
 
-// New parses the embedded templates.
+// New parses the embedded templates: the layout and parts, and each page
+// on its own, so that a broken template stops the server at start.
 func New() (*Pages, error) {
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	p := &Pages{sets: map[string]*template.Template{}}
+	p := &Pages{sets: map[string]func() (*template.Template, error){}}
 	for _, name := range pageNames {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
-		if err != nil {
+		file := "templates/" + name + ".html"
+		if _, err := template.New(name).Funcs(funcs).ParseFS(templateFS, file); err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", name, err)
 		}
-		p.sets[name] = t
+		p.sets[name] = sync.OnceValues(func() (*template.Template, error) {
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, file)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", name, err)
+			}
+			return t, nil
+		})
 	}
 	return p, nil
 }
@@ -76,15 +88,19 @@ func New() (*Pages, error) {
 // Rendering goes to a buffer first so a template error never leaves half a
 // page on the wire.
 func (p *Pages) Render(w io.Writer, name string, data any) error {
-	t, ok := p.sets[name]
+	set, ok := p.sets[name]
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
+	}
+	t, err := set()
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 

@@ -5,7 +5,7 @@
 //	go run ./scripts/perf                       # builds alesco and the baseline, ~4 minutes
 //	go run ./scripts/perf -rounds 3 -d 3s       # quicker, noisier
 //
-// It imports the wiki's minutes in the repository (minutes/testdata/wiki)
+// It imports the wiki's minutes in the repository (demo/minutes)
 // into a new database, starts `alesco serve` on it and the bare baseline
 // (scripts/baseline: net/http and connect-go serving the same bytes and
 // messages from memory), then runs wrk against each read, alternating
@@ -88,9 +88,9 @@ func run(o options) error {
 		}
 	}
 	db := filepath.Join(dir, "alesco.db")
-	wiki, err := filepath.Glob("minutes/testdata/wiki/*.md")
+	wiki, err := filepath.Glob("demo/minutes/*.md")
 	if err != nil || len(wiki) == 0 {
-		return fmt.Errorf("no fixture minutes in minutes/testdata/wiki (run from the repository's root)")
+		return fmt.Errorf("no fixture minutes in demo/minutes (run from the repository's root)")
 	}
 	if out, err := exec.Command(o.alesco, append([]string{"minutes", "import", "--db", db}, wiki...)...).CombinedOutput(); err != nil {
 		return fmt.Errorf("import: %v\n%s", err, out)
@@ -176,8 +176,10 @@ func run(o options) error {
 	return nil
 }
 
+// goBuild builds pkg as a release is built (README): static, pure Go.
 func goBuild(out, pkg string) error {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stderr = os.Stderr
 	return cmd.Run()
 }
