@@ -266,6 +266,12 @@ func TestMeetingEffects(t *testing.T) {
 	if text := st[0].Chat.Text; !strings.Contains(text, "starting now") || !strings.Contains(text, "Where: ~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)") {
 		t.Errorf("start post: %q", text)
 	}
+	// A deployment that configures the series' join link (url:) posts it.
+	withLink := m
+	withLink.JoinURL = "https://meet.example.org/alesco"
+	if text := c.Announce(withLink, alesco.MeetingMoment{Now: start, Links: links})[0].Chat.Text; !strings.Contains(text, "Join: https://meet.example.org/alesco\n") || strings.Contains(text, "Where:") {
+		t.Errorf("start post with a join link: %q", text)
+	}
 	if got := c.Announce(cancelled, alesco.MeetingMoment{Now: start, Links: links}); len(got) != 0 {
 		t.Errorf("cancelled meeting announced: %+v", got)
 	}
