@@ -297,9 +297,16 @@ func feedWindow(s schedule, expand bool, st feedState) (from, to time.Time) {
 
 // publishTexts records the text of every event of a committee's expanded
 // feed as it stands in tx: a text never published gets its row, a text
-// that changed a higher sequence (EventText). at dates the changes. It
-// returns the meetings whose text changed and how many rows it wrote.
-func (a *App) publishTexts(tx alesco.Tx, c *alesco.Committee, at func(feedState) time.Time) ([]string, int, error) {
+// that changed a sequence step higher (EventText). at dates the changes.
+// It returns the meetings whose text changed and how many rows it wrote.
+//
+// The clock publishes with step 1: the feed has served that text with the
+// published sequence + 1 already (revise). A write publishes with step 2:
+// before it, the feed may have served a text the clock changed, with the
+// published sequence + 1, and the text after the write must count higher
+// still (a skipped number is harmless; a repeated one keeps clients on a
+// stale text).
+func (a *App) publishTexts(tx alesco.Tx, c *alesco.Committee, step int, at func(feedState) time.Time) ([]string, int, error) {
 	s, err := loadSchedule(tx, c)
 	if err != nil {
 		return nil, 0, err
@@ -321,7 +328,7 @@ func (a *App) publishTexts(tx alesco.Tx, c *alesco.Committee, at func(feedState)
 		case !ok:
 			save = append(save, alesco.EventText{MeetingID: m.ID, CommitteeID: c.ID, Hash: h, Updated: at(st)})
 		case t.Hash != h:
-			save = append(save, alesco.EventText{MeetingID: m.ID, CommitteeID: c.ID, Hash: h, Sequence: t.Sequence + 1, Updated: at(st)})
+			save = append(save, alesco.EventText{MeetingID: m.ID, CommitteeID: c.ID, Hash: h, Sequence: t.Sequence + step, Updated: at(st)})
 			changed = append(changed, m.ID)
 		}
 	}
@@ -333,7 +340,7 @@ func (a *App) publishTexts(tx alesco.Tx, c *alesco.Committee, at func(feedState)
 // text a write changes gets its higher sequence in the same commit.
 func (a *App) publishOnWrite(ctx context.Context, tx alesco.Tx) error {
 	for _, c := range a.Committees().List() {
-		if _, _, err := a.publishTexts(tx, c, func(feedState) time.Time { return tx.Now() }); err != nil {
+		if _, _, err := a.publishTexts(tx, c, 2, func(feedState) time.Time { return tx.Now() }); err != nil {
 			a.log.ErrorContext(ctx, "calendar event texts not published", "committee", c.ID, "err", err)
 			return err
 		}
@@ -349,7 +356,7 @@ func (a *App) PublishEventTexts(ctx context.Context) error {
 	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		all, rows := []string{}, 0
 		for _, c := range a.Committees().List() {
-			changed, n, err := a.publishTexts(tx, c, func(st feedState) time.Time { return st.lastModified })
+			changed, n, err := a.publishTexts(tx, c, 1, func(st feedState) time.Time { return st.lastModified })
 			if err != nil {
 				return alesco.Change{}, err
 			}

@@ -262,6 +262,12 @@ type txn struct {
 	// reads may be remembered (a write transaction sees its own changes,
 	// which may yet roll back).
 	readOnly bool
+	// changed: the transaction wrote something derived data may depend
+	// on; writes made under quiet (tokens, the outbox, event texts
+	// themselves) do not count, so the outbox worker's bookkeeping and the
+	// calendar's own publishing do not derive everything again.
+	changed bool
+	quiet   int
 }
 
 var _ alesco.Tx = (*txn)(nil)
@@ -270,6 +276,9 @@ var _ alesco.Tx = (*txn)(nil)
 func (t *txn) Now() time.Time { return t.now }
 
 func (t *txn) exec(query string, args ...any) (sql.Result, error) {
+	if t.quiet == 0 {
+		t.changed = true
+	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
@@ -330,8 +339,9 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 	return err
 }
 
-// OnWrite registers fn, which every write transaction runs after its
-// change and before its audit row, so that data derived from what the
+// OnWrite registers fn, which every write transaction that changed what
+// derived data may show (txn.changed) runs after its change and before
+// its audit row, so that data derived from what the
 // write changed (the calendar's event texts) commits with it, whichever
 // adapter wrote (the application, a GitHub sync or webhook). A failing fn
 // takes back only what it wrote (a savepoint): the write itself goes on,
@@ -342,9 +352,11 @@ func (db *DB) OnWrite(fn func(context.Context, alesco.Tx) error) {
 
 func (db *DB) runDerive(ctx context.Context, t *txn) {
 	fn := db.derive.Load()
-	if fn == nil {
+	if fn == nil || !t.changed {
 		return
 	}
+	t.quiet++
+	defer func() { t.quiet-- }()
 	if _, err := t.exec(`SAVEPOINT derive`); err != nil {
 		return
 	}
@@ -414,4 +426,11 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("sqlite: backup to %s: %w", path, err)
 	}
 	return nil
+}
+
+// quietly marks the writes until the returned func runs as ones derived
+// data does not depend on (txn.changed).
+func (t *txn) quietly() func() {
+	t.quiet++
+	return func() { t.quiet-- }
 }

@@ -290,3 +290,35 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup tokens = %v, %v", ts, err)
 	}
 }
+
+// TestDeriveRunsOnChanges: the derived-data hook (OnWrite) runs in a write
+// that changed what it may depend on (a meeting change), and not in one
+// that only kept books (a token, the outbox, event texts).
+func TestDeriveRunsOnChanges(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := testCtx()
+	runs := 0
+	db.OnWrite(func(context.Context, alesco.Tx) error { runs++; return nil })
+	if _, _, err := createToken(ctx, db, alesco.Token{Role: alesco.RoleChair, CommitteeID: "alesco"}); err != nil {
+		t.Fatal(err)
+	}
+	enqueue(t, db, alesco.Effect{Key: "chat:test", Kind: alesco.EffectChat, CommitteeID: "alesco", Chat: &alesco.ChatEffect{Text: "hello"}})
+	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		return alesco.Change{Action: "calendar.publish", Subject: "calendar"},
+			tx.SaveEventTexts([]alesco.EventText{{MeetingID: "alesco-2026-12-03", CommitteeID: "alesco", Hash: "h"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 0 {
+		t.Fatalf("the hook ran %d times for bookkeeping writes", runs)
+	}
+	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		_, err := tx.SaveMeetingChange(alesco.MeetingChange{MeetingID: "alesco-2026-12-03", CommitteeID: "alesco", Kind: alesco.ChangeCancel, Cancelled: true, Reason: "holidays"})
+		return alesco.Change{Action: "meeting.cancel", Subject: "alesco-2026-12-03"}, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 1 {
+		t.Fatalf("the hook ran %d times for a meeting change, want 1", runs)
+	}
+}

@@ -104,6 +104,7 @@ func (t *txn) EventTexts(committeeID string) (map[string]alesco.EventText, error
 
 // SaveEventTexts implements alesco.Tx.
 func (t *txn) SaveEventTexts(texts []alesco.EventText) error {
+	defer t.quietly()()
 	for _, e := range texts {
 		if _, err := t.exec(`INSERT INTO event_texts (meeting_id, committee_id, sha256, sequence, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (meeting_id) DO UPDATE SET sha256 = excluded.sha256, sequence = excluded.sequence, updated_at = excluded.updated_at`,

@@ -81,6 +81,7 @@ func (t *txn) Outbox(f alesco.OutboxFilter) ([]alesco.OutboxItem, error) {
 
 // Enqueue implements alesco.Tx.
 func (t *txn) Enqueue(e alesco.Effect) (bool, error) {
+	defer t.quietly()()
 	if e.Key == "" || e.Kind == "" {
 		return false, fmt.Errorf("sqlite: an effect without its key or kind")
 	}
@@ -118,6 +119,7 @@ func (t *txn) Enqueue(e alesco.Effect) (bool, error) {
 
 // SaveOutboxItem implements alesco.Tx.
 func (t *txn) SaveOutboxItem(it alesco.OutboxItem) (bool, error) {
+	defer t.quietly()()
 	if _, err := alesco.ParseOutboxStatus(string(it.Status)); err != nil {
 		return false, err
 	}

@@ -23,6 +23,7 @@ func hashToken(secret string) []byte {
 
 // CreateToken implements alesco.Tx: only the token's SHA-256 is stored.
 func (t *txn) CreateToken(tok alesco.Token) (alesco.Token, string, error) {
+	defer t.quietly()()
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return alesco.Token{}, "", fmt.Errorf("sqlite: token entropy: %w", err)
@@ -42,6 +43,7 @@ func (t *txn) CreateToken(tok alesco.Token) (alesco.Token, string, error) {
 
 // RevokeToken implements alesco.Tx.
 func (t *txn) RevokeToken(id int64) error {
+	defer t.quietly()()
 	res, err := t.exec(`UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, FormatTime(t.now), id)
 	if err != nil {
 		return fmt.Errorf("sqlite: revoke token: %w", err)
