@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // docCommand is one command line of a fenced sh block.
@@ -94,7 +95,10 @@ func TestDocExamples(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	fake := githubtest.New(t)
 	baseURL, dbPath, logs := startServe(t, "--github-url", fake.BaseURL())
-	now := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
+	// The docs are written on alescotest.Reference and keep their real
+	// dates; they run on the tests' today, each documented date still to
+	// come moved to the same day of the fortnight after it.
+	now := alescotest.Running(alescotest.Epoch)
 	alesco := func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
 		m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: now}
@@ -118,7 +122,7 @@ func TestDocExamples(t *testing.T) {
 			if skipDoc.MatchString(c.line) {
 				continue
 			}
-			line := c.line
+			line := alescotest.ShiftText(c.line)
 			switch {
 			case strings.HasPrefix(line, "go run ./cmd/alesco ") || strings.HasPrefix(line, "alesco "):
 				line = strings.TrimPrefix(strings.TrimPrefix(line, "go run ./cmd/alesco "), "alesco ")

@@ -22,6 +22,7 @@ import (
 	"github.com/almalinux/alesco/config"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/internal/alescotest"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -59,7 +60,7 @@ func startServe(t *testing.T, args ...string) (baseURL, dbPath string, logs *syn
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	logs = &syncBuffer{}
-	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }}
+	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }, Now: alescotest.Running(alescotest.Epoch)}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--sync-interval", "0"}, args...))

@@ -36,10 +36,6 @@ import (
 	"github.com/almalinux/alesco/sqlite"
 )
 
-// Epoch is the tests' default time: 2026-11-25 12:00 UTC, the Wednesday
-// before the 2026-12-03 meeting.
-var Epoch = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-
 // Clock is a settable clock, safe for concurrent use.
 type Clock struct {
 	mu sync.Mutex

@@ -11,13 +11,13 @@ import (
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 )
 
-// DecisionMeeting is the meeting DecideRFCs records: 2026-12-03, noon in
-// New York.
-const DecisionMeeting = "alesco-2026-12-03"
+// DecisionMeeting is the meeting DecideRFCs records: the next meeting
+// after Epoch (alesco-2026-12-03, noon in New York, on the default Today).
+var DecisionMeeting = nextMeetings(1)[0].ID
 
-// DuringDecisionMeeting is five minutes into DecisionMeeting (17:05 UTC):
-// minutes may be recorded and finalized then.
-var DuringDecisionMeeting = time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC)
+// DuringDecisionMeeting is five minutes into DecisionMeeting: minutes may
+// be recorded and finalized then.
+var DuringDecisionMeeting = nextMeetings(1)[0].Start.Add(5 * time.Minute)
 
 // DecideRFCs records DecisionMeeting through the API as a secretary would
 // (token: a staff token of alesco): four of five members present, RFC #17
