@@ -12,6 +12,7 @@ import (
 	"connectrpc.com/connect"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // TestCLIWriteReachesServedFeed: a server keeps its feed cached, and a
@@ -52,18 +53,14 @@ func TestCLIWriteReachesServedFeed(t *testing.T) {
 	get(ics)
 
 	var out bytes.Buffer
-	cli := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	cli := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, Now: alescotest.Running(alescotest.Epoch)}
 	if err := cli.Run(ctx, []string{"meetings", "cancel", id, "--reason", "Moved to the summit", "--db", dbPath}); err != nil {
 		t.Fatalf("alesco meetings cancel: %v\n%s", err, &out)
 	}
 	// A cancelled meeting leaves the feed; its own file stays, CANCELLED.
-	deadline := time.Now().Add(30 * time.Second)
-	for strings.Contains(get(feed), "UID:"+id) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the feed still lists %s, cancelled by the CLI", id)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	alescotest.Eventually(t, 30*time.Second, "the feed still lists "+id+", cancelled by the CLI", func() bool {
+		return !strings.Contains(get(feed), "UID:"+id)
+	})
 	if f := get(ics); !strings.Contains(f, "STATUS:CANCELLED") || !strings.Contains(f, "Moved to the summit") {
 		t.Errorf("%s after the cancellation:\n%s", ics, f)
 	}
