@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +10,10 @@ import (
 	"github.com/almalinux/alesco/internal/htmlcheck"
 	"github.com/almalinux/alesco/internal/webtest"
 )
+
+// TestMain closes the headless chromium that the package's browser tests
+// share (webtest) after them.
+func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
 
 // TestDemoWalk is a newcomer's first visit, in headless chromium, to
 // `alesco serve --demo` (offline): home → committee → its next meeting →
