@@ -28,6 +28,7 @@ func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
 // must add the reader's own times, the subscribe links must lead to valid
 // feeds, and every page is screenshotted (desktop and phone widths).
 func TestWebBrowser(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	env := newWebEnv(t)
 	w := webFetchWant(t, env)
@@ -120,6 +121,7 @@ func TestWebBrowser(t *testing.T) {
 // ListProposals over Connect GET across origins (CORS) and list what the
 // RPC returns.
 func TestEmbedSnippetInBrowser(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "web.md"))
 	if err != nil {

@@ -180,6 +180,7 @@ func crashConfig(t *testing.T, mail bool) string {
 // effect is delivered, exactly once: no comment, label change, wiki pull
 // request, chat post or email twice.
 func TestCrashDeliversEachEffectOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}

@@ -83,6 +83,7 @@ func startServe(t *testing.T, args ...string) (baseURL, dbPath string, logs *syn
 }
 
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	baseURL, dbPath, logs := startServe(t)
 	ctx := context.Background()
 	client := h2cClient()

@@ -20,6 +20,7 @@ func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
 // proposals → minutes → the search box, following the links and the form
 // each page actually has, and finding the Secure Boot RFC discussion.
 func TestDemoWalk(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	baseURL, _, _ := startServe(t, "--demo")
 	follow := func(dom []byte, what string, match func(htmlcheck.Link) bool) string {
