@@ -23,6 +23,7 @@ const maxIdleTabs = 4
 // needs it and closed by Main, and its tabs that no page uses now.
 var shared struct {
 	sync.Mutex
+	main   bool // Main runs the tests: it closes the browser after them
 	bin    string
 	ctx    context.Context // the browser's first tab; new contexts from it are new tabs
 	cancel context.CancelFunc
@@ -42,6 +43,9 @@ func browser(t testing.TB, bin string) context.Context {
 	t.Helper()
 	shared.Lock()
 	defer shared.Unlock()
+	if !shared.main {
+		t.Fatal("webtest: the package has no TestMain to close the shared browser after its tests; add func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }")
+	}
 	if shared.ctx == nil && shared.err == nil {
 		shared.bin = bin
 		shared.ctx, shared.cancel, shared.err = start(bin)
@@ -82,6 +86,9 @@ func start(bin string) (context.Context, context.CancelFunc, error) {
 //
 //	func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
 func Main(m *testing.M) int {
+	shared.Lock()
+	shared.main = true
+	shared.Unlock()
 	defer closeBrowser()
 	return m.Run()
 }
