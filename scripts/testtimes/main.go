@@ -5,11 +5,14 @@
 //	go test -count=1 -json ./... | go run ./scripts/testtimes
 //	go test -count=1 -json ./... | go run ./scripts/testtimes -top 20 -sub
 //
-// A test's time is wall time from when it last started or continued
-// (test2json's run or cont event) to its end, so it holds its parallel
-// subtests (which `go test -v` leaves out of their parent's time) but not
-// the time a parallel test waited for its turn. A package's time is its
-// test binary's run. Failed tests are marked.
+// A test's time is what `go test -v` prints for it (test2json's
+// "elapsed": for a parallel test, the time it ran, not the time it waited
+// for its turn), except for a test whose subtests ran in parallel after
+// its function returned: `go test -v` leaves them out of its time, so here
+// it runs from when the test last started or continued (its run or cont
+// event) to the end of its last subtest. (The time of a parallel test's
+// pass event itself is no guide: it can be reported well after it ended.)
+// A package's time is its test binary's run. Failed tests are marked.
 package main
 
 import (
@@ -38,6 +41,7 @@ type event struct {
 type result struct {
 	pkg, test, action string
 	elapsed           float64
+	start             time.Time // when the test last ran or continued
 }
 
 func main() {
@@ -73,7 +77,8 @@ func main() {
 // read collects the package and test results of a test2json stream;
 // lines that are not events (build output) are skipped.
 func read(r io.Reader) (pkgs, tests []result, err error) {
-	started := map[[2]string]time.Time{} // package and test: when it last ran or continued
+	type key struct{ pkg, test string }
+	started := map[key]time.Time{} // when a test last ran or continued
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -81,20 +86,40 @@ func read(r io.Reader) (pkgs, tests []result, err error) {
 		if json.Unmarshal(sc.Bytes(), &e) != nil {
 			continue
 		}
-		key := [2]string{e.Package, e.Test}
+		k := key{e.Package, e.Test}
 		switch e.Action {
 		case "run", "cont":
-			started[key] = e.Time
+			started[k] = e.Time
 		case "pass", "fail", "skip":
-			res := result{pkg: e.Package, test: e.Test, action: e.Action, elapsed: e.Elapsed}
+			res := result{pkg: e.Package, test: e.Test, action: e.Action, elapsed: e.Elapsed, start: started[k]}
 			if e.Test == "" {
 				pkgs = append(pkgs, res)
-				continue
+			} else {
+				tests = append(tests, res)
 			}
-			if start, ok := started[key]; ok {
-				res.elapsed = e.Time.Sub(start).Seconds()
+		}
+	}
+	// A test ends when it or the last of its subtests does.
+	end := map[key]time.Time{}
+	for _, t := range tests {
+		if t.start.IsZero() {
+			continue
+		}
+		e := t.start.Add(time.Duration(t.elapsed * float64(time.Second)))
+		for name := t.test; ; {
+			if k := (key{t.pkg, name}); e.After(end[k]) {
+				end[k] = e
 			}
-			tests = append(tests, res)
+			i := strings.LastIndex(name, "/")
+			if i < 0 {
+				break
+			}
+			name = name[:i]
+		}
+	}
+	for i, t := range tests {
+		if e := end[key{t.pkg, t.test}]; !t.start.IsZero() && e.Sub(t.start).Seconds() > t.elapsed {
+			tests[i].elapsed = e.Sub(t.start).Seconds()
 		}
 	}
 	return pkgs, tests, sc.Err()
