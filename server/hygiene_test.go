@@ -24,6 +24,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // rawRPC is an RPC sent as raw bytes, and the code and message it got
@@ -254,4 +255,39 @@ func serveServer(t *testing.T, srv *server.Server) string {
 		}
 	})
 	return ln.Addr().String()
+}
+
+// TestBearerSchemeAnyCase: the authentication scheme is case-insensitive
+// (RFC 9110 §11.1): "bearer" and "BEARER" carry a token as "Bearer" does;
+// another scheme, or none, is still refused.
+func TestBearerSchemeAnyCase(t *testing.T) {
+	env := alescotest.New(t)
+	token := env.Token(alesco.RoleChair, "alesco", "")
+	meetings := alescotest.Meetings(t, 3)
+	for i, scheme := range []string{"Bearer", "bearer", "BEARER"} {
+		r := env.Post(v1.MeetingServiceCancelMeetingProcedure, `{"meetingId":"`+meetings[i].ID+`","reason":"Holidays"}`,
+			"Content-Type", "application/json", "Authorization", scheme+" "+token)
+		if r.Status != 200 {
+			t.Errorf("Authorization: %s TOKEN: %d %s", scheme, r.Status, r.Body)
+		}
+	}
+	for _, header := range []string{"Basic " + token, token, "Bearer", "Bearer  "} {
+		r := env.Post(v1.MeetingServiceCancelMeetingProcedure, `{"meetingId":"`+meetings[0].ID+`","reason":"Holidays"}`,
+			"Content-Type", "application/json", "Authorization", header)
+		if r.Status != 401 {
+			t.Errorf("Authorization: %.12q...: %d %s, want 401", header, r.Status, r.Body)
+		}
+	}
+	// The generated client, over gRPC.
+	scheme := connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+			req.Header().Set("Authorization", "bEaReR "+token)
+			return next(ctx, req)
+		}
+	})
+	client := v1.NewMeetingServiceClient(env.Client, env.URL, connect.WithGRPC(), connect.WithInterceptors(scheme))
+	if _, err := client.AddMeeting(context.Background(), connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco",
+		StartTime: timestamppb.New(meetings[2].Start.AddDate(0, 0, 2))})); err != nil {
+		t.Errorf("Authorization: bEaReR TOKEN over gRPC: %v", err)
+	}
 }
