@@ -291,3 +291,32 @@ func TestBearerSchemeAnyCase(t *testing.T) {
 		t.Errorf("Authorization: bEaReR TOKEN over gRPC: %v", err)
 	}
 }
+
+// TestTextAnswersAreNotSniffed: every text alesco serves over plain HTTP
+// (feeds, Markdown, pages, health, metrics, errors) says what it is and
+// forbids browsers to guess otherwise (X-Content-Type-Options: nosniff),
+// so that no answer that holds someone's words runs as a script or a page.
+func TestTextAnswersAreNotSniffed(t *testing.T) {
+	env := alescotest.New(t)
+	next := alescotest.NextMeeting(t).ID
+	var past string
+	for name, data := range alescotest.WikiFixtures(t) {
+		r, err := env.App.ImportMinutes(alescotest.Admin(context.Background()), "alesco", name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		past = r.MeetingID
+		break
+	}
+	for _, path := range []string{
+		"/calendar/alesco.ics", "/calendar/alesco.ics?expand=true", "/calendar/alesco/" + next + ".ics",
+		"/agenda/next.md", "/agenda/" + next + ".md", "/minutes/" + past + ".md",
+		"/", "/alesco", "/healthz", "/metrics",
+		"/calendar/nope.ics", "/minutes/alesco-1999-01-01.md", "/agenda/nonsense.md",
+	} {
+		r := env.Fetch(http.MethodGet, path)
+		if r.Status >= 500 || r.Header.Get("Content-Type") == "" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %d, Content-Type %q, X-Content-Type-Options %q", path, r.Status, r.Header.Get("Content-Type"), r.Header.Get("X-Content-Type-Options"))
+		}
+	}
+}
