@@ -236,7 +236,7 @@ func operator(ctx context.Context) context.Context {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError(fmt.Errorf("%s: want %s (see alesco %s --help)", cmd.CommandPath(), what, cmd.Name()))
+			return usageError(fmt.Errorf("%s: want %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath()))
 		}
 		return nil
 	}
