@@ -141,6 +141,7 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	usageErrors(root)
+	m.completions(root)
 	return root
 }
 
