@@ -133,9 +133,9 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
 		m.minutesCommand(), m.meetingCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
-	// Cobra adds its help and completion commands when it runs; added now,
-	// they get usageErrors too (and the completion scripts the output set
-	// before, which they keep).
+	// Cobra adds its help and completion commands when it runs; added
+	// here, they get usageErrors too. The completion command keeps the
+	// output set when it is added, so the output is set first.
 	root.SetOut(m.Stdout)
 	root.SetErr(m.Stderr)
 	root.InitDefaultHelpCmd()
