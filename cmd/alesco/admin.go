@@ -57,7 +57,10 @@ func (m *Main) tokenCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := alesco.ParseRole(role)
 			if err != nil {
-				return err
+				return usageError(err)
+			}
+			if r == alesco.RoleMember && t.MemberID == "" {
+				return usageError(errors.New("a member token acts as one member: say which with --member ID"))
 			}
 			t.Role = r
 			a, db, err := m.open(cmd.Context(), f)
@@ -79,6 +82,8 @@ func (m *Main) tokenCommand() *cobra.Command {
 	create.Flags().StringVar(&role, "role", "", "admin, chair, secretary or member (required)")
 	create.Flags().StringVar(&t.MemberID, "member", "", "member id the token acts as (required for role member)")
 	create.Flags().StringVar(&t.Label, "label", "", "note to remember the token by")
+	_ = create.MarkFlagRequired("committee") // errors only for a flag that does not exist
+	_ = create.MarkFlagRequired("role")
 
 	var lf storeFlags
 	var asJSON bool

@@ -19,11 +19,11 @@ func outboxJSONList(t *testing.T, db string, flags ...string) []outboxJSON {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []outboxJSON
-	if err := json.Unmarshal([]byte(out), &items); err != nil {
+	var list outboxList
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("outbox list --json: %v\n%s", err, out)
 	}
-	return items
+	return list.Items
 }
 
 // TestOutboxWhileGitHubIsDown: GitHub answers 500; the decided meeting's
