@@ -56,11 +56,17 @@ func (s *syncBuffer) String() string {
 // database and a free port, and returns its base URL.
 func startServe(t *testing.T, args ...string) (baseURL, dbPath string, logs *syncBuffer) {
 	t.Helper()
+	return startServeAt(t, alescotest.Running(alescotest.Epoch), args...)
+}
+
+// startServeAt is startServe on the clock now.
+func startServeAt(t *testing.T, now func() time.Time, args ...string) (baseURL, dbPath string, logs *syncBuffer) {
+	t.Helper()
 	dbPath = filepath.Join(t.TempDir(), "alesco.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	logs = &syncBuffer{}
-	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }, Now: alescotest.Running(alescotest.Epoch)}
+	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }, Now: now}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--sync-interval", "0"}, args...))
