@@ -399,7 +399,9 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, w
 	if d == 0 {
 		d = c.DefaultDuration()
 	}
-	title, err := CleanText("title", LineText, title)
+	// A meeting's title follows the notes' rules: the agenda, the calendar
+	// and chat show it, so it may hold no HTML and no link but to the web.
+	title, err := CleanMarkdown("title", LineText, title)
 	if err != nil {
 		return MeetingChange{}, err
 	}

@@ -278,7 +278,7 @@ func (a Agenda) Markdown() string {
 		start = start.In(loc)
 	}
 	b.WriteString("# " + a.Committee + " Meeting Agenda (" + start.Format("2006-01-02") + ")\n\n")
-	b.WriteString(a.Title + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
+	b.WriteString(md(a.Title) + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
 	if a.Frozen {
 		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + a.FrozenAt.UTC().Format("2006-01-02 15:04") + " UTC).\n")
 	}
@@ -303,7 +303,7 @@ func (a Agenda) Markdown() string {
 	if len(a.Decided) > 0 {
 		b.WriteString("## Decided, awaiting merge/close on GitHub\n\n")
 		for _, it := range a.Decided {
-			fmt.Fprintf(&b, "- [#%d](%s) %s — %s\n", it.Number, it.URL, title(it.Title), it.Note)
+			fmt.Fprintf(&b, "- [#%d](%s) %s — %s\n", it.Number, it.URL, md(title(it.Title)), it.Note)
 		}
 		b.WriteString("\n")
 	}
@@ -324,14 +324,17 @@ func (a Agenda) Markdown() string {
 		b.WriteString("Nothing was left open at the previous meeting.\n")
 	}
 	for _, it := range a.CarriedOver {
-		line := it.Title
+		line := md(it.Title) // a motion's title is plain text
+		if it.Kind == KindActionItem {
+			line = it.Title // an action item's text is Markdown already (alesco.CleanMarkdown)
+		}
 		if it.Number > 0 && it.URL != "" {
 			line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
 		}
 		if it.Kind == KindActionItem {
 			line = "Action item: " + line
 			if it.Owner != "" {
-				line += " — " + it.Owner
+				line += " — " + md(it.Owner)
 			}
 		}
 		if it.Note != "" {
@@ -350,7 +353,7 @@ func (a Agenda) Markdown() string {
 	for _, it := range a.NewSubmissions {
 		writeLink(&b, it)
 		b.WriteString(" ")
-		b.WriteString(title(it.Title))
+		b.WriteString(md(title(it.Title)))
 		if it.Draft {
 			b.WriteString(" (draft)")
 		}
@@ -365,16 +368,22 @@ func (a Agenda) Markdown() string {
 		b.WriteString("\n## Chair Election\n\n")
 		b.WriteString("- Elect a chair: " + a.ChairElection.Reason + ".\n")
 		if a.ChairElection.CurrentChair != "" {
-			b.WriteString("- Current chair: " + a.ChairElection.CurrentChair + ".\n")
+			b.WriteString("- Current chair: " + md(a.ChairElection.CurrentChair) + ".\n")
 		}
 		if a.ChairElection.CannotStand != "" {
-			fmt.Fprintf(&b, "- %s.\n", a.ChairElection.CannotStand)
+			fmt.Fprintf(&b, "- %s.\n", md(a.ChairElection.CannotStand))
 		}
 	}
 
 	b.WriteString("\n## Open Floor\n\n- Any other business.\n")
 	return b.String()
 }
+
+// md writes plain text from data (titles from GitHub and of meetings and
+// motions, names) into the agenda's Markdown, which is posted to chat and
+// pasted in the wiki: escaped as the minutes escape it, so that it shows as
+// written and opens no link, image or HTML.
+func md(s string) string { return alesco.EscapeMarkdown(s, nil) }
 
 // writeLink writes "- [#N](url)".
 func writeLink(b *strings.Builder, it Item) {
@@ -392,13 +401,13 @@ func writeList(b *strings.Builder, names []string) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(n)
+		b.WriteString(md(n))
 	}
 }
 
 func writeProposal(b *strings.Builder, it Item) {
 	b.WriteString("### RFC: ")
-	b.WriteString(title(it.Title))
+	b.WriteString(md(title(it.Title)))
 	b.WriteString("\n\n")
 	writeLink(b, it)
 	if len(it.Authors) > 0 {
@@ -412,7 +421,7 @@ func writeWarnings(b *strings.Builder, it Item) {
 	for _, w := range it.Warnings {
 		b.WriteString("- **Warning: " + w + "**")
 		if w == WarnBoardInput && it.BoardInputReason != "" {
-			b.WriteString(" (" + it.BoardInputReason + ")")
+			b.WriteString(" (" + md(it.BoardInputReason) + ")")
 		}
 		b.WriteString("\n")
 	}

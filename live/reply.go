@@ -7,6 +7,7 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
+	"github.com/almalinux/alesco/app"
 )
 
 // The replies: one line each, in the words of the minutes.
@@ -122,7 +123,7 @@ func nextOf(ag agenda.Agenda, m *alesco.Minutes) string {
 		for _, it := range items {
 			done := false
 			for _, n := range m.Notes {
-				if (it.Number != 0 && n.ProposalNumber == it.Number) || strings.Contains(n.Topic, it.Title) {
+				if (it.Number != 0 && n.ProposalNumber == it.Number) || strings.Contains(n.Topic, app.TitleTopic(it.Title)) {
 					done = true
 				}
 			}
