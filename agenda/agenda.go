@@ -7,6 +7,7 @@ package agenda
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,7 +281,7 @@ func (a Agenda) Markdown() string {
 	b.WriteString("# " + a.Committee + " Meeting Agenda (" + start.Format("2006-01-02") + ")\n\n")
 	b.WriteString(md(a.Title) + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
 	if a.Frozen {
-		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + a.FrozenAt.UTC().Format("2006-01-02 15:04") + " UTC).\n")
+		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + alesco.Clock(a.FrozenAt, start.Location()) + ").\n")
 	}
 
 	b.WriteString("\n## Votes\n\n")
@@ -324,25 +325,7 @@ func (a Agenda) Markdown() string {
 		b.WriteString("Nothing was left open at the previous meeting.\n")
 	}
 	for _, it := range a.CarriedOver {
-		line := md(it.Title) // a motion's title is plain text
-		if it.Kind == KindActionItem {
-			line = it.Title // an action item's text is Markdown already (alesco.CleanMarkdown)
-		}
-		if it.Number > 0 && it.URL != "" {
-			line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
-		}
-		if it.Kind == KindActionItem {
-			line = "Action item: " + line
-			if it.Owner != "" {
-				line += " — " + md(it.Owner)
-			}
-		}
-		if it.Note != "" {
-			line += " (" + it.Note + ")"
-		}
-		if it.SourceMeetingID != "" {
-			line += ", from " + it.SourceMeetingID
-		}
+		line := carriedLine(it)
 		b.WriteString("- " + line + "\n")
 	}
 
@@ -378,6 +361,44 @@ func (a Agenda) Markdown() string {
 	b.WriteString("\n## Open Floor\n\n- Any other business.\n")
 	return b.String()
 }
+
+// carriedLine writes an item carried over, naming the meeting that left it
+// open once: "Action item from the 2026-11-19 meeting: Build it — Neal
+// Gompa", "Accept RFC 12 ([#12](…)) (tabled on 2026-11-19)".
+func carriedLine(it Item) string {
+	from := "meeting " + it.SourceMeetingID
+	day := dateRE.FindString(it.SourceMeetingID)
+	if day != "" {
+		from = "the " + day + " meeting"
+	}
+	if it.Kind == KindActionItem {
+		// The text is Markdown already (alesco.CleanMarkdown); the owner
+		// is a name. The note ("action item from …") would say it twice.
+		line := "Action item"
+		if it.SourceMeetingID != "" {
+			line += " from " + from
+		}
+		line += ": " + it.Title
+		if it.Owner != "" {
+			line += " — " + md(it.Owner)
+		}
+		return line
+	}
+	line := md(it.Title) // a motion's title is plain text
+	if it.Number > 0 && it.URL != "" {
+		line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
+	}
+	if it.Note != "" {
+		line += " (" + md(it.Note) + ")"
+	}
+	if it.SourceMeetingID != "" && (day == "" || !strings.Contains(it.Note, day)) {
+		line += ", from " + from
+	}
+	return line
+}
+
+// dateRE finds the date in a meeting's id ("alesco-2026-12-03-2").
+var dateRE = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 
 // md writes plain text from data (titles from GitHub and of meetings and
 // motions, names) into the agenda's Markdown, which is posted to chat and

@@ -343,7 +343,7 @@ func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy,
 // audit row of the change (whatever front end finalized them), so that
 // "alesco audit verify" sees them edited behind its back.
 func (a *App) finalize(e *edit, recordedBy, editedBy []string) error {
-	if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+	if err := e.m.Finalize(e.c, recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
 		return err
 	}
 	return a.publishMinutes(e)

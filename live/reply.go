@@ -36,7 +36,7 @@ func shortTally(t alesco.Tally) string {
 
 // motionLine is a motion and its tally: `motion 12 "Accept RFC 16": +3 0 -1`.
 func motionLine(mo alesco.Motion) string {
-	return fmt.Sprintf("motion %d %q: %s", mo.ID, mo.Title, shortTally(mo.Tally()))
+	return fmt.Sprintf("motion %d %q: %s", mo.Number, mo.Title, shortTally(mo.Tally()))
 }
 
 func count(n int, what string) string {

@@ -51,6 +51,7 @@ var funcs = template.FuncMap{
 	"pullLink":      pullLink,
 	"topicLinks":    topicLinks,
 	"carriedFrom":   carriedFrom,
+	"itemTitle":     itemTitle,
 	"schedule":      Schedule,
 	"proposalFacts": proposalFacts,
 	"snippet":       snippetHTML,
