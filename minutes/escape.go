@@ -15,7 +15,8 @@ import (
 //
 // Plain fields (attendees and their notes, "recorded by" names, action
 // item owners, motion titles, member names) are written with CommonMark's
-// own escapes: a backslash before ASCII punctuation ("\[", "\*") or a
+// own escapes (alesco.EscapeMarkdown, which the agenda and live topics use
+// too, plus what each context below adds): a backslash before ASCII punctuation ("\[", "\*") or a
 // numeric character reference ("&#97;"). A CommonMark renderer shows
 // exactly the stored text, with no link, emphasis, HTML, heading or list
 // item; the reader decodes the same escapes, so the value comes back

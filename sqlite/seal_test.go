@@ -142,3 +142,50 @@ func TestEveryFinalizeSeals(t *testing.T) {
 		t.Fatalf("endmeeting's row carries no seal: %s", es[0].Detail)
 	}
 }
+
+// TestFinalWithoutItsSealIsRefused: a write that makes minutes final
+// commits only with the seal in the meeting's own audit row; the store
+// refuses a change that would put it anywhere else.
+func TestFinalWithoutItsSealIsRefused(t *testing.T) {
+	ctx := alescotest.Admin(context.Background())
+	mt := alescotest.NextMeeting(t)
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "alesco.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.Now = func() time.Time { return mt.Start.Add(time.Hour) }
+	c := alescotest.Committee(t)
+	final := func() *alesco.Minutes {
+		m := alesco.NewMinutes(alesco.Meeting{ID: mt.ID, CommitteeID: c.ID, Start: mt.Start, Location: c.Location})
+		if err := m.Finalize(c, []string{"Andrew Lukoshko"}, nil, mt.Start.Add(time.Hour), func(*alesco.Minutes) string { return "# Minutes\n" }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for subject, detail := range map[string]any{"token": nil, "meeting/" + mt.ID: "not an object"} {
+		err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+			return alesco.Change{Action: "minutes.finalize", Subject: subject, Detail: detail}, tx.SaveMinutes(final())
+		})
+		if err == nil {
+			t.Errorf("final minutes saved by a change to %s with detail %v: no error", subject, detail)
+		}
+	}
+	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		return alesco.Change{Action: "minutes.finalize", Subject: "meeting/" + mt.ID, Detail: map[string]any{"by": "test"}}, tx.SaveMinutes(final())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var detail string
+	err = db.View(ctx, func(tx alesco.ReadTx) error {
+		es, err := tx.AuditLog(0, 10)
+		if len(es) != 1 {
+			t.Fatalf("audit rows: %+v", es)
+		}
+		detail = es[0].Detail
+		return err
+	})
+	if s, ok := alesco.SealIn(detail); err != nil || !ok || s.Revision != 1 || !strings.Contains(detail, `"by":"test"`) {
+		t.Fatalf("the finalize row: %s, %v", detail, err)
+	}
+}
