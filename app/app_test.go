@@ -205,7 +205,7 @@ func TestVerifyAuditSeals(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := env.App.VerifyAudit(ctx, nil)
-	if err != nil || rep.Sealed != 2 || rep.Unsealed != 0 {
+	if err != nil || rep.Sealed != 2 || rep.OnUpgrade != 0 {
 		t.Fatalf("verify: %+v, %v", rep, err)
 	}
 	raw, err := sql.Open("sqlite", "file:"+env.DB.Path())

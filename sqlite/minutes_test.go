@@ -341,7 +341,7 @@ func TestCarryOverFromStore(t *testing.T) {
 	for _, it := range carried("2026-11-19") {
 		got = append(got, string(it.Kind)+":"+it.Title+" ("+it.Note+")")
 	}
-	want := "motion:EPEL v2 (tabled on 2026-10-22),motion:Kernels (tabled on 2026-10-22),action_item:ask upstream (action item from 2026-10-22)"
+	want := "motion:EPEL v2 (tabled on 2026-10-22),motion:Kernels (tabled on 2026-10-22),action_item:ask upstream (action item from the 2026-10-22 meeting)"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("carried over: %s, want %s", strings.Join(got, ","), want)
 	}

@@ -54,6 +54,7 @@ var funcs = template.FuncMap{
 	"pullLink":      pullLink,
 	"topicLinks":    topicLinks,
 	"carriedFrom":   carriedFrom,
+	"itemTitle":     itemTitle,
 	"schedule":      Schedule,
 	"proposalFacts": proposalFacts,
 	"snippet":       snippetHTML,

@@ -211,8 +211,9 @@ rewritten or cut since. Exits 1 naming the cause when anything was altered.`,
 			}
 			fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact, head %s\n", rep.Head.Rows, rep.Head)
 			fmt.Fprintf(m.Stdout, "minutes ok: %d frozen texts match their seals", rep.Sealed)
-			if rep.Unsealed > 0 {
-				fmt.Fprintf(m.Stdout, "; %d frozen before seals were kept (not checked)", rep.Unsealed)
+			if rep.OnUpgrade > 0 {
+				fmt.Fprintf(m.Stdout, " (%d of them sealed on upgrade at %s: frozen by a release that kept no seals, they are checked as they stood then)",
+					rep.OnUpgrade, rep.UpgradedAt)
 			}
 			fmt.Fprintln(m.Stdout)
 			return nil
