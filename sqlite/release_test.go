@@ -188,7 +188,7 @@ func TestReleaseDatabaseSealedOnUpgrade(t *testing.T) {
 		t.Fatalf("rows after the release's 47: %d, %v; want 10 seals", len(es), err)
 	}
 	for _, e := range es {
-		if s, ok := alesco.SealIn(e.Detail); e.Action != alesco.SealAction || e.Actor != "alesco upgrade" || !ok || !strings.HasPrefix(e.Subject, "meeting/") ||
+		if s, ok := alesco.SealIn(e.Detail); e.Action != alesco.SealAction || e.Actor != "upgrade (alesco)" || !ok || !strings.HasPrefix(e.Subject, "meeting/") ||
 			(s.Record == "") != (e.Subject == "meeting/alesco-2026-11-19" && s.Revision == 1) {
 			t.Errorf("upgrade row %d: %s %s %s %s", e.ID, e.Actor, e.Action, e.Subject, e.Detail)
 		}

@@ -77,7 +77,7 @@ var upgrades = []struct {
 }
 
 // upgradeActor is who the audit log says wrote an upgrade's rows.
-const upgradeActor = "alesco upgrade"
+const upgradeActor = "upgrade (alesco)"
 
 // upgrade runs the upgrade steps this database has not had yet.
 func (db *DB) upgrade(ctx context.Context) error {
