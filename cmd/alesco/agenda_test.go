@@ -15,7 +15,7 @@ import (
 // TestAgendaCommand runs the same code path as the binary: sync from a fake
 // GitHub, list, then print the agenda as Markdown and JSON.
 func TestAgendaCommand(t *testing.T) {
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, testNow)
 	db := filepath.Join(t.TempDir(), "alesco.db")
 	run := func(args ...string) string {
 		t.Helper()

@@ -183,8 +183,7 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 		t.Skip("spawns child processes")
 	}
 	start := alescotest.DuringDecisionMeeting
-	fake := githubtest.New(t)
-	fake.SetClock(alescotest.Running(start))
+	fake := githubtest.New(t, alescotest.Running(start))
 	index, err := os.ReadFile(alescotest.Path("testdata/wiki/meeting-minutes.md"))
 	if err != nil {
 		t.Fatal(err)

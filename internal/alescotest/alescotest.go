@@ -207,8 +207,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	ao := app.Options{Committees: Committees(t), Store: e.DB, BaseURL: "https://alesco.example.org", Now: e.Clock.Now, Logger: log}
 	var webhooks http.Handler
 	if o.github {
-		e.GitHub = githubtest.New(t)
-		e.GitHub.SetClock(e.Clock.Now)
+		e.GitHub = githubtest.New(t, e.Clock.Now)
 		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
