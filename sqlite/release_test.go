@@ -67,7 +67,10 @@ func openReleaseAt(t *testing.T, clock *alescotest.Clock) (*app.App, string) {
 }
 
 func TestReleaseDatabaseUpgrades(t *testing.T) {
-	clock := alescotest.NewClock(time.Date(2026, 12, 3, 17, 40, 0, 0, time.UTC)) // the 12-03 meeting is under way
+	// The release database is history: written on 2026-12-03 while that
+	// meeting was under way, it is opened at that moment, whatever the
+	// tests' today.
+	clock := alescotest.NewClock(time.Date(2026, 12, 3, 17, 40, 0, 0, time.UTC))
 	a := openRelease(t, clock)
 	ctx := alescotest.Admin(context.Background())
 

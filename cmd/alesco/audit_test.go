@@ -127,7 +127,7 @@ func TestReadCommandsRefuseMissingDatabase(t *testing.T) {
 		{"audit", "verify"}, {"audit", "head"}, {"token", "list"}, {"token", "create", "--committee", "alesco", "--role", "chair"},
 		{"token", "revoke", "1"}, {"minutes", "list"}, {"minutes", "export", "alesco-2026-07-30"}, {"meetings", "list"},
 		{"agenda"}, {"proposals", "list"}, {"backup", filepath.Join(t.TempDir(), "b.db")},
-		{"meetings", "cancel", "alesco-2026-12-03", "--reason", "x"},
+		{"meetings", "cancel", alescotest.DecisionMeeting, "--reason", "x"},
 	} {
 		_, _, err := runCLI(t, append(args, "--db", typo)...)
 		if err == nil || !strings.Contains(message(err), "no database at "+typo+": check --db") {
@@ -144,7 +144,7 @@ func TestReadCommandsRefuseMissingDatabase(t *testing.T) {
 func TestTokenForFormerMemberCLI(t *testing.T) {
 	db := importedDB(t)
 	_, _, err := runCLI(t, "token", "create", "--db", db, "--committee", "alesco", "--role", "member", "--member", "cody-robertson")
-	if err == nil || !strings.Contains(message(err), "cody-robertson (Cody Robertson) is not on the ALESCo roster on 2026-11-25: they left the committee on 2026-03-22") {
+	if err == nil || !strings.Contains(message(err), "cody-robertson (Cody Robertson) is not on the ALESCo roster on "+alescotest.Today().String()+": they left the committee on 2026-03-22") {
 		t.Fatalf("token for a former member: %v", err)
 	}
 }

@@ -95,7 +95,7 @@ var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go t
 // ALESCO_EXTERNAL_TESTS=1 (CI installs them).
 func TestDocExamples(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
 	baseURL, dbPath, logs := startServe(t, "--github-url", fake.BaseURL())
 	// The docs are written on alescotest.Reference and keep their real
 	// dates; they run on the tests' today, each documented date still to
