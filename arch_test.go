@@ -64,6 +64,7 @@ var layout = map[string][]string{
 	"scripts/loadfeed":    {"*"},
 	"scripts/baseline":    {"*"},
 	"scripts/perf":        {"*"},
+	"scripts/testtimes":   {"*"},
 }
 
 // serverFiles are the files of cmd/alesco that may import the server.

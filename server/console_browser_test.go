@@ -22,6 +22,7 @@ import (
 // two members vote with their own buttons, every tab shows the votes
 // without a reload, and the chair's finalize shows the wiki Markdown.
 func TestConsoleBrowser(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	env := alescotest.New(t, alescotest.WithGitHub(""))
 	if _, err := env.App.SyncProposals(alescotest.Admin(context.Background()), "alesco"); err != nil {

@@ -44,6 +44,7 @@ var forgedLink = regexp.MustCompile(`(^|[^\\])\]\(\s*<?(javascript|data):`)
 // back with exactly the attendees, decisions and action items on record,
 // three sections, no warnings and no script link; the feed parses.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	env := alescotest.New(t)
 	ctx := context.Background()
 	c := alescotest.Committee(t)

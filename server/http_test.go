@@ -102,6 +102,7 @@ func serve(t *testing.T, a *app.App, timeouts server.Timeouts) string {
 // told it was too slow (408 Request Timeout), not that the server was
 // (504); the Connect error says so too.
 func TestSlowBodyIs408(t *testing.T) {
+	t.Parallel()
 	env := alescotest.New(t)
 	addr := serve(t, env.App, server.Timeouts{Body: 200 * time.Millisecond})
 	conn, err := net.Dial("tcp", addr)
@@ -125,6 +126,7 @@ func TestSlowBodyIs408(t *testing.T) {
 // preface and nothing more is closed within the header timeout's bounds,
 // not kept for the idle timeout (an hour here).
 func TestH2CPrefaceOnlyIsClosed(t *testing.T) {
+	t.Parallel()
 	env := alescotest.New(t)
 	addr := serve(t, env.App, server.Timeouts{Header: 200 * time.Millisecond, Idle: time.Hour})
 	conn, err := net.Dial("tcp", addr)

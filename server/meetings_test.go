@@ -475,6 +475,7 @@ type occurrence struct {
 // from the first minutes imported (all-day meetings of unknown time) to a
 // year ahead, crossing the DST changes, with cancelled and moved meetings.
 func TestFeedParsersAgree(t *testing.T) {
+	t.Parallel()
 	env := alescotest.New(t)
 	ctx := context.Background()
 	chair := chairClient(env)

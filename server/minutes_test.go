@@ -436,6 +436,7 @@ func setupMotion(t testing.TB, env *alescotest.Env, meeting string) alesco.Motio
 // TestMinutesAuthMatrix calls every MinutesService write RPC as every kind
 // of caller and checks the code.
 func TestMinutesAuthMatrix(t *testing.T) {
+	t.Parallel()
 	type call struct {
 		name string
 		do   func(ctx context.Context, c v1.MinutesServiceClient, ids fixtureIDs) error

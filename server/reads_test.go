@@ -183,6 +183,7 @@ func TestBeyondHorizonNotFound(t *testing.T) {
 // byte budget; the least recently used go first, the feed asked all along
 // stays.
 func TestCacheStaysWithinBudget(t *testing.T) {
+	t.Parallel()
 	const budget = 256 << 10
 	env := alescotest.New(t, alescotest.WithApp(func(o *app.Options) { o.CacheBytes = budget }))
 	c, _ := env.App.Committee(context.Background(), "alesco")

@@ -19,11 +19,16 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
+// TestMain closes the headless chromium that the package's browser tests
+// share (webtest) after them.
+func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
+
 // TestWebBrowser drives headless chromium through the pages with the
 // fixture data: what it renders must show what the API returns, the script
 // must add the reader's own times, the subscribe links must lead to valid
 // feeds, and every page is screenshotted (desktop and phone widths).
 func TestWebBrowser(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	env := newWebEnv(t)
 	w := webFetchWant(t, env)
@@ -33,22 +38,28 @@ func TestWebBrowser(t *testing.T) {
 	shots := webtest.ArtifactDir(t, "..")
 
 	var committeeDOM []byte
-	for _, path := range webPaths(w) {
-		name := strings.Trim(strings.ReplaceAll(path, "/", "_"), "_")
-		if name == "" {
-			name = "index"
-		}
-		t.Run(name, func(t *testing.T) {
-			dom := webtest.DOM(t, bin, srv.URL+path)
-			webCheckPage(t, env, w, path, dom)
-			webtest.CheckLocalTimes(t, dom)
-			if path == "/alesco" {
-				committeeDOM = dom
+	// The pages, each in its own tab, a few at a time (go test -parallel);
+	// t.Run("pages") returns when all of them are done.
+	t.Run("pages", func(t *testing.T) {
+		for _, path := range webPaths(w) {
+			name := strings.Trim(strings.ReplaceAll(path, "/", "_"), "_")
+			if name == "" {
+				name = "index"
 			}
-			webtest.Screenshot(t, bin, srv.URL+path, filepath.Join(shots, name+".png"), 1280, 2000)
-			webtest.Screenshot(t, bin, srv.URL+path, filepath.Join(shots, name+"-phone.png"), 390, 1600)
-		})
-	}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				page := webtest.Open(t, bin, srv.URL+path)
+				dom := page.DOM()
+				webCheckPage(t, env, w, path, dom)
+				webtest.CheckLocalTimes(t, dom)
+				if path == "/alesco" {
+					committeeDOM = dom
+				}
+				page.Screenshot(filepath.Join(shots, name+".png"), 1280, 2000)
+				page.Screenshot(filepath.Join(shots, name+"-phone.png"), 390, 1600)
+			})
+		}
+	})
 	if committeeDOM == nil {
 		t.Fatal("the committee page was not rendered")
 	}
@@ -110,6 +121,7 @@ func TestWebBrowser(t *testing.T) {
 // ListProposals over Connect GET across origins (CORS) and list what the
 // RPC returns.
 func TestEmbedSnippetInBrowser(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "web.md"))
 	if err != nil {
@@ -133,7 +145,11 @@ func TestEmbedSnippetInBrowser(t *testing.T) {
 			io.WriteString(w, page)
 		}))
 		defer site.Close()
-		dom := webtest.Run(t, bin, "--virtual-time-budget=10000", "--dump-dom", site.URL)
+		// The list is filled after the load event, when the fetch is done.
+		tab := webtest.Open(t, bin, site.URL)
+		tab.Await(`!document.getElementById("open-proposals").textContent.includes("Loading")`, 10*time.Second)
+		dom := tab.DOM()
+		tab.Close()
 		list, ok, err := htmlcheck.SectionText(dom, "open-proposals")
 		if err != nil || !ok {
 			t.Fatalf("no list in %s (%v)", dom, err)

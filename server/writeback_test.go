@@ -55,6 +55,7 @@ func deliverAll(t *testing.T, env *alescotest.Env) int {
 // and the board have heard each thing once; an amendment edits the same
 // comments and updates the same wiki pull request; nothing happens twice.
 func TestDecisionsFlowBack(t *testing.T) {
+	t.Parallel()
 	smtp := smtptest.Start(t)
 	env := &rfcEnv{Env: alescotest.New(t, alescotest.WithGitHub(""), alescotest.WithWriteBack(),
 		alescotest.WithMail(smtp.URL("alesco@alesco.example.org"))), t: t}

@@ -220,6 +220,7 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 // connection, does not announce it again (which would throw away every
 // cache entry built in between), but does announce another connection's.
 func TestOwnWritesMoveVersionOnce(t *testing.T) {
+	t.Parallel()
 	db := openInternal(t)
 	ctx := context.Background()
 	time.Sleep(2 * pollInterval) // the poller has its baseline

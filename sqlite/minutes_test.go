@@ -123,6 +123,7 @@ func crashChild(path string) {
 // votes concurrently (SIGKILL, no chance to clean up); after reopening,
 // every vote the child acknowledged is stored and the audit chain verifies.
 func TestCrashKeepsAcknowledgedVotes(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns a child process")
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,10 @@ import (
 	"github.com/almalinux/alesco/internal/htmlcheck"
 	"github.com/almalinux/alesco/internal/webtest"
 )
+
+// TestMain closes the headless chromium that the package's browser tests
+// share (webtest) after them.
+func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
 
 // TestFixturePagesInBrowser renders the fixture scenario's pages in headless
 // chromium, under the same Content-Security-Policy the server sends: the
@@ -45,7 +50,7 @@ func TestFixturePagesInBrowser(t *testing.T) {
 			t.Error(err)
 		}
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the parallel subtests below
 	shots := webtest.ArtifactDir(t, "..")
 	// 12:00 in New York is 02:00 (EST) or 01:00 (EDT) the next day in
 	// Tokyo; the reader's format follows the browser's locale.
@@ -56,15 +61,17 @@ func TestFixturePagesInBrowser(t *testing.T) {
 	} {
 		name := "fixture" + strings.ReplaceAll(path, "/", "_")
 		t.Run(name, func(t *testing.T) {
-			dom := webtest.DOM(t, bin, srv.URL+path)
+			t.Parallel()
+			page := webtest.Open(t, bin, srv.URL+path)
+			dom := page.DOM()
 			webtest.CheckLocalTimes(t, dom)
 			text, err := htmlcheck.Text(dom)
 			if err != nil {
 				t.Fatal(err)
 			}
 			contains(t, path, text, want...)
-			webtest.Screenshot(t, bin, srv.URL+path, filepath.Join(shots, name+".png"), 1280, 2600)
-			webtest.Screenshot(t, bin, srv.URL+path, filepath.Join(shots, name+"-phone.png"), 390, 2400)
+			page.Screenshot(filepath.Join(shots, name+".png"), 1280, 2600)
+			page.Screenshot(filepath.Join(shots, name+"-phone.png"), 390, 2400)
 		})
 	}
 }

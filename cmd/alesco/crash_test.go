@@ -90,6 +90,7 @@ func childHook(spec string) func(string, alesco.OutboxItem) {
 type child struct {
 	cmd    *exec.Cmd
 	lines  chan string
+	early  []string // lines read while awaiting another prefix
 	stderr *bytes.Buffer
 	url    string
 }
@@ -120,8 +121,17 @@ func startChild(t *testing.T, env []string, hook string) *child {
 }
 
 // await returns the rest of the first line the child prints with prefix.
+// Lines it reads on the way are kept for the next await: the outbox
+// worker may hold its first delivery ("held ") before serve prints that it
+// is listening.
 func (c *child) await(t *testing.T, prefix string) string {
 	t.Helper()
+	for i, line := range c.early {
+		if rest, found := strings.CutPrefix(line, prefix); found {
+			c.early = slices.Delete(c.early, i, i+1)
+			return rest
+		}
+	}
 	deadline := time.After(60 * time.Second)
 	for {
 		select {
@@ -132,6 +142,7 @@ func (c *child) await(t *testing.T, prefix string) string {
 			if rest, found := strings.CutPrefix(line, prefix); found {
 				return rest
 			}
+			c.early = append(c.early, line)
 		case <-deadline:
 			t.Fatalf("the child did not print %q:\n%s", prefix, c.stderr)
 		}
@@ -179,6 +190,7 @@ func crashConfig(t *testing.T, mail bool) string {
 // effect is delivered, exactly once: no comment, label change, wiki pull
 // request, chat post or email twice.
 func TestCrashDeliversEachEffectOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}

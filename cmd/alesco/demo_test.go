@@ -22,6 +22,7 @@ import (
 // network it serves the real minutes and the RFC snapshot, and leaves no
 // database behind at --db.
 func TestServeDemo(t *testing.T) {
+	t.Parallel()
 	baseURL, dbPath, logs := startServe(t, "--demo")
 	ctx := context.Background()
 	client := h2cClient()

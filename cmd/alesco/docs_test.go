@@ -94,6 +94,7 @@ var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go t
 // database. A tool that is not installed skips its lines, unless
 // ALESCO_EXTERNAL_TESTS=1 (CI installs them).
 func TestDocExamples(t *testing.T) {
+	t.Parallel()
 	root, _ := filepath.Abs("../..")
 	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
 	baseURL, dbPath, logs := startServe(t, "--github-url", fake.BaseURL())

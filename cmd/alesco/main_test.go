@@ -100,6 +100,7 @@ func startServeAt(t *testing.T, now func() time.Time, args ...string) (baseURL, 
 }
 
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	baseURL, dbPath, logs := startServe(t)
 	ctx := context.Background()
 	client := h2cClient()

@@ -20,6 +20,7 @@ import (
 // another process would be) shows in the feed it serves, with no request
 // having to notice it: the store polls SQLite's data_version.
 func TestCLIWriteReachesServedFeed(t *testing.T) {
+	t.Parallel()
 	baseURL, dbPath, _ := startServe(t)
 	ctx := context.Background()
 	next, err := v1.NewMeetingServiceClient(h2cClient(), baseURL).GetNextMeeting(ctx,

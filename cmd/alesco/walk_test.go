@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,11 +11,16 @@ import (
 	"github.com/almalinux/alesco/internal/webtest"
 )
 
+// TestMain closes the headless chromium that the package's browser tests
+// share (webtest) after them.
+func TestMain(m *testing.M) { os.Exit(webtest.Main(m)) }
+
 // TestDemoWalk is a newcomer's first visit, in headless chromium, to
 // `alesco serve --demo` (offline): home → committee → its next meeting →
 // proposals → minutes → the search box, following the links and the form
 // each page actually has, and finding the Secure Boot RFC discussion.
 func TestDemoWalk(t *testing.T) {
+	t.Parallel()
 	bin := webtest.Chromium(t)
 	baseURL, _, _ := startServe(t, "--demo")
 	follow := func(dom []byte, what string, match func(htmlcheck.Link) bool) string {
