@@ -348,15 +348,16 @@ func (m *Minutes) AddActionItem(owner, text string) (*ActionItem, error) {
 }
 
 // CompleteActionItem marks an action item done. Items of final minutes may
-// still be completed: they are followed up at later meetings.
-func (m *Minutes) CompleteActionItem(id int64, now time.Time) (*ActionItem, error) {
+// still be completed: they are followed up at later meetings. A refusal
+// names the day it was done on the committee's calendar.
+func (m *Minutes) CompleteActionItem(c *Committee, id int64, now time.Time) (*ActionItem, error) {
 	for i := range m.ActionItems {
 		a := &m.ActionItems[i]
 		if a.ID != id {
 			continue
 		}
 		if a.Done {
-			return nil, Errorf(EPRECONDITION, "action item %d of %s was already completed on %s", a.Number, m.MeetingID, a.Completed.Format(time.DateOnly))
+			return nil, Errorf(EPRECONDITION, "action item %d of %s was already completed on %s", a.Number, m.MeetingID, c.Today(a.Completed))
 		}
 		a.Done, a.Completed = true, now
 		return a, nil

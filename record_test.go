@@ -260,10 +260,13 @@ func TestFinalizePreconditions(t *testing.T) {
 	_, err = m.OpenMotion(c, "late", 0, recordNow)
 	wantErr(t, err, alesco.EPRECONDITION, "are final")
 	wantErr(t, m.RecordAttendance(c, nil), alesco.EPRECONDITION, "are final")
-	if _, err := m.CompleteActionItem(7, recordNow); err != nil {
+	// Done at 9 pm in New York, past midnight UTC: the refusal names the
+	// committee's day, not UTC's.
+	evening := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	if _, err := m.CompleteActionItem(c, 7, evening); err != nil {
 		t.Fatalf("completing an action item of final minutes: %v", err)
 	}
-	_, err = m.CompleteActionItem(7, recordNow)
+	_, err = m.CompleteActionItem(c, 7, recordNow)
 	wantErr(t, err, alesco.EPRECONDITION, "already completed on 2026-11-19")
 }
 

@@ -320,7 +320,7 @@ func (a *App) CompleteActionItem(ctx context.Context, id int64) (alesco.ActionIt
 	var out *alesco.ActionItem
 	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "action_item.complete", byActionItem(id), false, func(e *edit) (string, any, error) {
 		var err error
-		out, err = e.m.CompleteActionItem(id, e.tx.Now())
+		out, err = e.m.CompleteActionItem(e.c, id, e.tx.Now())
 		return fmt.Sprintf("action_item/%d", id), nil, err
 	})
 	return deref(out, err)

@@ -83,9 +83,17 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// Option sets up a database as it opens.
+type Option func(*DB)
+
+// WithClock sets the clock (DB.Now) before the migrations run, so the rows
+// an upgrade writes (seals of old final minutes) carry its time, not the
+// wall clock's.
+func WithClock(now func() time.Time) Option { return func(db *DB) { db.Now = now } }
+
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -97,6 +105,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	db := &DB{write: w, path: path, Now: time.Now, changed: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	for _, o := range opts {
+		o(db)
+	}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -116,14 +127,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // OpenExisting opens a database that must already exist: commands that
 // read a database refuse a mistyped path instead of creating an empty one.
-func OpenExisting(ctx context.Context, path string) (*DB, error) {
+func OpenExisting(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, alesco.Errorf(alesco.ENOTFOUND, "no database at %s: check --db (alesco serve creates a new one)", path)
 		}
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return Open(ctx, path)
+	return Open(ctx, path, opts...)
 }
 
 // Path returns the database file's path.

@@ -53,12 +53,11 @@ func openReleaseAt(t *testing.T, clock *alescotest.Clock) (*app.App, string) {
 	if err := dst.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlite.Open(context.Background(), path, sqlite.WithClock(clock.Now))
 	if err != nil {
 		t.Fatalf("the release database does not open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	db.Now = clock.Now
 	a, err := app.New(app.Options{Committees: alescotest.Committees(t), Store: db, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -191,6 +190,11 @@ func TestReleaseDatabaseSealedOnUpgrade(t *testing.T) {
 		t.Fatalf("rows after the release's 47: %d, %v; want 10 seals", len(es), err)
 	}
 	for _, e := range es {
+		// The upgrade's rows carry the clock the database was opened
+		// with, not the wall clock's time.
+		if !strings.HasPrefix(e.At, alescotest.Epoch.Format(time.DateOnly)) {
+			t.Errorf("upgrade row %d written at %s, not on the clock's day %s", e.ID, e.At, alescotest.Epoch.Format(time.DateOnly))
+		}
 		if s, ok := alesco.SealIn(e.Detail); e.Action != alesco.SealAction || e.Actor != "upgrade (alesco)" || !ok || !strings.HasPrefix(e.Subject, "meeting/") ||
 			(s.Record == "") != (e.Subject == "meeting/alesco-2026-11-19" && s.Revision == 1) {
 			t.Errorf("upgrade row %d: %s %s %s %s", e.ID, e.Actor, e.Action, e.Subject, e.Detail)

@@ -153,7 +153,7 @@ func (m *Main) meetingsAround(cmd *cobra.Command) ([]alesco.Meeting, error) {
 	}
 	var a *app.App
 	if f.db != "" {
-		if db, err := sqlite.OpenExisting(ctx, f.db); err == nil {
+		if db, err := sqlite.OpenExisting(ctx, f.db, sqlite.WithClock(m.Now)); err == nil {
 			defer db.Close()
 			db.Now = m.Now
 			if a, err = m.newApp(alesco.NewCommittees(cs), db, app.Options{}); err != nil {

@@ -141,8 +141,27 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	usageErrors(root)
+	helpTopics(root)
 	m.completions(root)
 	return root
+}
+
+// helpTopics makes `alesco help TOPIC` a usage error when no command is
+// called TOPIC: cobra's help command prints the root's help and exits 0.
+func helpTopics(root *cobra.Command) {
+	help, _, err := root.Find([]string{"help"})
+	if err != nil || help == root || help.Run == nil {
+		return
+	}
+	run := help.Run
+	help.Run = nil
+	help.RunE = func(cmd *cobra.Command, args []string) error {
+		if target, rest, err := root.Find(args); err != nil || target == nil || len(rest) > 0 {
+			return usageError(fmt.Errorf("no command %q (see alesco help)", strings.Join(args, " ")))
+		}
+		run(cmd, args)
+		return nil
+	}
 }
 
 // usageErrors marks what cobra finds wrong with a command line (arguments
@@ -172,6 +191,18 @@ func usageErrors(c *cobra.Command) {
 			return pre(cmd, a)
 		}
 		return nil
+	}
+	// A command that only groups others (cobra's completion) answers an
+	// unknown subcommand with a usage error, as the root does, not with
+	// its help and 0.
+	if !c.Runnable() && c.HasSubCommands() {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if len(a) > 0 {
+				return usageError(fmt.Errorf("unknown command %q for %q (see %s --help)", a[0], cmd.CommandPath(), cmd.CommandPath()))
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	}
 	for _, sub := range c.Commands() {
 		usageErrors(sub)
@@ -220,11 +251,10 @@ func (m *Main) load(ctx context.Context, f storeFlags) (*alesco.Committees, *sql
 	if f.create {
 		open = sqlite.Open
 	}
-	db, err := open(ctx, f.db)
+	db, err := open(ctx, f.db, sqlite.WithClock(m.Now))
 	if err != nil {
 		return nil, nil, err
 	}
-	db.Now = m.Now
 	return alesco.NewCommittees(cs), db, nil
 }
 

@@ -113,12 +113,11 @@ func Admin(ctx context.Context) context.Context {
 // Store opens a real SQLite store in a temporary directory on clock.
 func Store(t testing.TB, clock *Clock) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "alesco.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "alesco.db"), sqlite.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	db.Now = clock.Now
 	return db
 }
 
