@@ -24,9 +24,9 @@ var layout = map[string][]string{
 	// The domain: committees, rules, meetings, proposals, minutes.
 	".": {},
 	// Formatting, pure: the domain in and out of its text forms.
-	"agenda":   {"."},
-	"minutes":  {"."},
-	"calendar": {"."},
+	"agenda":    {"."},
+	"minutesmd": {"."},
+	"calendar":  {"."},
 	// The committee's public record kept in the repository (the demo's
 	// data and GitHub snapshot; the tests read it too): standard library only.
 	"demo": {},
@@ -36,18 +36,18 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
-	"web":        {".", "gen/alesco/v1"},
+	"pages":      {".", "gen/alesco/v1"},
 	// The domain to the API's messages.
-	"api": {".", "agenda", "minutes", "gen/alesco/v1"},
+	"protoconv": {".", "agenda", "minutesmd", "gen/alesco/v1"},
 	// The use cases.
-	"app": {".", "agenda", "minutes", "calendar"},
+	"app": {".", "agenda", "minutesmd", "calendar"},
 	// The meeting command language, on the use cases (terminal, chat and
 	// console alike).
 	"live": {".", "app", "agenda"},
 	// Prometheus: counts at the edge, reads the use cases when scraped.
 	"metrics": {".", "app"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "api", "web", "live", "agenda", "minutes", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "protoconv", "pages", "live", "agenda", "minutesmd", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.
@@ -89,14 +89,14 @@ func TestArchitecture(t *testing.T) {
 func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"domain.go":          `package alesco; import _ "golang.org/x/net/html"`,
-		"sqlite/db.go":       `package sqlite; import _ "` + module + `/minutes"`,
-		"github/sync.go":     `package github; import _ "` + module + `/server"`,
-		"app/app.go":         `package app; import _ "` + module + `/internal/alescotest"`,
-		"cmd/alesco/x.go":    `package main; import _ "` + module + `/server"`,
-		"newthing/x.go":      `package newthing`,
-		"minutes/ok.go":      `package minutes; import _ "` + module + `"`,
-		"minutes/ok_test.go": `package minutes; import _ "` + module + `/server"`,
+		"domain.go":            `package alesco; import _ "golang.org/x/net/html"`,
+		"sqlite/db.go":         `package sqlite; import _ "` + module + `/minutesmd"`,
+		"github/sync.go":       `package github; import _ "` + module + `/server"`,
+		"app/app.go":           `package app; import _ "` + module + `/internal/alescotest"`,
+		"cmd/alesco/x.go":      `package main; import _ "` + module + `/server"`,
+		"newthing/x.go":        `package newthing`,
+		"minutesmd/ok.go":      `package minutesmd; import _ "` + module + `"`,
+		"minutesmd/ok_test.go": `package minutesmd; import _ "` + module + `/server"`,
 	}
 	for name, src := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -111,7 +111,7 @@ func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"the domain imports golang.org/x/net/html", "sqlite (db.go) imports minutes", "github (sync.go) imports server",
+	for _, want := range []string{"the domain imports golang.org/x/net/html", "sqlite (db.go) imports minutesmd", "github (sync.go) imports server",
 		"app (app.go) imports the test support internal/alescotest", "cmd/alesco/x.go imports the server", "package newthing has no place"} {
 		if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, want) }) {
 			t.Errorf("not reported: %s (got %q)", want, problems)

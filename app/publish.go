@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 // This file queues what decisions tell the world, in the transaction of
@@ -50,8 +50,8 @@ func (a *App) publishMinutes(e *edit) error {
 			return err
 		}
 	}
-	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutes.IndexLine(e.c, e.m),
-		DateLabel: minutes.DateLabel(e.m.Date)}
+	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutesmd.IndexLine(e.c, e.m),
+		DateLabel: minutesmd.DateLabel(e.m.Date)}
 	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links))
 }
 

@@ -10,10 +10,10 @@ import (
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
-	"github.com/almalinux/alesco/api"
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/protoconv"
 )
 
 // agendaService implements AgendaService.
@@ -32,7 +32,7 @@ func (s *agendaService) GetAgenda(ctx context.Context, req *connect.Request[ales
 	if err != nil {
 		return nil, err
 	}
-	return respond(req, &alescov1.GetAgendaResponse{Agenda: api.AgendaProto(a)}, rep.ETag)
+	return respond(req, &alescov1.GetAgendaResponse{Agenda: protoconv.AgendaProto(a)}, rep.ETag)
 }
 
 func decodeAgenda(rep app.Rendered) (agenda.Agenda, error) {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +50,7 @@ func (m *Main) meetingsCommand() *cobra.Command {
 		if asJSON {
 			out := &alescov1.ListMeetingsResponse{}
 			for _, mt := range ms {
-				out.Meetings = append(out.Meetings, api.MeetingProto(mt, a.Links(mt)))
+				out.Meetings = append(out.Meetings, protoconv.MeetingProto(mt, a.Links(mt)))
 			}
 			return m.printProto(out)
 		}

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -37,9 +37,9 @@ func (m *Main) minutesCommand() *cobra.Command {
 				return err
 			}
 			if index {
-				_, err = fmt.Fprintln(m.Stdout, minutes.IndexLine(c, rec))
+				_, err = fmt.Fprintln(m.Stdout, minutesmd.IndexLine(c, rec))
 			} else {
-				_, err = io.WriteString(m.Stdout, minutes.Text(c, rec))
+				_, err = io.WriteString(m.Stdout, minutesmd.Text(c, rec))
 			}
 			return err
 		},
@@ -116,7 +116,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 			if listJSON {
 				out := &alescov1.ListMinutesResponse{}
 				for _, rec := range all {
-					out.Minutes = append(out.Minutes, api.MinutesSummary(c, rec))
+					out.Minutes = append(out.Minutes, protoconv.MinutesSummary(c, rec))
 				}
 				return m.printProto(out)
 			}
@@ -165,7 +165,7 @@ func (m *Main) minutesSearch() *cobra.Command {
 			if asJSON {
 				out := &alescov1.SearchMinutesResponse{}
 				for _, h := range hits {
-					out.Results = append(out.Results, api.SearchResultProto(h, a.HitURL(c, h)))
+					out.Results = append(out.Results, protoconv.SearchResultProto(h, a.HitURL(c, h)))
 				}
 				return m.printProto(out)
 			}

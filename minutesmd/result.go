@@ -1,4 +1,4 @@
-package minutes
+package minutesmd
 
 import (
 	"fmt"

@@ -18,7 +18,7 @@ import (
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/internal/htmlcheck"
-	"github.com/almalinux/alesco/web"
+	"github.com/almalinux/alesco/pages"
 )
 
 // newWebEnv starts a server and loads the fixture data through the API:
@@ -236,7 +236,7 @@ func webCheckCommittee(t *testing.T, doc []byte, w webWant) {
 	if w.minutesErr != nil {
 		webWantNote(t, "decisions", dec, w.minutesErr, "")
 	}
-	recent := web.RecentDecisions(w.minutes, 3) // only the latest few are shown
+	recent := pages.RecentDecisions(w.minutes, 3) // only the latest few are shown
 	for _, m := range recent {
 		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
@@ -320,7 +320,7 @@ func webCheckMeeting(t *testing.T, env *alescotest.Env, doc []byte, id string) {
 	}
 	for _, n := range min.Notes {
 		webWantIn(t, "minutes", minutes, htmlcheck.MarkdownText(n.Topic))
-		for _, l := range web.NoteLines(n.Text) {
+		for _, l := range pages.NoteLines(n.Text) {
 			webWantIn(t, "minutes", minutes, htmlcheck.MarkdownText(l))
 		}
 	}

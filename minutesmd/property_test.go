@@ -1,4 +1,4 @@
-package minutes_test
+package minutesmd_test
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 // hostile are the values an attacker or a careless chair types: forged
@@ -58,9 +58,9 @@ func FuzzMarkdownRecord(f *testing.F) {
 			if err != nil || (len(m.Notes) > 0 && got.Topic == "") {
 				t.Skip(err)
 			}
-			got.ProposalNumber = minutes.ProposalNumber(got.Topic)
+			got.ProposalNumber = minutesmd.ProposalNumber(got.Topic)
 			if got.ProposalNumber == 0 {
-				got.ProposalNumber = minutes.ProposalNumber(got.Text)
+				got.ProposalNumber = minutesmd.ProposalNumber(got.Text)
 			}
 			m.Notes = append(m.Notes, *got)
 		}
@@ -76,8 +76,8 @@ func FuzzMarkdownRecord(f *testing.F) {
 			}
 		}
 
-		out := minutes.Render(c, m)
-		back, warnings, err := minutes.Parse(c, "2026-11-19.md", []byte(out))
+		out := minutesmd.Render(c, m)
+		back, warnings, err := minutesmd.Parse(c, "2026-11-19.md", []byte(out))
 		if err != nil {
 			t.Fatalf("export does not read back: %v\n%s", err, out)
 		}
@@ -140,11 +140,11 @@ func FuzzRecordedExport(f *testing.F) {
 		if _, err := m.AddActionItem(owner, action); err != nil {
 			t.Skip(err)
 		}
-		if err := m.Finalize(c, []string{name, "Andrew Lukoshko"}, []string{owner}, start, func(m *alesco.Minutes) string { return minutes.Render(c, m) }); err != nil {
+		if err := m.Finalize(c, []string{name, "Andrew Lukoshko"}, []string{owner}, start, func(m *alesco.Minutes) string { return minutesmd.Render(c, m) }); err != nil {
 			t.Skip(err)
 		}
 
-		back, warnings, err := minutes.Parse(c, "2026-11-19.md", []byte(m.Markdown))
+		back, warnings, err := minutesmd.Parse(c, "2026-11-19.md", []byte(m.Markdown))
 		if err != nil || len(warnings) > 0 {
 			t.Fatalf("export reads back with %v, warnings %q:\n%s", err, warnings, m.Markdown)
 		}
@@ -162,7 +162,7 @@ func FuzzRecordedExport(f *testing.F) {
 				t.Fatalf("a note became the action items:\n%s", m.Markdown)
 			}
 		}
-		if again := minutes.Render(c, back); again != m.Markdown {
+		if again := minutesmd.Render(c, back); again != m.Markdown {
 			t.Fatalf("the export, read back, exports differently:\n%s\n---\n%s", m.Markdown, again)
 		}
 	})

@@ -14,7 +14,7 @@ import (
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/web"
+	"github.com/almalinux/alesco/pages"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -42,7 +42,7 @@ var webCacheControl = cacheControlFor(webMaxAge)
 // specific than every other route, so the feeds, Markdown, webhooks, health
 // check and the API keep their own handlers.
 func (s *Server) webRoutes(mux *http.ServeMux) {
-	pages, err := web.New()
+	pages, err := pages.New()
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug every test catches
 	}
@@ -51,7 +51,7 @@ func (s *Server) webRoutes(mux *http.ServeMux) {
 
 type webHandler struct {
 	s     *Server
-	pages *web.Pages
+	pages *pages.Pages
 }
 
 // webResult is a page ready to render. Only 200 results that are marked
@@ -83,7 +83,7 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	var build webBuild
-	csp := web.ContentSecurityPolicy
+	csp := pages.ContentSecurityPolicy
 	switch {
 	case path == "/":
 		build = h.index
@@ -103,7 +103,7 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return h.meeting(ctx, now, parts[0], parts[2])
 		}
 	case len(parts) == 4 && parts[1] == "meetings" && parts[3] == "console":
-		csp = web.ConsoleContentSecurityPolicy
+		csp = pages.ConsoleContentSecurityPolicy
 		build = func(ctx context.Context, now time.Time) (webResult, error) {
 			return h.console(ctx, parts[0], parts[2])
 		}
@@ -133,8 +133,8 @@ func (h *webHandler) console(ctx context.Context, committeeID, meetingID string)
 	if m.Meeting.GetCommitteeId() != c.Id {
 		return missing, nil
 	}
-	page := &web.ConsolePage{
-		Layout:    web.Layout{Title: c.ShortName + " meeting console " + m.Meeting.GetLocalStart()[:10], Committee: c, Section: "meeting"},
+	page := &pages.ConsolePage{
+		Layout:    pages.Layout{Title: c.ShortName + " meeting console " + m.Meeting.GetLocalStart()[:10], Committee: c, Section: "meeting"},
 		MeetingID: meetingID, Date: m.Meeting.GetLocalStart()[:10],
 	}
 	// The minutes' Markdown exists once the minutes do (the page is
@@ -144,7 +144,7 @@ func (h *webHandler) console(ctx context.Context, committeeID, meetingID string)
 	} else if codeOf(err) != connect.CodeNotFound {
 		return webResult{}, err
 	}
-	return webResult{status: http.StatusOK, page: web.PageConsole, data: page, cacheable: true}, nil
+	return webResult{status: http.StatusOK, page: pages.PageConsole, data: page, cacheable: true}, nil
 }
 
 // serve builds a page through the cache and answers with ETag/304 support.
@@ -198,8 +198,8 @@ func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuil
 }
 
 func webNotFound(msg string) webResult {
-	return webResult{status: http.StatusNotFound, page: web.PageNotFound,
-		data: &web.NotFoundPage{Layout: web.Layout{Title: "Page not found · alesco"}, Message: msg}}
+	return webResult{status: http.StatusNotFound, page: pages.PageNotFound,
+		data: &pages.NotFoundPage{Layout: pages.Layout{Title: "Page not found · alesco"}, Message: msg}}
 }
 
 // webCall invokes one of the service handlers in-process, so the pages show
@@ -251,7 +251,7 @@ func (h *webHandler) getCommittee(ctx context.Context, id string) (*alescov1.Com
 }
 
 func (h *webHandler) index(ctx context.Context, now time.Time) (webResult, error) {
-	page := &web.IndexPage{Layout: web.Layout{Title: "Committees · alesco"}}
+	page := &pages.IndexPage{Layout: pages.Layout{Title: "Committees · alesco"}}
 	resp, err := webCall(ctx, (&committeeService{Server: h.s}).ListCommittees, &alescov1.ListCommitteesRequest{})
 	if err != nil {
 		page.Note = h.note(ctx, "committees", err, "No committees are configured.")
@@ -259,7 +259,7 @@ func (h *webHandler) index(ctx context.Context, now time.Time) (webResult, error
 		page.Note = "No committees are configured."
 	}
 	for _, c := range resp.GetCommittees() {
-		sum := web.CommitteeSummary{Committee: c}
+		sum := pages.CommitteeSummary{Committee: c}
 		next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
 		if err != nil {
 			sum.NextNote = h.note(ctx, "next meeting", err, "No upcoming meeting is scheduled.")
@@ -268,7 +268,7 @@ func (h *webHandler) index(ctx context.Context, now time.Time) (webResult, error
 		}
 		page.Committees = append(page.Committees, sum)
 	}
-	return webResult{status: http.StatusOK, page: web.PageIndex, data: page, cacheable: true}, nil
+	return webResult{status: http.StatusOK, page: pages.PageIndex, data: page, cacheable: true}, nil
 }
 
 func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (webResult, error) {
@@ -276,9 +276,9 @@ func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (w
 	if nf != nil || err != nil {
 		return webDeref(nf), err
 	}
-	page := &web.CommitteePage{
-		Layout:    web.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home", Now: now},
-		Subscribe: web.NewSubscribe(h.s.app.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
+	page := &pages.CommitteePage{
+		Layout:    pages.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home", Now: now},
+		Subscribe: pages.NewSubscribe(h.s.app.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
 	}
 	next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
 	agendaReq := &alescov1.GetAgendaRequest{MeetingId: "next", CommitteeId: c.Id}
@@ -293,18 +293,18 @@ func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (w
 	} else {
 		page.Agenda = ag.Agenda
 	}
-	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id, States: web.OpenStates}); err != nil {
+	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id, States: pages.OpenStates}); err != nil {
 		page.ProposalsNote = h.note(ctx, "proposals", err, "")
 	} else {
-		page.Proposals = web.GroupProposals(ps.Proposals)
-		page.Sync = web.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
+		page.Proposals = pages.GroupProposals(ps.Proposals)
+		page.Sync = pages.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
 	}
 	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id}); err != nil {
 		page.DecisionsNote = h.note(ctx, "decisions", err, "")
 	} else {
-		page.Decisions = web.RecentDecisions(ms.Minutes, 3)
+		page.Decisions = pages.RecentDecisions(ms.Minutes, 3)
 	}
-	return webResult{status: http.StatusOK, page: web.PageCommittee, data: page, cacheable: true}, nil
+	return webResult{status: http.StatusOK, page: pages.PageCommittee, data: page, cacheable: true}, nil
 }
 
 func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, meetingID string) (webResult, error) {
@@ -317,8 +317,8 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 	if err != nil || mc.ID != c.Id {
 		return missing, nil
 	}
-	page := &web.MeetingPage{
-		Layout:    web.Layout{Title: c.ShortName + " meeting " + date.String(), Committee: c, Section: "meeting", Now: now},
+	page := &pages.MeetingPage{
+		Layout:    pages.Layout{Title: c.ShortName + " meeting " + date.String(), Committee: c, Section: "meeting", Now: now},
 		MeetingID: meetingID,
 		// Until the meeting says otherwise, a meeting today or later is upcoming.
 		Upcoming:           !date.Before(mc.Today(now)),
@@ -326,7 +326,7 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 		AgendaMarkdownURL:  "/agenda/" + meetingID + ".md",
 		MinutesMarkdownURL: "/minutes/" + meetingID + ".md",
 	}
-	res := webResult{status: http.StatusOK, page: web.PageMeeting, data: page}
+	res := webResult{status: http.StatusOK, page: pages.PageMeeting, data: page}
 	if m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID}); err != nil {
 		if codeOf(err) == connect.CodeNotFound {
 			return missing, nil
@@ -369,17 +369,17 @@ func (h *webHandler) proposals(ctx context.Context, now time.Time, committeeID s
 	if nf != nil || err != nil {
 		return webDeref(nf), err
 	}
-	page := &web.ProposalsPage{Layout: web.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals", Now: now}}
+	page := &pages.ProposalsPage{Layout: pages.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals", Now: now}}
 	if next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id}); err == nil {
 		page.Next = next.Meeting
 	}
 	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id}); err != nil {
 		page.Note = h.note(ctx, "proposals", err, "")
 	} else {
-		page.Groups = web.GroupProposals(ps.Proposals)
-		page.Sync = web.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
+		page.Groups = pages.GroupProposals(ps.Proposals)
+		page.Sync = pages.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
 	}
-	return webResult{status: http.StatusOK, page: web.PageProposals, data: page, cacheable: true}, nil
+	return webResult{status: http.StatusOK, page: pages.PageProposals, data: page, cacheable: true}, nil
 }
 
 // meetingsLookback is how far back the meetings page lists meetings;
@@ -395,11 +395,11 @@ func (h *webHandler) meetings(ctx context.Context, now time.Time, committeeID st
 	if nf != nil || err != nil {
 		return webDeref(nf), err
 	}
-	page := &web.MeetingsPage{
-		Layout:  web.Layout{Title: c.ShortName + " meetings", Committee: c, Section: "meetings", Now: now},
+	page := &pages.MeetingsPage{
+		Layout:  pages.Layout{Title: c.ShortName + " meetings", Committee: c, Section: "meetings", Now: now},
 		FeedURL: h.s.app.URL("/calendar/" + c.Id + ".ics"),
 	}
-	res := webResult{status: http.StatusOK, page: web.PageMeetings, data: page, cacheable: true}
+	res := webResult{status: http.StatusOK, page: pages.PageMeetings, data: page, cacheable: true}
 	dc, err := h.s.app.Committees().Get(c.Id)
 	if err != nil {
 		page.Note = h.note(ctx, "meetings", err, "")
@@ -429,13 +429,13 @@ func (h *webHandler) minutes(ctx context.Context, committeeID string) (webResult
 	if nf != nil || err != nil {
 		return webDeref(nf), err
 	}
-	page := &web.MinutesPage{Layout: web.Layout{Title: c.ShortName + " minutes", Committee: c, Section: "minutes"}}
+	page := &pages.MinutesPage{Layout: pages.Layout{Title: c.ShortName + " minutes", Committee: c, Section: "minutes"}}
 	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id, PageSize: alesco.MaxPageSize}); err != nil {
 		page.Note = h.note(ctx, "minutes", err, "")
 	} else {
-		page.Minutes = web.SortMinutes(ms.Minutes)
+		page.Minutes = pages.SortMinutes(ms.Minutes)
 	}
-	return webResult{status: http.StatusOK, page: web.PageMinutes, data: page, cacheable: true}, nil
+	return webResult{status: http.StatusOK, page: pages.PageMinutes, data: page, cacheable: true}, nil
 }
 
 // search answers the search box. Results depend on the query, which the
@@ -451,8 +451,8 @@ func (h *webHandler) search(ctx context.Context, committeeID, q string) (webResu
 	if q != "" {
 		title = q + " · search " + c.ShortName
 	}
-	page := &web.SearchPage{Layout: web.Layout{Title: title, Committee: c, Section: "search", Query: q}}
-	res := webResult{status: http.StatusOK, page: web.PageSearch, data: page}
+	page := &pages.SearchPage{Layout: pages.Layout{Title: title, Committee: c, Section: "search", Query: q}}
+	res := webResult{status: http.StatusOK, page: pages.PageSearch, data: page}
 	if q == "" {
 		return res, nil
 	}

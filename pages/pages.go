@@ -1,11 +1,11 @@
-// Package web renders alesco's public HTML pages from the API's own message
-// types: the server fetches data through its RPC handlers and hands it to
-// these templates, so the pages never hold a second source of truth.
+// Package pages renders alesco's public HTML pages: the templates, their
+// assets and the view models they read. The server's page handlers call
+// the use cases and hand what they return to these templates.
 //
 // Pages are server-rendered with html/template, their CSS and the one tiny
 // script (showing times in the reader's own zone) are embedded and inlined,
 // and everything works without JavaScript.
-package web
+package pages
 
 import (
 	"bytes"
@@ -66,18 +66,18 @@ type Pages struct {
 func New() (*Pages, error) {
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {
-		return nil, fmt.Errorf("web: parse layout: %w", err)
+		return nil, fmt.Errorf("pages: parse layout: %w", err)
 	}
 	p := &Pages{sets: map[string]func() (*template.Template, error){}}
 	for _, name := range pageNames {
 		file := "templates/" + name + ".html"
 		if _, err := template.New(name).Funcs(funcs).ParseFS(templateFS, file); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+			return nil, fmt.Errorf("pages: parse %s: %w", name, err)
 		}
 		p.sets[name] = sync.OnceValues(func() (*template.Template, error) {
 			t, err := template.Must(base.Clone()).ParseFS(templateFS, file)
 			if err != nil {
-				return nil, fmt.Errorf("web: parse %s: %w", name, err)
+				return nil, fmt.Errorf("pages: parse %s: %w", name, err)
 			}
 			return t, nil
 		})
@@ -91,7 +91,7 @@ func New() (*Pages, error) {
 func (p *Pages) Render(w io.Writer, name string, data any) error {
 	set, ok := p.sets[name]
 	if !ok {
-		return fmt.Errorf("web: no page %q", name)
+		return fmt.Errorf("pages: no page %q", name)
 	}
 	t, err := set()
 	if err != nil {
@@ -99,7 +99,7 @@ func (p *Pages) Render(w io.Writer, name string, data any) error {
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
+		return fmt.Errorf("pages: render %s: %w", name, err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err

@@ -1,4 +1,4 @@
-package minutes
+package minutesmd
 
 import (
 	"fmt"
@@ -110,17 +110,6 @@ func dedent(line string, n int) string {
 		i++
 	}
 	return line[i:]
-}
-
-// SplitNames splits "A, B and C" into names.
-func SplitNames(s string) []string {
-	var out []string
-	for _, part := range namesSepRE.Split(s, -1) {
-		if p := strings.TrimSpace(part); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // ProposalNumber finds the pull-request number a text refers to, 0 if none.

@@ -1,6 +1,6 @@
-// Package minutes writes a meeting's minutes as the AlmaLinux wiki's
+// Package minutesmd writes a meeting's minutes as the AlmaLinux wiki's
 // Markdown and reads every shape of that Markdown the wiki has published.
-package minutes
+package minutesmd
 
 import (
 	"fmt"

@@ -1,8 +1,8 @@
-// Package api converts the domain's values to the API's messages
+// Package protoconv converts the domain's values to the API's messages
 // (proto/alesco/v1), in one place: the server answers with them, and the
 // CLI prints them as JSON in the API's own shape. Enum numbers come from
 // the domain's one table per enum (alesco/enums.go).
-package api
+package protoconv
 
 import (
 	"time"
@@ -10,7 +10,7 @@ import (
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -154,7 +154,7 @@ func MinutesProto(c *alesco.Committee, m *alesco.Minutes) *alescov1.Minutes {
 		MeetingId: m.MeetingID, CommitteeId: m.CommitteeID, Date: m.Date.String(), Status: alescov1.MinutesStatus(m.Status.Proto()),
 		Revision: int32(m.Revision), RecordedBy: m.RecordedBy, EditedBy: m.EditedBy,
 		RosterSize: int32(q.RosterSize), QuorumRequired: int32(q.Required), MembersPresent: int32(present), QuorumMet: q.Met(present),
-		Markdown: minutes.Text(c, m), FinalizedTime: Timestamp(m.Finalized),
+		Markdown: minutesmd.Text(c, m), FinalizedTime: Timestamp(m.Finalized),
 	}
 	for _, a := range m.Attendees {
 		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note,

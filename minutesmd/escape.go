@@ -1,4 +1,4 @@
-package minutes
+package minutesmd
 
 import (
 	"regexp"
@@ -180,7 +180,8 @@ func trimMasked(s, cutset string) string {
 	return s[start:end]
 }
 
-// splitNamesEscaped is SplitNames for a line of escaped names.
+// splitNamesEscaped splits a line of escaped names ("A, B and C") into
+// names, unescaped.
 func splitNamesEscaped(s string) []string {
 	m := mask(s)
 	var out []string

@@ -1,4 +1,4 @@
-package minutes_test
+package minutesmd_test
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/almalinux/alesco/internal/alescotest"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 func committee(t testing.TB) *alesco.Committee { return alescotest.Committee(t) }
@@ -23,7 +23,7 @@ func parseFile(t testing.TB, c *alesco.Committee, path string) (*alesco.Minutes,
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, w, err := minutes.Parse(c, filepath.Base(path), data)
+	m, w, err := minutesmd.Parse(c, filepath.Base(path), data)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -54,7 +54,7 @@ func TestParseWikiFixtures(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			m, warnings := parseFile(t, c, filepath.Join("../demo/minutes", tc.file))
-			r := minutes.Summarize(c, tc.file, m, warnings)
+			r := minutesmd.Summarize(c, tc.file, m, warnings)
 			if len(r.MembersPresent) != tc.present || len(r.MembersAbsent) != tc.absent {
 				t.Errorf("present %v absent %v, want %d and %d", r.MembersPresent, r.MembersAbsent, tc.present, tc.absent)
 			}
@@ -100,15 +100,15 @@ func TestRoundTrip(t *testing.T) {
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			m, _ := parseFile(t, c, f)
-			out := minutes.Render(c, m)
-			back, _, err := minutes.Parse(c, "export.md", []byte(out))
+			out := minutesmd.Render(c, m)
+			back, _, err := minutesmd.Parse(c, "export.md", []byte(out))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(m, back) {
 				t.Errorf("round trip changed the record:\nbefore %+v\nafter  %+v\nexport:\n%s", m, back, out)
 			}
-			if again := minutes.Render(c, back); again != out {
+			if again := minutesmd.Render(c, back); again != out {
 				t.Errorf("second export differs")
 			}
 			for _, h := range []string{"\n## Members\n", "\n### ALESCo Member Attendees\n", "\n### Unable to attend\n", "\n### Board Attendees\n", "\n### Community Attendees\n", "\n## Decisions Adopted\n", "\n## Minutes\n"} {
@@ -128,7 +128,7 @@ func TestCurrentShapeExact(t *testing.T) {
 		path := filepath.Join("../demo/minutes", f)
 		m, _ := parseFile(t, c, path)
 		want, _ := os.ReadFile(path)
-		if got := minutes.Render(c, m); got != string(want) {
+		if got := minutesmd.Render(c, m); got != string(want) {
 			t.Errorf("%s: export differs from the published file:\n%s", f, got)
 		}
 	}
@@ -182,14 +182,14 @@ func TestParseErrors(t *testing.T) {
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := minutes.Parse(c, "notes.md", []byte(text))
+			_, _, err := minutesmd.Parse(c, "notes.md", []byte(text))
 			if alesco.ErrorCode(err) != alesco.EINVALID {
 				t.Fatalf("err = %v, want invalid", err)
 			}
 		})
 	}
 	// The file name gives the date when the title has none.
-	m, _, err := minutes.Parse(c, "docs/2025-01-08.md", []byte("# Minutes\n\n## Members\n\n- Unknown Person\n"))
+	m, _, err := minutesmd.Parse(c, "docs/2025-01-08.md", []byte("# Minutes\n\n## Members\n\n- Unknown Person\n"))
 	if err != nil || m.Date != alescotest.Date("2025-01-08") {
 		t.Fatalf("m %+v err %v", m, err)
 	}
@@ -198,11 +198,11 @@ func TestParseErrors(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	c := committee(t)
 	text := "# ALESCo Meeting Minutes (2025-01-08)\n\n## Members\n\n### Attendance\n\n- Andrew Lukoshko\n- Linus Torvalds\n- Lance Albertson\n\n## Something else\n"
-	m, warnings, err := minutes.Parse(c, "x.md", []byte(text))
+	m, warnings, err := minutesmd.Parse(c, "x.md", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := minutes.Summarize(c, "x.md", m, warnings)
+	r := minutesmd.Summarize(c, "x.md", m, warnings)
 	joined := strings.Join(r.Warnings, "\n")
 	for _, want := range []string{`"Linus Torvalds" is listed as a member but is not a member`, "Lance Albertson is listed as a member but is not on the configured ALESCo roster",
 		"Ben Thomas is on the configured ALESCo roster on 2025-01-08 but is listed neither", `ignored heading "Something else"`} {
@@ -232,20 +232,20 @@ func FuzzParse(f *testing.F) {
 		"- \\[x\\] \\(y\\) (no\\)te)\n- &#78;/A\n\n## Minutes\n\n\\### not a topic\n\nDiscussed it \n\n- a\n\n### C#\n\n- b\n\n### Action Items\n\n- [ ] O&#58; x: y\n"))
 	c := committee(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, _, err := minutes.Parse(c, "2025-01-01.md", data)
+		m, _, err := minutesmd.Parse(c, "2025-01-01.md", data)
 		if err != nil {
 			if alesco.ErrorCode(err) != alesco.EINVALID {
 				t.Fatalf("error %v is not EINVALID", err)
 			}
 			return
 		}
-		out := minutes.Render(c, m)
-		back, _, err := minutes.Parse(c, "2025-01-01.md", []byte(out))
+		out := minutesmd.Render(c, m)
+		back, _, err := minutesmd.Parse(c, "2025-01-01.md", []byte(out))
 		if err != nil {
 			t.Fatalf("export does not parse: %v\n%s", err, out)
 		}
-		if minutes.Render(c, back) != out {
-			t.Fatalf("export is not stable:\n%s\n---\n%s", out, minutes.Render(c, back))
+		if minutesmd.Render(c, back) != out {
+			t.Fatalf("export is not stable:\n%s\n---\n%s", out, minutesmd.Render(c, back))
 		}
 	})
 }
@@ -258,7 +258,7 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := minutes.Parse(c, "2025-05-28.md", data); err != nil {
+		if _, _, err := minutesmd.Parse(c, "2025-05-28.md", data); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -335,7 +335,7 @@ func TestIndexLine(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", line, err)
 		}
-		got := minutes.IndexLine(c, &alesco.Minutes{Date: d})
+		got := minutesmd.IndexLine(c, &alesco.Minutes{Date: d})
 		if d.Year < 2026 && d.Day < 10 {
 			got = strings.Replace(got, fmt.Sprintf(" 0%d,", d.Day), fmt.Sprintf(" %d,", d.Day), 1)
 			line = strings.Replace(line, fmt.Sprintf(" 0%d,", d.Day), fmt.Sprintf(" %d,", d.Day), 1)
@@ -365,8 +365,8 @@ func TestRenderLegacyHostileValues(t *testing.T) {
 		ActionItems: []alesco.ActionItem{{Owner: forged, Text: forged}},
 	}
 	m.Decisions = []alesco.Decision{{Text: forged + " was APPROVED", MotionID: 1, Outcome: alesco.OutcomePassed}}
-	out := minutes.Render(c, m)
-	back, warnings, err := minutes.Parse(c, "2026-11-19.md", []byte(out))
+	out := minutesmd.Render(c, m)
+	back, warnings, err := minutesmd.Parse(c, "2026-11-19.md", []byte(out))
 	if err != nil || len(warnings) > 0 {
 		t.Fatalf("export reads back with %v, %q:\n%s", err, warnings, out)
 	}
