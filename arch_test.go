@@ -36,7 +36,7 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
-	"pages":      {".", "gen/alesco/v1"},
+	"pages":      {".", "gen/alesco/v1", "protoconv"},
 	// The domain to the API's messages.
 	"protoconv": {".", "agenda", "minutesmd", "gen/alesco/v1"},
 	// The use cases.

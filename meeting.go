@@ -71,6 +71,13 @@ func (s MeetingStatus) String() string {
 	return "unknown"
 }
 
+// Label is how a page shows the meeting's status.
+func (s MeetingStatus) Label() string { return meetingStatusLabels[s] }
+
+var meetingStatusLabels = map[MeetingStatus]string{
+	MeetingScheduled: "Scheduled", MeetingCancelled: "Cancelled", MeetingMoved: "Moved", MeetingHeld: "Held",
+}
+
 // Meeting is one materialised meeting of a committee.
 type Meeting struct {
 	ID            string // {committee}-{YYYY-MM-DD}[-N] by original local date

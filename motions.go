@@ -25,6 +25,13 @@ const (
 	MotionRemove     MotionKind = "remove"      // ends its subject's membership on the meeting's date
 )
 
+// Label is how a page shows the kind of motion.
+func (k MotionKind) Label() string { return motionKindLabels[k] }
+
+var motionKindLabels = map[MotionKind]string{
+	MotionPlain: "Motion", MotionElectChair: "Chair election", MotionAppoint: "Appointment", MotionRemove: "Removal",
+}
+
 // CurrentTopic is the topic under discussion: the topic of the last note
 // (a topic taken up with no notes yet is a note without text).
 func (m *Minutes) CurrentTopic() (topic string, proposal int) {

@@ -35,6 +35,19 @@ func (s ProposalState) String() string {
 	return "unknown"
 }
 
+// Label is how a page shows the state: "In discussion".
+func (s ProposalState) Label() string {
+	if l, ok := proposalStateLabels[s]; ok {
+		return l
+	}
+	return "Unknown state"
+}
+
+var proposalStateLabels = map[ProposalState]string{
+	ProposalSubmitted: "Submitted", ProposalDiscussion: "In discussion", ProposalFCP: "Vote at next meeting",
+	ProposalAccepted: "Accepted", ProposalRejected: "Rejected", ProposalWithdrawn: "Withdrawn", ProposalSuperseded: "Superseded",
+}
+
 // Open reports whether the state is still before a decision.
 func (s ProposalState) Open() bool {
 	return s == ProposalSubmitted || s == ProposalDiscussion || s == ProposalFCP

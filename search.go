@@ -63,6 +63,13 @@ const (
 	SearchProposal   SearchKind = "proposal" // a tracked proposal (RFC pull request)
 )
 
+// Label is how a page shows the kind of a search hit.
+func (k SearchKind) Label() string { return searchKindLabels[k] }
+
+var searchKindLabels = map[SearchKind]string{
+	SearchNote: "Note", SearchDecision: "Decision", SearchActionItem: "Action item", SearchProposal: "Proposal",
+}
+
 // SnippetPart is a piece of a hit's snippet; Match marks the words that
 // matched the query.
 type SnippetPart struct {

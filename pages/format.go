@@ -12,8 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco/protoconv"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -58,7 +58,7 @@ var funcs = template.FuncMap{
 	"schedule":      Schedule,
 	"proposalFacts": proposalFacts,
 	"snippet":       snippetHTML,
-	"kindLabel":     func(k alescov1.SearchResultKind) string { return alesco.SearchKindFromProto(int32(k)).Label() },
+	"kindLabel":     func(k alescov1.SearchResultKind) string { return protoconv.SearchKindFrom(k).Label() },
 	"noteLines":     NoteLines,
 	"agendaMeta":    agendaMeta,
 	"tallyText":     TallyText,
@@ -141,7 +141,7 @@ func longDate(d string) string {
 
 // StateLabel is how a proposal state reads on the page.
 func StateLabel(st alescov1.ProposalState) string {
-	s, err := alesco.ProposalStateFromProto(int32(st))
+	s, err := protoconv.ProposalStateFrom(st)
 	if err != nil {
 		return "Unknown state"
 	}
@@ -156,29 +156,29 @@ func stateSlug(st alescov1.ProposalState) string {
 
 // VoteLabel is how a vote reads: "+1 (yes)".
 func VoteLabel(v alescov1.VoteValue) string {
-	if d, err := alesco.VoteFromProto(int32(v)); err == nil {
+	if d, err := protoconv.VoteFrom(v); err == nil {
 		return d.Label()
 	}
 	return "not cast"
 }
 
 func sourceLabel(s alescov1.VoteSource) string {
-	d, _ := alesco.VoteSourceFromProto(int32(s))
+	d, _ := protoconv.VoteSourceFrom(s)
 	return d.Label()
 }
 
 // OutcomeLabel is how a motion's outcome reads.
 func OutcomeLabel(o alescov1.MotionOutcome) string {
-	d, _ := alesco.OutcomeFromProto(int32(o))
+	d, _ := protoconv.OutcomeFrom(o)
 	return d.Label()
 }
 
 func meetingStatus(s alescov1.MeetingStatus) string {
-	return alesco.MeetingStatusFromProto(int32(s)).Label()
+	return protoconv.MeetingStatusFrom(s).Label()
 }
 
 func minutesStatus(s alescov1.MinutesStatus) string {
-	return alesco.MinutesStatusFromProto(int32(s)).Label()
+	return protoconv.MinutesStatusFrom(s).Label()
 }
 
 // memberName finds a member's display name, falling back to the id.

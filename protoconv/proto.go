@@ -1,7 +1,7 @@
 // Package protoconv converts the domain's values to the API's messages
 // (proto/alesco/v1), in one place: the server answers with them, and the
 // CLI prints them as JSON in the API's own shape. Enum numbers come from
-// the domain's one table per enum (alesco/enums.go).
+// one table per enum (enums.go).
 package protoconv
 
 import (
@@ -97,7 +97,7 @@ func MeetingProto(m alesco.Meeting, l alesco.MeetingLinks) *alescov1.Meeting {
 	return &alescov1.Meeting{
 		Id: m.ID, CommitteeId: m.CommitteeID, Title: m.Title,
 		StartTime: timestamppb.New(m.Start), EndTime: timestamppb.New(m.End), TimeZone: m.TimeZone,
-		Status: alescov1.MeetingStatus(m.Status.Proto()), CancelReason: m.CancelReason, SeriesId: m.SeriesID,
+		Status: MeetingStatus(m.Status), CancelReason: m.CancelReason, SeriesId: m.SeriesID,
 		OriginalStartTime: timestamppb.New(m.OriginalStart), Sequence: int32(m.Sequence),
 		LocalStart: m.Start.In(loc).Format("2006-01-02T15:04"),
 		Links:      &alescov1.MeetingLinks{AgendaUrl: l.Agenda, MinutesUrl: l.Minutes, FeedUrl: l.Feed, IcsUrl: l.ICS, PageUrl: l.Page},
@@ -110,7 +110,7 @@ func ProposalProto(p alesco.Proposal) *alescov1.Proposal {
 	return &alescov1.Proposal{
 		CommitteeId: p.CommitteeID, Number: int32(p.Number), Title: p.Title, Url: p.URL, AuthorLogin: p.AuthorLogin,
 		Authors: p.Authors, RfcNumber: p.RFCNumber, RfcPath: p.RFCPath, HeaderStatus: p.HeaderStatus,
-		State: alescov1.ProposalState(p.State.Proto()), Draft: p.Draft, Labels: p.Labels,
+		State: ProposalState(p.State), Draft: p.Draft, Labels: p.Labels,
 		NeedsBoardInput: p.NeedsBoardInput, BoardInputReason: p.BoardInputReason,
 		CreatedTime: Timestamp(p.Created), UpdatedTime: Timestamp(p.Updated), ClosedTime: Timestamp(p.Closed),
 		MergedTime: Timestamp(p.MergedAt), DiscussionTime: Timestamp(p.DiscussionTime), FcpTime: Timestamp(p.FCPTime),
@@ -138,9 +138,9 @@ func itemsProto(items []agenda.Item) []*alescov1.AgendaItem {
 	for _, it := range items {
 		out = append(out, &alescov1.AgendaItem{
 			Kind: alescov1.AgendaItemKind(it.Kind), Number: int32(it.Number), Title: it.Title, Url: it.URL, Authors: it.Authors,
-			State: alescov1.ProposalState(it.State.Proto()), Draft: it.Draft, DaysInFcp: int32(it.DaysInFCP), DaysInReview: int32(it.DaysInReview),
+			State: ProposalState(it.State), Draft: it.Draft, DaysInFcp: int32(it.DaysInFCP), DaysInReview: int32(it.DaysInReview),
 			BoardInputNeeded: it.BoardInputNeeded, ReviewPeriodOpen: it.ReviewPeriodOpen, Warnings: it.Warnings,
-			SourceMeetingId: it.SourceMeetingID, Owner: it.Owner, Note: it.Note, Outcome: alescov1.MotionOutcome(it.Outcome.Proto()),
+			SourceMeetingId: it.SourceMeetingID, Owner: it.Owner, Note: it.Note, Outcome: Outcome(it.Outcome),
 		})
 	}
 	return out
@@ -151,18 +151,18 @@ func itemsProto(items []agenda.Item) []*alescov1.AgendaItem {
 func MinutesProto(c *alesco.Committee, m *alesco.Minutes) *alescov1.Minutes {
 	q, present := m.Quorum(c)
 	out := &alescov1.Minutes{
-		MeetingId: m.MeetingID, CommitteeId: m.CommitteeID, Date: m.Date.String(), Status: alescov1.MinutesStatus(m.Status.Proto()),
+		MeetingId: m.MeetingID, CommitteeId: m.CommitteeID, Date: m.Date.String(), Status: MinutesStatus(m.Status),
 		Revision: int32(m.Revision), RecordedBy: m.RecordedBy, EditedBy: m.EditedBy,
 		RosterSize: int32(q.RosterSize), QuorumRequired: int32(q.Required), MembersPresent: int32(present), QuorumMet: q.Met(present),
 		Markdown: minutesmd.Text(c, m), FinalizedTime: Timestamp(m.Finalized),
 	}
 	for _, a := range m.Attendees {
-		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: alescov1.AttendeeKind(a.Kind.Proto()), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note,
+		out.Attendees = append(out.Attendees, &alescov1.Attendee{Kind: AttendeeKind(a.Kind), MemberId: a.MemberID, Name: a.Name, Absent: a.Absent, Note: a.Note,
 			ArrivedTime: Timestamp(a.Arrived), LeftTime: Timestamp(a.Left)})
 	}
 	for _, d := range m.Decisions {
 		out.Decisions = append(out.Decisions, &alescov1.Decision{Text: d.Text, Details: d.Details, MotionId: d.MotionID,
-			ProposalNumber: int32(d.ProposalNumber), Outcome: alescov1.MotionOutcome(d.Outcome.Proto())})
+			ProposalNumber: int32(d.ProposalNumber), Outcome: Outcome(d.Outcome)})
 	}
 	for _, n := range m.Notes {
 		out.Notes = append(out.Notes, NoteProto(n))
@@ -182,7 +182,7 @@ func MinutesProto(c *alesco.Committee, m *alesco.Minutes) *alescov1.Minutes {
 // MinutesSummary is one line of ListMinutes.
 func MinutesSummary(c *alesco.Committee, m *alesco.Minutes) *alescov1.MinutesSummary {
 	q, present := m.Quorum(c)
-	sum := &alescov1.MinutesSummary{MeetingId: m.MeetingID, Date: m.Date.String(), Status: alescov1.MinutesStatus(m.Status.Proto()),
+	sum := &alescov1.MinutesSummary{MeetingId: m.MeetingID, Date: m.Date.String(), Status: MinutesStatus(m.Status),
 		MembersPresent: int32(present), RosterSize: int32(q.RosterSize), QuorumMet: q.Met(present)}
 	for _, d := range m.Decisions {
 		sum.Decisions = append(sum.Decisions, d.Text)
@@ -205,10 +205,10 @@ func MotionProto(m alesco.Motion) *alescov1.Motion {
 	t := m.Tally()
 	out := &alescov1.Motion{
 		Id: m.ID, Number: int32(m.Number), MeetingId: m.MeetingID, Title: m.Title, ProposalNumber: int32(m.ProposalNumber),
-		Status: alescov1.MotionStatus(m.Status.Proto()), Outcome: alescov1.MotionOutcome(m.Outcome.Proto()), Unanimous: m.Unanimous,
+		Status: MotionStatus(m.Status), Outcome: Outcome(m.Outcome), Unanimous: m.Unanimous,
 		Tally:      &alescov1.Tally{Yes: int32(t.Yes), Abstain: int32(t.Abstain), No: int32(t.No)},
 		OpenedTime: Timestamp(m.Opened), ClosedTime: Timestamp(m.Closed),
-		Topic: m.Topic, Kind: alescov1.MotionKind(m.Kind.Proto()), SubjectMemberId: m.SubjectID, SubjectName: m.SubjectName,
+		Topic: m.Topic, Kind: MotionKind(m.Kind), SubjectMemberId: m.SubjectID, SubjectName: m.SubjectName,
 	}
 	for _, v := range m.Votes {
 		out.Votes = append(out.Votes, VoteProto(v))
@@ -222,14 +222,14 @@ func MotionProto(m alesco.Motion) *alescov1.Motion {
 // VoteProto converts a vote.
 func VoteProto(v alesco.Vote) *alescov1.Vote {
 	return &alescov1.Vote{MemberId: v.MemberID, MemberName: v.MemberName, ReferenceUrl: v.ReferenceURL, CastTime: Timestamp(v.Cast),
-		Source: alescov1.VoteSource(v.Source.Proto()), Value: alescov1.VoteValue(v.Value.Proto())}
+		Source: VoteSource(v.Source), Value: Vote(v.Value)}
 }
 
 // Attendees reads the attendees of a request; an unknown kind is EINVALID.
 func Attendees(in []*alescov1.Attendee) ([]alesco.Attendee, error) {
 	out := make([]alesco.Attendee, 0, len(in))
 	for i, a := range in {
-		kind, err := alesco.AttendeeKindFromProto(int32(a.Kind))
+		kind, err := AttendeeKindFrom(a.Kind)
 		if err != nil {
 			return nil, alesco.Errorf(alesco.EINVALID, "attendee %d: %s", i+1, alesco.ErrorMessage(err))
 		}
@@ -241,7 +241,7 @@ func Attendees(in []*alescov1.Attendee) ([]alesco.Attendee, error) {
 // SearchResultProto is a search hit as the API returns it; url is where to
 // read it (the meeting's page or the proposal's pull request).
 func SearchResultProto(h alesco.SearchHit, url string) *alescov1.SearchResult {
-	out := &alescov1.SearchResult{Kind: alescov1.SearchResultKind(h.Kind.Proto()), MeetingId: h.MeetingID,
+	out := &alescov1.SearchResult{Kind: SearchKind(h.Kind), MeetingId: h.MeetingID,
 		ProposalNumber: int32(h.ProposalNumber), Title: h.Title, Snippet: h.SnippetText(), Url: url}
 	if !h.Date.IsZero() {
 		out.Date = h.Date.String()

@@ -18,7 +18,7 @@ import (
 // language in-process).
 
 func (s *minutesService) ChangeAttendance(ctx context.Context, req *connect.Request[alescov1.ChangeAttendanceRequest]) (*connect.Response[alescov1.ChangeAttendanceResponse], error) {
-	act, err := alesco.AttendanceActionFromProto(int32(req.Msg.Action))
+	act, err := protoconv.AttendanceActionFrom(req.Msg.Action)
 	if err != nil {
 		return nil, err
 	}

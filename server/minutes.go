@@ -62,11 +62,11 @@ func (s *minutesService) OpenMotion(ctx context.Context, req *connect.Request[al
 }
 
 func (s *minutesService) CastVote(ctx context.Context, req *connect.Request[alescov1.CastVoteRequest]) (*connect.Response[alescov1.CastVoteResponse], error) {
-	value, err := alesco.VoteFromProto(int32(req.Msg.Value))
+	value, err := protoconv.VoteFrom(req.Msg.Value)
 	if err != nil {
 		return nil, err
 	}
-	source, err := alesco.VoteSourceFromProto(int32(req.Msg.Source))
+	source, err := protoconv.VoteSourceFrom(req.Msg.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *minutesService) CastVote(ctx context.Context, req *connect.Request[ales
 func (s *minutesService) CastDecidingVote(ctx context.Context, req *connect.Request[alescov1.CastDecidingVoteRequest]) (*connect.Response[alescov1.CastDecidingVoteResponse], error) {
 	var value *alesco.VoteValue
 	if req.Msg.Value != alescov1.VoteValue_VOTE_VALUE_UNSPECIFIED {
-		v, err := alesco.VoteFromProto(int32(req.Msg.Value))
+		v, err := protoconv.VoteFrom(req.Msg.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +95,7 @@ func (s *minutesService) CastDecidingVote(ctx context.Context, req *connect.Requ
 }
 
 func (s *minutesService) CloseMotion(ctx context.Context, req *connect.Request[alescov1.CloseMotionRequest]) (*connect.Response[alescov1.CloseMotionResponse], error) {
-	override, err := alesco.OutcomeFromProto(int32(req.Msg.OutcomeOverride))
+	override, err := protoconv.OutcomeFrom(req.Msg.OutcomeOverride)
 	if err != nil {
 		return nil, err
 	}

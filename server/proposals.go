@@ -22,7 +22,7 @@ type proposalService struct {
 func (s *proposalService) ListProposals(ctx context.Context, req *connect.Request[alescov1.ListProposalsRequest]) (*connect.Response[alescov1.ListProposalsResponse], error) {
 	states := make([]alesco.ProposalState, 0, len(req.Msg.States))
 	for _, st := range req.Msg.States {
-		ps, err := alesco.ProposalStateFromProto(int32(st))
+		ps, err := protoconv.ProposalStateFrom(st)
 		if err != nil {
 			return nil, err
 		}
