@@ -27,6 +27,8 @@ var layout = map[string][]string{
 	"agenda":    {"."},
 	"minutesmd": {"."},
 	"calendar":  {"."},
+	// The words alesco sends out (comments, e-mails, chat posts), pure.
+	"notice": {"."},
 	// The committee's public record kept in the repository (the demo's
 	// data and GitHub snapshot; the tests read it too): standard library only.
 	"demo": {},
@@ -40,7 +42,7 @@ var layout = map[string][]string{
 	// The domain to the API's messages.
 	"protoconv": {".", "agenda", "minutesmd", "gen/alesco/v1"},
 	// The use cases.
-	"app": {".", "agenda", "minutesmd", "calendar"},
+	"app": {".", "agenda", "minutesmd", "calendar", "notice"},
 	// The meeting command language, on the use cases (terminal, chat and
 	// console alike).
 	"live": {".", "app", "agenda"},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/notice"
 )
 
 // maxListSpan bounds one listing of meetings, so a request cannot ask for
@@ -174,7 +175,7 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 		before = m
 		return fn(m, now)
 	}, func(tx alesco.Tx, c *alesco.Committee, after alesco.Meeting) error {
-		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID)))
+		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID), notice.Texts{}))
 	})
 }
 

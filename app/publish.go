@@ -6,12 +6,14 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/minutesmd"
+	"github.com/almalinux/alesco/notice"
 )
 
 // This file queues what decisions tell the world, in the transaction of
 // the change that causes them: the domain's rules (alesco.MinutesEffects,
-// ProposalEffects, MeetingChangeEffects, Announce) say what, the outbox
-// worker delivers.
+// ProposalEffects, MeetingChangeEffects, Announce) decide that something
+// is said, to whom and under which key, package notice writes what they
+// say, and the outbox worker delivers.
 
 // enqueue writes effects to the outbox in tx.
 func enqueue(tx alesco.Tx, effects []alesco.Effect) error {
@@ -52,7 +54,7 @@ func (a *App) publishMinutes(e *edit) error {
 	}
 	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutesmd.IndexLine(e.c, e.m),
 		DateLabel: minutesmd.DateLabel(e.m.Date)}
-	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links))
+	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links, notice.Texts{}))
 }
 
 // ProposalEffects derives what a pull request's change tells the world
@@ -81,7 +83,7 @@ func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bo
 		return nil, err
 	}
 	at.NextRFCNumber = alesco.NextRFCNumber(all)
-	return c.ProposalEffects(prev, found, next, at), nil
+	return c.ProposalEffects(prev, found, next, at, notice.Texts{}), nil
 }
 
 // AnnounceMeetings queues the meetings' time-triggered chat posts that
@@ -107,7 +109,7 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 			}
 			for _, m := range s.between(now.Add(-12*time.Hour), now.Add(before+time.Minute)) {
 				at := alesco.MeetingMoment{Now: now, Links: a.Links(m)}
-				effects := c.Announce(m, at)
+				effects := c.Announce(m, at, notice.Texts{})
 				if len(effects) == 0 {
 					continue
 				}
@@ -124,7 +126,7 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 						return err
 					}
 					at.AgendaMarkdown = ag.Markdown()
-					effects = c.Announce(m, at)
+					effects = c.Announce(m, at, notice.Texts{})
 				}
 				due = append(due, effects...)
 			}
