@@ -46,10 +46,13 @@ var layout = map[string][]string{
 	// The meeting command language, on the use cases (terminal, chat and
 	// console alike).
 	"live": {".", "app", "agenda"},
-	// Prometheus: counts at the edge, reads the use cases when scraped.
-	"metrics": {".", "app"},
+	// What the server rendered, kept in memory: standard library only.
+	"rendercache": {},
+	// Prometheus: counts at the edge, reads the use cases and the render
+	// cache when scraped.
+	"metrics": {".", "app", "rendercache"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "protoconv", "pages", "live", "agenda", "minutesmd", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "protoconv", "pages", "live", "agenda", "minutesmd", "metrics", "rendercache", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.

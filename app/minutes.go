@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/minutesmd"
@@ -175,13 +174,12 @@ func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Comm
 }
 
 // MinutesMarkdown returns a meeting's minutes as the wiki's Markdown: the
-// frozen text of final minutes, the current draft otherwise.
-func (a *App) MinutesMarkdown(ctx context.Context, meetingID string) (Rendered, error) {
-	return a.Cache.Get("minutes.md/"+meetingID, a.CacheVersion(), a.now(), func() (Rendered, time.Time, error) {
-		c, m, err := a.GetMinutes(ctx, meetingID)
-		if err != nil {
-			return Rendered{}, time.Time{}, err
-		}
-		return Rendered{Body: []byte(minutesmd.Text(c, m)), LastModified: m.Finalized, ContentType: "text/markdown; charset=utf-8"}, time.Time{}, nil
-	})
+// frozen text of final minutes, the current draft otherwise. It holds
+// until the data changes.
+func (a *App) MinutesMarkdown(ctx context.Context, meetingID string) (Document, error) {
+	c, m, err := a.GetMinutes(ctx, meetingID)
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Body: []byte(minutesmd.Text(c, m)), LastModified: m.Finalized, ContentType: "text/markdown; charset=utf-8"}, nil
 }

@@ -191,7 +191,7 @@ func TestSyncErrorIsPublic(t *testing.T) {
 		`github: list pull requests: Get "https://github-proxy.internal:8443/repos/AlmaLinux/ALESCo/pulls": dial tcp: lookup github-proxy.internal on 10.0.0.53:53: no such host`); err != nil {
 		t.Fatal(err)
 	}
-	env.App.Cache.Clear()
+	env.Server.Cache().Clear()
 	if got := list(); strings.Contains(got, "10.0.0.53") || strings.Contains(got, "8443") || !strings.Contains(got, "no such host") {
 		t.Fatalf("a stored raw error is shown as %q", got)
 	}

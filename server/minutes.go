@@ -214,7 +214,7 @@ func (s *Server) handleMinutesMarkdown(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	rep, err := s.app.MinutesMarkdown(r.Context(), id)
+	rep, err := s.keep("minutes.md/"+id, func() (app.Document, error) { return s.app.MinutesMarkdown(r.Context(), id) })
 	if err != nil {
 		s.httpError(w, r, err)
 		return

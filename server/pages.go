@@ -12,9 +12,9 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/pages"
+	"github.com/almalinux/alesco/rendercache"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -151,23 +151,23 @@ func (h *webHandler) console(ctx context.Context, committeeID, meetingID string)
 func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild, csp string) {
 	ctx := r.Context()
 	now := h.s.app.Now()
-	render := func(res webResult) (app.Rendered, error) {
+	render := func(res webResult) (rendercache.Rendered, error) {
 		var buf bytes.Buffer
 		if err := h.pages.Render(&buf, res.page, res.data); err != nil {
-			return app.Rendered{}, err
+			return rendercache.Rendered{}, err
 		}
-		return app.Rendered{Body: buf.Bytes(), ETag: app.ETag(buf.Bytes()), ContentType: "text/html; charset=utf-8"}, nil
+		return rendercache.Rendered{Body: buf.Bytes(), ETag: rendercache.ETag(buf.Bytes()), ContentType: "text/html; charset=utf-8"}, nil
 	}
 	// A page depends on the data and on the clock (the next meeting, days
 	// in FCP, the roster's date): it is kept until the next minute.
 	minute := now.Truncate(time.Minute)
-	rep, err := h.s.app.Cache.Get("web "+r.URL.Path, h.s.app.CacheVersion(), minute, func() (app.Rendered, time.Time, error) {
+	rep, err := h.s.cache.Get("web "+r.URL.Path, h.s.app.Version(), minute, func() (rendercache.Rendered, time.Time, error) {
 		res, err := build(ctx, now)
 		if err != nil {
-			return app.Rendered{}, time.Time{}, err
+			return rendercache.Rendered{}, time.Time{}, err
 		}
 		if res.status != http.StatusOK || !res.cacheable {
-			return app.Rendered{}, time.Time{}, &webUncached{res}
+			return rendercache.Rendered{}, time.Time{}, &webUncached{res}
 		}
 		rep, err := render(res)
 		return rep, minute.Add(time.Minute), err

@@ -50,7 +50,7 @@ func BenchmarkMeetingRender(b *testing.B) {
 			b.Run(p, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					env.App.Cache.Clear()
+					env.Server.Cache().Clear()
 					rec := httptest.NewRecorder()
 					env.Server.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
 					if rec.Code != http.StatusOK {

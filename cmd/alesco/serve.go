@@ -136,7 +136,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	mx := metrics.New()
 	db.Timed = mx.ObserveWrite
 	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: mx.Syncer(syncer), Deliverers: deliverers,
-		DeliveryHook: m.DeliveryHook, CacheBytes: int(cacheBytes)})
+		DeliveryHook: m.DeliveryHook})
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if slashToken == "" {
 		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx})
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx,
+		CacheBytes: int(cacheBytes)})
 	if err != nil {
 		return err
 	}

@@ -167,6 +167,7 @@ type options struct {
 	mailURL    string
 	mattermost string
 	appOpts    []func(*app.Options)
+	serverOpts []func(*server.Options)
 }
 
 // MattermostToken is the slash-command token of an Env WithMattermost.
@@ -191,6 +192,11 @@ func WithGitHub(snapshot string) Option {
 // WithApp changes the application's options.
 func WithApp(f func(*app.Options)) Option {
 	return func(o *options) { o.appOpts = append(o.appOpts, f) }
+}
+
+// WithServer changes the server's options.
+func WithServer(f func(*server.Options)) Option {
+	return func(o *options) { o.serverOpts = append(o.serverOpts, f) }
 }
 
 // New starts an Env with the embedded ALESCo configuration at Epoch.
@@ -235,7 +241,11 @@ func New(t testing.TB, opts ...Option) *Env {
 			t.Fatal(err)
 		}
 	}
-	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost, Metrics: e.Metrics}); err != nil {
+	so := server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost, Metrics: e.Metrics}
+	for _, f := range o.serverOpts {
+		f(&so)
+	}
+	if e.Server, err = server.New(so); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP = httptest.NewUnstartedServer(e.Server)

@@ -1,4 +1,4 @@
-package app_test
+package rendercache_test
 
 import (
 	"errors"
@@ -7,21 +7,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/rendercache"
 )
 
 // get asks c for key at version v and reports whether it was built.
-func get(t *testing.T, c *app.Cache, key string, v uint64, now time.Time, body string, until time.Time) (built bool) {
+func get(t *testing.T, c *rendercache.Cache, key string, v uint64, now time.Time, body string, until time.Time) (built bool) {
 	t.Helper()
-	rep, err := c.Get(key, v, now, func() (app.Rendered, time.Time, error) {
+	rep, err := c.Get(key, v, now, func() (rendercache.Rendered, time.Time, error) {
 		built = true
-		return app.Rendered{Body: []byte(body)}, until, nil
+		return rendercache.Rendered{Body: []byte(body)}, until, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(rep.Body) != body || rep.ETag != app.ETag([]byte(body)) {
+	if string(rep.Body) != body || rep.ETag != rendercache.ETag([]byte(body)) {
 		t.Fatalf("%s: got %q %s", key, rep.Body, rep.ETag)
 	}
 	return built
@@ -32,7 +32,7 @@ func get(t *testing.T, c *app.Cache, key string, v uint64, now time.Time, body s
 // stays.
 func TestCacheLRUWithinBytes(t *testing.T) {
 	const budget = 64 << 10
-	c := app.NewCache(budget)
+	c := rendercache.New(budget)
 	now := alescotest.Epoch
 	body := strings.Repeat("x", 1000)
 	for i := range 1000 {
@@ -69,7 +69,7 @@ func TestCacheLRUWithinBytes(t *testing.T) {
 // moves, when its validity ends, and when the clock is set back before it
 // was built; errors are never kept.
 func TestCacheVersionAndValidity(t *testing.T) {
-	c := app.NewCache(0)
+	c := rendercache.New(0)
 	now := alescotest.Epoch
 	steps := []struct {
 		name    string
@@ -93,7 +93,7 @@ func TestCacheVersionAndValidity(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	for range 2 {
-		if _, err := c.Get("err", 1, now, func() (app.Rendered, time.Time, error) { return app.Rendered{}, time.Time{}, boom }); err != boom {
+		if _, err := c.Get("err", 1, now, func() (rendercache.Rendered, time.Time, error) { return rendercache.Rendered{}, time.Time{}, boom }); err != boom {
 			t.Fatalf("err = %v", err)
 		}
 	}

@@ -1,4 +1,9 @@
-package app
+// Package rendercache keeps rendered representations (feeds, pages,
+// Markdown, API answers) in memory, each with its entity tag and content
+// type, keyed with the data version it was built from and valid until a
+// time it was given: a warm read is served from here without touching the
+// store. Its budget is in bytes, least recently used first out.
+package rendercache
 
 import (
 	"container/list"
@@ -28,8 +33,8 @@ func ETag(body []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }
 
-// DefaultCacheBytes bounds the cache when Options.CacheBytes is zero.
-const DefaultCacheBytes = 32 << 20
+// DefaultBytes bounds a cache made with a budget of 0.
+const DefaultBytes = 32 << 20
 
 // Cache keeps rendered representations, each until the data version it was
 // built from changes or its validity ends, within a budget of bytes: the
@@ -53,10 +58,10 @@ type cacheEntry struct {
 	rep     Rendered
 }
 
-// NewCache returns a cache of at most maxBytes (DefaultCacheBytes when 0).
-func NewCache(maxBytes int) *Cache {
+// New returns a cache of at most maxBytes (DefaultBytes when 0).
+func New(maxBytes int) *Cache {
 	if maxBytes <= 0 {
-		maxBytes = DefaultCacheBytes
+		maxBytes = DefaultBytes
 	}
 	return &Cache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
 }
@@ -126,15 +131,15 @@ func (c *Cache) Clear() {
 	c.used = 0
 }
 
-// CacheStats counts the cache's use.
-type CacheStats struct {
+// Stats counts the cache's use.
+type Stats struct {
 	Entries, Bytes, MaxBytes int
 	Hits, Misses             uint64
 }
 
 // Stats returns the cache's counters.
-func (c *Cache) Stats() CacheStats {
+func (c *Cache) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Entries: len(c.entries), Bytes: c.used, MaxBytes: c.max, Hits: c.hits, Misses: c.misses}
+	return Stats{Entries: len(c.entries), Bytes: c.used, MaxBytes: c.max, Hits: c.hits, Misses: c.misses}
 }
