@@ -38,7 +38,8 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
-	"pages":      {".", "gen/alesco/v1", "protoconv"},
+	// The public pages: templates and view models of domain values.
+	"pages": {".", "agenda"},
 	// The domain to the API's messages.
 	"protoconv": {".", "agenda", "minutesmd", "gen/alesco/v1"},
 	// The use cases.

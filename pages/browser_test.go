@@ -23,13 +23,13 @@ func TestFixturePagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := fixtureMeeting()
-	m.Id, m.StartTime, m.EndTime, m.OriginalStartTime = "alesco-2026-07-30", ts("2026-07-30T16:00:00Z"), ts("2026-07-30T17:00:00Z"), ts("2026-07-30T16:00:00Z")
+	m.ID, m.Start, m.End, m.OriginalStart = "alesco-2026-07-30", ts("2026-07-30T16:00:00Z"), ts("2026-07-30T17:00:00Z"), ts("2026-07-30T16:00:00Z")
 	routes := map[string]struct {
 		page string
 		data any
 	}{
 		"/alesco": {PageCommittee, fixtureCommitteePage()},
-		"/alesco/meetings/alesco-2026-07-30": {PageMeeting, &MeetingPage{Layout: fixtureLayout("meeting"), MeetingID: m.Id, Meeting: m,
+		"/alesco/meetings/alesco-2026-07-30": {PageMeeting, &MeetingPage{Layout: fixtureLayout("meeting"), MeetingID: m.ID, Meeting: m,
 			Minutes: fixtureMinutes(), AgendaNote: "No agenda was recorded for this meeting.", ICSURL: "/x.ics", MinutesMarkdownURL: "/minutes/alesco-2026-07-30.md"}},
 		"/alesco/meetings": {PageMeetings, fixtureMeetingsPage()},
 	}

@@ -12,45 +12,41 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/protoconv"
-	"google.golang.org/protobuf/types/known/timestamppb"
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/agenda"
 )
 
 var funcs = template.FuncMap{
 	"when":          When,
 	"dateOnly":      dateOnly,
 	"longDate":      longDate,
-	"stateLabel":    StateLabel,
+	"stateLabel":    func(s alesco.ProposalState) string { return s.Label() },
 	"stateSlug":     stateSlug,
 	"voteLabel":     VoteLabel,
 	"sourceLabel":   sourceLabel,
 	"outcomeLabel":  OutcomeLabel,
-	"meetingStatus": meetingStatus,
-	"cancelled":     func(s alescov1.MeetingStatus) bool { return s == alescov1.MeetingStatus_MEETING_STATUS_CANCELLED },
-	"scheduled":     func(s alescov1.MeetingStatus) bool { return s == alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED },
-	"started":       func(ts *timestamppb.Timestamp, now time.Time) bool { return ts != nil && !ts.AsTime().After(now) },
-	"minutesStatus": minutesStatus,
+	"meetingStatus": func(s alesco.MeetingStatus) string { return s.Label() },
+	"cancelled":     func(s alesco.MeetingStatus) bool { return s == alesco.MeetingCancelled },
+	"scheduled":     func(s alesco.MeetingStatus) bool { return s == alesco.MeetingScheduled },
+	"started":       func(t, now time.Time) bool { return !t.After(now) },
+	"minutesStatus": func(s alesco.MinutesStatus) string { return s.Label() },
 	"memberName":    memberName,
 	"attendees":     attendees,
 	"join":          strings.Join,
 	"plural":        plural,
-	"len32":         func(v []*alescov1.SearchResult) int32 { return int32(len(v)) },
 	"sentence":      sentence,
-	"currentMembers": func(c *alescov1.Committee) []*alescov1.Member {
-		var out []*alescov1.Member
-		for _, m := range c.GetMembers() {
-			if m.GetCurrent() {
-				out = append(out, m)
+	"currentMembers": func(c *Committee) []alesco.Member {
+		var out []alesco.Member
+		for i := range c.Members {
+			if c.Members[i].IsMemberOn(c.On) {
+				out = append(out, c.Members[i])
 			}
 		}
 		return out
 	},
 	"dict":          dict,
-	"md":            Links,
 	"mdInline":      MarkdownInline,
 	"mdBlock":       MarkdownBlock,
-	"pullURL":       PullURL,
 	"pullLink":      pullLink,
 	"topicLinks":    topicLinks,
 	"carriedFrom":   carriedFrom,
@@ -58,8 +54,6 @@ var funcs = template.FuncMap{
 	"schedule":      Schedule,
 	"proposalFacts": proposalFacts,
 	"snippet":       snippetHTML,
-	"kindLabel":     func(k alescov1.SearchResultKind) string { return protoconv.SearchKindFrom(k).Label() },
-	"noteLines":     NoteLines,
 	"agendaMeta":    agendaMeta,
 	"tallyText":     TallyText,
 	"noteGroups":    NoteGroups,
@@ -68,17 +62,6 @@ var funcs = template.FuncMap{
 	// consoleScript is the console page's script, embedded verbatim (its
 	// hash is in ConsoleContentSecurityPolicy).
 	"consoleScript": func() template.JS { return template.JS(consoleJS) },
-	"isOpen": func(st alescov1.ProposalState) bool {
-		for _, o := range OpenStates {
-			if o == st {
-				return true
-			}
-		}
-		return false
-	},
-	"hasAgendaItems": func(a *alescov1.Agenda) bool {
-		return len(a.GetVotes())+len(a.GetDiscussion())+len(a.GetCarriedOver())+len(a.GetNewSubmissions())+len(a.GetDecided()) > 0
-	},
 }
 
 var zones sync.Map // IANA name -> *time.Location
@@ -109,84 +92,72 @@ type Time struct {
 	Zone string
 }
 
-// When converts ts to a Time in zone; a nil ts gives a zero Time.
-func When(ts *timestamppb.Timestamp, zone string) Time {
-	if ts == nil {
+// When converts t to a Time in zone; a zero t gives a zero Time.
+func When(t time.Time, zone string) Time {
+	if t.IsZero() {
 		return Time{}
 	}
-	t := ts.AsTime().In(location(zone))
+	t = t.In(location(zone))
 	return Time{ISO: t.UTC().Format(time.RFC3339), Text: t.Format("Monday, 2 January 2006, 15:04 MST"), Zone: zone}
 }
 
-// dateOnly formats ts as a date in zone, "3 December 2026".
-func dateOnly(ts *timestamppb.Timestamp, zone string) string {
-	if ts == nil {
+// dateOnly formats t as a date in zone, "3 December 2026".
+func dateOnly(t time.Time, zone string) string {
+	if t.IsZero() {
 		return ""
 	}
-	return ts.AsTime().In(location(zone)).Format("2 January 2006")
+	return t.In(location(zone)).Format("2 January 2006")
 }
 
-// longDate formats a civil date "2026-07-30" as "Thursday, 30 July 2026";
-// anything else is returned as is.
-func longDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
+// longDate formats a civil date as "Thursday, 30 July 2026" ("" for the
+// zero date).
+func longDate(d alesco.Date) string {
+	if d.IsZero() {
+		return ""
 	}
-	return t.Format("Monday, 2 January 2006")
+	return d.Midnight(time.UTC).Format("Monday, 2 January 2006")
 }
 
-// The pages show the API's enums with the domain's words (one table per
-// enum, in package alesco).
-
-// StateLabel is how a proposal state reads on the page.
-func StateLabel(st alescov1.ProposalState) string {
-	s, err := protoconv.ProposalStateFrom(st)
-	if err != nil {
-		return "Unknown state"
-	}
-	return s.Label()
-}
+// The pages show the domain's values with the domain's words (Label, beside
+// each type); these say what a value outside its table shows.
 
 // stateSlug is a short id-safe name of a state ("fcp", "discussion").
-func stateSlug(st alescov1.ProposalState) string {
-	s := strings.TrimPrefix(st.String(), "PROPOSAL_STATE_")
-	return strings.ToLower(s)
+func stateSlug(s alesco.ProposalState) string {
+	if n := s.String(); n != "unknown" {
+		return n
+	}
+	return "unspecified"
 }
 
 // VoteLabel is how a vote reads: "+1 (yes)".
-func VoteLabel(v alescov1.VoteValue) string {
-	if d, err := protoconv.VoteFrom(v); err == nil {
-		return d.Label()
+func VoteLabel(v alesco.VoteValue) string {
+	if l := v.Label(); l != "" {
+		return l
 	}
 	return "not cast"
 }
 
-func sourceLabel(s alescov1.VoteSource) string {
-	d, _ := protoconv.VoteSourceFrom(s)
-	return d.Label()
+// sourceLabel is where a vote was cast; a vote that does not say was cast
+// in the meeting.
+func sourceLabel(s alesco.VoteSource) string {
+	if l := s.Label(); l != "" {
+		return l
+	}
+	return alesco.VoteLive.Label()
 }
 
-// OutcomeLabel is how a motion's outcome reads.
-func OutcomeLabel(o alescov1.MotionOutcome) string {
-	d, _ := protoconv.OutcomeFrom(o)
-	return d.Label()
-}
-
-func meetingStatus(s alescov1.MeetingStatus) string {
-	return protoconv.MeetingStatusFrom(s).Label()
-}
-
-func minutesStatus(s alescov1.MinutesStatus) string {
-	return protoconv.MinutesStatusFrom(s).Label()
+// OutcomeLabel is how a motion's outcome reads ("Open" while undecided).
+func OutcomeLabel(o alesco.MotionOutcome) string {
+	if l := o.Label(); l != "" {
+		return l
+	}
+	return alesco.OutcomeNone.Label()
 }
 
 // memberName finds a member's display name, falling back to the id.
-func memberName(c *alescov1.Committee, id string) string {
-	for _, m := range c.GetMembers() {
-		if m.GetId() == id {
-			return m.GetName()
-		}
+func memberName(c *Committee, id string) string {
+	if m, ok := c.Member(id); ok {
+		return m.Name
 	}
 	return id
 }
@@ -194,29 +165,29 @@ func memberName(c *alescov1.Committee, id string) string {
 // attendees filters a minutes' attendance by kind name ("member",
 // "absent", "board", "community") and returns display names with their
 // annotations.
-func attendees(c *alescov1.Committee, m *alescov1.Minutes, kind string) []string {
+func attendees(c *Committee, m *Minutes, kind string) []string {
 	var out []string
-	for _, a := range m.GetAttendees() {
+	for _, a := range m.Attendees {
 		var ok bool
 		switch kind {
 		case "member":
-			ok = a.GetKind() == alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER && !a.GetAbsent()
+			ok = a.Kind == alesco.AttendeeMember && !a.Absent
 		case "absent":
-			ok = a.GetKind() == alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER && a.GetAbsent()
+			ok = a.Kind == alesco.AttendeeMember && a.Absent
 		case "board":
-			ok = a.GetKind() == alescov1.AttendeeKind_ATTENDEE_KIND_BOARD
+			ok = a.Kind == alesco.AttendeeBoard
 		case "community":
-			ok = a.GetKind() == alescov1.AttendeeKind_ATTENDEE_KIND_COMMUNITY
+			ok = a.Kind == alesco.AttendeeCommunity
 		}
 		if !ok {
 			continue
 		}
-		name := a.GetName()
+		name := a.Name
 		if name == "" {
-			name = memberName(c, a.GetMemberId())
+			name = memberName(c, a.MemberID)
 		}
-		if a.GetNote() != "" {
-			name += " (" + a.GetNote() + ")"
+		if a.Note != "" {
+			name += " (" + a.Note + ")"
 		}
 		out = append(out, name)
 	}
@@ -224,11 +195,11 @@ func attendees(c *alescov1.Committee, m *alescov1.Minutes, kind string) []string
 }
 
 // plural writes "1 day", "3 days".
-func plural(n int32, one, many string) string {
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return strconv.Itoa(int(n)) + " " + many
+	return strconv.Itoa(n) + " " + many
 }
 
 // dict builds a map from alternating keys and values, so a template can
@@ -245,23 +216,23 @@ func dict(kv ...any) map[string]any {
 // NoteGroup is the notes taken under one topic, in recording order.
 type NoteGroup struct {
 	Topic          string
-	ProposalNumber int32
-	Notes          []*alescov1.Note
+	ProposalNumber int
+	Notes          []alesco.Note
 }
 
 // NoteGroups groups notes by topic, keeping the order topics first appear.
-func NoteGroups(notes []*alescov1.Note) []NoteGroup {
+func NoteGroups(notes []alesco.Note) []NoteGroup {
 	var out []NoteGroup
 	at := map[string]int{}
 	for _, n := range notes {
-		i, ok := at[n.GetTopic()]
+		i, ok := at[n.Topic]
 		if !ok {
 			i = len(out)
-			at[n.GetTopic()] = i
-			out = append(out, NoteGroup{Topic: n.GetTopic()})
+			at[n.Topic] = i
+			out = append(out, NoteGroup{Topic: n.Topic})
 		}
 		if out[i].ProposalNumber == 0 {
-			out[i].ProposalNumber = n.GetProposalNumber()
+			out[i].ProposalNumber = n.ProposalNumber
 		}
 		out[i].Notes = append(out[i].Notes, n)
 	}
@@ -270,31 +241,30 @@ func NoteGroups(notes []*alescov1.Note) []NoteGroup {
 
 // TallyText writes a tally the way the committee's minutes do:
 // "+4, 0, -1 (4 in favor, 0 abstained, 1 not in favor)".
-func TallyText(t *alescov1.Tally) string {
+func TallyText(t alesco.Tally) string {
 	no := "0"
-	if t.GetNo() > 0 {
-		no = "-" + strconv.Itoa(int(t.GetNo()))
+	if t.No > 0 {
+		no = "-" + strconv.Itoa(t.No)
 	}
-	return fmt.Sprintf("+%d, %d, %s (%d in favor, %d abstained, %d not in favor)",
-		t.GetYes(), t.GetAbstain(), no, t.GetYes(), t.GetAbstain(), t.GetNo())
+	return fmt.Sprintf("+%d, %d, %s (%d in favor, %d abstained, %d not in favor)", t.Yes, t.Abstain, no, t.Yes, t.Abstain, t.No)
 }
 
 // agendaMeta is the small print under an agenda item: authors, time in
 // review and in FCP, the owner by name (where the carried-over item came
 // from is its own link).
-func agendaMeta(c *alescov1.Committee, it *alescov1.AgendaItem) []string {
+func agendaMeta(c *Committee, it agenda.Item) []string {
 	var out []string
-	if len(it.GetAuthors()) > 0 {
-		out = append(out, "by "+strings.Join(it.GetAuthors(), ", "))
+	if len(it.Authors) > 0 {
+		out = append(out, "by "+strings.Join(it.Authors, ", "))
 	}
-	if n := it.GetDaysInReview(); n > 0 {
+	if n := it.DaysInReview; n > 0 {
 		out = append(out, plural(n, "day", "days")+" in review")
 	}
-	if n := it.GetDaysInFcp(); n > 0 {
+	if n := it.DaysInFCP; n > 0 {
 		out = append(out, plural(n, "day", "days")+" in final comment period")
 	}
-	if it.GetOwner() != "" {
-		out = append(out, "owner: "+memberName(c, it.GetOwner()))
+	if it.Owner != "" {
+		out = append(out, "owner: "+memberName(c, it.Owner))
 	}
 	return out
 }
@@ -351,13 +321,13 @@ func sentence(s string) string {
 }
 
 // snippetHTML writes a search result's snippet with its matches marked.
-func snippetHTML(parts []*alescov1.SnippetPart) template.HTML {
+func snippetHTML(parts []alesco.SnippetPart) template.HTML {
 	var b strings.Builder
 	for _, p := range parts {
-		if p.GetMatch() {
-			b.WriteString("<mark>" + html.EscapeString(p.GetText()) + "</mark>")
+		if p.Match {
+			b.WriteString("<mark>" + html.EscapeString(p.Text) + "</mark>")
 		} else {
-			b.WriteString(html.EscapeString(p.GetText()))
+			b.WriteString(html.EscapeString(p.Text))
 		}
 	}
 	return template.HTML(b.String())

@@ -6,10 +6,8 @@ import (
 	"html/template"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -161,10 +159,10 @@ func (prLinks) Transform(doc *ast.Document, reader text.Reader, pc parser.Contex
 
 // renderMarkdown turns Markdown into safe HTML (userContent), with the
 // committee's pull requests linked.
-func renderMarkdown(c *alescov1.Committee, s string) string {
+func renderMarkdown(c *Committee, s string) string {
 	var buf bytes.Buffer
 	pc := parser.NewContext()
-	pc.Set(prKey, c.GetGithub().GetRepo())
+	pc.Set(prKey, c.GitHub.Repo)
 	if err := markdown.Convert([]byte(s), &buf, parser.WithContext(pc)); err != nil {
 		return template.HTMLEscapeString(s)
 	}
@@ -172,14 +170,14 @@ func renderMarkdown(c *alescov1.Committee, s string) string {
 }
 
 // MarkdownBlock renders a note (paragraphs, nested lists, links) as HTML.
-func MarkdownBlock(c *alescov1.Committee, s string) template.HTML {
+func MarkdownBlock(c *Committee, s string) template.HTML {
 	return template.HTML(renderMarkdown(c, s))
 }
 
 // MarkdownInline renders one line (a topic, a decision, a title) as inline
 // HTML: its paragraph is unwrapped; anything that is not one paragraph
 // (a line that reads as a list item or heading) renders as a block.
-func MarkdownInline(c *alescov1.Committee, s string) template.HTML {
+func MarkdownInline(c *Committee, s string) template.HTML {
 	s = strings.TrimSpace(s)
 	h := strings.TrimSpace(renderMarkdown(c, s))
 	if inner, ok := strings.CutPrefix(h, "<p>"); ok {
@@ -188,12 +186,4 @@ func MarkdownInline(c *alescov1.Committee, s string) template.HTML {
 		}
 	}
 	return template.HTML(h)
-}
-
-// PullURL is the address of pull request n of the committee's repository.
-func PullURL(c *alescov1.Committee, n int32) string {
-	if c.GetGithub().GetRepo() == "" || n <= 0 {
-		return ""
-	}
-	return "https://github.com/" + c.GetGithub().GetRepo() + "/pull/" + strconv.Itoa(int(n))
 }

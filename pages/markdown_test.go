@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco"
 )
 
 func TestMarkdown(t *testing.T) {
-	c := &alescov1.Committee{Github: &alescov1.GitHubSettings{Repo: "AlmaLinux/ALESCo"}}
+	c := &Committee{Committee: &alesco.Committee{GitHub: alesco.GitHubSettings{Repo: "AlmaLinux/ALESCo"}}}
 	for _, tc := range []struct {
 		name, in string
 		inline   bool

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco"
 )
 
 // fixtureMeetingsPage is the meetings page of the fixture scenario at
@@ -13,26 +13,26 @@ import (
 // minutes, the next one cancelled, one after it, and two past meetings, one
 // with minutes.
 func fixtureMeetingsPage() *MeetingsPage {
-	at := func(id, start string, st alescov1.MeetingStatus) *alescov1.Meeting {
-		m := fixtureMeeting()
+	at := func(id, start string, st alesco.MeetingStatus) Meeting {
+		m := *fixtureMeeting()
 		s := ts(start)
-		m.Id, m.StartTime, m.OriginalStartTime, m.EndTime, m.Status, m.SeriesId = id, s, s, ts(s.AsTime().Add(time.Hour).Format(time.RFC3339)), st, "thursdays"
+		m.ID, m.Start, m.OriginalStart, m.End, m.Status, m.SeriesID = id, s, s, s.Add(time.Hour), st, "thursdays"
 		return m
 	}
-	live := at("alesco-2026-12-03", "2026-12-03T17:00:00Z", alescov1.MeetingStatus_MEETING_STATUS_HELD)
-	live.Links = &alescov1.MeetingLinks{MinutesUrl: "https://alesco.example.org/minutes/alesco-2026-12-03.md"}
-	cancelled := at("alesco-2026-12-17", "2026-12-17T17:00:00Z", alescov1.MeetingStatus_MEETING_STATUS_CANCELLED)
+	live := at("alesco-2026-12-03", "2026-12-03T17:00:00Z", alesco.MeetingHeld)
+	live.Links = alesco.MeetingLinks{Minutes: "https://alesco.example.org/minutes/alesco-2026-12-03.md"}
+	cancelled := at("alesco-2026-12-17", "2026-12-17T17:00:00Z", alesco.MeetingCancelled)
 	cancelled.CancelReason = "Holiday week"
-	added := at("alesco-2026-12-22", "2026-12-22T17:00:00Z", alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED)
-	added.SeriesId, added.Title = "", "RFC vote"
-	held := at("alesco-2026-07-30", "2026-07-30T16:00:00Z", alescov1.MeetingStatus_MEETING_STATUS_HELD)
-	held.Links = &alescov1.MeetingLinks{MinutesUrl: "https://alesco.example.org/minutes/alesco-2026-07-30.md"}
+	added := at("alesco-2026-12-22", "2026-12-22T17:00:00Z", alesco.MeetingScheduled)
+	added.SeriesID, added.Title = "", "RFC vote"
+	held := at("alesco-2026-07-30", "2026-07-30T16:00:00Z", alesco.MeetingHeld)
+	held.Links = alesco.MeetingLinks{Minutes: "https://alesco.example.org/minutes/alesco-2026-07-30.md"}
 	l := fixtureLayout("meetings")
-	l.Now = ts("2026-12-03T17:10:00Z").AsTime()
+	l.Now = ts("2026-12-03T17:10:00Z")
 	return &MeetingsPage{
-		Layout: l, Upcoming: []*alescov1.Meeting{live, cancelled, added},
-		Past:  []*alescov1.Meeting{at("alesco-2026-11-19", "2026-11-19T17:00:00Z", alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED), held},
-		Since: "2022-12-03", FeedURL: "https://alesco.example.org/calendar/alesco.ics",
+		Layout: l, Upcoming: []Meeting{live, cancelled, added},
+		Past:  []Meeting{at("alesco-2026-11-19", "2026-11-19T17:00:00Z", alesco.MeetingScheduled), held},
+		Since: date("2022-12-03"), FeedURL: "https://alesco.example.org/calendar/alesco.ics",
 	}
 }
 

@@ -16,13 +16,14 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"google.golang.org/protobuf/types/known/timestamppb"
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/agenda"
 )
 
 //go:embed templates/*.html
@@ -110,7 +111,7 @@ type Layout struct {
 	// Title is the document title.
 	Title string
 	// Committee is the committee the page is about; nil on the index.
-	Committee *alescov1.Committee
+	Committee *Committee
 	// Section names the current navigation entry ("home", "proposals",
 	// "minutes", "meeting", "search") for aria-current.
 	Section string
@@ -118,6 +119,61 @@ type Layout struct {
 	Now time.Time
 	// Query is the search box's text.
 	Query string
+}
+
+// Committee is a committee as its pages show it on a date (today): the
+// domain's committee, and what its roster says on that date.
+type Committee struct {
+	*alesco.Committee
+	// On is the date the roster, quorum and chair are read on.
+	On     alesco.Date
+	Quorum alesco.Quorum
+	// ChairID is the chair on that date ("" when vacant), ChairName their
+	// name when they are a member on record.
+	ChairID, ChairName string
+	// ChairTermExpired: the chair's term has run out, an election is due.
+	ChairTermExpired bool
+}
+
+// NewCommittee is c as its pages show it on date d.
+func NewCommittee(c *alesco.Committee, d alesco.Date) *Committee {
+	out := &Committee{Committee: c, On: d, Quorum: c.QuorumOn(d)}
+	if t, ok := c.ChairOn(d); ok {
+		out.ChairID = t.MemberID
+		if m, ok := c.Member(t.MemberID); ok {
+			out.ChairName = m.Name
+		}
+	}
+	out.ChairTermExpired, _ = c.ChairElectionDue(d)
+	return out
+}
+
+// Meeting is a meeting as its pages show it, with its public links.
+type Meeting struct {
+	alesco.Meeting
+	Links alesco.MeetingLinks
+}
+
+// Minutes are a meeting's minutes as its pages show them, with the
+// roster and quorum on the meeting's date.
+type Minutes struct {
+	*alesco.Minutes
+	Quorum         alesco.Quorum
+	MembersPresent int
+	QuorumMet      bool
+}
+
+// NewMinutes is m as the pages show it, its quorum counted by committee c.
+func NewMinutes(c *alesco.Committee, m *alesco.Minutes) *Minutes {
+	q, present := m.Quorum(c)
+	return &Minutes{Minutes: m, Quorum: q, MembersPresent: present, QuorumMet: q.Met(present)}
+}
+
+// SearchResult is a search hit and where to read it (the meeting's page
+// or the proposal's pull request).
+type SearchResult struct {
+	alesco.SearchHit
+	Link string
 }
 
 // IndexPage lists the committees this instance serves.
@@ -130,25 +186,25 @@ type IndexPage struct {
 
 // CommitteeSummary is one committee on the index with its next meeting.
 type CommitteeSummary struct {
-	Committee *alescov1.Committee
-	Next      *alescov1.Meeting
+	Committee *Committee
+	Next      *Meeting
 	NextNote  string
 }
 
 // CommitteePage is a committee's home page.
 type CommitteePage struct {
 	Layout
-	Next     *alescov1.Meeting
+	Next     *Meeting
 	NextNote string
 	// Agenda of the next meeting.
-	Agenda     *alescov1.Agenda
+	Agenda     *agenda.Agenda
 	AgendaNote string
 	// Open proposals, by state (votes first).
 	Proposals     []ProposalGroup
 	ProposalsNote string
 	Sync          SyncInfo
 	// Recent meetings with the decisions they adopted, newest first.
-	Decisions     []*alescov1.MinutesSummary
+	Decisions     []*Minutes
 	DecisionsNote string
 	Subscribe     Subscribe
 }
@@ -157,14 +213,14 @@ type CommitteePage struct {
 type MeetingPage struct {
 	Layout
 	MeetingID string
-	Meeting   *alescov1.Meeting
+	Meeting   *Meeting
 	// MeetingNote explains a missing Meeting.
 	MeetingNote string
 	// Upcoming is true until the meeting has ended.
 	Upcoming   bool
-	Agenda     *alescov1.Agenda
+	Agenda     *agenda.Agenda
 	AgendaNote string
-	Minutes    *alescov1.Minutes
+	Minutes    *Minutes
 	// MinutesNote explains missing Minutes.
 	MinutesNote string
 	// ICSURL adds this meeting alone to a calendar.
@@ -180,13 +236,13 @@ type MeetingPage struct {
 type MeetingsPage struct {
 	Layout
 	// Upcoming have not ended, soonest first; Past have, newest first.
-	Upcoming []*alescov1.Meeting
-	Past     []*alescov1.Meeting
+	Upcoming []Meeting
+	Past     []Meeting
 	// Note explains missing lists.
 	Note string
 	// Since is the first day Past covers; older meetings are on the
 	// minutes page.
-	Since string
+	Since alesco.Date
 	// FeedURL is the committee's calendar feed.
 	FeedURL string
 }
@@ -210,13 +266,13 @@ type ProposalsPage struct {
 	Note   string
 	Sync   SyncInfo
 	// Next is the next meeting: the one that votes on proposals in FCP.
-	Next *alescov1.Meeting
+	Next *Meeting
 }
 
 // SearchPage shows what a search found.
 type SearchPage struct {
 	Layout
-	Results []*alescov1.SearchResult
+	Results []SearchResult
 	// Note explains missing results (a bad query, search unavailable).
 	Note string
 }
@@ -224,7 +280,7 @@ type SearchPage struct {
 // MinutesPage lists the meetings that have minutes, newest first.
 type MinutesPage struct {
 	Layout
-	Minutes []*alescov1.MinutesSummary
+	Minutes []*Minutes
 	Note    string
 }
 
@@ -234,78 +290,79 @@ type NotFoundPage struct {
 	Message string
 }
 
-// SyncInfo says when proposals were last reconciled with GitHub.
+// SyncInfo says when proposals were last reconciled with GitHub (zero:
+// never) and how the last attempt failed.
 type SyncInfo struct {
-	LastSynced *timestamppb.Timestamp
+	LastSynced time.Time
 	Error      string
 }
 
 // ProposalGroup is the proposals in one state.
 type ProposalGroup struct {
-	State     alescov1.ProposalState
-	Proposals []*alescov1.Proposal
+	State     alesco.ProposalState
+	Proposals []alesco.Proposal
 }
 
 // OpenStates are the states of proposals still before the committee, in
 // the order the committee page shows them: up for a vote first.
-var OpenStates = []alescov1.ProposalState{
-	alescov1.ProposalState_PROPOSAL_STATE_FCP,
-	alescov1.ProposalState_PROPOSAL_STATE_DISCUSSION,
-	alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED,
-}
+var OpenStates = []alesco.ProposalState{alesco.ProposalFCP, alesco.ProposalDiscussion, alesco.ProposalSubmitted}
 
 // stateOrder is the display order of every state.
-var stateOrder = append(append([]alescov1.ProposalState{}, OpenStates...),
-	alescov1.ProposalState_PROPOSAL_STATE_ACCEPTED,
-	alescov1.ProposalState_PROPOSAL_STATE_REJECTED,
-	alescov1.ProposalState_PROPOSAL_STATE_WITHDRAWN,
-	alescov1.ProposalState_PROPOSAL_STATE_SUPERSEDED,
-	alescov1.ProposalState_PROPOSAL_STATE_UNSPECIFIED,
-)
+var stateOrder = append(append([]alesco.ProposalState{}, OpenStates...),
+	alesco.ProposalAccepted, alesco.ProposalRejected, alesco.ProposalWithdrawn, alesco.ProposalSuperseded)
 
 // GroupProposals groups proposals by state in display order, omitting empty
 // groups. Within a group, open proposals are oldest first (the agenda's
-// order) and closed ones newest first.
-func GroupProposals(ps []*alescov1.Proposal) []ProposalGroup {
-	by := map[alescov1.ProposalState][]*alescov1.Proposal{}
+// order) and closed ones newest first. A proposal in a state the order
+// does not know goes last.
+func GroupProposals(ps []alesco.Proposal) []ProposalGroup {
+	by := map[alesco.ProposalState][]alesco.Proposal{}
+	var unknown []alesco.Proposal
 	for _, p := range ps {
-		by[p.GetState()] = append(by[p.GetState()], p)
+		if slices.Contains(stateOrder, p.State) {
+			by[p.State] = append(by[p.State], p)
+		} else {
+			unknown = append(unknown, p)
+		}
 	}
 	var out []ProposalGroup
-	for i, st := range stateOrder {
+	for i, st := range append(slices.Clone(stateOrder), 0) {
 		list := by[st]
+		if st == 0 {
+			list = unknown
+		}
 		if len(list) == 0 {
 			continue
 		}
 		open := i < len(OpenStates)
 		sort.SliceStable(list, func(a, b int) bool {
 			if open {
-				return list[a].GetNumber() < list[b].GetNumber()
+				return list[a].Number < list[b].Number
 			}
-			return list[a].GetNumber() > list[b].GetNumber()
+			return list[a].Number > list[b].Number
 		})
 		out = append(out, ProposalGroup{State: st, Proposals: list})
 	}
 	return out
 }
 
-// SortMinutes orders minutes summaries newest first (ids break ties).
-func SortMinutes(ms []*alescov1.MinutesSummary) []*alescov1.MinutesSummary {
-	out := append([]*alescov1.MinutesSummary(nil), ms...)
+// SortMinutes orders minutes newest first (ids break ties).
+func SortMinutes(ms []*Minutes) []*Minutes {
+	out := slices.Clone(ms)
 	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].GetDate() != out[b].GetDate() {
-			return out[a].GetDate() > out[b].GetDate()
+		if da, db := out[a].Date.String(), out[b].Date.String(); da != db {
+			return da > db
 		}
-		return out[a].GetMeetingId() > out[b].GetMeetingId()
+		return out[a].MeetingID > out[b].MeetingID
 	})
 	return out
 }
 
 // RecentDecisions returns up to n of the newest minutes that adopted decisions.
-func RecentDecisions(ms []*alescov1.MinutesSummary, n int) []*alescov1.MinutesSummary {
-	var out []*alescov1.MinutesSummary
+func RecentDecisions(ms []*Minutes, n int) []*Minutes {
+	var out []*Minutes
 	for _, m := range SortMinutes(ms) {
-		if len(m.GetDecisions()) > 0 && len(out) < n {
+		if len(m.Decisions) > 0 && len(out) < n {
 			out = append(out, m)
 		}
 	}

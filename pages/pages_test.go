@@ -6,25 +6,33 @@ import (
 	"testing"
 	"time"
 
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/agenda"
 	"github.com/almalinux/alesco/internal/htmlcheck"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// The fixture scenario, built by hand the way the RPCs return it: the
+// The fixture scenario, built by hand the way the use cases return it: the
 // committee on 2026-11-25, its next meeting alesco-2026-12-03, the open RFCs
 // of the GitHub fixtures (votes #17 and #18 with #18 needing board input,
 // discussion #16, new #19 and the draft #20) and the minutes of 2026-07-30.
 
-func ts(s string) *timestamppb.Timestamp {
+func ts(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		panic(err)
 	}
-	return timestamppb.New(t)
+	return t
 }
 
-func fixtureCommittee() *alescov1.Committee {
+func date(s string) alesco.Date {
+	d, err := alesco.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func fixtureCommittee() *Committee {
 	names := []struct{ id, name, gh string }{
 		{"andrew-lukoshko", "Andrew Lukoshko", "andrewlukoshko"},
 		{"ben-thomas", "Ben Thomas", ""},
@@ -32,79 +40,75 @@ func fixtureCommittee() *alescov1.Committee {
 		{"lance-albertson", "Lance Albertson", "ramereth"},
 		{"neal-gompa", "Neal Gompa", "Conan-Kudo"},
 	}
-	c := &alescov1.Committee{
-		Id: "alesco", Name: "AlmaLinux Engineering Steering Committee", ShortName: "ALESCo",
-		TimeZone: "America/New_York", AsOfDate: "2026-11-25",
-		Links:          &alescov1.CommitteeLinks{ChatUrl: "https://chat.almalinux.org/almalinux/channels/engineering", MinutesUrl: "https://wiki.almalinux.org/alesco/meeting-minutes/"},
-		Github:         &alescov1.GitHubSettings{Repo: "AlmaLinux/ALESCo", RfcPath: "rfcs"},
-		CurrentChairId: "andrew-lukoshko", CurrentChairName: "Andrew Lukoshko", ChairTermExpired: true,
-		RosterSize: 5, QuorumRequired: 4,
-		BoardMembers: []*alescov1.BoardMember{{Name: "benny Vasquez"}},
+	c := &alesco.Committee{
+		ID: "alesco", Name: "AlmaLinux Engineering Steering Committee", ShortName: "ALESCo", TimeZone: "America/New_York",
+		Links:  alesco.Links{Chat: "https://chat.almalinux.org/almalinux/channels/engineering", Minutes: "https://wiki.almalinux.org/alesco/meeting-minutes/"},
+		GitHub: alesco.GitHubSettings{Repo: "AlmaLinux/ALESCo", RFCPath: "rfcs"},
+		Board:  []alesco.BoardMember{{Name: "benny Vasquez"}},
 	}
 	for _, n := range names {
-		c.Members = append(c.Members, &alescov1.Member{Id: n.id, Name: n.name, GithubLogin: n.gh, Current: true})
+		c.Members = append(c.Members, alesco.Member{ID: n.id, Name: n.name, GitHub: n.gh, Terms: []alesco.Term{{Start: date("2024-01-01")}}})
 	}
-	c.Members = append(c.Members, &alescov1.Member{Id: "former-member", Name: "Former Member", Current: false})
-	return c
+	c.Members = append(c.Members, alesco.Member{ID: "former-member", Name: "Former Member", Terms: []alesco.Term{{Start: date("2023-01-01"), End: date("2024-01-01")}}})
+	return &Committee{Committee: c, On: date("2026-11-25"), Quorum: alesco.Quorum{RosterSize: 5, Required: 4},
+		ChairID: "andrew-lukoshko", ChairName: "Andrew Lukoshko", ChairTermExpired: true}
 }
 
-func fixtureMeeting() *alescov1.Meeting {
-	return &alescov1.Meeting{
-		Id: "alesco-2026-12-03", CommitteeId: "alesco", Title: "ALESCo meeting",
-		StartTime: ts("2026-12-03T17:00:00Z"), EndTime: ts("2026-12-03T18:00:00Z"),
-		TimeZone: "America/New_York", Status: alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED,
-		OriginalStartTime: ts("2026-12-03T17:00:00Z"), LocalStart: "2026-12-03T12:00",
-		Links: &alescov1.MeetingLinks{IcsUrl: "https://alesco.example.org/calendar/alesco/alesco-2026-12-03.ics"},
-	}
+func fixtureMeeting() *Meeting {
+	return &Meeting{Meeting: alesco.Meeting{
+		ID: "alesco-2026-12-03", CommitteeID: "alesco", Title: "ALESCo meeting",
+		Start: ts("2026-12-03T17:00:00Z"), End: ts("2026-12-03T18:00:00Z"),
+		TimeZone: "America/New_York", Status: alesco.MeetingScheduled, OriginalStart: ts("2026-12-03T17:00:00Z"),
+	}, Links: alesco.MeetingLinks{ICS: "https://alesco.example.org/calendar/alesco/alesco-2026-12-03.ics"}}
 }
 
 const pulls = "https://github.com/AlmaLinux/ALESCo/pull/"
 
-func fixtureAgenda() *alescov1.Agenda {
-	fcp := alescov1.ProposalState_PROPOSAL_STATE_FCP
-	return &alescov1.Agenda{
-		MeetingId: "alesco-2026-12-03", CommitteeId: "alesco", Title: "ALESCo meeting", StartTime: ts("2026-12-03T17:00:00Z"),
-		Votes: []*alescov1.AgendaItem{
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_PROPOSAL, Number: 17, Title: "RFC: Add alternative signed newer kernels", Url: pulls + "17", Authors: []string{"Lance Albertson"}, State: fcp, DaysInFcp: 12, DaysInReview: 97},
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_PROPOSAL, Number: 18, Title: "RFC: Permit the AlmaLinux name on community-built spins", Url: pulls + "18", State: fcp, DaysInFcp: 5, BoardInputNeeded: true, Warnings: []string{"board input needed"}},
+func fixtureAgenda() *agenda.Agenda {
+	fcp := alesco.ProposalFCP
+	return &agenda.Agenda{
+		MeetingID: "alesco-2026-12-03", CommitteeID: "alesco", Title: "ALESCo meeting", Start: ts("2026-12-03T17:00:00Z"),
+		Votes: []agenda.Item{
+			{Kind: agenda.KindProposal, Number: 17, Title: "RFC: Add alternative signed newer kernels", URL: pulls + "17", Authors: []string{"Lance Albertson"}, State: fcp, DaysInFCP: 12, DaysInReview: 97},
+			{Kind: agenda.KindProposal, Number: 18, Title: "RFC: Permit the AlmaLinux name on community-built spins", URL: pulls + "18", State: fcp, DaysInFCP: 5, BoardInputNeeded: true, Warnings: []string{"board input needed"}},
 		},
-		Discussion: []*alescov1.AgendaItem{
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_PROPOSAL, Number: 16, Title: "RFC: Adding proposal for github org management", Url: pulls + "16", Authors: []string{"Jonathan Wright"}, State: alescov1.ProposalState_PROPOSAL_STATE_DISCUSSION},
+		Discussion: []agenda.Item{
+			{Kind: agenda.KindProposal, Number: 16, Title: "RFC: Adding proposal for github org management", URL: pulls + "16", Authors: []string{"Jonathan Wright"}, State: alesco.ProposalDiscussion},
 		},
-		NewSubmissions: []*alescov1.AgendaItem{
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_PROPOSAL, Number: 19, Title: "RFC: Default to zstd-compressed RPM payloads", Url: pulls + "19", State: alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED},
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_PROPOSAL, Number: 20, Title: "WIP RFC: Enable IMA measurement by default", Url: pulls + "20", State: alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED, Draft: true},
+		NewSubmissions: []agenda.Item{
+			{Kind: agenda.KindProposal, Number: 19, Title: "RFC: Default to zstd-compressed RPM payloads", URL: pulls + "19", State: alesco.ProposalSubmitted},
+			{Kind: agenda.KindProposal, Number: 20, Title: "WIP RFC: Enable IMA measurement by default", URL: pulls + "20", State: alesco.ProposalSubmitted, Draft: true},
 		},
-		CarriedOver: []*alescov1.AgendaItem{
-			{Kind: alescov1.AgendaItemKind_AGENDA_ITEM_KIND_ACTION_ITEM, Title: "Draft the new signed-kernels RFC", Owner: "Lance Albertson", SourceMeetingId: "alesco-2026-07-30"},
+		CarriedOver: []agenda.Item{
+			{Kind: agenda.KindActionItem, Title: "Draft the new signed-kernels RFC", Owner: "Lance Albertson", SourceMeetingID: "alesco-2026-07-30"},
 		},
-		ChairElection: &alescov1.ChairElection{Due: true, CurrentChairId: "andrew-lukoshko", Reason: "Andrew Lukoshko's term ran out on 2026-02-20."},
+		ChairElection: agenda.ChairElection{Due: true, CurrentChairID: "andrew-lukoshko", Reason: "Andrew Lukoshko's term ran out on 2026-02-20."},
 	}
 }
 
-func fixtureProposals() []*alescov1.Proposal {
-	p := func(n int32, title string, st alescov1.ProposalState) *alescov1.Proposal {
-		return &alescov1.Proposal{CommitteeId: "alesco", Number: n, Title: title, Url: pulls + string(rune('0'+n/10)) + string(rune('0'+n%10)), State: st, AuthorLogin: "someone"}
+func fixtureProposals() []alesco.Proposal {
+	p := func(n int, title string, st alesco.ProposalState) alesco.Proposal {
+		return alesco.Proposal{CommitteeID: "alesco", Number: n, Title: title, URL: pulls + string(rune('0'+n/10)) + string(rune('0'+n%10)), State: st, AuthorLogin: "someone"}
 	}
-	ps := []*alescov1.Proposal{
-		p(19, "RFC: Default to zstd-compressed RPM payloads", alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED),
-		p(20, "WIP RFC: Enable IMA measurement by default", alescov1.ProposalState_PROPOSAL_STATE_SUBMITTED),
-		p(18, "RFC: Permit the AlmaLinux name on community-built spins", alescov1.ProposalState_PROPOSAL_STATE_FCP),
-		p(17, "RFC: Add alternative signed newer kernels", alescov1.ProposalState_PROPOSAL_STATE_FCP),
-		p(16, "RFC: Adding proposal for github org management", alescov1.ProposalState_PROPOSAL_STATE_DISCUSSION),
+	ps := []alesco.Proposal{
+		p(19, "RFC: Default to zstd-compressed RPM payloads", alesco.ProposalSubmitted),
+		p(20, "WIP RFC: Enable IMA measurement by default", alesco.ProposalSubmitted),
+		p(18, "RFC: Permit the AlmaLinux name on community-built spins", alesco.ProposalFCP),
+		p(17, "RFC: Add alternative signed newer kernels", alesco.ProposalFCP),
+		p(16, "RFC: Adding proposal for github org management", alesco.ProposalDiscussion),
 	}
 	ps[1].Draft = true
 	ps[2].NeedsBoardInput = true
-	ps[3].RfcNumber = "0007"
+	ps[3].RFCNumber = "0007"
 	ps[3].Authors = []string{"Lance Albertson"}
 	return ps
 }
 
-func fixtureClosedProposals() []*alescov1.Proposal {
-	return []*alescov1.Proposal{
-		{Number: 10, Title: "RFC: Enable CRB by default for AlmaLinux 10+", Url: pulls + "10", State: alescov1.ProposalState_PROPOSAL_STATE_ACCEPTED, RfcNumber: "0006"},
-		{Number: 7, Title: "RFC: Build an x86_64-v1 variant of AlmaLinux 10", Url: pulls + "7", State: alescov1.ProposalState_PROPOSAL_STATE_REJECTED},
-		{Number: 15, Title: "RFC: Provide Secure Boot-Signed Alternative Kernels", Url: pulls + "15", State: alescov1.ProposalState_PROPOSAL_STATE_WITHDRAWN},
+func fixtureClosedProposals() []alesco.Proposal {
+	return []alesco.Proposal{
+		{Number: 10, Title: "RFC: Enable CRB by default for AlmaLinux 10+", URL: pulls + "10", State: alesco.ProposalAccepted, RFCNumber: "0006"},
+		{Number: 7, Title: "RFC: Build an x86_64-v1 variant of AlmaLinux 10", URL: pulls + "7", State: alesco.ProposalRejected},
+		{Number: 15, Title: "RFC: Provide Secure Boot-Signed Alternative Kernels", URL: pulls + "15", State: alesco.ProposalWithdrawn},
 	}
 }
 
@@ -114,51 +118,57 @@ const (
 	gvnicText = "Unanimously voted to backport the gVNIC drivers to the AlmaLinux 9 (bug 622) and 10 (bug 621) kernels."
 )
 
-func fixtureMinutesList() []*alescov1.MinutesSummary {
-	return []*alescov1.MinutesSummary{
-		{MeetingId: "alesco-2025-10-16", Date: "2025-10-16", Status: alescov1.MinutesStatus_MINUTES_STATUS_FINAL, MembersPresent: 3, RosterSize: 5},
-		{MeetingId: "alesco-2026-07-30", Date: "2026-07-30", Status: alescov1.MinutesStatus_MINUTES_STATUS_FINAL, MembersPresent: 5, RosterSize: 5, QuorumMet: true, Decisions: []string{gvnic}},
-		{MeetingId: "alesco-2026-06-04", Date: "2026-06-04", Status: alescov1.MinutesStatus_MINUTES_STATUS_FINAL, MembersPresent: 4, RosterSize: 4, QuorumMet: true, Decisions: []string{"Elected Andrew Lukoshko as chair."}},
+func fixtureMinutesList() []*Minutes {
+	summary := func(id, day string, present, roster int, met bool, decisions ...string) *Minutes {
+		m := &alesco.Minutes{MeetingID: id, Date: date(day), Status: alesco.MinutesFinal}
+		for _, d := range decisions {
+			m.Decisions = append(m.Decisions, alesco.Decision{Text: d})
+		}
+		return &Minutes{Minutes: m, Quorum: alesco.Quorum{RosterSize: roster}, MembersPresent: present, QuorumMet: met}
+	}
+	return []*Minutes{
+		summary("alesco-2025-10-16", "2025-10-16", 3, 5, false),
+		summary("alesco-2026-07-30", "2026-07-30", 5, 5, true, gvnic),
+		summary("alesco-2026-06-04", "2026-06-04", 4, 4, true, "Elected Andrew Lukoshko as chair."),
 	}
 }
 
-func fixtureMinutes() *alescov1.Minutes {
-	member := func(id string) *alescov1.Attendee {
-		return &alescov1.Attendee{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER, MemberId: id}
+func fixtureMinutes() *Minutes {
+	member := func(id string) alesco.Attendee {
+		return alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id}
 	}
-	vote := func(id, name string, v alescov1.VoteValue, src alescov1.VoteSource) *alescov1.Vote {
-		return &alescov1.Vote{MemberId: id, MemberName: name, Value: v, Source: src}
+	vote := func(id, name string, v alesco.VoteValue, src alesco.VoteSource) alesco.Vote {
+		return alesco.Vote{MemberID: id, MemberName: name, Value: v, Source: src}
 	}
-	yes, live := alescov1.VoteValue_VOTE_VALUE_YES, alescov1.VoteSource_VOTE_SOURCE_LIVE
-	async := vote("neal-gompa", "Neal Gompa", yes, alescov1.VoteSource_VOTE_SOURCE_ASYNC)
-	async.ReferenceUrl = "https://bugs.almalinux.org/view.php?id=622"
-	return &alescov1.Minutes{
-		MeetingId: "alesco-2026-07-30", CommitteeId: "alesco", Date: "2026-07-30",
-		Status: alescov1.MinutesStatus_MINUTES_STATUS_FINAL, Revision: 1,
+	yes, live := alesco.VoteYes, alesco.VoteLive
+	async := vote("neal-gompa", "Neal Gompa", yes, alesco.VoteAsync)
+	async.ReferenceURL = "https://bugs.almalinux.org/view.php?id=622"
+	m := &alesco.Minutes{
+		MeetingID: "alesco-2026-07-30", CommitteeID: "alesco", Date: date("2026-07-30"),
+		Status: alesco.MinutesFinal, Revision: 1,
 		RecordedBy: []string{"Andrew Lukoshko"}, EditedBy: []string{"Andrew Lukoshko"},
-		Attendees: []*alescov1.Attendee{
+		Attendees: []alesco.Attendee{
 			member("andrew-lukoshko"), member("ben-thomas"), member("jonathan-wright"), member("lance-albertson"),
-			{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER, MemberId: "neal-gompa", Note: "arrived late"},
-			{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_COMMUNITY, Name: "Jane Community"},
+			{Kind: alesco.AttendeeMember, MemberID: "neal-gompa", Note: "arrived late"},
+			{Kind: alesco.AttendeeCommunity, Name: "Jane Community"},
 		},
-		RosterSize: 5, QuorumRequired: 4, MembersPresent: 5, QuorumMet: true,
-		Decisions: []*alescov1.Decision{{Text: gvnic, MotionId: 1, Outcome: alescov1.MotionOutcome_MOTION_OUTCOME_PASSED}},
-		Motions: []*alescov1.Motion{{
-			Id: 1, MeetingId: "alesco-2026-07-30", Title: "Backport the gVNIC drivers",
-			Status: alescov1.MotionStatus_MOTION_STATUS_CLOSED, Outcome: alescov1.MotionOutcome_MOTION_OUTCOME_PASSED, Unanimous: true,
-			Votes: []*alescov1.Vote{
+		Decisions: []alesco.Decision{{Text: gvnic, MotionID: 1, Outcome: alesco.OutcomePassed}},
+		Motions: []alesco.Motion{{
+			ID: 1, MeetingID: "alesco-2026-07-30", Title: "Backport the gVNIC drivers",
+			Status: alesco.MotionClosed, Outcome: alesco.OutcomePassed, Unanimous: true,
+			Votes: []alesco.Vote{
 				vote("andrew-lukoshko", "Andrew Lukoshko", yes, live), vote("ben-thomas", "Ben Thomas", yes, live),
 				vote("jonathan-wright", "", yes, live), vote("lance-albertson", "Lance Albertson", yes, live), async,
 			},
-			Tally: &alescov1.Tally{Yes: 5},
 		}},
-		Notes: []*alescov1.Note{
-			{Id: 1, Topic: "RFC: Adding proposal for github org management", ProposalNumber: 16, Text: "No change since the last meeting."},
-			{Id: 2, Topic: "EPEL possible breaking changes", Text: "- Discussed the new versioning in EPEL 11.\n- See [Looking back at EPEL 10](https://discussion.fedoraproject.org/t/197373)."},
-			{Id: 3, Topic: "RFC: Adding proposal for github org management", Text: "Follow up next time."},
+		Notes: []alesco.Note{
+			{ID: 1, Topic: "RFC: Adding proposal for github org management", ProposalNumber: 16, Text: "No change since the last meeting."},
+			{ID: 2, Topic: "EPEL possible breaking changes", Text: "- Discussed the new versioning in EPEL 11.\n- See [Looking back at EPEL 10](https://discussion.fedoraproject.org/t/197373)."},
+			{ID: 3, Topic: "RFC: Adding proposal for github org management", Text: "Follow up next time."},
 		},
-		ActionItems: []*alescov1.ActionItem{{Id: 1, Owner: "Jonathan Wright", Text: "Update the org management RFC"}},
+		ActionItems: []alesco.ActionItem{{ID: 1, Owner: "Jonathan Wright", Text: "Update the org management RFC"}},
 	}
+	return &Minutes{Minutes: m, Quorum: alesco.Quorum{RosterSize: 5, Required: 4}, MembersPresent: 5, QuorumMet: true}
 }
 
 func fixtureLayout(section string) Layout {
@@ -283,7 +293,7 @@ func TestPagesDegrade(t *testing.T) {
 		{PageIndex, &IndexPage{Layout: Layout{Title: "Committees"}, Committees: []CommitteeSummary{{Committee: fixtureCommittee(), NextNote: na}}}, []string{"AlmaLinux Engineering Steering Committee", "Next meeting: Not available yet."}},
 		{PageIndex, &IndexPage{Layout: Layout{Title: "Committees"}, Note: "No committees are configured."}, []string{"No committees are configured."}},
 		{PageCommittee, &CommitteePage{Layout: fixtureLayout("home"), NextNote: na, AgendaNote: na, ProposalsNote: na, DecisionsNote: na, Subscribe: NewSubscribe("http://x/calendar/alesco.ics", "x")}, []string{"Next meeting Not available yet. Agenda Not available yet.", "Open proposals Not available yet.", "Recent decisions Not available yet."}},
-		{PageCommittee, &CommitteePage{Layout: fixtureLayout("home"), Next: fixtureMeeting(), Agenda: &alescov1.Agenda{}, Subscribe: NewSubscribe("http://x/calendar/alesco.ics", "x")}, []string{"No RFC is up for a vote.", "No proposals are open.", "No decisions recorded yet."}},
+		{PageCommittee, &CommitteePage{Layout: fixtureLayout("home"), Next: fixtureMeeting(), Agenda: &agenda.Agenda{}, Subscribe: NewSubscribe("http://x/calendar/alesco.ics", "x")}, []string{"No RFC is up for a vote.", "No proposals are open.", "No decisions recorded yet."}},
 		{PageMeeting, &MeetingPage{Layout: fixtureLayout("meeting"), MeetingID: "alesco-2026-12-03", MeetingNote: na, AgendaNote: na, MinutesNote: na, Upcoming: true, ICSURL: "/calendar/alesco/alesco-2026-12-03.ics"}, []string{"Meeting alesco-2026-12-03 Not available yet.", "Agenda Not available yet.", "Minutes Not available yet."}},
 		{PageProposals, &ProposalsPage{Layout: fixtureLayout("proposals"), Note: na}, []string{"Proposals of ALESCo", na}},
 		{PageProposals, &ProposalsPage{Layout: fixtureLayout("proposals")}, []string{"No proposals are tracked yet."}},
@@ -315,10 +325,10 @@ func TestMeetingPageBefore(t *testing.T) {
 
 func TestMeetingPageAfter(t *testing.T) {
 	m := fixtureMeeting()
-	m.Id, m.StartTime, m.EndTime, m.OriginalStartTime = "alesco-2026-07-30", ts("2026-07-30T16:00:00Z"), ts("2026-07-30T17:00:00Z"), ts("2026-07-30T16:00:00Z")
-	m.Status = alescov1.MeetingStatus_MEETING_STATUS_HELD
+	m.ID, m.Start, m.End, m.OriginalStart = "alesco-2026-07-30", ts("2026-07-30T16:00:00Z"), ts("2026-07-30T17:00:00Z"), ts("2026-07-30T16:00:00Z")
+	m.Status = alesco.MeetingHeld
 	doc := render(t, PageMeeting, &MeetingPage{
-		Layout: fixtureLayout("meeting"), MeetingID: m.Id, Meeting: m, Minutes: fixtureMinutes(), AgendaNote: "No agenda was recorded.",
+		Layout: fixtureLayout("meeting"), MeetingID: m.ID, Meeting: m, Minutes: fixtureMinutes(), AgendaNote: "No agenda was recorded.",
 		ICSURL: "/calendar/alesco/alesco-2026-07-30.ics", MinutesMarkdownURL: "/minutes/alesco-2026-07-30.md",
 	})
 	text := mainText(t, doc)

@@ -199,21 +199,3 @@ func AttendanceActionFrom(n alescov1.AttendanceAction) (alesco.AttendanceAction,
 	}
 	return "", alesco.Errorf(alesco.EINVALID, "action is required: PRESENT, LATE, LEFT, ABSENT, BOARD or GUEST")
 }
-
-// MeetingStatusFrom reads an API meeting status (0 for UNSPECIFIED).
-func MeetingStatusFrom(n alescov1.MeetingStatus) alesco.MeetingStatus {
-	s, _ := meetingStatuses.fromAPI(n)
-	return s
-}
-
-// MinutesStatusFrom reads an API minutes status ("" for UNSPECIFIED).
-func MinutesStatusFrom(n alescov1.MinutesStatus) alesco.MinutesStatus {
-	s, _ := minutesStatuses.fromAPI(n)
-	return s
-}
-
-// SearchKindFrom reads an API search result kind ("" for UNSPECIFIED).
-func SearchKindFrom(n alescov1.SearchResultKind) alesco.SearchKind {
-	k, _ := searchKinds.fromAPI(n)
-	return k
-}

@@ -12,19 +12,18 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco/agenda"
 	"github.com/almalinux/alesco/pages"
 	"github.com/almalinux/alesco/rendercache"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// webMaxAge is how long browsers and proxies may reuse a page without
+// pageMaxAge is how long browsers and proxies may reuse a page without
 // asking; with an ETag they then revalidate cheaply.
-const webMaxAge = time.Minute
+const pageMaxAge = time.Minute
 
-var webCacheControl = cacheControlFor(webMaxAge)
+var pageCacheControl = cacheControlFor(pageMaxAge)
 
-// webRoutes registers the public HTML pages:
+// pageRoutes registers the public HTML pages:
 //
 //	/                                    committees
 //	/{committee}                         next meeting with its agenda, open proposals, decisions, members, subscribe
@@ -41,36 +40,39 @@ var webCacheControl = cacheControlFor(webMaxAge)
 // patterns such as "/alesco.v1.CommitteeService/". A bare "/" is less
 // specific than every other route, so the feeds, Markdown, webhooks, health
 // check and the API keep their own handlers.
-func (s *Server) webRoutes(mux *http.ServeMux) {
-	pages, err := pages.New()
+//
+// Each page calls the use cases it shows (the API's handlers call the
+// same ones) and hands their domain values to package pages.
+func (s *Server) pageRoutes(mux *http.ServeMux) {
+	tmpl, err := pages.New()
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug every test catches
 	}
-	mux.Handle("/", &webHandler{s: s, pages: pages})
+	mux.Handle("/", &pageHandler{s: s, pages: tmpl})
 }
 
-type webHandler struct {
+type pageHandler struct {
 	s     *Server
 	pages *pages.Pages
 }
 
-// webResult is a page ready to render. Only 200 results that are marked
+// pageResult is a page ready to render. Only 200 results that are marked
 // cacheable go through the cache, so unknown paths cannot grow it.
-type webResult struct {
+type pageResult struct {
 	status    int
 	page      string
 	data      any
 	cacheable bool
 }
 
-// webUncached carries a result out of cache.get without storing it.
-type webUncached struct{ res webResult }
+// pageUncached carries a result out of cache.Get without storing it.
+type pageUncached struct{ res pageResult }
 
-func (e *webUncached) Error() string { return "web: page not cached" }
+func (e *pageUncached) Error() string { return "pages: page not cached" }
 
-type webBuild func(ctx context.Context, now time.Time) (webResult, error)
+type pageBuild func(ctx context.Context, now time.Time) (pageResult, error)
 
-func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed: the pages are read-only", http.StatusMethodNotAllowed)
@@ -81,77 +83,82 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, strings.TrimRight(path, "/"), http.StatusMovedPermanently)
 		return
 	}
+	build, csp := h.route(path, r.URL.Query().Get("q"))
+	h.serve(w, r, build, csp)
+}
+
+// route finds the page at path and the Content-Security-Policy it is
+// served with; q is the search box's text.
+func (h *pageHandler) route(path, q string) (pageBuild, string) {
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	var build webBuild
-	csp := pages.ContentSecurityPolicy
+	page := func(f func(ctx context.Context, now time.Time, committeeID string) (pageResult, error)) pageBuild {
+		return func(ctx context.Context, now time.Time) (pageResult, error) { return f(ctx, now, parts[0]) }
+	}
 	switch {
 	case path == "/":
-		build = h.index
+		return h.index, pages.ContentSecurityPolicy
 	case len(parts) == 1:
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.committee(ctx, now, parts[0]) }
+		return page(h.committee), pages.ContentSecurityPolicy
 	case len(parts) == 2 && parts[1] == "proposals":
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.proposals(ctx, now, parts[0]) }
+		return page(h.proposals), pages.ContentSecurityPolicy
 	case len(parts) == 2 && parts[1] == "meetings":
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.meetings(ctx, now, parts[0]) }
+		return page(h.meetings), pages.ContentSecurityPolicy
 	case len(parts) == 2 && parts[1] == "minutes":
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.minutes(ctx, parts[0]) }
+		return page(h.minutes), pages.ContentSecurityPolicy
 	case len(parts) == 2 && parts[1] == "search":
-		q := r.URL.Query().Get("q")
-		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.search(ctx, parts[0], q) }
+		return func(ctx context.Context, now time.Time) (pageResult, error) { return h.search(ctx, now, parts[0], q) }, pages.ContentSecurityPolicy
 	case len(parts) == 3 && parts[1] == "meetings":
-		build = func(ctx context.Context, now time.Time) (webResult, error) {
+		return func(ctx context.Context, now time.Time) (pageResult, error) {
 			return h.meeting(ctx, now, parts[0], parts[2])
-		}
+		}, pages.ContentSecurityPolicy
 	case len(parts) == 4 && parts[1] == "meetings" && parts[3] == "console":
-		csp = pages.ConsoleContentSecurityPolicy
-		build = func(ctx context.Context, now time.Time) (webResult, error) {
-			return h.console(ctx, parts[0], parts[2])
-		}
-	default:
-		build = func(context.Context, time.Time) (webResult, error) {
-			return webNotFound("There is no page at this address."), nil
-		}
+		return func(ctx context.Context, now time.Time) (pageResult, error) {
+			return h.console(ctx, now, parts[0], parts[2])
+		}, pages.ConsoleContentSecurityPolicy
 	}
-	h.serve(w, r, build, csp)
+	return func(context.Context, time.Time) (pageResult, error) {
+		return pageNotFound("There is no page at this address."), nil
+	}, pages.ContentSecurityPolicy
 }
 
 // console is a meeting's live console: a shell its script fills from the
 // API, for real meetings only.
-func (h *webHandler) console(ctx context.Context, committeeID, meetingID string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+func (h *pageHandler) console(ctx context.Context, now time.Time, committeeID, meetingID string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
-	missing := webNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
-	m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID})
+	missing := pageNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
+	m, err := h.s.app.GetMeeting(ctx, meetingID)
 	if err != nil {
 		if code := codeOf(err); code == connect.CodeNotFound || code == connect.CodeInvalidArgument {
 			return missing, nil
 		}
-		return webResult{}, err
+		return pageResult{}, err
 	}
-	if m.Meeting.GetCommitteeId() != c.Id {
+	if m.CommitteeID != c.ID {
 		return missing, nil
 	}
+	date := m.LocalDate().String()
 	page := &pages.ConsolePage{
-		Layout:    pages.Layout{Title: c.ShortName + " meeting console " + m.Meeting.GetLocalStart()[:10], Committee: c, Section: "meeting"},
-		MeetingID: meetingID, Date: m.Meeting.GetLocalStart()[:10],
+		Layout:    pages.Layout{Title: c.ShortName + " meeting console " + date, Committee: c, Section: "meeting"},
+		MeetingID: meetingID, Date: date,
 	}
 	// The minutes' Markdown exists once the minutes do (the page is
 	// rendered again when they start: any write moves the cache on).
-	if _, err := webCall(ctx, (&minutesService{Server: h.s}).GetMinutes, &alescov1.GetMinutesRequest{MeetingId: meetingID}); err == nil {
+	if _, _, err := h.s.app.GetMinutes(ctx, meetingID); err == nil {
 		page.MinutesMarkdownURL = "/minutes/" + meetingID + ".md"
 	} else if codeOf(err) != connect.CodeNotFound {
-		return webResult{}, err
+		return pageResult{}, err
 	}
-	return webResult{status: http.StatusOK, page: pages.PageConsole, data: page, cacheable: true}, nil
+	return pageResult{status: http.StatusOK, page: pages.PageConsole, data: page, cacheable: true}, nil
 }
 
 // serve builds a page through the cache and answers with ETag/304 support.
-func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuild, csp string) {
+func (h *pageHandler) serve(w http.ResponseWriter, r *http.Request, build pageBuild, csp string) {
 	ctx := r.Context()
 	now := h.s.app.Now()
-	render := func(res webResult) (rendercache.Rendered, error) {
+	render := func(res pageResult) (rendercache.Rendered, error) {
 		var buf bytes.Buffer
 		if err := h.pages.Render(&buf, res.page, res.data); err != nil {
 			return rendercache.Rendered{}, err
@@ -167,13 +174,13 @@ func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuil
 			return rendercache.Rendered{}, time.Time{}, err
 		}
 		if res.status != http.StatusOK || !res.cacheable {
-			return rendercache.Rendered{}, time.Time{}, &webUncached{res}
+			return rendercache.Rendered{}, time.Time{}, &pageUncached{res}
 		}
 		rep, err := render(res)
 		return rep, minute.Add(time.Minute), err
 	})
 	status := http.StatusOK
-	var unc *webUncached
+	var unc *pageUncached
 	if errors.As(err, &unc) {
 		status = unc.res.status
 		rep, err = render(unc.res)
@@ -194,25 +201,12 @@ func (h *webHandler) serve(w http.ResponseWriter, r *http.Request, build webBuil
 		}
 		return
 	}
-	writeRendered(w, r, rep, webCacheControl)
+	writeRendered(w, r, rep, pageCacheControl)
 }
 
-func webNotFound(msg string) webResult {
-	return webResult{status: http.StatusNotFound, page: pages.PageNotFound,
+func pageNotFound(msg string) pageResult {
+	return pageResult{status: http.StatusNotFound, page: pages.PageNotFound,
 		data: &pages.NotFoundPage{Layout: pages.Layout{Title: "Page not found · alesco"}, Message: msg}}
-}
-
-// webCall invokes one of the service handlers in-process, so the pages show
-// exactly what the API returns.
-func webCall[Req, Resp any](ctx context.Context, rpc func(context.Context, *connect.Request[Req]) (*connect.Response[Resp], error), msg *Req) (*Resp, error) {
-	resp, err := rpc(ctx, connect.NewRequest(msg))
-	if err != nil {
-		return nil, err
-	}
-	if resp == nil || resp.Msg == nil {
-		return nil, alesco.Errorf(alesco.EINTERNAL, "empty response")
-	}
-	return resp.Msg, nil
 }
 
 // Notes shown instead of a section whose data cannot be had.
@@ -221,10 +215,10 @@ const (
 	noteUnavailable = "Temporarily unavailable; please try again in a minute."
 )
 
-// note turns a failed call into the text a reader sees instead of the
+// note turns a failed use case into the text a reader sees instead of the
 // section; ifNotFound is the text for NotFound (which means "none").
 // Unexpected errors are logged; a page never fails because a section did.
-func (h *webHandler) note(ctx context.Context, what string, err error, ifNotFound string) string {
+func (h *pageHandler) note(ctx context.Context, what string, err error, ifNotFound string) string {
 	switch codeOf(err) {
 	case connect.CodeUnimplemented:
 		return noteNotYet
@@ -237,84 +231,124 @@ func (h *webHandler) note(ctx context.Context, what string, err error, ifNotFoun
 	return noteUnavailable
 }
 
-// getCommittee returns the committee or a 404 page.
-func (h *webHandler) getCommittee(ctx context.Context, id string) (*alescov1.Committee, *webResult, error) {
-	resp, err := webCall(ctx, (&committeeService{Server: h.s}).GetCommittee, &alescov1.GetCommitteeRequest{CommitteeId: id})
+// getCommittee returns the committee as its pages show it today, or a 404
+// page.
+func (h *pageHandler) getCommittee(ctx context.Context, now time.Time, id string) (*pages.Committee, *pageResult, error) {
+	c, err := h.s.app.Committee(ctx, id)
 	if err != nil {
-		if c := codeOf(err); c == connect.CodeNotFound || c == connect.CodeInvalidArgument {
-			res := webNotFound(fmt.Sprintf("There is no committee %q here.", id))
+		if code := codeOf(err); code == connect.CodeNotFound || code == connect.CodeInvalidArgument {
+			res := pageNotFound(fmt.Sprintf("There is no committee %q here.", id))
 			return nil, &res, nil
 		}
 		return nil, nil, err
 	}
-	return resp.Committee, nil, nil
+	return pages.NewCommittee(c, c.Today(now)), nil, nil
 }
 
-func (h *webHandler) index(ctx context.Context, now time.Time) (webResult, error) {
+// meetingOf is m with its public links, as the pages show it.
+func (h *pageHandler) meetingOf(m alesco.Meeting) *pages.Meeting {
+	return &pages.Meeting{Meeting: m, Links: h.s.app.Links(m)}
+}
+
+// nextMeeting is a committee's next meeting.
+func (h *pageHandler) nextMeeting(ctx context.Context, committeeID string) (*pages.Meeting, error) {
+	m, err := h.s.app.NextMeeting(ctx, committeeID)
+	if err != nil {
+		return nil, err
+	}
+	return h.meetingOf(m), nil
+}
+
+// agenda is a meeting's agenda ("next" with a committee), as the API's
+// GetAgenda reads it (and from the same cache).
+func (h *pageHandler) agenda(ctx context.Context, meetingID, committeeID string) (*agenda.Agenda, error) {
+	rep, err := h.s.agendaJSON(ctx, meetingID, committeeID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := decodeAgenda(rep)
+	return &a, err
+}
+
+// proposals are a committee's tracked proposals in states (all when none)
+// by state, and how the last sync with GitHub went.
+func (h *pageHandler) proposalsOf(ctx context.Context, committeeID string, states ...alesco.ProposalState) ([]pages.ProposalGroup, pages.SyncInfo, error) {
+	ps, st, err := h.s.app.ListProposals(ctx, committeeID, states...)
+	if err != nil {
+		return nil, pages.SyncInfo{}, err
+	}
+	return pages.GroupProposals(ps), pages.SyncInfo{LastSynced: st.LastSynced, Error: st.LastError}, nil
+}
+
+// listMinutes is one page of a committee's minutes (q's size, or the
+// default), with their quorums.
+func (h *pageHandler) listMinutes(ctx context.Context, committeeID string, q alesco.MinutesQuery) ([]*pages.Minutes, error) {
+	c, ms, _, err := h.s.app.ListMinutesPage(ctx, committeeID, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*pages.Minutes, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, pages.NewMinutes(c, m))
+	}
+	return out, nil
+}
+
+func (h *pageHandler) index(ctx context.Context, now time.Time) (pageResult, error) {
 	page := &pages.IndexPage{Layout: pages.Layout{Title: "Committees · alesco"}}
-	resp, err := webCall(ctx, (&committeeService{Server: h.s}).ListCommittees, &alescov1.ListCommitteesRequest{})
+	cs, err := h.s.app.ListCommittees(ctx)
 	if err != nil {
 		page.Note = h.note(ctx, "committees", err, "No committees are configured.")
-	} else if len(resp.Committees) == 0 {
+	} else if len(cs) == 0 {
 		page.Note = "No committees are configured."
 	}
-	for _, c := range resp.GetCommittees() {
-		sum := pages.CommitteeSummary{Committee: c}
-		next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
-		if err != nil {
+	for _, c := range cs {
+		sum := pages.CommitteeSummary{Committee: pages.NewCommittee(c, c.Today(now))}
+		if sum.Next, err = h.nextMeeting(ctx, c.ID); err != nil {
 			sum.NextNote = h.note(ctx, "next meeting", err, "No upcoming meeting is scheduled.")
-		} else {
-			sum.Next = next.Meeting
 		}
 		page.Committees = append(page.Committees, sum)
 	}
-	return webResult{status: http.StatusOK, page: pages.PageIndex, data: page, cacheable: true}, nil
+	return pageResult{status: http.StatusOK, page: pages.PageIndex, data: page, cacheable: true}, nil
 }
 
-func (h *webHandler) committee(ctx context.Context, now time.Time, id string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, id)
+func (h *pageHandler) committee(ctx context.Context, now time.Time, id string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, id)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
 	page := &pages.CommitteePage{
 		Layout:    pages.Layout{Title: c.ShortName + ": meetings, agenda, proposals and minutes", Committee: c, Section: "home", Now: now},
-		Subscribe: pages.NewSubscribe(h.s.app.URL("/calendar/"+c.Id+".ics"), c.ShortName+" meetings"),
+		Subscribe: pages.NewSubscribe(h.s.app.URL("/calendar/"+c.ID+".ics"), c.ShortName+" meetings"),
 	}
-	next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id})
-	agendaReq := &alescov1.GetAgendaRequest{MeetingId: "next", CommitteeId: c.Id}
-	if err != nil {
+	agendaID := "next"
+	if page.Next, err = h.nextMeeting(ctx, c.ID); err != nil {
 		page.NextNote = h.note(ctx, "next meeting", err, "No upcoming meeting is scheduled.")
 	} else {
-		page.Next = next.Meeting
-		agendaReq.MeetingId = next.Meeting.GetId()
+		agendaID = page.Next.ID
 	}
-	if ag, err := webCall(ctx, (&agendaService{Server: h.s}).GetAgenda, agendaReq); err != nil {
-		page.AgendaNote = h.note(ctx, "agenda", err, "There is no agenda yet.")
-	} else {
-		page.Agenda = ag.Agenda
+	if page.Agenda, err = h.agenda(ctx, agendaID, c.ID); err != nil {
+		page.Agenda, page.AgendaNote = nil, h.note(ctx, "agenda", err, "There is no agenda yet.")
 	}
-	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id, States: pages.OpenStates}); err != nil {
+	if page.Proposals, page.Sync, err = h.proposalsOf(ctx, c.ID, pages.OpenStates...); err != nil {
 		page.ProposalsNote = h.note(ctx, "proposals", err, "")
-	} else {
-		page.Proposals = pages.GroupProposals(ps.Proposals)
-		page.Sync = pages.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
 	}
-	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id}); err != nil {
+	if ms, err := h.listMinutes(ctx, c.ID, alesco.MinutesQuery{}); err != nil {
 		page.DecisionsNote = h.note(ctx, "decisions", err, "")
 	} else {
-		page.Decisions = pages.RecentDecisions(ms.Minutes, 3)
+		page.Decisions = pages.RecentDecisions(ms, 3)
 	}
-	return webResult{status: http.StatusOK, page: pages.PageCommittee, data: page, cacheable: true}, nil
+	return pageResult{status: http.StatusOK, page: pages.PageCommittee, data: page, cacheable: true}, nil
 }
 
-func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, meetingID string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+func (h *pageHandler) meeting(ctx context.Context, now time.Time, committeeID, meetingID string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
-	missing := webNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
+	missing := pageNotFound(fmt.Sprintf("%s has no meeting %q.", c.ShortName, meetingID))
 	mc, date, _, err := h.s.app.Committees().ParseMeetingID(meetingID)
-	if err != nil || mc.ID != c.Id {
+	if err != nil || mc.ID != c.ID {
 		return missing, nil
 	}
 	page := &pages.MeetingPage{
@@ -322,64 +356,54 @@ func (h *webHandler) meeting(ctx context.Context, now time.Time, committeeID, me
 		MeetingID: meetingID,
 		// Until the meeting says otherwise, a meeting today or later is upcoming.
 		Upcoming:           !date.Before(mc.Today(now)),
-		ICSURL:             h.s.app.URL("/calendar/" + c.Id + "/" + meetingID + ".ics"),
+		ICSURL:             h.s.app.URL("/calendar/" + c.ID + "/" + meetingID + ".ics"),
 		AgendaMarkdownURL:  "/agenda/" + meetingID + ".md",
 		MinutesMarkdownURL: "/minutes/" + meetingID + ".md",
 	}
-	res := webResult{status: http.StatusOK, page: pages.PageMeeting, data: page}
-	if m, err := webCall(ctx, (&meetingService{Server: h.s}).GetMeeting, &alescov1.GetMeetingRequest{MeetingId: meetingID}); err != nil {
+	res := pageResult{status: http.StatusOK, page: pages.PageMeeting, data: page}
+	if m, err := h.s.app.GetMeeting(ctx, meetingID); err != nil {
 		if codeOf(err) == connect.CodeNotFound {
 			return missing, nil
 		}
 		page.MeetingNote = h.note(ctx, "meeting", err, "")
-	} else if m.Meeting.GetCommitteeId() != c.Id {
+	} else if m.CommitteeID != c.ID {
 		return missing, nil
 	} else {
 		// Only real meetings are cached: ids are unbounded, meetings are not.
 		res.cacheable = true
-		page.Meeting = m.Meeting
-		if end := m.Meeting.GetEndTime(); end != nil {
-			page.Upcoming = end.AsTime().After(now)
-		}
-		if l := m.Meeting.GetLinks(); l != nil {
-			page.ICSURL = cmp.Or(l.IcsUrl, page.ICSURL)
-			page.AgendaMarkdownURL = cmp.Or(l.AgendaUrl, page.AgendaMarkdownURL)
-			page.MinutesMarkdownURL = cmp.Or(l.MinutesUrl, page.MinutesMarkdownURL)
-		}
+		page.Meeting = h.meetingOf(m)
+		page.Upcoming = m.End.After(now)
+		l := page.Meeting.Links
+		page.ICSURL = cmp.Or(l.ICS, page.ICSURL)
+		page.AgendaMarkdownURL = cmp.Or(l.Agenda, page.AgendaMarkdownURL)
+		page.MinutesMarkdownURL = cmp.Or(l.Minutes, page.MinutesMarkdownURL)
 	}
-	if ag, err := webCall(ctx, (&agendaService{Server: h.s}).GetAgenda, &alescov1.GetAgendaRequest{MeetingId: meetingID, CommitteeId: c.Id}); err != nil {
-		page.AgendaNote = h.note(ctx, "agenda", err, "No agenda was recorded for this meeting.")
-	} else {
-		page.Agenda = ag.Agenda
+	if page.Agenda, err = h.agenda(ctx, meetingID, c.ID); err != nil {
+		page.Agenda, page.AgendaNote = nil, h.note(ctx, "agenda", err, "No agenda was recorded for this meeting.")
 	}
 	ifNone := "No minutes have been recorded for this meeting."
 	if page.Upcoming {
 		ifNone = "Minutes will be published after the meeting."
 	}
-	if mn, err := webCall(ctx, (&minutesService{Server: h.s}).GetMinutes, &alescov1.GetMinutesRequest{MeetingId: meetingID}); err != nil {
+	if mc, m, err := h.s.app.GetMinutes(ctx, meetingID); err != nil {
 		page.MinutesNote = h.note(ctx, "minutes", err, ifNone)
 	} else {
-		page.Minutes = mn.Minutes
+		page.Minutes = pages.NewMinutes(mc, m)
 	}
 	return res, nil
 }
 
-func (h *webHandler) proposals(ctx context.Context, now time.Time, committeeID string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+func (h *pageHandler) proposals(ctx context.Context, now time.Time, committeeID string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
 	page := &pages.ProposalsPage{Layout: pages.Layout{Title: c.ShortName + " proposals", Committee: c, Section: "proposals", Now: now}}
-	if next, err := webCall(ctx, (&meetingService{Server: h.s}).GetNextMeeting, &alescov1.GetNextMeetingRequest{CommitteeId: c.Id}); err == nil {
-		page.Next = next.Meeting
-	}
-	if ps, err := webCall(ctx, (&proposalService{Server: h.s}).ListProposals, &alescov1.ListProposalsRequest{CommitteeId: c.Id}); err != nil {
+	page.Next, _ = h.nextMeeting(ctx, c.ID)
+	if page.Groups, page.Sync, err = h.proposalsOf(ctx, c.ID); err != nil {
 		page.Note = h.note(ctx, "proposals", err, "")
-	} else {
-		page.Groups = pages.GroupProposals(ps.Proposals)
-		page.Sync = pages.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
 	}
-	return webResult{status: http.StatusOK, page: pages.PageProposals, data: page, cacheable: true}, nil
+	return pageResult{status: http.StatusOK, page: pages.PageProposals, data: page, cacheable: true}, nil
 }
 
 // meetingsLookback is how far back the meetings page lists meetings;
@@ -388,63 +412,61 @@ const meetingsLookback = 4
 
 // meetings lists a committee's meetings from meetingsLookback years ago
 // to three months ahead, in one ListMeetings call whose request stays the
-// same all day (one cached answer a day), split by the clock into those
-// to come and those past.
-func (h *webHandler) meetings(ctx context.Context, now time.Time, committeeID string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+// same all day, split by the clock into those to come and those past.
+func (h *pageHandler) meetings(ctx context.Context, now time.Time, committeeID string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
 	page := &pages.MeetingsPage{
 		Layout:  pages.Layout{Title: c.ShortName + " meetings", Committee: c, Section: "meetings", Now: now},
-		FeedURL: h.s.app.URL("/calendar/" + c.Id + ".ics"),
+		FeedURL: h.s.app.URL("/calendar/" + c.ID + ".ics"),
 	}
-	res := webResult{status: http.StatusOK, page: pages.PageMeetings, data: page, cacheable: true}
-	dc, err := h.s.app.Committees().Get(c.Id)
+	res := pageResult{status: http.StatusOK, page: pages.PageMeetings, data: page, cacheable: true}
+	dc, err := h.s.app.Committees().Get(c.ID)
 	if err != nil {
 		page.Note = h.note(ctx, "meetings", err, "")
 		return res, nil
 	}
 	today := dc.Today(now)
 	from, to := today.AddMonths(-12*meetingsLookback), today.AddMonths(3)
-	ms, err := webCall(ctx, (&meetingService{Server: h.s}).ListMeetings, &alescov1.ListMeetingsRequest{CommitteeId: c.Id,
-		StartTime: timestamppb.New(from.Midnight(dc.Location)), EndTime: timestamppb.New(to.Midnight(dc.Location))})
+	_, ms, err := h.s.app.ListMeetings(ctx, c.ID, from.Midnight(dc.Location).UTC(), to.Midnight(dc.Location).UTC())
 	if err != nil {
 		page.Note = h.note(ctx, "meetings", err, "")
 		return res, nil
 	}
-	page.Since = from.String()
-	for _, m := range ms.Meetings {
-		if m.GetEndTime().AsTime().After(now) {
-			page.Upcoming = append(page.Upcoming, m)
+	page.Since = from
+	for _, m := range ms {
+		if m.End.After(now) {
+			page.Upcoming = append(page.Upcoming, *h.meetingOf(m))
 		} else {
-			page.Past = append([]*alescov1.Meeting{m}, page.Past...)
+			page.Past = append([]pages.Meeting{*h.meetingOf(m)}, page.Past...)
 		}
 	}
 	return res, nil
 }
 
-func (h *webHandler) minutes(ctx context.Context, committeeID string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+func (h *pageHandler) minutes(ctx context.Context, now time.Time, committeeID string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
 	page := &pages.MinutesPage{Layout: pages.Layout{Title: c.ShortName + " minutes", Committee: c, Section: "minutes"}}
-	if ms, err := webCall(ctx, (&minutesService{Server: h.s}).ListMinutes, &alescov1.ListMinutesRequest{CommitteeId: c.Id, PageSize: alesco.MaxPageSize}); err != nil {
+	if ms, err := h.listMinutes(ctx, c.ID, alesco.MinutesQuery{PageSize: alesco.MaxPageSize}); err != nil {
 		page.Note = h.note(ctx, "minutes", err, "")
 	} else {
-		page.Minutes = pages.SortMinutes(ms.Minutes)
+		page.Minutes = pages.SortMinutes(ms)
 	}
-	return webResult{status: http.StatusOK, page: pages.PageMinutes, data: page, cacheable: true}, nil
+	return pageResult{status: http.StatusOK, page: pages.PageMinutes, data: page, cacheable: true}, nil
 }
 
 // search answers the search box. Results depend on the query, which the
 // page cache does not key on: they are built for each request (a search
 // is one FTS5 query).
-func (h *webHandler) search(ctx context.Context, committeeID, q string) (webResult, error) {
-	c, nf, err := h.getCommittee(ctx, committeeID)
+func (h *pageHandler) search(ctx context.Context, now time.Time, committeeID, q string) (pageResult, error) {
+	c, nf, err := h.getCommittee(ctx, now, committeeID)
 	if nf != nil || err != nil {
-		return webDeref(nf), err
+		return pageDeref(nf), err
 	}
 	q = strings.TrimSpace(q)
 	title := "Search " + c.ShortName
@@ -452,25 +474,27 @@ func (h *webHandler) search(ctx context.Context, committeeID, q string) (webResu
 		title = q + " · search " + c.ShortName
 	}
 	page := &pages.SearchPage{Layout: pages.Layout{Title: title, Committee: c, Section: "search", Query: q}}
-	res := webResult{status: http.StatusOK, page: pages.PageSearch, data: page}
+	res := pageResult{status: http.StatusOK, page: pages.PageSearch, data: page}
 	if q == "" {
 		return res, nil
 	}
-	resp, err := webCall(ctx, (&minutesService{Server: h.s}).SearchMinutes, &alescov1.SearchMinutesRequest{CommitteeId: c.Id, Query: q})
+	sc, hits, err := h.s.app.SearchMinutes(ctx, c.ID, q, 0)
 	switch {
 	case codeOf(err) == connect.CodeInvalidArgument:
 		page.Note = alesco.ErrorMessage(err)
 	case err != nil:
 		page.Note = h.note(ctx, "search", err, "")
 	default:
-		page.Results = resp.Results
+		for _, hit := range hits {
+			page.Results = append(page.Results, pages.SearchResult{SearchHit: hit, Link: h.s.app.HitURL(sc, hit)})
+		}
 	}
 	return res, nil
 }
 
-func webDeref(r *webResult) webResult {
+func pageDeref(r *pageResult) pageResult {
 	if r == nil {
-		return webResult{}
+		return pageResult{}
 	}
 	return *r
 }

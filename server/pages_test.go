@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -236,7 +237,7 @@ func webCheckCommittee(t *testing.T, doc []byte, w webWant) {
 	if w.minutesErr != nil {
 		webWantNote(t, "decisions", dec, w.minutesErr, "")
 	}
-	recent := pages.RecentDecisions(w.minutes, 3) // only the latest few are shown
+	recent := webRecentDecisions(w.minutes, 3) // only the latest few are shown
 	for _, m := range recent {
 		webHasLink(t, doc, "/alesco/meetings/"+m.MeetingId)
 		for _, d := range m.Decisions {
@@ -561,4 +562,24 @@ func TestWebMethodsAndRoutes(t *testing.T) {
 	if err != nil {
 		t.Errorf("Connect GET next to the pages: %v", err)
 	}
+}
+
+// webRecentDecisions is what the committee page lists under "Recent
+// decisions": up to n of the newest minutes (ids break ties) that adopted
+// decisions.
+func webRecentDecisions(ms []*alescov1.MinutesSummary, n int) []*alescov1.MinutesSummary {
+	sorted := slices.Clone(ms)
+	slices.SortStableFunc(sorted, func(a, b *alescov1.MinutesSummary) int {
+		if c := strings.Compare(b.Date, a.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(b.MeetingId, a.MeetingId)
+	})
+	var out []*alescov1.MinutesSummary
+	for _, m := range sorted {
+		if len(m.Decisions) > 0 && len(out) < n {
+			out = append(out, m)
+		}
+	}
+	return out
 }
