@@ -260,7 +260,7 @@ type ProposalMoment struct {
 //     to the board saying whether its input blocks the vote;
 //   - entering FCP: with github.write, a comment naming the meeting where it
 //     will be voted on; an email to the board.
-func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord, at ProposalMoment, say Notices) []Effect {
+func (c *Committee) ProposalEffects(prev Proposal, found bool, next Proposal, at ProposalMoment, say Notices) []Effect {
 	if !found || !next.Tracked || !next.Open {
 		return nil
 	}
@@ -270,14 +270,14 @@ func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord
 	case prev.State == ProposalSubmitted && next.State == ProposalDiscussion:
 		if g.Write && g.Repo != "" {
 			out = append(out, Effect{Key: fmt.Sprintf("github:discussion:%s:%d", c.ID, n), Kind: EffectComment, CommitteeID: c.ID,
-				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.DiscussionComment(c, next.Proposal, at)}})
+				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.DiscussionComment(c, next, at)}})
 			if chair, ok := c.BoardChair(); ok && chair.GitHub != "" && next.NeedsBoardInput && !next.BoardInputRecorded {
 				out = append(out, Effect{Key: fmt.Sprintf("github:review:%s:%d", c.ID, n), Kind: EffectReview, CommitteeID: c.ID,
 					Review: &ReviewEffect{Repo: g.Repo, Number: n, Reviewers: []string{chair.GitHub}}})
 			}
 		}
 		if to := c.Notify.BoardEmail; to != "" {
-			subject, body := say.DiscussionMail(c, next.Proposal, at)
+			subject, body := say.DiscussionMail(c, next, at)
 			out = append(out, Effect{Key: fmt.Sprintf("mail:discussion:%s:%d", c.ID, n), Kind: EffectMail, CommitteeID: c.ID,
 				Mail: &MailEffect{To: []string{to}, Subject: subject, Body: body}})
 		}
@@ -288,10 +288,10 @@ func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord
 		}
 		if g.Write && g.Repo != "" {
 			out = append(out, Effect{Key: fmt.Sprintf("github:fcp:%s:%d:%s", c.ID, n, meeting), Kind: EffectComment, CommitteeID: c.ID,
-				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.FCPComment(c, next.Proposal, at)}})
+				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.FCPComment(c, next, at)}})
 		}
 		if to := c.Notify.BoardEmail; to != "" {
-			subject, body := say.FCPMail(c, next.Proposal, at)
+			subject, body := say.FCPMail(c, next, at)
 			out = append(out, Effect{Key: fmt.Sprintf("mail:fcp:%s:%d:%s", c.ID, n, meeting), Kind: EffectMail, CommitteeID: c.ID,
 				Mail: &MailEffect{To: []string{to}, Subject: subject, Body: body}})
 		}

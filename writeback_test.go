@@ -145,16 +145,16 @@ func TestProposalEffects(t *testing.T) {
 	next := alesco.Meeting{ID: "alesco-2026-12-17", Start: time.Date(2026, 12, 17, 17, 0, 0, 0, time.UTC), Location: c.Location}
 	at := alesco.ProposalMoment{Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), NextMeeting: &next,
 		MeetingPage: "https://alesco.example.org/alesco/meetings/alesco-2026-12-17", NextRFCNumber: "0009"}
-	row := func(s alesco.ProposalState, f func(*alesco.PullRecord)) alesco.PullRecord {
-		p := alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{CommitteeID: "alesco", Number: 19, State: s, Open: true,
+	row := func(s alesco.ProposalState, f func(*alesco.Proposal)) alesco.Proposal {
+		p := alesco.Proposal{Tracked: true, CommitteeID: "alesco", Number: 19, State: s, Open: true,
 			Title: "RFC: Default to zstd-compressed RPM payloads", URL: "https://github.com/AlmaLinux/ALESCo/pull/19",
-			RFCPath: "rfcs/0000-zstd-payloads.md", Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
+			RFCPath: "rfcs/0000-zstd-payloads.md", Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 		if f != nil {
 			f(&p)
 		}
 		return p
 	}
-	board := func(p *alesco.PullRecord) {
+	board := func(p *alesco.Proposal) {
 		p.NeedsBoardInput, p.BoardInputReason = true, "labelled board input required"
 	}
 
@@ -179,7 +179,7 @@ func TestProposalEffects(t *testing.T) {
 		t.Errorf("mail: %+v", m)
 	}
 	// Numbered, no board input: no number suggestion, no review request.
-	plain := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, func(p *alesco.PullRecord) { p.RFCNumber = "0009" }), at, say)
+	plain := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, func(p *alesco.Proposal) { p.RFCNumber = "0009" }), at, say)
 	if got := keys(plain); !slices.Equal(got, []string{"github:discussion:alesco:19", "mail:discussion:alesco:19"}) ||
 		strings.Contains(plain[0].Comment.Body, "next free") || !strings.Contains(plain[1].Mail.Body, "not expected to be a blocker") {
 		t.Errorf("plain discussion: %q\n%s", got, plain[0].Comment.Body)
@@ -199,14 +199,14 @@ func TestProposalEffects(t *testing.T) {
 	}
 
 	for name, tc := range map[string]struct {
-		prev, next alesco.PullRecord
+		prev, next alesco.Proposal
 		found      bool
 	}{
 		"first seen":             {row(alesco.ProposalSubmitted, nil), row(alesco.ProposalFCP, nil), false},
 		"FCP label removed":      {row(alesco.ProposalFCP, nil), row(alesco.ProposalDiscussion, nil), true},
 		"unchanged":              {row(alesco.ProposalFCP, nil), row(alesco.ProposalFCP, nil), true},
 		"rejected":               {row(alesco.ProposalFCP, nil), row(alesco.ProposalRejected, nil), true},
-		"closed while to be FCP": {row(alesco.ProposalDiscussion, nil), row(alesco.ProposalFCP, func(p *alesco.PullRecord) { p.Open = false }), true},
+		"closed while to be FCP": {row(alesco.ProposalDiscussion, nil), row(alesco.ProposalFCP, func(p *alesco.Proposal) { p.Open = false }), true},
 	} {
 		if got := c.ProposalEffects(tc.prev, tc.found, tc.next, at, say); len(got) != 0 {
 			t.Errorf("%s: %q", name, keys(got))

@@ -35,10 +35,17 @@ type Store interface {
 	OnWrite(fn func(context.Context, alesco.Tx) error)
 }
 
-// ProposalSyncer reconciles a committee's proposals with GitHub (the
-// github package implements it).
+// ProposalSyncer reads a committee's pull requests from GitHub (the
+// github package's Syncer implements it); SyncProposals stores what it
+// read. It is a fetcher: it writes nothing of the committee's record.
 type ProposalSyncer interface {
-	Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error)
+	// Fetch reads the pull requests of c's repository given those kept
+	// (known, by number) and the head SHA each one's files were last read
+	// at (filesRead, updated in place for those read again), and returns
+	// the ones that changed, the committee's rules applied. Its result
+	// counts the requests sent. A failure GitHub caused has a
+	// PublicError() string method: what the proposals page may say of it.
+	Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error)
 }
 
 // Options configure an App.

@@ -57,11 +57,29 @@ func (a *App) publishMinutes(e *edit) error {
 	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links, notice.Texts{}))
 }
 
-// ProposalEffects derives what a pull request's change tells the world
-// (alesco.Committee.ProposalEffects), in the transaction that stores it:
-// the store calls it (sqlite.DB.PullEffects) for syncs and webhooks alike.
-// It reads the next meeting and the RFC numbers from that transaction.
-func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bool, next alesco.PullRecord) ([]alesco.Effect, error) {
+// savePull stores a pull request as read from GitHub and queues what its
+// change tells the world (proposalEffects), in tx: syncs and webhooks
+// alike come here.
+func (a *App) savePull(tx alesco.Tx, next alesco.Proposal, filesRead string) error {
+	prev, _, found, err := tx.PullRequest(next.CommitteeID, next.Number)
+	if err != nil {
+		return err
+	}
+	if err := tx.SavePullRequest(next, filesRead); err != nil {
+		return err
+	}
+	effects, err := a.proposalEffects(tx, prev, found, next)
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, effects)
+}
+
+// proposalEffects derives what a pull request's change tells the world
+// (alesco.Committee.ProposalEffects), in the transaction that stores it,
+// after the new row is written. It reads the next meeting and the RFC
+// numbers from that transaction.
+func (a *App) proposalEffects(tx alesco.ReadTx, prev alesco.Proposal, found bool, next alesco.Proposal) ([]alesco.Effect, error) {
 	if !found || prev.State == next.State {
 		return nil, nil // only a move through the lifecycle says anything
 	}

@@ -155,14 +155,14 @@ type syncer struct {
 	m *Metrics
 }
 
-func (s syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error) {
-	r, err := s.ProposalSyncer.Sync(ctx, c)
+func (s syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error) {
+	changed, r, err := s.ProposalSyncer.Fetch(ctx, c, known, filesRead)
 	result := "ok"
 	if err != nil {
 		result = "error"
 	}
 	s.m.syncs.WithLabelValues(c.ID, result).Inc()
-	return r, err
+	return changed, r, err
 }
 
 // Watch adds what is read from the application when scraped: the

@@ -161,7 +161,7 @@ func TestSyncErrorIsPublic(t *testing.T) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.github.com", Server: "10.0.0.53:53"}}
 	})
 	env := alescotest.New(t, alescotest.WithApp(func(o *app.Options) {
-		s, err := github.NewSyncer(github.Options{Store: o.Store.(github.Store), Transport: dnsFailure, Now: o.Now, Logger: o.Logger})
+		s, err := github.NewSyncer(github.Options{Cache: o.Store.(github.ResponseCache), Transport: dnsFailure, Now: o.Now, Logger: o.Logger})
 		if err != nil {
 			t.Fatal(err)
 		}

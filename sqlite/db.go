@@ -43,10 +43,6 @@ type DB struct {
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
-	// PullEffects, when set, derives the outbox effects of each pull
-	// request SaveSync or ApplyDelivery stores, enqueued in the same
-	// transaction (the application sets it: app.App.ProposalEffects).
-	PullEffects alesco.PullEffects
 	// Timed, when set (before the store is used), is told the duration
 	// and outcome of every write transaction: metrics.
 	Timed func(time.Duration, error)

@@ -29,7 +29,7 @@ func (m *Main) proposalsCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			syncer, err := github.NewSyncer(github.Options{Store: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+			syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
 				Now: m.Now, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				return err

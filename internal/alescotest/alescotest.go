@@ -214,7 +214,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	var webhooks http.Handler
 	if o.github {
 		e.GitHub = githubtest.New(t, e.Clock.Now)
-		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
+		s, err := github.NewSyncer(github.Options{Cache: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -234,10 +234,9 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
-	e.DB.PullEffects = e.App.ProposalEffects
 	e.Metrics.Watch(e.App)
 	if o.github {
-		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
+		if webhooks, err = github.NewWebhook(e.App.Committees, e.App, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package alesco_test
+package github_test
 
 import (
 	"os"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/github"
 )
 
 // TestParseRFCHeaderFixtures parses every real RFC file and the template.
@@ -40,7 +41,7 @@ func TestParseRFCHeaderFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, err := alesco.ParseRFCHeader(string(b))
+			h, err := github.ParseRFCHeader(string(b))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +85,7 @@ func TestParseRFCHeaderVariants(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := alesco.ParseRFCHeader(tc.text)
+			h, err := github.ParseRFCHeader(tc.text)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
@@ -116,7 +117,7 @@ func FuzzParseRFCHeader(f *testing.F) {
 	f.Add("* **RFC Number:** `XXXX`\n* **Author(s):** [A](a), [B](b),\n* **Status:** Approved\n")
 	f.Add("* **Created:** [2026-13-45 99:99 UTC]\n## Scope\n* **Trademark approval:**\n  * x\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		h, err := alesco.ParseRFCHeader(text)
+		h, err := github.ParseRFCHeader(text)
 		if err != nil {
 			if alesco.ErrorCode(err) != alesco.EINVALID {
 				t.Fatalf("error code %s, want invalid", alesco.ErrorCode(err))

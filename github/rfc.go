@@ -1,7 +1,8 @@
-package alesco
+package github
 
 import (
 	"bufio"
+	"github.com/almalinux/alesco"
 	"regexp"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ type RFCHeader struct {
 	// Status is the Status field as written; State is what it means (0 when
 	// it names no known state, e.g. "Draft").
 	Status           string
-	State            ProposalState
+	State            alesco.ProposalState
 	Created, Updated time.Time
 	Abstract         string
 	// Scope fields, as written (sub-bullets joined with "; ").
@@ -78,7 +79,7 @@ func ParseRFCHeader(text string) (RFCHeader, error) {
 				h.Authors, found = parseAuthors(val), true
 			case section == "" && key == "status":
 				h.Status, found = strings.Trim(val, "`[] "), true
-				h.State = HeaderState(h.Status)
+				h.State = alesco.HeaderState(h.Status)
 			case section == "" && key == "created":
 				h.Created, found = parseHeaderTime(val), true
 			case section == "" && key == "updated":
@@ -106,7 +107,7 @@ func ParseRFCHeader(text string) (RFCHeader, error) {
 	}
 	h.Abstract = strings.TrimSpace(strings.Join(abstract, "\n"))
 	if !found {
-		return h, Errorf(EINVALID, "no RFC header found (want lines like \"* **RFC Number:** `0001`\")")
+		return h, alesco.Errorf(alesco.EINVALID, "no RFC header found (want lines like \"* **RFC Number:** `0001`\")")
 	}
 	return h, nil
 }
@@ -165,27 +166,4 @@ func parseHeaderTime(v string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// HeaderState maps an RFC header's Status to a state: "Approved" counts as
-// "Accepted"; "Draft" and unknown words give 0.
-func HeaderState(status string) ProposalState {
-	s := strings.ToLower(strings.TrimSpace(status))
-	switch {
-	case s == "accepted" || s == "approved" || s == "merged" || s == "implemented":
-		return ProposalAccepted
-	case s == "rejected" || s == "declined":
-		return ProposalRejected
-	case s == "withdrawn":
-		return ProposalWithdrawn
-	case strings.HasPrefix(s, "superseded"):
-		return ProposalSuperseded
-	case s == "final comment period" || s == "fcp":
-		return ProposalFCP
-	case strings.HasPrefix(s, "accepted for discussion") || s == "open for discussion" || s == "discussion":
-		return ProposalDiscussion
-	case s == "submitted":
-		return ProposalSubmitted
-	}
-	return 0
 }
