@@ -105,45 +105,45 @@ func (c *Committee) validateWriteBack(add func(path, format string, args ...any)
 	chairs := 0
 	for i, b := range c.Board {
 		if strings.TrimSpace(b.Name) == "" {
-			add(fmt.Sprintf("board[%d].name", i), "board member has no name")
+			add(fmt.Sprintf("Board[%d].Name", i), "board member has no name")
 		}
 		if b.Chair {
 			if chairs++; chairs > 1 {
-				add(fmt.Sprintf("board[%d].chair", i), "only one board member can be the board's chair")
+				add(fmt.Sprintf("Board[%d].Chair", i), "only one board member can be the board's chair")
 			}
 			if c.GitHub.Write && b.GitHub == "" {
-				add(fmt.Sprintf("board[%d].github", i), "the board chair needs a GitHub login: alesco requests their review on RFCs that need board input")
+				add(fmt.Sprintf("Board[%d].GitHub", i), "the board chair needs a GitHub login: alesco requests their review on RFCs that need board input")
 			}
 		}
 	}
 	if w := c.Wiki; w.Repo != "" {
 		if !repoRE.MatchString(w.Repo) {
-			add("wiki.repo", "repo %q must be owner/name", w.Repo)
+			add("Wiki.Repo", "repo %q must be owner/name", w.Repo)
 		}
 		if w.MinutesDir == "" {
-			add("wiki.minutes_dir", "minutes_dir is required with wiki.repo (e.g. docs/alesco/meeting-minutes)")
+			add("Wiki.MinutesDir", "minutes_dir is required with wiki.repo (e.g. docs/alesco/meeting-minutes)")
 		}
 		if w.Index == "" || !strings.HasSuffix(w.Index, ".md") {
-			add("wiki.index", "index must name the Markdown index of minutes (e.g. docs/alesco/meeting-minutes.md)")
+			add("Wiki.Index", "index must name the Markdown index of minutes (e.g. docs/alesco/meeting-minutes.md)")
 		}
 		for _, p := range []string{w.MinutesDir, w.Index} {
 			if p != "" && (path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "..")) {
-				add("wiki", "path %q must be relative to the repository's root, without ./ or ..", p)
+				add("Wiki", "path %q must be relative to the repository's root, without ./ or ..", p)
 			}
 		}
 	}
 	if e := c.Notify.BoardEmail; e != "" {
 		if a, err := mail.ParseAddress(e); err != nil || a.Name != "" {
-			add("notify.board_email", "board_email %q is not an email address", e)
+			add("Notify.BoardEmail", "board_email %q is not an email address", e)
 		}
 	}
 	for i, a := range c.Notify.Chat {
 		if !slices.Contains(Announcements, a) {
-			add(fmt.Sprintf("notify.chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
+			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
 		}
 	}
 	if d := c.Notify.AgendaBefore; d < 0 || d > 7*24*time.Hour {
-		add("notify.agenda_before", "agenda_before must be between 0 and 168h, got %v", d)
+		add("Notify.AgendaBefore", "agenda_before must be between 0 and 168h, got %v", d)
 	}
 }
 

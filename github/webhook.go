@@ -71,26 +71,8 @@ func NewWebhook(cs func() *alesco.Committees, a DeliveryApplier, secret string, 
 // ServeHTTP verifies and applies one delivery.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read webhook body", http.StatusBadRequest)
-		return
-	}
-	// Only the SHA-256 signature counts (the SHA-1 one is legacy).
-	sig := r.Header.Get(gh.SHA256SignatureHeader)
-	if !strings.HasPrefix(sig, "sha256=") || gh.ValidateSignature(sig, body, h.secret) != nil {
-		http.Error(w, "bad or missing X-Hub-Signature-256", http.StatusUnauthorized)
-		return
-	}
-	// JSON is UTF-8 (RFC 8259 §8.1); Go's decoder would quietly turn
-	// other bytes into U+FFFD and store them.
-	if !utf8.Valid(body) {
-		http.Error(w, "bad webhook payload: not UTF-8", http.StatusBadRequest)
+	body, sig, ok := h.verify(w, r)
+	if !ok {
 		return
 	}
 	event := gh.WebHookType(r)
@@ -104,23 +86,8 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ignored: event "+event+"\n")
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "" {
-		ct = "application/json"
-	}
-	payload, err := gh.ValidatePayloadFromBody(ct, bytes.NewReader(body), sig, h.secret)
-	if err != nil {
-		http.Error(w, "bad webhook payload: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	parsed, err := gh.ParseWebHook(event, payload)
-	if err != nil {
-		http.Error(w, "bad pull_request payload: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	ev, ok := parsed.(*gh.PullRequestEvent)
-	if !ok || ev.GetPullRequest() == nil {
-		http.Error(w, "pull_request payload without a pull request", http.StatusBadRequest)
+	ev, ok := h.decode(w, r, event, body, sig)
+	if !ok {
 		return
 	}
 	if !webhookActions[ev.GetAction()] {
@@ -134,6 +101,64 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ignored: no committee tracks "+ev.GetRepo().GetFullName()+"\n")
 		return
 	}
+	h.apply(w, r, c, event, ev)
+}
+
+// verify reads the body and checks its signature and encoding; on failure
+// it has answered.
+func (h *Webhook) verify(w http.ResponseWriter, r *http.Request) (body []byte, sig string, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
+			return nil, "", false
+		}
+		http.Error(w, "cannot read webhook body", http.StatusBadRequest)
+		return nil, "", false
+	}
+	// Only the SHA-256 signature counts (the SHA-1 one is legacy).
+	sig = r.Header.Get(gh.SHA256SignatureHeader)
+	if !strings.HasPrefix(sig, "sha256=") || gh.ValidateSignature(sig, body, h.secret) != nil {
+		http.Error(w, "bad or missing X-Hub-Signature-256", http.StatusUnauthorized)
+		return nil, "", false
+	}
+	// JSON is UTF-8 (RFC 8259 §8.1); Go's decoder would quietly turn
+	// other bytes into U+FFFD and store them.
+	if !utf8.Valid(body) {
+		http.Error(w, "bad webhook payload: not UTF-8", http.StatusBadRequest)
+		return nil, "", false
+	}
+	return body, sig, true
+}
+
+// decode reads a pull_request event; on failure it has answered.
+func (h *Webhook) decode(w http.ResponseWriter, r *http.Request, event string, body []byte, sig string) (*gh.PullRequestEvent, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "" {
+		ct = "application/json"
+	}
+	payload, err := gh.ValidatePayloadFromBody(ct, bytes.NewReader(body), sig, h.secret)
+	if err != nil {
+		http.Error(w, "bad webhook payload: "+err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	parsed, err := gh.ParseWebHook(event, payload)
+	if err != nil {
+		http.Error(w, "bad pull_request payload: "+err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	ev, ok := parsed.(*gh.PullRequestEvent)
+	if !ok || ev.GetPullRequest() == nil {
+		http.Error(w, "pull_request payload without a pull request", http.StatusBadRequest)
+		return nil, false
+	}
+	return ev, true
+}
+
+// apply checks what GitHub says of the pull request and hands the delivery
+// to the use case, and answers.
+func (h *Webhook) apply(w http.ResponseWriter, r *http.Request, c *alesco.Committee, event string, ev *gh.PullRequestEvent) {
 	delivery := gh.DeliveryID(r)
 	if delivery == "" {
 		http.Error(w, "missing X-GitHub-Delivery", http.StatusBadRequest)
@@ -151,7 +176,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
 	applied, err := h.app.ApplyDelivery(ctx, delivery, c.ID, event, ev.GetAction(), number, func(prev alesco.Proposal, found bool) (alesco.Proposal, bool) {
-		return apply(c, ev, prev, found, h.now().UTC())
+		return applyEvent(c, ev, prev, found, h.now().UTC())
 	})
 	if err != nil {
 		h.log.ErrorContext(ctx, "webhook not applied", "delivery", delivery, "err", err)
@@ -191,11 +216,11 @@ func (h *Webhook) committeeOf(fullName string) *alesco.Committee {
 	return nil
 }
 
-// apply takes a pull_request event's full label set and state as current
+// applyEvent takes a pull_request event's full label set and state as current
 // (deliveries may arrive out of order, so a payload older than what is
 // stored changes nothing). The RFC file and header are not in the payload:
 // a new pull request or a moved head is read at the next sync.
-func apply(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.Proposal, found bool, now time.Time) (alesco.Proposal, bool) {
+func applyEvent(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.Proposal, found bool, now time.Time) (alesco.Proposal, bool) {
 	pr := ev.GetPullRequest()
 	if found && !pr.GetUpdatedAt().Time.IsZero() && pr.GetUpdatedAt().Time.Before(prev.Updated) {
 		return prev, false

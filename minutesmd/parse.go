@@ -187,11 +187,30 @@ func ParseAmendment(c *alesco.Committee, meetingID string, date alesco.Date, dat
 
 // parse is Parse, also reporting which sections the file has.
 func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []string, map[section]bool, error) {
+	lines, err := textLines(file, data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p := &parser{c: c, file: file, seen: map[section]bool{},
+		m: &alesco.Minutes{CommitteeID: c.ID, Status: alesco.MinutesFinal, Source: alesco.SourceMarkdown}}
+	for i, raw := range lines {
+		if err := p.line(i+1, raw); err != nil {
+			return nil, p.warnings, nil, err
+		}
+	}
+	if err := p.finish(); err != nil {
+		return nil, p.warnings, nil, err
+	}
+	return p.m, p.warnings, p.seen, nil
+}
+
+// textLines checks a file's size and text and splits it into lines.
+func textLines(file string, data []byte) ([]string, error) {
 	if len(data) > MaxFileBytes {
-		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
+		return nil, alesco.Errorf(alesco.EINVALID, "%s: file is larger than %d bytes", file, MaxFileBytes)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
+		return nil, alesco.Errorf(alesco.EINVALID, "%s: file is not UTF-8 text", file)
 	}
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
@@ -200,135 +219,178 @@ func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		// The characters every field allows (alesco.CleanText); lengths are
 		// checked field by field once the file is read.
 		if _, err := alesco.CleanText("text", alesco.TextKind{Max: len(l), MultiLine: true}, l); err != nil {
-			return nil, nil, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
+			return nil, alesco.Errorf(alesco.EINVALID, "%s:%d: %s", file, i+1, alesco.ErrorMessage(err))
 		}
 	}
+	return lines, nil
+}
 
-	m := &alesco.Minutes{CommitteeID: c.ID, Status: alesco.MinutesFinal, Source: alesco.SourceMarkdown}
-	var warnings []string
-	warn := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+// parser reads minutes line by line.
+type parser struct {
+	c        *alesco.Committee
+	file     string
+	m        *alesco.Minutes
+	warnings []string
 
-	sec := secNone
-	minutesLevel := 0
-	var body []string // lines of the Minutes section
-	var curDecision *alesco.Decision
-	decisionIndent, detailIndent := 0, 0
-	seenTitle := false
-	seen := map[section]bool{}
+	sec          section
+	minutesLevel int
+	body         []string // lines of the Minutes section
+	seenTitle    bool
+	seen         map[section]bool
+	// curDecision is the decision whose wrapped lines and details follow.
+	curDecision                  *alesco.Decision
+	decisionIndent, detailIndent int
+}
 
-	for i, raw := range lines {
-		line := strings.TrimRight(raw, " \t")
-		if sec == secMinutes {
-			if h := headingRE.FindStringSubmatch(line); h != nil && len(h[1]) <= minutesLevel {
-				if s := classify(h[2]); s != secNone && s != secMinutes {
-					sec, seen[s] = s, true
-					continue
-				}
+func (p *parser) warn(format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
+}
+
+// line reads line n.
+func (p *parser) line(n int, raw string) error {
+	line := strings.TrimRight(raw, " \t")
+	if p.sec == secMinutes {
+		if h := headingRE.FindStringSubmatch(line); h != nil && len(h[1]) <= p.minutesLevel {
+			if s := classify(h[2]); s != secNone && s != secMinutes {
+				p.sec, p.seen[s] = s, true
+				return nil
 			}
-			body = append(body, raw)
-			continue
 		}
-		if h := headingRE.FindStringSubmatch(line); h != nil {
-			level, title := len(h[1]), h[2]
-			if !seenTitle && level == 1 && classify(title) == secNone {
-				seenTitle = true
-				if d := dateRE.FindString(title); d != "" {
-					date, err := alesco.ParseDate(d)
-					if err != nil {
-						return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", file, i+1, d)
-					}
-					m.Date = date
-				}
-				continue
-			}
-			curDecision = nil
-			sec = classify(title)
-			seen[sec] = true
-			if sec == secMinutes {
-				minutesLevel = level
-			} else if sec == secNone {
-				warn("%s:%d: ignored heading %q (not a section of the minutes)", file, i+1, title)
-			}
-			continue
+		p.body = append(p.body, raw)
+		return nil
+	}
+	if h := headingRE.FindStringSubmatch(line); h != nil {
+		return p.heading(n, len(h[1]), h[2])
+	}
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" {
+		return nil
+	}
+	if p.sec == secNone || p.sec == secMembers {
+		if p.byline(trimmed) {
+			return nil
 		}
-		trimmed := strings.TrimSpace(line)
-		if trimmed == "" {
-			continue
+		if p.sec == secNone {
+			p.warn("%s:%d: ignored text outside any section: %q", p.file, n, trimmed)
+			return nil
 		}
-		if sec == secNone || sec == secMembers {
-			if r := recordedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.RecordedBy) == 0 {
-				m.RecordedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
-				continue
+		// Names directly under "Members" are attendees.
+		p.sec = secPresent
+	}
+	switch p.sec {
+	case secPresent, secAbsent, secBoard, secCommunity:
+		p.attendee(n, trimmed)
+	case secDecisions:
+		p.decision(line, trimmed)
+	}
+	return nil
+}
+
+// heading reads a heading: the title (with the meeting's date) or a
+// section.
+func (p *parser) heading(n, level int, title string) error {
+	if !p.seenTitle && level == 1 && classify(title) == secNone {
+		p.seenTitle = true
+		if d := dateRE.FindString(title); d != "" {
+			date, err := alesco.ParseDate(d)
+			if err != nil {
+				return alesco.Errorf(alesco.EINVALID, "%s:%d: bad date %q in the title", p.file, n, d)
 			}
-			if r := editedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(m.EditedBy) == 0 {
-				m.EditedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
-				continue
-			}
-			if sec == secNone {
-				warn("%s:%d: ignored text outside any section: %q", file, i+1, trimmed)
-				continue
-			}
-			// Names directly under "Members" are attendees.
-			sec = secPresent
+			p.m.Date = date
 		}
-		switch sec {
-		case secPresent, secAbsent, secBoard, secCommunity:
-			name := trimmed
-			if _, content, ok := listItem(trimmed); ok {
-				name = content
-			}
-			name = strings.TrimSpace(trimMasked(name, "*_"))
-			if emptyName(name) {
-				continue
-			}
-			a := alesco.Attendee{Name: name}
-			if p := parenRE.FindStringSubmatchIndex(mask(name)); p != nil && p[3] > p[2] {
-				a.Name, a.Note = strings.TrimSpace(trimMasked(name[p[2]:p[3]], "*_ ")), strings.TrimSpace(name[p[4]:p[5]])
-			}
-			a.Name, a.Note = unescapeInline(a.Name), unescapeInline(a.Note)
-			switch sec {
-			case secBoard:
-				a.Kind = alesco.AttendeeBoard
-			case secCommunity:
-				a.Kind = alesco.AttendeeCommunity
-			default:
-				a.Kind = alesco.AttendeeMember
-				a.Absent = sec == secAbsent
-				if mem, ok := c.MemberByName(a.Name); ok {
-					a.MemberID, a.Name = mem.ID, mem.Name
-				} else {
-					warn("%s:%d: %q is listed as a member but is not a member of %s in the configuration", file, i+1, a.Name, c.ID)
-				}
-			}
-			m.Attendees = append(m.Attendees, a)
-		case secDecisions:
-			ind := indentOf(line)
-			if curDecision != nil && ind > decisionIndent {
-				if len(curDecision.Details) == 0 {
-					if !isListItem(trimmed) {
-						// A wrapped line of the decision itself.
-						curDecision.Text += "\n" + trimmed
-						continue
-					}
-					// Details are read relative to the first one's indentation.
-					detailIndent = ind
-				}
-				rel := dedent(line, detailIndent)
-				if _, content, ok := listItem(rel); ok {
-					rel = content
-				}
-				curDecision.Details = append(curDecision.Details, rel)
-				continue
-			}
-			textOf := trimmed
-			if _, content, ok := listItem(trimmed); ok {
-				textOf = content
-			}
-			m.Decisions = append(m.Decisions, alesco.Decision{Text: strings.TrimSpace(textOf)})
-			curDecision = &m.Decisions[len(m.Decisions)-1]
-			decisionIndent = ind
+		return nil
+	}
+	p.curDecision = nil
+	p.sec = classify(title)
+	p.seen[p.sec] = true
+	if p.sec == secMinutes {
+		p.minutesLevel = level
+	} else if p.sec == secNone {
+		p.warn("%s:%d: ignored heading %q (not a section of the minutes)", p.file, n, title)
+	}
+	return nil
+}
+
+// byline reads "Recorded by" and "Edited by" lines (the first of each).
+func (p *parser) byline(trimmed string) bool {
+	if r := recordedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(p.m.RecordedBy) == 0 {
+		p.m.RecordedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
+		return true
+	}
+	if r := editedRE.FindStringSubmatchIndex(mask(trimmed)); r != nil && len(p.m.EditedBy) == 0 {
+		p.m.EditedBy = splitNamesEscaped(trimmed[r[2]:r[3]])
+		return true
+	}
+	return false
+}
+
+// attendee reads a name under Present, Absent, Board or Community.
+func (p *parser) attendee(n int, trimmed string) {
+	name := trimmed
+	if _, content, ok := listItem(trimmed); ok {
+		name = content
+	}
+	name = strings.TrimSpace(trimMasked(name, "*_"))
+	if emptyName(name) {
+		return
+	}
+	a := alesco.Attendee{Name: name}
+	if r := parenRE.FindStringSubmatchIndex(mask(name)); r != nil && r[3] > r[2] {
+		a.Name, a.Note = strings.TrimSpace(trimMasked(name[r[2]:r[3]], "*_ ")), strings.TrimSpace(name[r[4]:r[5]])
+	}
+	a.Name, a.Note = unescapeInline(a.Name), unescapeInline(a.Note)
+	switch p.sec {
+	case secBoard:
+		a.Kind = alesco.AttendeeBoard
+	case secCommunity:
+		a.Kind = alesco.AttendeeCommunity
+	default:
+		a.Kind = alesco.AttendeeMember
+		a.Absent = p.sec == secAbsent
+		if mem, ok := p.c.MemberByName(a.Name); ok {
+			a.MemberID, a.Name = mem.ID, mem.Name
+		} else {
+			p.warn("%s:%d: %q is listed as a member but is not a member of %s in the configuration", p.file, n, a.Name, p.c.ID)
 		}
 	}
+	p.m.Attendees = append(p.m.Attendees, a)
+}
+
+// decision reads a line under Decisions: a new decision, a wrapped line of
+// the current one, or one of its details.
+func (p *parser) decision(line, trimmed string) {
+	ind := indentOf(line)
+	if d := p.curDecision; d != nil && ind > p.decisionIndent {
+		if len(d.Details) == 0 {
+			if !isListItem(trimmed) {
+				// A wrapped line of the decision itself.
+				d.Text += "\n" + trimmed
+				return
+			}
+			// Details are read relative to the first one's indentation.
+			p.detailIndent = ind
+		}
+		rel := dedent(line, p.detailIndent)
+		if _, content, ok := listItem(rel); ok {
+			rel = content
+		}
+		d.Details = append(d.Details, rel)
+		return
+	}
+	textOf := trimmed
+	if _, content, ok := listItem(trimmed); ok {
+		textOf = content
+	}
+	p.m.Decisions = append(p.m.Decisions, alesco.Decision{Text: strings.TrimSpace(textOf)})
+	p.curDecision = &p.m.Decisions[len(p.m.Decisions)-1]
+	p.decisionIndent = ind
+}
+
+// finish dates the minutes (from the title, else the file's name), reads
+// the decisions' outcomes and proposals and cuts the Minutes section into
+// notes and action items.
+func (p *parser) finish() error {
+	m, file := p.m, p.file
 	if m.Date.IsZero() {
 		base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 		if d := dateRE.FindString(base); d != "" {
@@ -339,9 +401,9 @@ func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		}
 	}
 	if m.Date.IsZero() {
-		return nil, warnings, nil, alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(c))
+		return alesco.Errorf(alesco.EINVALID, "%s: no meeting date: want a title such as \"# %s Meeting Minutes (YYYY-MM-DD)\" or a file named YYYY-MM-DD.md", file, shortName(p.c))
 	}
-	m.MeetingID = alesco.MeetingID(c.ID, m.Date, 1)
+	m.MeetingID = alesco.MeetingID(p.c.ID, m.Date, 1)
 	for i := range m.Decisions {
 		d := &m.Decisions[i]
 		all := d.Text + "\n" + strings.Join(d.Details, "\n")
@@ -351,118 +413,6 @@ func parse(c *alesco.Committee, file string, data []byte) (*alesco.Minutes, []st
 		}
 		d.ProposalNumber = ProposalNumber(all)
 	}
-	m.Notes, m.ActionItems = splitBody(body, minutesLevel+1)
-	return m, warnings, seen, nil
-}
-
-// splitBody cuts the Minutes section into notes at its topics, keeping each
-// note's text verbatim. A topic is a heading (level topicLevel or above) or,
-// in the shape the wiki uses since 2025-10, a one-line paragraph followed by
-// a blank line and a list ("Discussed [RFC: ...](...)"). A topic called
-// "Action Items" holds the action items instead.
-func splitBody(body []string, topicLevel int) ([]alesco.Note, []alesco.ActionItem) {
-	var notes []alesco.Note
-	var items []alesco.ActionItem
-	topic, inActions, paragraph := "", false, false
-	var cur []string
-	flush := func() {
-		for len(cur) > 0 && strings.TrimSpace(cur[0]) == "" {
-			cur = cur[1:]
-		}
-		for len(cur) > 0 && strings.TrimSpace(cur[len(cur)-1]) == "" {
-			cur = cur[:len(cur)-1]
-		}
-		text := strings.Join(cur, "\n")
-		cur = nil
-		if inActions {
-			for _, l := range strings.Split(text, "\n") {
-				_, content, ok := listItem(strings.TrimSpace(l))
-				if !ok {
-					continue
-				}
-				a := alesco.ActionItem{Text: content}
-				if m := actionRE.FindStringSubmatch(content); m != nil {
-					a.Done, a.Text = m[1] != " ", m[2]
-				}
-				// alesco.SplitOwner, on the line as escaped (the owner is
-				// plain text, the rest Markdown).
-				if i := strings.Index(mask(a.Text), ": "); i >= 0 && alesco.IsOwner(a.Text[:i]) {
-					a.Owner, a.Text = unescapeInline(a.Text[:i]), a.Text[i+2:]
-				}
-				items = append(items, a)
-			}
-			return
-		}
-		if strings.TrimSpace(text) == "" && topic == "" {
-			return
-		}
-		if strings.TrimSpace(text) == "" {
-			text = ""
-		}
-		text = unescapeBlock(text)
-		n := ProposalNumber(topic)
-		if n == 0 {
-			n = ProposalNumber(text)
-		}
-		notes = append(notes, alesco.Note{Topic: topic, ProposalNumber: n, Text: text, Paragraph: paragraph})
-	}
-	started := false
-	for i, l := range body {
-		if h := headingRE.FindStringSubmatch(strings.TrimRight(l, " \t")); h != nil && len(h[1]) <= topicLevel {
-			if started || len(cur) > 0 {
-				flush()
-			}
-			started = true
-			topic, paragraph = h[2], false
-			inActions = strings.EqualFold(strings.TrimSpace(topic), "action items")
-			continue
-		}
-		if !inActions && paragraphTopic(body, i) {
-			if started || len(cur) > 0 {
-				flush()
-			}
-			started = true
-			topic, paragraph = strings.TrimRight(l, " \t"), true
-			continue
-		}
-		cur = append(cur, l)
-	}
-	if started || len(cur) > 0 {
-		flush()
-	}
-	return notes, items
-}
-
-// paragraphTopic reports whether body[i] is a topic written as a paragraph:
-// a single unindented line that is not a list item or heading, with a blank
-// line (or the start) before it, then either a blank line and a list, or
-// (2025-10-16) a Markdown hard line break (two trailing spaces) when the
-// line names a pull request ("Discussed [RFC: ...](.../pull/15)  ") and
-// text goes on in the next line.
-func paragraphTopic(body []string, i int) bool {
-	l := body[i]
-	if strings.TrimSpace(l) == "" || indentOf(l) > 0 || strings.HasPrefix(l, "#") {
-		return false
-	}
-	if _, _, ok := listItem(l); ok {
-		return false
-	}
-	if i > 0 && strings.TrimSpace(body[i-1]) != "" {
-		return false
-	}
-	if trimmed := strings.TrimRight(l, " \t"); trimmed != l {
-		if !strings.HasSuffix(l, "  ") || strings.ContainsRune(l[len(trimmed):], '\t') || ProposalNumber(trimmed) == 0 {
-			return false
-		}
-		if i+1 >= len(body) || strings.TrimSpace(body[i+1]) == "" || indentOf(body[i+1]) > 0 {
-			return false
-		}
-		_, _, list := listItem(body[i+1])
-		return !list
-	}
-	if i+2 >= len(body) || strings.TrimSpace(body[i+1]) != "" {
-		return false
-	}
-	_, _, ok := listItem(body[i+2])
-	return ok && indentOf(body[i+2]) == 0
+	m.Notes, m.ActionItems = splitBody(p.body, p.minutesLevel+1)
+	return nil
 }
