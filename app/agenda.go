@@ -21,16 +21,12 @@ func (a *App) agendaMeeting(tx alesco.ReadTx, meetingID, committeeID string, now
 		if cs := a.Committees().List(); committeeID == "" && len(cs) == 1 {
 			committeeID = cs[0].ID
 		}
-		c, err := a.committee(tx, committeeID)
-		if err != nil {
-			return nil, alesco.Meeting{}, err
-		}
-		s, err := loadSchedule(tx, c)
+		s, err := a.committeeSchedule(tx, committeeID)
 		if err != nil {
 			return nil, alesco.Meeting{}, err
 		}
 		m, err := s.next(now)
-		return c, m, err
+		return s.c, m, err
 	}
 	s, m, err := a.meeting(tx, meetingID)
 	if err != nil {

@@ -85,11 +85,7 @@ func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Docume
 	var body []byte
 	var st feedState
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-		c, err := a.committee(tx, committeeID)
-		if err != nil {
-			return err
-		}
-		s, err := loadSchedule(tx, c)
+		s, err := a.committeeSchedule(tx, committeeID)
 		if err != nil {
 			return err
 		}

@@ -28,6 +28,16 @@ func loadSchedule(tx alesco.ReadTx, c *alesco.Committee) (schedule, error) {
 	return schedule{c: c, changes: changes, recorded: recorded, now: tx.Now()}, err
 }
 
+// committeeSchedule loads the schedule of a committee, by id, with its
+// recorded decisions (a.committee).
+func (a *App) committeeSchedule(tx alesco.ReadTx, committeeID string) (schedule, error) {
+	c, err := a.committee(tx, committeeID)
+	if err != nil {
+		return schedule{}, err
+	}
+	return loadSchedule(tx, c)
+}
+
 // between returns the meetings starting in [from, to).
 func (s schedule) between(from, to time.Time) []alesco.Meeting {
 	return s.c.Schedule(from, to, s.changes, s.recorded, s.now)
@@ -122,11 +132,7 @@ func (a *App) GetMeeting(ctx context.Context, id string) (alesco.Meeting, error)
 func (a *App) NextMeeting(ctx context.Context, committeeID string) (alesco.Meeting, error) {
 	var m alesco.Meeting
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-		c, err := a.committee(tx, committeeID)
-		if err != nil {
-			return err
-		}
-		s, err := loadSchedule(tx, c)
+		s, err := a.committeeSchedule(tx, committeeID)
 		if err != nil {
 			return err
 		}

@@ -237,6 +237,15 @@ func (m *Main) newApp(cs *alesco.Committees, db *sqlite.DB, o app.Options) (*app
 	return app.New(o)
 }
 
+// openFor is open for a command on a meeting: the meeting's id is checked
+// first (a usage error, before any file is read).
+func (m *Main) openFor(ctx context.Context, f storeFlags, meetingID string) (*app.App, *sqlite.DB, error) {
+	if err := meetingArg(meetingID); err != nil {
+		return nil, nil, err
+	}
+	return m.open(ctx, f)
+}
+
 // open is load and newApp; the caller closes the store.
 func (m *Main) open(ctx context.Context, f storeFlags) (*app.App, *sqlite.DB, error) {
 	cs, db, err := m.load(ctx, f)

@@ -24,10 +24,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 	export := &cobra.Command{
 		Use: "export MEETING_ID [--index]", Short: "Print a meeting's minutes as the wiki's Markdown", Args: exactArgs(1, "the meeting's id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := meetingArg(args[0]); err != nil {
-				return err
-			}
-			a, db, err := m.open(cmd.Context(), ef)
+			a, db, err := m.openFor(cmd.Context(), ef, args[0])
 			if err != nil {
 				return err
 			}
