@@ -72,6 +72,16 @@ var layout = map[string][]string{
 	"scripts/perf":        {"*"},
 }
 
+// The boundaries the layout draws, checked on their own too (so that a
+// loosened layout entry still cannot cross them): only these packages
+// speak the API's wire types (gen/...), and the adapters never import
+// one another.
+var (
+	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
+		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
+	adapters = []string{"config", "sqlite", "github", "mattermost", "mail"}
+)
+
 // serverFiles are the files of cmd/alesco that may import the server.
 var serverFiles = []string{"serve.go"}
 
@@ -102,6 +112,11 @@ func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 		"cmd/alesco/x.go":      `package main; import _ "` + module + `/server"`,
 		"newthing/x.go":        `package newthing`,
 		"minutesmd/ok.go":      `package minutesmd; import _ "` + module + `"`,
+		"wire.go":              `package alesco; import _ "` + module + `/gen/alesco/v1"`,
+		"pages/p.go":           `package pages; import _ "` + module + `/gen/alesco/v1"`,
+		"mail/m.go":            `package mail; import _ "` + module + `/mattermost"`,
+		"config/c.go":          `package config; import _ "` + module + `/github"`,
+		"notice/n.go":          `package notice; import _ "` + module + `/app"`,
 		"minutesmd/ok_test.go": `package minutesmd; import _ "` + module + `/server"`,
 	}
 	for name, src := range files {
@@ -118,13 +133,18 @@ func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"the domain imports golang.org/x/net/html", "sqlite (db.go) imports minutesmd", "github (sync.go) imports server",
-		"app (app.go) imports the test support internal/alescotest", "cmd/alesco/x.go imports the server", "package newthing has no place"} {
+		"app (app.go) imports the test support internal/alescotest", "cmd/alesco/x.go imports the server", "package newthing has no place",
+		"the domain (wire.go) imports the wire package gen/alesco/v1", ". (wire.go) imports gen/alesco/v1: not allowed",
+		"pages (p.go) imports the wire package gen/alesco/v1", "pages (p.go) imports gen/alesco/v1: not allowed",
+		"adapter mail (m.go) imports adapter mattermost", "mail (m.go) imports mattermost: not allowed",
+		"adapter config (c.go) imports adapter github", "config (c.go) imports github: not allowed",
+		"notice (n.go) imports app: not allowed"} {
 		if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, want) }) {
 			t.Errorf("not reported: %s (got %q)", want, problems)
 		}
 	}
-	if len(problems) != 6 {
-		t.Errorf("%d problems reported, want 6: %q", len(problems), problems)
+	if len(problems) != 15 {
+		t.Errorf("%d problems reported, want 15: %q", len(problems), problems)
 	}
 }
 
@@ -191,6 +211,12 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 				report("%s (%s) imports the test support %s", pkg, strings.Join(files, ", "), dep)
 				continue
 			}
+			if strings.HasPrefix(dep, "gen/") && !slices.Contains(wireSpeakers, pkg) && !slices.Contains(testSupport, pkg) {
+				report("%s (%s) imports the wire package %s: only %v speak proto; map in protoconv", pkgName(pkg), strings.Join(files, ", "), dep, wireSpeakers[:3])
+			}
+			if slices.Contains(adapters, pkg) && slices.Contains(adapters, dep) {
+				report("adapter %s (%s) imports adapter %s: adapters meet only in the domain's interfaces", pkg, strings.Join(files, ", "), dep)
+			}
 			if !slices.Contains(allowed, "*") && !slices.Contains(allowed, dep) {
 				report("%s (%s) imports %s: not allowed by the layout (%s may import %v)", pkg, strings.Join(files, ", "), dep, pkg, allowed)
 			}
@@ -205,4 +231,12 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 	}
 	slices.Sort(problems)
 	return problems, len(imports), nil
+}
+
+// pkgName names a package in a report: the domain by name.
+func pkgName(pkg string) string {
+	if pkg == "." {
+		return "the domain"
+	}
+	return pkg
 }
