@@ -347,7 +347,7 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 // derived data may show (txn.changed) runs after its change and before
 // its audit row, so that data derived from what the
 // write changed (the calendar's event texts) commits with it, whichever
-// adapter wrote (the application, a GitHub sync or webhook). A failing fn
+// use case wrote (a person's request, a GitHub sync or webhook). A failing fn
 // takes back only what it wrote (a savepoint): the write itself goes on,
 // and fn's owner logs the failure.
 func (db *DB) OnWrite(fn func(context.Context, alesco.Tx) error) {
