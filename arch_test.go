@@ -24,9 +24,11 @@ var layout = map[string][]string{
 	// The domain: committees, rules, meetings, proposals, minutes.
 	".": {},
 	// Formatting, pure: the domain in and out of its text forms.
-	"agenda":   {"."},
-	"minutes":  {"."},
-	"calendar": {"."},
+	"agenda":    {"."},
+	"minutesmd": {"."},
+	"calendar":  {"."},
+	// The words alesco sends out (comments, e-mails, chat posts), pure.
+	"notice": {"."},
 	// The committee's public record kept in the repository (the demo's
 	// data and GitHub snapshot; the tests read it too): standard library only.
 	"demo": {},
@@ -36,18 +38,22 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
-	"web":        {".", "gen/alesco/v1"},
+	// The public pages: templates and view models of domain values.
+	"pages": {".", "agenda"},
 	// The domain to the API's messages.
-	"api": {".", "agenda", "minutes", "gen/alesco/v1"},
+	"protoconv": {".", "agenda", "minutesmd", "gen/alesco/v1"},
 	// The use cases.
-	"app": {".", "agenda", "minutes", "calendar"},
+	"app": {".", "agenda", "minutesmd", "calendar", "notice"},
 	// The meeting command language, on the use cases (terminal, chat and
 	// console alike).
 	"live": {".", "app", "agenda"},
-	// Prometheus: counts at the edge, reads the use cases when scraped.
-	"metrics": {".", "app"},
+	// What the server rendered, kept in memory: standard library only.
+	"rendercache": {},
+	// Prometheus: counts at the edge, reads the use cases and the render
+	// cache when scraped.
+	"metrics": {".", "app", "rendercache"},
 	// The edge: the API, plain HTTP and pages on the use cases.
-	"server": {".", "app", "api", "web", "live", "agenda", "minutes", "metrics", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
+	"server": {".", "app", "protoconv", "pages", "live", "agenda", "minutesmd", "metrics", "rendercache", "gen/alesco/v1", "gen/alesco/v1/alescov1connect"},
 	// The binary wires everything (and only serve.go builds a server).
 	"cmd/alesco": {"*"},
 	// Generated code.
@@ -66,6 +72,16 @@ var layout = map[string][]string{
 	"scripts/perf":        {"*"},
 	"scripts/testtimes":   {"*"},
 }
+
+// The boundaries the layout draws, checked on their own too (so that a
+// loosened layout entry still cannot cross them): only these packages
+// speak the API's wire types (gen/...), and the adapters never import
+// one another.
+var (
+	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
+		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
+	adapters = []string{"config", "sqlite", "github", "mattermost", "mail"}
+)
 
 // serverFiles are the files of cmd/alesco that may import the server.
 var serverFiles = []string{"serve.go"}
@@ -90,14 +106,19 @@ func TestArchitecture(t *testing.T) {
 func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"domain.go":          `package alesco; import _ "golang.org/x/net/html"`,
-		"sqlite/db.go":       `package sqlite; import _ "` + module + `/minutes"`,
-		"github/sync.go":     `package github; import _ "` + module + `/server"`,
-		"app/app.go":         `package app; import _ "` + module + `/internal/alescotest"`,
-		"cmd/alesco/x.go":    `package main; import _ "` + module + `/server"`,
-		"newthing/x.go":      `package newthing`,
-		"minutes/ok.go":      `package minutes; import _ "` + module + `"`,
-		"minutes/ok_test.go": `package minutes; import _ "` + module + `/server"`,
+		"domain.go":            `package alesco; import _ "golang.org/x/net/html"`,
+		"sqlite/db.go":         `package sqlite; import _ "` + module + `/minutesmd"`,
+		"github/sync.go":       `package github; import _ "` + module + `/server"`,
+		"app/app.go":           `package app; import _ "` + module + `/internal/alescotest"`,
+		"cmd/alesco/x.go":      `package main; import _ "` + module + `/server"`,
+		"newthing/x.go":        `package newthing`,
+		"minutesmd/ok.go":      `package minutesmd; import _ "` + module + `"`,
+		"wire.go":              `package alesco; import _ "` + module + `/gen/alesco/v1"`,
+		"pages/p.go":           `package pages; import _ "` + module + `/gen/alesco/v1"`,
+		"mail/m.go":            `package mail; import _ "` + module + `/mattermost"`,
+		"config/c.go":          `package config; import _ "` + module + `/github"`,
+		"notice/n.go":          `package notice; import _ "` + module + `/app"`,
+		"minutesmd/ok_test.go": `package minutesmd; import _ "` + module + `/server"`,
 	}
 	for name, src := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -112,14 +133,19 @@ func TestArchitectureCatchesForbiddenImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"the domain imports golang.org/x/net/html", "sqlite (db.go) imports minutes", "github (sync.go) imports server",
-		"app (app.go) imports the test support internal/alescotest", "cmd/alesco/x.go imports the server", "package newthing has no place"} {
+	for _, want := range []string{"the domain imports golang.org/x/net/html", "sqlite (db.go) imports minutesmd", "github (sync.go) imports server",
+		"app (app.go) imports the test support internal/alescotest", "cmd/alesco/x.go imports the server", "package newthing has no place",
+		"the domain (wire.go) imports the wire package gen/alesco/v1", ". (wire.go) imports gen/alesco/v1: not allowed",
+		"pages (p.go) imports the wire package gen/alesco/v1", "pages (p.go) imports gen/alesco/v1: not allowed",
+		"adapter mail (m.go) imports adapter mattermost", "mail (m.go) imports mattermost: not allowed",
+		"adapter config (c.go) imports adapter github", "config (c.go) imports github: not allowed",
+		"notice (n.go) imports app: not allowed"} {
 		if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, want) }) {
 			t.Errorf("not reported: %s (got %q)", want, problems)
 		}
 	}
-	if len(problems) != 6 {
-		t.Errorf("%d problems reported, want 6: %q", len(problems), problems)
+	if len(problems) != 15 {
+		t.Errorf("%d problems reported, want 15: %q", len(problems), problems)
 	}
 }
 
@@ -186,6 +212,12 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 				report("%s (%s) imports the test support %s", pkg, strings.Join(files, ", "), dep)
 				continue
 			}
+			if strings.HasPrefix(dep, "gen/") && !slices.Contains(wireSpeakers, pkg) && !slices.Contains(testSupport, pkg) {
+				report("%s (%s) imports the wire package %s: only %v speak proto; map in protoconv", pkgName(pkg), strings.Join(files, ", "), dep, wireSpeakers[:3])
+			}
+			if slices.Contains(adapters, pkg) && slices.Contains(adapters, dep) {
+				report("adapter %s (%s) imports adapter %s: adapters meet only in the domain's interfaces", pkg, strings.Join(files, ", "), dep)
+			}
 			if !slices.Contains(allowed, "*") && !slices.Contains(allowed, dep) {
 				report("%s (%s) imports %s: not allowed by the layout (%s may import %v)", pkg, strings.Join(files, ", "), dep, pkg, allowed)
 			}
@@ -200,4 +232,12 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 	}
 	slices.Sort(problems)
 	return problems, len(imports), nil
+}
+
+// pkgName names a package in a report: the domain by name.
+func pkgName(pkg string) string {
+	if pkg == "." {
+		return "the domain"
+	}
+	return pkg
 }

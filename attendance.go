@@ -24,6 +24,14 @@ const (
 	AttendGuest   AttendanceAction = "guest"   // a community member attends
 )
 
+// Label is how a page shows the attendance change.
+func (a AttendanceAction) Label() string { return attendanceActionLabels[a] }
+
+var attendanceActionLabels = map[AttendanceAction]string{
+	AttendPresent: "present", AttendLate: "arrived late", AttendLeft: "left", AttendAbsent: "unable to attend",
+	AttendBoard: "board attendee", AttendGuest: "community attendee",
+}
+
 // Notes the minutes write after a name.
 const (
 	NoteLate = "arrived late"

@@ -71,6 +71,13 @@ func (s MeetingStatus) String() string {
 	return "unknown"
 }
 
+// Label is how a page shows the meeting's status.
+func (s MeetingStatus) Label() string { return meetingStatusLabels[s] }
+
+var meetingStatusLabels = map[MeetingStatus]string{
+	MeetingScheduled: "Scheduled", MeetingCancelled: "Cancelled", MeetingMoved: "Moved", MeetingHeld: "Held",
+}
+
 // Meeting is one materialised meeting of a committee.
 type Meeting struct {
 	ID            string // {committee}-{YYYY-MM-DD}[-N] by original local date
@@ -288,7 +295,12 @@ func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, reco
 	from, to := d.AddDays(-1).Midnight(loc), d.AddDays(2).Midnight(loc)
 	for _, ch := range changes {
 		if ch.MeetingID == id {
-			from, to = earlier(from, ch.Start.Add(-time.Hour)), later(to, ch.Start.Add(time.Hour))
+			if t := ch.Start.Add(-time.Hour); t.Before(from) {
+				from = t
+			}
+			if t := ch.Start.Add(time.Hour); t.After(to) {
+				to = t
+			}
 		}
 	}
 	for _, m := range c.Schedule(from, to, changes, recorded, now) {
@@ -297,20 +309,6 @@ func (c *Committee) FindMeeting(id string, d Date, changes []MeetingChange, reco
 		}
 	}
 	return Meeting{}, false
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // MaxScheduleAhead is how far ahead a chair may add or move a meeting:

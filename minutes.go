@@ -16,6 +16,11 @@ const (
 	MinutesFinal MinutesStatus = "final" // immutable; only an amendment changes it
 )
 
+// Label is how a page shows the status of minutes: "Draft", "Final".
+func (s MinutesStatus) Label() string { return minutesStatusLabels[s] }
+
+var minutesStatusLabels = map[MinutesStatus]string{MinutesDraft: "Draft", MinutesFinal: "Final"}
+
 // MinutesSource says where a record's text came from.
 type MinutesSource string
 
@@ -81,6 +86,11 @@ func (v VoteValue) String() string {
 	return fmt.Sprint(int(v))
 }
 
+// Label is how a page shows the vote: "+1 (yes)".
+func (v VoteValue) Label() string { return voteLabels[v] }
+
+var voteLabels = map[VoteValue]string{VoteYes: "+1 (yes)", VoteAbstain: "0 (abstain)", VoteNo: "−1 (no)"}
+
 // VoteSource says where a vote was cast.
 type VoteSource string
 
@@ -89,6 +99,11 @@ const (
 	VoteLive  VoteSource = "live"  // cast in the meeting
 	VoteAsync VoteSource = "async" // cast elsewhere, e.g. in the pull-request discussion
 )
+
+// Label is how a page shows where a vote was cast.
+func (s VoteSource) Label() string { return voteSourceLabels[s] }
+
+var voteSourceLabels = map[VoteSource]string{VoteLive: "in the meeting", VoteAsync: "async"}
 
 // Vote is one member's vote on a motion.
 type Vote struct {
@@ -156,6 +171,29 @@ const (
 	OutcomeTabled   MotionOutcome = "tabled" // set aside; carried to a later agenda
 	OutcomePunted   MotionOutcome = "punted" // deferred to the next meeting
 )
+
+// Label is how a page shows the outcome: "Passed", "Punted to the next meeting".
+func (o MotionOutcome) Label() string { return outcomeLabels[o] }
+
+var outcomeLabels = map[MotionOutcome]string{
+	OutcomeNone: "Open", OutcomePassed: "Passed", OutcomeRejected: "Rejected", OutcomeTied: "Tied",
+	OutcomeTabled: "Tabled", OutcomePunted: "Punted to the next meeting",
+}
+
+// Word is how the minutes write the outcome: APPROVED, REJECTED, TIED,
+// TABLED, "PUNTED to the next meeting"; "undecided" while open.
+func (o MotionOutcome) Word() string {
+	if w, ok := outcomeWords[o]; ok {
+		return w
+	}
+	return "undecided"
+}
+
+// outcomeWords are how the wiki's minutes write an outcome.
+var outcomeWords = map[MotionOutcome]string{
+	OutcomePassed: "APPROVED", OutcomeRejected: "REJECTED", OutcomeTied: "TIED",
+	OutcomeTabled: "TABLED", OutcomePunted: "PUNTED to the next meeting",
+}
 
 // Carried reports whether the outcome leaves the motion for a later agenda.
 func (o MotionOutcome) Carried() bool { return o == OutcomeTabled || o == OutcomePunted }

@@ -124,12 +124,6 @@ func (e Effect) Same(o Effect) bool {
 	return errA == nil && errB == nil && string(a) == string(b)
 }
 
-// PullEffects derives the effects of one pull request's change, in the
-// transaction that stores it (the store calls it from the github
-// adapter's SaveSync and ApplyDelivery): prev is the stored row (found
-// false when there was none), next the row about to be stored.
-type PullEffects func(tx ReadTx, prev PullRecord, found bool, next PullRecord) ([]Effect, error)
-
 // Marker is the hidden text a comment carries to be found again: an HTML
 // comment GitHub does not render.
 func Marker(key string) string { return "<!-- alesco:" + key + " -->" }

@@ -1,6 +1,7 @@
 package alesco
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -33,6 +34,19 @@ func (s ProposalState) String() string {
 		return n
 	}
 	return "unknown"
+}
+
+// Label is how a page shows the state: "In discussion".
+func (s ProposalState) Label() string {
+	if l, ok := proposalStateLabels[s]; ok {
+		return l
+	}
+	return "Unknown state"
+}
+
+var proposalStateLabels = map[ProposalState]string{
+	ProposalSubmitted: "Submitted", ProposalDiscussion: "In discussion", ProposalFCP: "Vote at next meeting",
+	ProposalAccepted: "Accepted", ProposalRejected: "Rejected", ProposalWithdrawn: "Withdrawn", ProposalSuperseded: "Superseded",
 }
 
 // Open reports whether the state is still before a decision.
@@ -82,6 +96,14 @@ type Proposal struct {
 	FCPTime        time.Time
 	HeadSHA        string
 	Abstract       string
+	// TrademarkApproval is the RFC header's Scope field of that name, as
+	// written: the board-input rule reads it (GitHubSettings.BoardInput).
+	TrademarkApproval string
+	// Tracked: the committee's rules make the pull request a proposal
+	// (GitHubSettings.Tracks). A pull request that is not one is kept all
+	// the same, so that a sync need not read it again; only tracked ones
+	// are listed, shown and voted on.
+	Tracked bool
 }
 
 // labelIn reports whether labels holds name, compared case-insensitively
@@ -232,4 +254,88 @@ func wholeDays(a, b time.Time) int {
 		return 0
 	}
 	return int(b.Sub(a) / (24 * time.Hour))
+}
+
+// SyncState is how a committee's last reconciliation with GitHub went.
+type SyncState struct {
+	LastSynced  time.Time // last success; zero if never
+	LastAttempt time.Time
+	LastError   string // "" when the last attempt succeeded
+}
+
+// SyncResult reports one reconciliation to its caller.
+type SyncResult struct {
+	Requests    int
+	NotModified int
+	Changed     int
+	SyncedAt    time.Time
+}
+
+// MaxPullNumber is the largest pull-request number alesco keeps: GitHub
+// numbers them from 1, and the API carries them as int32.
+const MaxPullNumber = 1<<31 - 1
+
+// Validate checks what GitHub said about a pull request before it is
+// stored: a number in range, and every text field by the record's text
+// rules (CleanText, CleanURL).
+func (p Proposal) Validate() error {
+	if p.Number < 1 || p.Number > MaxPullNumber {
+		return Errorf(EINVALID, "pull request number %d is out of range (1 to %d)", p.Number, MaxPullNumber)
+	}
+	check := func(field string, kind TextKind, s string) error {
+		_, err := CleanText(fmt.Sprintf("pull request #%d: %s", p.Number, field), kind, s)
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		kind TextKind
+		s    string
+	}{
+		{"title", LineText, p.Title}, {"author", NameText, p.AuthorLogin}, {"RFC number", NameText, p.RFCNumber},
+		{"RFC path", LineText, p.RFCPath}, {"RFC status", NameText, p.HeaderStatus}, {"head SHA", NameText, p.HeadSHA},
+		{"abstract", NoteText, p.Abstract}, {"trademark approval", ReasonText, p.TrademarkApproval},
+	} {
+		if err := check(f.name, f.kind, f.s); err != nil {
+			return err
+		}
+	}
+	for _, l := range p.Labels {
+		if err := check("label", NameText, l); err != nil {
+			return err
+		}
+	}
+	for _, a := range p.Authors {
+		if err := check("author", NameText, a); err != nil {
+			return err
+		}
+	}
+	if p.URL != "" {
+		if _, err := CleanURL(fmt.Sprintf("pull request #%d: url", p.Number), p.URL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HeaderState maps an RFC header's Status to a state: "Approved" counts as
+// "Accepted"; "Draft" and unknown words give 0.
+func HeaderState(status string) ProposalState {
+	s := strings.ToLower(strings.TrimSpace(status))
+	switch {
+	case s == "accepted" || s == "approved" || s == "merged" || s == "implemented":
+		return ProposalAccepted
+	case s == "rejected" || s == "declined":
+		return ProposalRejected
+	case s == "withdrawn":
+		return ProposalWithdrawn
+	case strings.HasPrefix(s, "superseded"):
+		return ProposalSuperseded
+	case s == "final comment period" || s == "fcp":
+		return ProposalFCP
+	case strings.HasPrefix(s, "accepted for discussion") || s == "open for discussion" || s == "discussion":
+		return ProposalDiscussion
+	case s == "submitted":
+		return ProposalSubmitted
+	}
+	return 0
 }

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// This file is the minutes lifecycle: attendance, notes, motions, votes,
-// deciding votes, closing, action items, finalize, amend and import, as
-// methods on the record. They are pure: the application layer loads a
+// This file is the minutes lifecycle: attendance, notes, action items,
+// finalize, amend and import, as methods on the record (motions and votes
+// are in motions.go). They are pure: the application layer loads a
 // record, calls one of them with the clock's time, and saves the record in
 // the same transaction. New notes, motions and action items get their ids
 // when the record is saved.
@@ -117,205 +117,6 @@ func (m *Minutes) AddNote(n Note) (*Note, error) {
 	}
 	m.Notes = append(m.Notes, n)
 	return &m.Notes[len(m.Notes)-1], nil
-}
-
-// OpenMotion opens a motion for a vote; it needs quorum present.
-func (m *Minutes) OpenMotion(c *Committee, title string, proposal int, now time.Time) (*Motion, error) {
-	title, err := CleanText("title", LineText, title)
-	if err != nil {
-		return nil, err
-	}
-	if title == "" {
-		return nil, Errorf(EINVALID, "a motion needs a title")
-	}
-	if proposal < 0 {
-		return nil, Errorf(EINVALID, "proposal_number cannot be negative")
-	}
-	if err := m.editable(); err != nil {
-		return nil, err
-	}
-	if err := QuorumError(m.Quorum(c)); err != nil {
-		return nil, err
-	}
-	m.Motions = append(m.Motions, Motion{Number: len(m.Motions) + 1, MeetingID: m.MeetingID, Title: title, ProposalNumber: proposal, Status: MotionOpen, Opened: now})
-	return &m.Motions[len(m.Motions)-1], nil
-}
-
-// Motion returns the motion with the given id, or ENOTFOUND.
-func (m *Minutes) Motion(id int64) (*Motion, error) {
-	for i := range m.Motions {
-		if m.Motions[i].ID == id {
-			return &m.Motions[i], nil
-		}
-	}
-	return nil, Errorf(ENOTFOUND, "no motion %d", id)
-}
-
-// openMotion returns a motion that still takes votes, in minutes that are
-// not final.
-func (m *Minutes) openMotion(id int64) (*Motion, error) {
-	mo, err := m.Motion(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.editable(); err != nil {
-		return nil, err
-	}
-	if mo.Status != MotionOpen {
-		return nil, Errorf(EPRECONDITION, "motion %d (%s) is closed: %s", mo.Number, mo.Title, mo.Outcome.Word())
-	}
-	return mo, nil
-}
-
-// CastVote records a member's vote on an open motion; a second vote by the
-// same member replaces the first (replaced is the earlier value). Only
-// members on the roster on the meeting's date may vote (EFORBIDDEN). A
-// live vote is cast in the meeting: its member must be recorded present
-// and quorum must be present. An async vote was cast elsewhere: its
-// reference is the http(s) link to where.
-func (m *Minutes) CastVote(c *Committee, motionID int64, v Vote, now time.Time) (mo *Motion, replaced *VoteValue, err error) {
-	if v.Value < VoteNo || v.Value > VoteYes {
-		return nil, nil, Errorf(EINVALID, "a vote is +1, 0 or -1")
-	}
-	if v.Source == "" {
-		v.Source = VoteLive
-	}
-	if v.Source != VoteLive && v.Source != VoteAsync {
-		return nil, nil, Errorf(EINVALID, "vote source must be live or async")
-	}
-	switch {
-	case v.Source == VoteAsync:
-		if v.ReferenceURL, err = CleanURL("reference_url", v.ReferenceURL); err != nil {
-			return nil, nil, Errorf(EINVALID, "an async vote needs reference_url, the http(s) link where it was cast: %s", ErrorMessage(err))
-		}
-	case strings.TrimSpace(v.ReferenceURL) != "":
-		if v.ReferenceURL, err = CleanURL("reference_url", v.ReferenceURL); err != nil {
-			return nil, nil, err
-		}
-	}
-	if mo, err = m.openMotion(motionID); err != nil {
-		return nil, nil, err
-	}
-	mem, err := c.Voter(v.MemberID, m.Date)
-	if err != nil {
-		return nil, nil, err
-	}
-	if v.Source == VoteLive {
-		if err := m.liveVoter(c, mem); err != nil {
-			return nil, nil, err
-		}
-	}
-	v.MemberID, v.MemberName, v.Cast = mem.ID, mem.Name, now
-	for i := range mo.Votes {
-		if mo.Votes[i].MemberID == mem.ID {
-			old := mo.Votes[i].Value
-			mo.Votes[i] = v // keeps its place: the order of first casting
-			return mo, &old, nil
-		}
-	}
-	mo.Votes = append(mo.Votes, v)
-	return mo, nil, nil
-}
-
-// DesignateDecider records the member the chair designates to cast the
-// deciding vote on a motion in the chair's place.
-func (m *Minutes) DesignateDecider(c *Committee, motionID int64, memberID string) (*Motion, error) {
-	mo, err := m.openMotion(motionID)
-	if err != nil {
-		return nil, err
-	}
-	mem, err := c.Voter(memberID, m.Date)
-	if err != nil {
-		return nil, err
-	}
-	mo.DesignatedMemberID = mem.ID
-	return mo, nil
-}
-
-// CastDecidingVote records the tie-breaking vote on an open, tied motion
-// (Committee.TieBreaker says who may cast it). memberID "" means the
-// chair. Staff recording it for a member other than the chair designate
-// that member at the same time (designated is then true).
-func (m *Minutes) CastDecidingVote(c *Committee, motionID int64, memberID string, value VoteValue, selfCast bool, now time.Time) (mo *Motion, designated bool, err error) {
-	if value != VoteYes && value != VoteNo {
-		return nil, false, Errorf(EINVALID, "a deciding vote is +1 or -1")
-	}
-	if mo, err = m.openMotion(motionID); err != nil {
-		return nil, false, err
-	}
-	mem, isChair, err := c.TieBreaker(m.Date, memberID, mo.DesignatedMemberID, selfCast)
-	if err != nil {
-		return nil, false, err
-	}
-	if t := mo.Tally(); !t.IsTie() {
-		return nil, false, Errorf(EPRECONDITION, "motion %d is not tied (%s): no deciding vote is needed", mo.Number, t)
-	}
-	if err := m.liveVoter(c, mem); err != nil {
-		return nil, false, err
-	}
-	if !isChair && mo.DesignatedMemberID != mem.ID {
-		mo.DesignatedMemberID, designated = mem.ID, true
-	}
-	mo.Deciding = &Vote{MemberID: mem.ID, MemberName: mem.Name, Value: value, Source: VoteLive, Cast: now}
-	return mo, designated, nil
-}
-
-// liveVoter is THE rule for a vote cast in the meeting: the member is
-// recorded present, and quorum is present.
-func (m *Minutes) liveVoter(c *Committee, mem *Member) error {
-	if !slices.Contains(m.MembersPresent(c), mem.ID) {
-		return Errorf(EPRECONDITION, "%s is not recorded present at meeting %s: record the attendance first (a vote cast elsewhere is an async vote, with its link)", mem.Name, m.MeetingID)
-	}
-	return QuorumError(m.Quorum(c))
-}
-
-// CloseMotion closes an open motion with CloseOutcome's outcome (override
-// OutcomeNone lets the votes decide). A passed, rejected or tabled motion
-// adds its entry to "Decisions Adopted".
-func (m *Minutes) CloseMotion(c *Committee, motionID int64, override MotionOutcome, now time.Time) (*Motion, error) {
-	mo, err := m.openMotion(motionID)
-	if err != nil {
-		return nil, err
-	}
-	var deciding *VoteValue
-	if mo.Deciding != nil {
-		deciding = &mo.Deciding.Value
-	}
-	q, present := m.Quorum(c)
-	outcome, unanimous, err := CloseOutcome(q, present, mo.Tally(), deciding, override)
-	if err != nil {
-		return nil, err
-	}
-	if mo.Kind == MotionElectChair && outcome == OutcomePassed {
-		if err := c.ChairMayStand(mo.SubjectID, m.Date); err != nil {
-			return nil, err
-		}
-	}
-	mo.Status, mo.Outcome, mo.Unanimous, mo.Closed = MotionClosed, outcome, unanimous, now
-	if d, ok := mo.Decision(); ok {
-		m.Decisions = append(m.Decisions, d)
-	}
-	return mo, nil
-}
-
-// Decision is THE rule for what a closed motion adopts: its "Decisions
-// Adopted" entry, and false for outcomes that adopt nothing (tied, punted).
-func (mo *Motion) Decision() (Decision, bool) {
-	switch mo.Outcome {
-	case OutcomePassed, OutcomeRejected, OutcomeTabled:
-	default:
-		return Decision{}, false
-	}
-	d := Decision{Text: mo.Title + " was " + mo.Outcome.Word(), MotionID: mo.ID, ProposalNumber: mo.ProposalNumber, Outcome: mo.Outcome}
-	if mo.Unanimous {
-		d.Details = append(d.Details, "Unanimous decision.")
-	} else if t := mo.Tally(); mo.Outcome != OutcomeTabled {
-		d.Details = append(d.Details, "Vote results: "+t.String())
-	}
-	if mo.Deciding != nil {
-		d.Details = append(d.Details, "The tie was decided by "+mo.Deciding.MemberName+"'s deciding vote.")
-	}
-	return d, true
 }
 
 // AddActionItem records an action item: one line of Markdown, and who
@@ -519,4 +320,71 @@ func (m *Minutes) Import(parsed *Minutes, file string, now time.Time, render Ren
 // hasContent reports whether anything was recorded.
 func (m *Minutes) hasContent() bool {
 	return m.Status == MinutesFinal || len(m.Attendees)+len(m.Notes)+len(m.Motions)+len(m.ActionItems)+len(m.Decisions) > 0
+}
+
+// The rules of when a meeting's record may be written:
+// the record follows the meeting, never runs ahead of it. Every time is
+// the one clock of the transaction that writes (Tx.Now).
+
+// RecordLead is how long before a meeting's start its minutes may be
+// begun: the secretary opens the record and takes attendance as people
+// arrive.
+const RecordLead = time.Hour
+
+// Clock writes an instant as a committee's people read it: in the
+// committee's time zone, with the zone's abbreviation ("2026-12-03 12:00
+// EST"). Every message that tells a chair a time writes it so, never in UTC
+// beside others in local time.
+func Clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// clock formats an instant in the meeting's time zone, as a chair reads it.
+func (m Meeting) clock(t time.Time) string { return Clock(t, m.loc()) }
+
+// CheckRecording is THE rule for writing a meeting's minutes at now: from
+// RecordLead before its start on, and never for a cancelled meeting.
+func (m Meeting) CheckRecording(now time.Time) error {
+	if m.Status == MeetingCancelled {
+		reason := ""
+		if m.CancelReason != "" {
+			reason = " (" + m.CancelReason + ")"
+		}
+		return Errorf(EPRECONDITION, "meeting %s was cancelled%s: it takes no minutes", m.ID, reason)
+	}
+	return m.checkStarted(now, m.Start.Add(-RecordLead), "its minutes can be recorded from "+m.clock(m.Start.Add(-RecordLead))+", an hour before it starts")
+}
+
+// CheckImport is the rule for importing published minutes of m at now:
+// the meeting must be due (as for recording). A meeting alesco shows as
+// cancelled still takes them: the published record says it met, and the
+// import warns about the disagreement.
+func (m Meeting) CheckImport(now time.Time) error {
+	return m.checkStarted(now, m.Start.Add(-RecordLead), "minutes of a meeting that has not taken place cannot be imported")
+}
+
+func (m Meeting) checkStarted(now, from time.Time, what string) error {
+	if now.Before(from) {
+		return Errorf(EPRECONDITION, "meeting %s starts %s: %s", m.ID, m.clock(m.Start), what)
+	}
+	return nil
+}
+
+// heldAt is THE rule for a held meeting: it has minutes and has started
+// (and was not cancelled).
+func (m Meeting) heldAt(now time.Time) bool {
+	return m.Recorded && m.Status != MeetingCancelled && !now.Before(m.Start)
+}
+
+// checkFinalize is the rule for finalizing minutes at now: only once the
+// meeting has started. The refusal gives the start in c's time zone.
+func (m *Minutes) checkFinalize(c *Committee, now time.Time) error {
+	if now.Before(m.Start) {
+		return Errorf(EPRECONDITION, "meeting %s has not started yet (it starts %s): finalize its minutes after it starts",
+			m.MeetingID, Clock(m.Start, c.loc()))
+	}
+	return nil
 }

@@ -80,6 +80,13 @@ type ReadTx interface {
 	Proposal(committeeID string, number int) (Proposal, error)
 	// SyncState says how the last reconciliation with GitHub went.
 	SyncState(committeeID string) (SyncState, error)
+	// PullRequests returns every pull request kept of a committee's
+	// repository by number, tracked or not, and the head SHA at which each
+	// one's files were last read ("" when never): what a sync starts from.
+	PullRequests(committeeID string) (pulls map[int]Proposal, filesRead map[int]string, err error)
+	// PullRequest returns one kept pull request, tracked or not, and the
+	// head SHA its files were read at; found is false when there is none.
+	PullRequest(committeeID string, number int) (p Proposal, filesRead string, found bool, err error)
 	// AgendaSnapshot returns the agenda on record for a meeting, if any.
 	AgendaSnapshot(meetingID string) (body []byte, frozenAt time.Time, ok bool, err error)
 	// LastWrite is the time of the newest write (zero when none).
@@ -135,6 +142,16 @@ type Tx interface {
 	SaveOutboxItem(it OutboxItem) (saved bool, err error)
 	// SaveEventTexts stores calendar event texts as published now.
 	SaveEventTexts(texts []EventText) error
+	// SavePullRequest stores a pull request as last read from GitHub,
+	// tracked or not, with the head SHA its files were read at.
+	SavePullRequest(p Proposal, filesRead string) error
+	// SaveSyncAttempt records a reconciliation with GitHub now: a success
+	// when failure is "", else failure is what went wrong, in words for
+	// the public, and what was synced before stays on record as such.
+	SaveSyncAttempt(committeeID, failure string) error
+	// RecordDelivery records a GitHub webhook delivery by its id; a
+	// delivery recorded before changes nothing (recorded false).
+	RecordDelivery(id, committeeID, event, action string, number int) (recorded bool, err error)
 }
 
 // EventText is what a meeting's calendar event showed when it was last

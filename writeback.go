@@ -14,8 +14,39 @@ import (
 
 // This file holds the rules for what alesco tells the world when the
 // committee decides: which effects a finalized record, a proposal's move
-// through its lifecycle, a meeting change or the clock cause. The texts
-// are in notices.go; delivery is the adapters' (through the outbox).
+// through its lifecycle, a meeting change or the clock cause, to whom, and
+// under which key. What they say is a Notices' (package notice); delivery
+// is the adapters' (through the outbox).
+
+// Notices writes the texts of the effects the rules below cause: the rules
+// decide that something is said, to whom and under which key, a Notices
+// says what (package notice). GitHub and chat read Markdown; mail is plain
+// text.
+type Notices interface {
+	// OutcomeComment is the comment on an RFC's pull request saying how
+	// motion mo of final minutes m decided it.
+	OutcomeComment(c *Committee, m *Minutes, mo *Motion, l PublishLinks) string
+	// WikiPullRequest is the commit message (the title too) and the body
+	// of the pull request publishing final minutes to the wiki.
+	WikiPullRequest(c *Committee, m *Minutes, l PublishLinks) (message, body string)
+	// MinutesPost is the chat post saying minutes are final.
+	MinutesPost(c *Committee, m *Minutes, l PublishLinks) string
+	// DiscussionComment and DiscussionMail (to the board) say that an RFC
+	// was accepted for discussion.
+	DiscussionComment(c *Committee, p Proposal, at ProposalMoment) string
+	DiscussionMail(c *Committee, p Proposal, at ProposalMoment) (subject, body string)
+	// FCPComment and FCPMail (to the board) say that an RFC entered its
+	// final comment period, and which meeting votes on it.
+	FCPComment(c *Committee, p Proposal, at ProposalMoment) string
+	FCPMail(c *Committee, p Proposal, at ProposalMoment) (subject, body string)
+	// CancelPost and MovePost are the chat posts of a meeting's change.
+	CancelPost(c *Committee, m Meeting, page string) string
+	MovePost(c *Committee, before, after Meeting, page string) string
+	// AgendaPost and StartPost are the chat posts before a meeting and at
+	// its start.
+	AgendaPost(c *Committee, m Meeting, at MeetingMoment) string
+	StartPost(c *Committee, m Meeting, at MeetingMoment) string
+}
 
 // WikiSettings say where a committee publishes its minutes: a pull request
 // to the wiki's repository adding the minutes file and its index line.
@@ -74,45 +105,45 @@ func (c *Committee) validateWriteBack(add func(path, format string, args ...any)
 	chairs := 0
 	for i, b := range c.Board {
 		if strings.TrimSpace(b.Name) == "" {
-			add(fmt.Sprintf("board[%d].name", i), "board member has no name")
+			add(fmt.Sprintf("Board[%d].Name", i), "board member has no name")
 		}
 		if b.Chair {
 			if chairs++; chairs > 1 {
-				add(fmt.Sprintf("board[%d].chair", i), "only one board member can be the board's chair")
+				add(fmt.Sprintf("Board[%d].Chair", i), "only one board member can be the board's chair")
 			}
 			if c.GitHub.Write && b.GitHub == "" {
-				add(fmt.Sprintf("board[%d].github", i), "the board chair needs a GitHub login: alesco requests their review on RFCs that need board input")
+				add(fmt.Sprintf("Board[%d].GitHub", i), "the board chair needs a GitHub login: alesco requests their review on RFCs that need board input")
 			}
 		}
 	}
 	if w := c.Wiki; w.Repo != "" {
 		if !repoRE.MatchString(w.Repo) {
-			add("wiki.repo", "repo %q must be owner/name", w.Repo)
+			add("Wiki.Repo", "repo %q must be owner/name", w.Repo)
 		}
 		if w.MinutesDir == "" {
-			add("wiki.minutes_dir", "minutes_dir is required with wiki.repo (e.g. docs/alesco/meeting-minutes)")
+			add("Wiki.MinutesDir", "minutes_dir is required with wiki.repo (e.g. docs/alesco/meeting-minutes)")
 		}
 		if w.Index == "" || !strings.HasSuffix(w.Index, ".md") {
-			add("wiki.index", "index must name the Markdown index of minutes (e.g. docs/alesco/meeting-minutes.md)")
+			add("Wiki.Index", "index must name the Markdown index of minutes (e.g. docs/alesco/meeting-minutes.md)")
 		}
 		for _, p := range []string{w.MinutesDir, w.Index} {
 			if p != "" && (path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "..")) {
-				add("wiki", "path %q must be relative to the repository's root, without ./ or ..", p)
+				add("Wiki", "path %q must be relative to the repository's root, without ./ or ..", p)
 			}
 		}
 	}
 	if e := c.Notify.BoardEmail; e != "" {
 		if a, err := mail.ParseAddress(e); err != nil || a.Name != "" {
-			add("notify.board_email", "board_email %q is not an email address", e)
+			add("Notify.BoardEmail", "board_email %q is not an email address", e)
 		}
 	}
 	for i, a := range c.Notify.Chat {
 		if !slices.Contains(Announcements, a) {
-			add(fmt.Sprintf("notify.chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
+			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
 		}
 	}
 	if d := c.Notify.AgendaBefore; d < 0 || d > 7*24*time.Hour {
-		add("notify.agenda_before", "agenda_before must be between 0 and 168h, got %v", d)
+		add("Notify.AgendaBefore", "agenda_before must be between 0 and 168h, got %v", d)
 	}
 }
 
@@ -157,7 +188,7 @@ func (m *Minutes) decisive() []*Motion {
 //     alesco never merges or closes a pull request: people do;
 //   - with github.write and a wiki repository: the minutes pull request;
 //   - with the "minutes" chat announcement: a post with the minutes link.
-func (c *Committee) MinutesEffects(m *Minutes, proposals map[int]Proposal, l PublishLinks) []Effect {
+func (c *Committee) MinutesEffects(m *Minutes, proposals map[int]Proposal, l PublishLinks, say Notices) []Effect {
 	if m.Status != MinutesFinal {
 		return nil
 	}
@@ -170,7 +201,7 @@ func (c *Committee) MinutesEffects(m *Minutes, proposals map[int]Proposal, l Pub
 			}
 			key := fmt.Sprintf("github:outcome:%s:%d", m.MeetingID, p.Number)
 			out = append(out, Effect{Key: key, Kind: EffectComment, CommitteeID: c.ID,
-				Comment: &CommentEffect{Repo: g.Repo, Number: p.Number, Body: outcomeComment(c, m, mo, l)}})
+				Comment: &CommentEffect{Repo: g.Repo, Number: p.Number, Body: say.OutcomeComment(c, m, mo, l)}})
 			labels := &LabelsEffect{Repo: g.Repo, Number: p.Number, Remove: []string{g.FCPLabel}}
 			switch {
 			case mo.Outcome == OutcomeRejected && g.RejectedLabel != "":
@@ -182,12 +213,12 @@ func (c *Committee) MinutesEffects(m *Minutes, proposals map[int]Proposal, l Pub
 				CommitteeID: c.ID, Labels: labels})
 		}
 		if w := c.Wiki; w.Repo != "" && l.IndexLine != "" {
-			out = append(out, Effect{Key: "wiki:minutes:" + m.MeetingID, Kind: EffectWiki, CommitteeID: c.ID, Wiki: wikiEffect(c, m, l)})
+			out = append(out, Effect{Key: "wiki:minutes:" + m.MeetingID, Kind: EffectWiki, CommitteeID: c.ID, Wiki: wikiEffect(c, m, l, say)})
 		}
 	}
 	if c.Notify.Chats(AnnounceMinutes) {
 		out = append(out, Effect{Key: "chat:minutes:" + m.MeetingID, Kind: EffectChat, CommitteeID: c.ID,
-			Chat: &ChatEffect{Text: minutesPost(c, m, l)}})
+			Chat: &ChatEffect{Text: say.MinutesPost(c, m, l)}})
 	}
 	return out
 }
@@ -196,16 +227,11 @@ func (c *Committee) MinutesEffects(m *Minutes, proposals map[int]Proposal, l Pub
 // meeting, so an amendment updates it and a retry finds it.
 func WikiBranch(meetingID string) string { return "alesco/minutes-" + meetingID }
 
-func wikiEffect(c *Committee, m *Minutes, l PublishLinks) *WikiEffect {
-	msg := fmt.Sprintf("Add %s meeting minutes for %s", c.ShortName, l.DateLabel)
-	body := fmt.Sprintf("Minutes of the %s meeting of %s, as finalized in alesco: %s", c.ShortName, m.Date, l.Minutes)
-	if m.Revision > 1 {
-		body += fmt.Sprintf("\n\nRevision %d", m.Revision)
-		if n := len(m.Revisions); n > 0 && m.Revisions[n-1].Reason != "" {
-			body += ", amended: " + m.Revisions[n-1].Reason
-		}
-		body += "."
-	}
+// wikiEffect is the minutes' pull request to the wiki: one branch per
+// meeting, the minutes file, the index line, and the key's marker in its
+// body.
+func wikiEffect(c *Committee, m *Minutes, l PublishLinks, say Notices) *WikiEffect {
+	msg, body := say.WikiPullRequest(c, m, l)
 	return &WikiEffect{Repo: c.Wiki.Repo, Base: c.Wiki.Base, Branch: WikiBranch(m.MeetingID), Date: m.Date.String(),
 		File: path.Join(c.Wiki.MinutesDir, m.Date.String()+".md"), Content: m.Markdown, Index: c.Wiki.Index, IndexLine: l.IndexLine,
 		Message: msg, Title: msg, Body: body + "\n\n" + Marker("wiki:minutes:"+m.MeetingID)}
@@ -234,7 +260,7 @@ type ProposalMoment struct {
 //     to the board saying whether its input blocks the vote;
 //   - entering FCP: with github.write, a comment naming the meeting where it
 //     will be voted on; an email to the board.
-func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord, at ProposalMoment) []Effect {
+func (c *Committee) ProposalEffects(prev Proposal, found bool, next Proposal, at ProposalMoment, say Notices) []Effect {
 	if !found || !next.Tracked || !next.Open {
 		return nil
 	}
@@ -244,15 +270,16 @@ func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord
 	case prev.State == ProposalSubmitted && next.State == ProposalDiscussion:
 		if g.Write && g.Repo != "" {
 			out = append(out, Effect{Key: fmt.Sprintf("github:discussion:%s:%d", c.ID, n), Kind: EffectComment, CommitteeID: c.ID,
-				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: discussionComment(c, next.Proposal, at)}})
+				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.DiscussionComment(c, next, at)}})
 			if chair, ok := c.BoardChair(); ok && chair.GitHub != "" && next.NeedsBoardInput && !next.BoardInputRecorded {
 				out = append(out, Effect{Key: fmt.Sprintf("github:review:%s:%d", c.ID, n), Kind: EffectReview, CommitteeID: c.ID,
 					Review: &ReviewEffect{Repo: g.Repo, Number: n, Reviewers: []string{chair.GitHub}}})
 			}
 		}
 		if to := c.Notify.BoardEmail; to != "" {
+			subject, body := say.DiscussionMail(c, next, at)
 			out = append(out, Effect{Key: fmt.Sprintf("mail:discussion:%s:%d", c.ID, n), Kind: EffectMail, CommitteeID: c.ID,
-				Mail: discussionMail(c, next.Proposal, at, to)})
+				Mail: &MailEffect{To: []string{to}, Subject: subject, Body: body}})
 		}
 	case prev.State != ProposalFCP && next.State == ProposalFCP:
 		meeting := "next"
@@ -261,11 +288,12 @@ func (c *Committee) ProposalEffects(prev PullRecord, found bool, next PullRecord
 		}
 		if g.Write && g.Repo != "" {
 			out = append(out, Effect{Key: fmt.Sprintf("github:fcp:%s:%d:%s", c.ID, n, meeting), Kind: EffectComment, CommitteeID: c.ID,
-				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: fcpComment(c, next.Proposal, at)}})
+				Comment: &CommentEffect{Repo: g.Repo, Number: n, Body: say.FCPComment(c, next, at)}})
 		}
 		if to := c.Notify.BoardEmail; to != "" {
+			subject, body := say.FCPMail(c, next, at)
 			out = append(out, Effect{Key: fmt.Sprintf("mail:fcp:%s:%d:%s", c.ID, n, meeting), Kind: EffectMail, CommitteeID: c.ID,
-				Mail: fcpMail(c, next.Proposal, at, to)})
+				Mail: &MailEffect{To: []string{to}, Subject: subject, Body: body}})
 		}
 	}
 	return out
@@ -286,17 +314,17 @@ func NextRFCNumber(proposals []Proposal) string {
 // MeetingChangeEffects is THE rule for what a meeting change tells chat
 // (the "changes" announcement): a cancellation or a move of a meeting
 // that has not ended, once per change (its sequence is in the key).
-func (c *Committee) MeetingChangeEffects(before, after Meeting, now time.Time, page string) []Effect {
+func (c *Committee) MeetingChangeEffects(before, after Meeting, now time.Time, page string, say Notices) []Effect {
 	if !c.Notify.Chats(AnnounceChanges) || !before.End.After(now) {
 		return nil
 	}
 	switch {
 	case after.Status == MeetingCancelled && before.Status != MeetingCancelled:
 		return []Effect{{Key: fmt.Sprintf("chat:cancel:%s:%d", after.ID, after.Sequence), Kind: EffectChat, CommitteeID: c.ID,
-			Chat: &ChatEffect{Text: cancelPost(c, after, page)}}}
+			Chat: &ChatEffect{Text: say.CancelPost(c, after, page)}}}
 	case !after.Start.Equal(before.Start) && after.Status != MeetingCancelled:
 		return []Effect{{Key: fmt.Sprintf("chat:move:%s:%d", after.ID, after.Sequence), Kind: EffectChat, CommitteeID: c.ID,
-			Chat: &ChatEffect{Text: movePost(c, before, after, page)}}}
+			Chat: &ChatEffect{Text: say.MovePost(c, before, after, page)}}}
 	}
 	return nil
 }
@@ -313,7 +341,7 @@ type MeetingMoment struct {
 // and "starting now" once between its start and its end; none for a
 // cancelled meeting. Their keys name the meeting, so each is queued once
 // however often the clock asks.
-func (c *Committee) Announce(m Meeting, at MeetingMoment) []Effect {
+func (c *Committee) Announce(m Meeting, at MeetingMoment, say Notices) []Effect {
 	if m.Status == MeetingCancelled || !m.End.After(at.Now) {
 		return nil
 	}
@@ -323,9 +351,9 @@ func (c *Committee) Announce(m Meeting, at MeetingMoment) []Effect {
 	}
 	switch {
 	case at.Now.Before(m.Start) && !at.Now.Before(m.Start.Add(-before)) && c.Notify.Chats(AnnounceAgenda):
-		return []Effect{{Key: "chat:agenda:" + m.ID, Kind: EffectChat, CommitteeID: c.ID, Chat: &ChatEffect{Text: agendaPost(c, m, at)}}}
+		return []Effect{{Key: "chat:agenda:" + m.ID, Kind: EffectChat, CommitteeID: c.ID, Chat: &ChatEffect{Text: say.AgendaPost(c, m, at)}}}
 	case !at.Now.Before(m.Start) && c.Notify.Chats(AnnounceStart):
-		return []Effect{{Key: "chat:start:" + m.ID, Kind: EffectChat, CommitteeID: c.ID, Chat: &ChatEffect{Text: startPost(c, m, at)}}}
+		return []Effect{{Key: "chat:start:" + m.ID, Kind: EffectChat, CommitteeID: c.ID, Chat: &ChatEffect{Text: say.StartPost(c, m, at)}}}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/notice"
 )
 
 // publishing returns the real ALESCo with every effect turned on.
@@ -19,6 +20,9 @@ func publishing(t *testing.T) *alesco.Committee {
 	c.Notify = alesco.NotifySettings{BoardEmail: "board@example.org", Chat: alesco.Announcements, AgendaBefore: 24 * time.Hour}
 	return c
 }
+
+// say writes the effects' texts.
+var say = notice.Texts{}
 
 func keys(effects []alesco.Effect) []string {
 	var out []string
@@ -75,7 +79,7 @@ func TestMinutesEffects(t *testing.T) {
 	proposals := map[int]alesco.Proposal{16: {Number: 16}, 9: {Number: 9}, 7: {Number: 7}}
 	links := alesco.PublishLinks{Minutes: "https://alesco.example.org/alesco/meetings/alesco-2026-11-19",
 		IndexLine: "- [November 19, 2026](/alesco/meeting-minutes/2026-11-19)", DateLabel: "November 19, 2026"}
-	effects := c.MinutesEffects(m, proposals, links)
+	effects := c.MinutesEffects(m, proposals, links, say)
 	want := []string{"github:outcome:alesco-2026-11-19:9", "github:labels:alesco-2026-11-19:9",
 		"github:outcome:alesco-2026-11-19:16", "github:labels:alesco-2026-11-19:16",
 		"wiki:minutes:alesco-2026-11-19", "chat:minutes:alesco-2026-11-19"}
@@ -109,7 +113,7 @@ func TestMinutesEffects(t *testing.T) {
 	if err := m.Amend("typo in a name", &alesco.Minutes{Attendees: m.Attendees, Decisions: m.Decisions}, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
-	amended := c.MinutesEffects(m, proposals, links)
+	amended := c.MinutesEffects(m, proposals, links, say)
 	if got := keys(amended); !slices.Equal(got, want) {
 		t.Fatalf("amended effects %q, want the same keys %q", got, want)
 	}
@@ -122,15 +126,15 @@ func TestMinutesEffects(t *testing.T) {
 
 	// Off: GitHub writes not allowed, no chat; a draft tells nothing.
 	c.GitHub.Write, c.Notify = false, alesco.NotifySettings{}
-	if got := c.MinutesEffects(m, proposals, links); len(got) != 0 {
+	if got := c.MinutesEffects(m, proposals, links, say); len(got) != 0 {
 		t.Errorf("with write-back off: %q", keys(got))
 	}
 	c.Notify.Chat = []alesco.Announcement{alesco.AnnounceMinutes}
-	if got := keys(c.MinutesEffects(m, proposals, links)); !slices.Equal(got, []string{"chat:minutes:alesco-2026-11-19"}) {
+	if got := keys(c.MinutesEffects(m, proposals, links, say)); !slices.Equal(got, []string{"chat:minutes:alesco-2026-11-19"}) {
 		t.Errorf("chat only: %q", got)
 	}
 	_, d := draft(t, four...)
-	if got := publishing(t).MinutesEffects(d, proposals, links); len(got) != 0 {
+	if got := publishing(t).MinutesEffects(d, proposals, links, say); len(got) != 0 {
 		t.Errorf("draft minutes: %q", keys(got))
 	}
 }
@@ -141,20 +145,20 @@ func TestProposalEffects(t *testing.T) {
 	next := alesco.Meeting{ID: "alesco-2026-12-17", Start: time.Date(2026, 12, 17, 17, 0, 0, 0, time.UTC), Location: c.Location}
 	at := alesco.ProposalMoment{Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), NextMeeting: &next,
 		MeetingPage: "https://alesco.example.org/alesco/meetings/alesco-2026-12-17", NextRFCNumber: "0009"}
-	row := func(s alesco.ProposalState, f func(*alesco.PullRecord)) alesco.PullRecord {
-		p := alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{CommitteeID: "alesco", Number: 19, State: s, Open: true,
+	row := func(s alesco.ProposalState, f func(*alesco.Proposal)) alesco.Proposal {
+		p := alesco.Proposal{Tracked: true, CommitteeID: "alesco", Number: 19, State: s, Open: true,
 			Title: "RFC: Default to zstd-compressed RPM payloads", URL: "https://github.com/AlmaLinux/ALESCo/pull/19",
-			RFCPath: "rfcs/0000-zstd-payloads.md", Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
+			RFCPath: "rfcs/0000-zstd-payloads.md", Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 		if f != nil {
 			f(&p)
 		}
 		return p
 	}
-	board := func(p *alesco.PullRecord) {
+	board := func(p *alesco.Proposal) {
 		p.NeedsBoardInput, p.BoardInputReason = true, "labelled board input required"
 	}
 
-	effects := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, board), at)
+	effects := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, board), at, say)
 	if got := keys(effects); !slices.Equal(got, []string{"github:discussion:alesco:19", "github:review:alesco:19", "mail:discussion:alesco:19"}) {
 		t.Fatalf("accepted for discussion: %q", got)
 	}
@@ -175,13 +179,13 @@ func TestProposalEffects(t *testing.T) {
 		t.Errorf("mail: %+v", m)
 	}
 	// Numbered, no board input: no number suggestion, no review request.
-	plain := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, func(p *alesco.PullRecord) { p.RFCNumber = "0009" }), at)
+	plain := c.ProposalEffects(row(alesco.ProposalSubmitted, nil), true, row(alesco.ProposalDiscussion, func(p *alesco.Proposal) { p.RFCNumber = "0009" }), at, say)
 	if got := keys(plain); !slices.Equal(got, []string{"github:discussion:alesco:19", "mail:discussion:alesco:19"}) ||
 		strings.Contains(plain[0].Comment.Body, "next free") || !strings.Contains(plain[1].Mail.Body, "not expected to be a blocker") {
 		t.Errorf("plain discussion: %q\n%s", got, plain[0].Comment.Body)
 	}
 
-	fcp := c.ProposalEffects(row(alesco.ProposalDiscussion, nil), true, row(alesco.ProposalFCP, nil), at)
+	fcp := c.ProposalEffects(row(alesco.ProposalDiscussion, nil), true, row(alesco.ProposalFCP, nil), at, say)
 	if got := keys(fcp); !slices.Equal(got, []string{"github:fcp:alesco:19:alesco-2026-12-17", "mail:fcp:alesco:19:alesco-2026-12-17"}) {
 		t.Fatalf("FCP: %q", got)
 	}
@@ -195,21 +199,21 @@ func TestProposalEffects(t *testing.T) {
 	}
 
 	for name, tc := range map[string]struct {
-		prev, next alesco.PullRecord
+		prev, next alesco.Proposal
 		found      bool
 	}{
 		"first seen":             {row(alesco.ProposalSubmitted, nil), row(alesco.ProposalFCP, nil), false},
 		"FCP label removed":      {row(alesco.ProposalFCP, nil), row(alesco.ProposalDiscussion, nil), true},
 		"unchanged":              {row(alesco.ProposalFCP, nil), row(alesco.ProposalFCP, nil), true},
 		"rejected":               {row(alesco.ProposalFCP, nil), row(alesco.ProposalRejected, nil), true},
-		"closed while to be FCP": {row(alesco.ProposalDiscussion, nil), row(alesco.ProposalFCP, func(p *alesco.PullRecord) { p.Open = false }), true},
+		"closed while to be FCP": {row(alesco.ProposalDiscussion, nil), row(alesco.ProposalFCP, func(p *alesco.Proposal) { p.Open = false }), true},
 	} {
-		if got := c.ProposalEffects(tc.prev, tc.found, tc.next, at); len(got) != 0 {
+		if got := c.ProposalEffects(tc.prev, tc.found, tc.next, at, say); len(got) != 0 {
 			t.Errorf("%s: %q", name, keys(got))
 		}
 	}
 	c.GitHub.Write, c.Notify.BoardEmail = false, ""
-	if got := c.ProposalEffects(row(alesco.ProposalDiscussion, nil), true, row(alesco.ProposalFCP, nil), at); len(got) != 0 {
+	if got := c.ProposalEffects(row(alesco.ProposalDiscussion, nil), true, row(alesco.ProposalFCP, nil), at, say); len(got) != 0 {
 		t.Errorf("with write-back off: %q", keys(got))
 	}
 }
@@ -226,18 +230,18 @@ func TestMeetingEffects(t *testing.T) {
 	now := start.Add(-48 * time.Hour)
 	cancelled := m
 	cancelled.Status, cancelled.CancelReason, cancelled.Sequence = alesco.MeetingCancelled, "holidays", 1
-	got := c.MeetingChangeEffects(m, cancelled, now, page)
+	got := c.MeetingChangeEffects(m, cancelled, now, page, say)
 	if len(got) != 1 || got[0].Key != "chat:cancel:alesco-2026-12-17:1" ||
 		got[0].Chat.Text != "**The ALESCo meeting of Thursday 17 December 2026, 12:00 EST (17:00 UTC) is cancelled**: holidays\n"+page+"\n" {
 		t.Errorf("cancel: %+v", got)
 	}
 	moved := m
 	moved.Start, moved.End, moved.Status, moved.Sequence = start.Add(24*time.Hour), start.Add(25*time.Hour), alesco.MeetingMoved, 2
-	if got := c.MeetingChangeEffects(m, moved, now, page); len(got) != 1 || got[0].Key != "chat:move:alesco-2026-12-17:2" ||
+	if got := c.MeetingChangeEffects(m, moved, now, page, say); len(got) != 1 || got[0].Key != "chat:move:alesco-2026-12-17:2" ||
 		!strings.Contains(got[0].Chat.Text, "has moved** to Friday 18 December 2026, 12:00 EST (17:00 UTC)") {
 		t.Errorf("move: %+v", got)
 	}
-	if got := c.MeetingChangeEffects(m, cancelled, start.Add(2*time.Hour), page); len(got) != 0 {
+	if got := c.MeetingChangeEffects(m, cancelled, start.Add(2*time.Hour), page, say); len(got) != 0 {
 		t.Errorf("a past meeting's change announced: %+v", got)
 	}
 
@@ -253,26 +257,26 @@ func TestMeetingEffects(t *testing.T) {
 		{start.Add(59 * time.Minute), "chat:start:alesco-2026-12-17"},
 		{start.Add(time.Hour), ""},
 	} {
-		got := c.Announce(m, alesco.MeetingMoment{Now: tc.now, AgendaMarkdown: "# ALESCo Meeting Agenda (2026-12-17)\n", Links: links})
+		got := c.Announce(m, alesco.MeetingMoment{Now: tc.now, AgendaMarkdown: "# ALESCo Meeting Agenda (2026-12-17)\n", Links: links}, say)
 		if k := strings.Join(keys(got), ","); k != tc.want {
 			t.Errorf("at %s: %q, want %q", tc.now.Sub(start), k, tc.want)
 		}
 	}
-	ag := c.Announce(m, alesco.MeetingMoment{Now: start.Add(-24 * time.Hour), AgendaMarkdown: "# ALESCo Meeting Agenda (2026-12-17)\n", Links: links})
+	ag := c.Announce(m, alesco.MeetingMoment{Now: start.Add(-24 * time.Hour), AgendaMarkdown: "# ALESCo Meeting Agenda (2026-12-17)\n", Links: links}, say)
 	if text := ag[0].Chat.Text; !strings.Contains(text, "(in 24 hours)") || !strings.Contains(text, "# ALESCo Meeting Agenda") || !strings.Contains(text, links.Agenda) {
 		t.Errorf("agenda post: %q", text)
 	}
-	st := c.Announce(m, alesco.MeetingMoment{Now: start, Links: links})
+	st := c.Announce(m, alesco.MeetingMoment{Now: start, Links: links}, say)
 	if text := st[0].Chat.Text; !strings.Contains(text, "starting now") || !strings.Contains(text, "Where: ~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)") {
 		t.Errorf("start post: %q", text)
 	}
 	// A deployment that configures the series' join link (url:) posts it.
 	withLink := m
 	withLink.JoinURL = "https://meet.example.org/alesco"
-	if text := c.Announce(withLink, alesco.MeetingMoment{Now: start, Links: links})[0].Chat.Text; !strings.Contains(text, "Join: https://meet.example.org/alesco\n") || strings.Contains(text, "Where:") {
+	if text := c.Announce(withLink, alesco.MeetingMoment{Now: start, Links: links}, say)[0].Chat.Text; !strings.Contains(text, "Join: https://meet.example.org/alesco\n") || strings.Contains(text, "Where:") {
 		t.Errorf("start post with a join link: %q", text)
 	}
-	if got := c.Announce(cancelled, alesco.MeetingMoment{Now: start, Links: links}); len(got) != 0 {
+	if got := c.Announce(cancelled, alesco.MeetingMoment{Now: start, Links: links}, say); len(got) != 0 {
 		t.Errorf("cancelled meeting announced: %+v", got)
 	}
 }

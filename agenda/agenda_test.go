@@ -135,22 +135,22 @@ func BenchmarkAgenda(b *testing.B) {
 	m := meeting(b, c, "2026-12-03")
 	ctx := context.Background()
 	db := alescotest.Store(b, alescotest.NewClock(alescotest.Epoch))
-	var pulls []alesco.PullRecord
+	var pulls []alesco.Proposal
 	states := []alesco.ProposalState{alesco.ProposalSubmitted, alesco.ProposalDiscussion, alesco.ProposalFCP}
 	for i := range 1000 {
 		created := ts("2025-01-01T00:00:00Z").Add(time.Duration(i) * 7 * time.Hour)
-		p := alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{
+		p := alesco.Proposal{Tracked: true,
 			CommitteeID: c.ID, Number: i + 1, Title: fmt.Sprintf("RFC: Proposal number %d", i+1),
 			URL: fmt.Sprintf("https://github.com/AlmaLinux/ALESCo/pull/%d", i+1), Authors: []string{"Jane Doe", "John Roe"},
 			State: states[i%3], Open: true, Draft: i%10 == 0, Labels: []string{"accepted for discussion"},
 			NeedsBoardInput: i%7 == 0, Created: created, Updated: created, RFCPath: fmt.Sprintf("rfcs/%04d-x.md", i),
-		}}
+		}
 		if p.State == alesco.ProposalFCP && i%2 == 0 {
 			p.FCPTime = created.Add(24 * time.Hour)
 		}
 		pulls = append(pulls, p)
 	}
-	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: c.ID, Pulls: pulls}); err != nil {
+	if err := savePulls(ctx, db, pulls...); err != nil {
 		b.Fatal(err)
 	}
 	run := func(b *testing.B) int {
@@ -183,12 +183,24 @@ func BenchmarkAgenda(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			b.StopTimer()
 			other.Title = fmt.Sprintf("RFC: Proposal number 1, edit %d", i)
-			if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: c.ID, Pulls: []alesco.PullRecord{other}}); err != nil {
+			if err := savePulls(ctx, db, other); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
 			run(b)
 		}
+	})
+}
+
+// savePulls stores pull requests as a sync does, in one transaction.
+func savePulls(ctx context.Context, db alesco.Store, pulls ...alesco.Proposal) error {
+	return db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		for _, p := range pulls {
+			if err := tx.SavePullRequest(p, ""); err != nil {
+				return alesco.Change{}, err
+			}
+		}
+		return alesco.Change{Action: "proposals.sync", Subject: "committee/" + pulls[0].CommitteeID}, nil
 	})
 }
 

@@ -105,7 +105,9 @@ func (a *App) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (Aud
 					if rows[id] == nil {
 						rows[id] = &meetingRows{}
 					}
-					rows[id].add(e)
+					if err := rows[id].add(e); err != nil {
+						return err
+					}
 				}
 			}
 			if len(es) < 1000 {
@@ -140,8 +142,12 @@ type meetingRows struct {
 	seals map[int]alesco.AuditEntry
 }
 
-func (r *meetingRows) add(e alesco.AuditEntry) {
-	if freezes(e) {
+func (r *meetingRows) add(e alesco.AuditEntry) error {
+	froze, err := freezes(e)
+	if err != nil {
+		return err
+	}
+	if froze {
 		r.froze++
 	}
 	if s, ok := alesco.SealIn(e.Detail); ok {
@@ -150,21 +156,26 @@ func (r *meetingRows) add(e alesco.AuditEntry) {
 		}
 		r.seals[s.Revision] = e
 	}
+	return nil
 }
 
 // freezes reports whether an audit row froze minutes: a finalize, an
-// import, an amendment with a new text.
-func freezes(e alesco.AuditEntry) bool {
+// import, an amendment with a new text. alesco writes every detail as
+// JSON: one that is not was written by something else.
+func freezes(e alesco.AuditEntry) (bool, error) {
 	switch e.Action {
 	case "minutes.finalize", "minutes.import":
-		return true
+		return true, nil
 	case "minutes.amend":
 		var d struct {
 			Replaced bool `json:"replaced"`
 		}
-		return json.Unmarshal([]byte(e.Detail), &d) == nil && d.Replaced
+		if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
+			return false, alesco.Errorf(alesco.EPRECONDITION, "audit row %d (%s of %s) has a detail that is not JSON (%v): it was written outside alesco", e.ID, e.Action, e.Subject, err)
+		}
+		return d.Replaced, nil
 	}
-	return false
+	return false, nil
 }
 
 // check checks one meeting's frozen texts against the rows that froze and

@@ -21,16 +21,12 @@ func (a *App) agendaMeeting(tx alesco.ReadTx, meetingID, committeeID string, now
 		if cs := a.Committees().List(); committeeID == "" && len(cs) == 1 {
 			committeeID = cs[0].ID
 		}
-		c, err := a.committee(tx, committeeID)
-		if err != nil {
-			return nil, alesco.Meeting{}, err
-		}
-		s, err := loadSchedule(tx, c)
+		s, err := a.committeeSchedule(tx, committeeID)
 		if err != nil {
 			return nil, alesco.Meeting{}, err
 		}
 		m, err := s.next(now)
-		return c, m, err
+		return s.c, m, err
 	}
 	s, m, err := a.meeting(tx, meetingID)
 	if err != nil {
@@ -82,65 +78,75 @@ func decodeAgenda(id string, body []byte, at time.Time) (agenda.Agenda, error) {
 }
 
 // AgendaJSON returns a meeting's agenda (an id, or "next" with a
-// committee) as JSON of agenda.Agenda, read from one snapshot. The first
-// read at or after the meeting's start puts the agenda on record, served
-// unchanged from then on.
-func (a *App) AgendaJSON(ctx context.Context, meetingID, committeeID string) (Rendered, error) {
-	now := a.now()
-	key := "agenda/" + meetingID + "/" + committeeID
-	return a.Cache.Get(key, a.CacheVersion(), now, func() (Rendered, time.Time, error) {
-		var c *alesco.Committee
-		var m alesco.Meeting
-		var ag agenda.Agenda
-		var onRecord bool
-		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-			var err error
-			if c, m, err = a.agendaMeeting(tx, meetingID, committeeID, now); err != nil {
-				return err
-			}
-			ag, onRecord, err = agendaIn(tx, c, m)
-			return err
-		})
-		if err != nil {
-			return Rendered{}, time.Time{}, err
-		}
-		started := !now.Before(m.Start)
-		if !onRecord && started {
-			if now.After(m.End.Add(freezeGrace)) {
-				return Rendered{}, time.Time{}, alesco.Errorf(alesco.ENOTFOUND, "no agenda on record for %s: the meeting ended before its agenda was recorded", m.ID)
-			}
-			if ag, err = a.freezeAgenda(ctx, c, m, ag); err != nil {
-				return Rendered{}, time.Time{}, err
-			}
-		}
-		body, err := json.Marshal(ag)
-		if err != nil {
-			return Rendered{}, time.Time{}, fmt.Errorf("app: agenda %s: %w", m.ID, err)
-		}
-		var until time.Time
-		if !started {
-			until = m.Start // then it goes on record
-		}
-		if meetingID == "" || meetingID == "next" {
-			if until.IsZero() || m.End.Before(until) {
-				until = m.End // then another meeting is next
-			}
-		}
-		return Rendered{Body: body, ContentType: "application/json"}, until, nil
-	})
+// committee) as JSON of agenda.Agenda, read from one snapshot, and until
+// when it holds. The first read at or after the meeting's start puts the
+// agenda on record, served unchanged from then on.
+func (a *App) AgendaJSON(ctx context.Context, meetingID, committeeID string) (Document, error) {
+	ag, until, err := a.agenda(ctx, meetingID, committeeID)
+	if err != nil {
+		return Document{}, err
+	}
+	body, err := json.Marshal(ag)
+	if err != nil {
+		return Document{}, fmt.Errorf("app: agenda %s: %w", ag.MeetingID, err)
+	}
+	return Document{Body: body, ContentType: "application/json", Until: until}, nil
 }
 
-// Agenda is AgendaJSON decoded.
+// Agenda is AgendaJSON decoded: every front end reads the same agenda,
+// times and empty lists alike, whether it was kept or not.
 func (a *App) Agenda(ctx context.Context, meetingID, committeeID string) (agenda.Agenda, error) {
-	rep, err := a.AgendaJSON(ctx, meetingID, committeeID)
+	doc, err := a.AgendaJSON(ctx, meetingID, committeeID)
 	if err != nil {
 		return agenda.Agenda{}, err
 	}
 	var ag agenda.Agenda
-	if err := json.Unmarshal(rep.Body, &ag); err != nil {
+	if err := json.Unmarshal(doc.Body, &ag); err != nil {
 		return ag, fmt.Errorf("app: agenda: %w", err)
 	}
 	return ag, nil
+}
+
+// agenda reads a meeting's agenda from one snapshot, puts it on record at
+// the first read at or after the meeting's start, and says until when it
+// holds: the start (then it goes on record), and for "next" the end (then
+// another meeting is next).
+func (a *App) agenda(ctx context.Context, meetingID, committeeID string) (agenda.Agenda, time.Time, error) {
+	now := a.now()
+	var c *alesco.Committee
+	var m alesco.Meeting
+	var ag agenda.Agenda
+	var onRecord bool
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		var err error
+		if c, m, err = a.agendaMeeting(tx, meetingID, committeeID, now); err != nil {
+			return err
+		}
+		ag, onRecord, err = agendaIn(tx, c, m)
+		return err
+	})
+	if err != nil {
+		return ag, time.Time{}, err
+	}
+	started := !now.Before(m.Start)
+	if !onRecord && started {
+		if now.After(m.End.Add(freezeGrace)) {
+			return ag, time.Time{}, alesco.Errorf(alesco.ENOTFOUND, "no agenda on record for %s: the meeting ended before its agenda was recorded", m.ID)
+		}
+		if ag, err = a.freezeAgenda(ctx, c, m, ag); err != nil {
+			return ag, time.Time{}, err
+		}
+	}
+	var until time.Time
+	if !started {
+		until = m.Start // then it goes on record
+	}
+	if meetingID == "" || meetingID == "next" {
+		if until.IsZero() || m.End.Before(until) {
+			until = m.End // then another meeting is next
+		}
+	}
+	return ag, until, nil
 }
 
 // freezeAgenda puts ag on record as meeting m's agenda, unless another one

@@ -35,10 +35,17 @@ type Store interface {
 	OnWrite(fn func(context.Context, alesco.Tx) error)
 }
 
-// ProposalSyncer reconciles a committee's proposals with GitHub (the
-// github package implements it).
+// ProposalSyncer reads a committee's pull requests from GitHub (the
+// github package's Syncer implements it); SyncProposals stores what it
+// read. It is a fetcher: it writes nothing of the committee's record.
 type ProposalSyncer interface {
-	Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error)
+	// Fetch reads the pull requests of c's repository given those kept
+	// (known, by number) and the head SHA each one's files were last read
+	// at (filesRead, updated in place for those read again), and returns
+	// the ones that changed, the committee's rules applied. Its result
+	// counts the requests sent. A failure GitHub caused has a
+	// PublicError() string method: what the proposals page may say of it.
+	Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error)
 }
 
 // Options configure an App.
@@ -53,9 +60,6 @@ type Options struct {
 	// Syncer reconciles proposals with GitHub; nil leaves sync unconfigured.
 	Syncer ProposalSyncer
 	Logger *slog.Logger
-	// CacheBytes bounds the cache of rendered results (default
-	// DefaultCacheBytes).
-	CacheBytes int
 	// Deliverers make the outbox's effects happen, by kind; a kind without
 	// one waits (and is eventually parked) until one is configured.
 	Deliverers map[alesco.EffectKind]Deliverer
@@ -76,9 +80,8 @@ type App struct {
 	// deliverers and deliveryHook drive the outbox (outbox.go).
 	deliverers   map[alesco.EffectKind]Deliverer
 	deliveryHook func(stage string, it alesco.OutboxItem)
-	// Cache keeps rendered results until the data they come from changes;
-	// the server caches its representations in it too.
-	Cache *Cache
+	// reloads counts the committees set since the start (Version).
+	reloads atomic.Uint64
 }
 
 // New builds an App.
@@ -99,7 +102,7 @@ func New(o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger, Cache: NewCache(o.CacheBytes),
+	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger,
 		deliverers: o.Deliverers, deliveryHook: o.DeliveryHook}
 	a.committees.Store(o.Committees)
 	o.Store.OnWrite(a.publishOnWrite)
@@ -110,10 +113,11 @@ func New(o Options) (*App, error) {
 // use cases get a committee with its recorded decisions from committee).
 func (a *App) Committees() *alesco.Committees { return a.committees.Load() }
 
-// SetCommittees replaces the committees served (a reloaded configuration).
+// SetCommittees replaces the committees served (a reloaded configuration):
+// Version moves on, so nothing rendered from the old ones is served again.
 func (a *App) SetCommittees(cs *alesco.Committees) {
 	a.committees.Store(cs)
-	a.Cache.Clear()
+	a.reloads.Add(1)
 }
 
 // parseMeetingID resolves a meeting id to its configured committee and
@@ -143,11 +147,22 @@ func (a *App) URL(path string) string { return a.base.String() + path }
 // Host is the host of the base URL (iCal UIDs use it).
 func (a *App) Host() string { return a.base.Hostname() }
 
-// Version changes whenever the stored data does.
-func (a *App) Version() uint64 { return a.store.Version() }
+// Version changes whenever what the use cases answer may: after every
+// commit to the store (this process's or another's on the same file) and
+// at every reload of the committees (counted above the store's 48 bits).
+// Caches of what they rendered key on it.
+func (a *App) Version() uint64 { return a.store.Version() + a.reloads.Load()<<48 }
 
-// CacheVersion is the data version the cache keys on (Version).
-func (a *App) CacheVersion() uint64 { return a.store.Version() }
+// Document is what a use case rendered: its bytes and media type, when the
+// data behind them last changed, and until when it holds though the data
+// does not change (the next meeting starts, say; zero: until the data
+// changes, Version). The caller decides whether to keep it.
+type Document struct {
+	Body         []byte
+	ContentType  string
+	LastModified time.Time
+	Until        time.Time
+}
 
 // Changed returns a channel closed at the next change of the data.
 func (a *App) Changed() <-chan struct{} { return a.store.Changed() }

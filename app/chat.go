@@ -43,14 +43,11 @@ func (a *App) ChatSpeaker(ctx context.Context, team, channel, handle string) (Ch
 	now := a.now()
 	var out ChatSpeaker
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-		c, err := a.committee(tx, seed.ID)
+		s, err := a.committeeSchedule(tx, seed.ID)
 		if err != nil {
 			return err
 		}
-		s, err := loadSchedule(tx, c)
-		if err != nil {
-			return err
-		}
+		c := s.c
 		out.Committee = c
 		mem, ok := c.MemberByChat(handle)
 		if !ok {

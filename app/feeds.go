@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,65 +79,60 @@ func (st feedState) until() time.Time {
 // Feed returns a committee's iCalendar feed: recurring (one VEVENT per
 // series with EXDATEs and overrides) or, with expand, one VEVENT per
 // meeting from the first one until a year after the next. It is read from
-// one snapshot and kept until the data changes or the next meeting ends.
-func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Rendered, error) {
-	if _, err := a.Committees().Get(committeeID); err != nil {
-		return Rendered{}, err // not cached: ids are unbounded, committees are not
-	}
+// one snapshot and holds until the data changes or the next meeting ends.
+func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Document, error) {
 	now := a.now()
-	return a.Cache.Get("feed/"+committeeID+"/"+strconv.FormatBool(expand), a.CacheVersion(), now, func() (Rendered, time.Time, error) {
-		var body []byte
-		var st feedState
-		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-			c, err := a.committee(tx, committeeID)
-			if err != nil {
-				return err
-			}
-			s, err := loadSchedule(tx, c)
-			if err != nil {
-				return err
-			}
-			if st, err = stateIn(tx, s, now); err != nil {
-				return err
-			}
-			body, err = a.buildFeed(tx, s, expand, st)
+	var body []byte
+	var st feedState
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		s, err := a.committeeSchedule(tx, committeeID)
+		if err != nil {
 			return err
-		})
-		return Rendered{Body: body, LastModified: st.lastModified, ContentType: CalendarType}, st.until(), err
+		}
+		if st, err = stateIn(tx, s, now); err != nil {
+			return err
+		}
+		body, err = a.buildFeed(tx, s, expand, st)
+		return err
 	})
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Body: body, LastModified: st.lastModified, ContentType: CalendarType, Until: st.until()}, nil
 }
 
 // MeetingCalendar returns one meeting as an iCalendar file, for "add to my
 // calendar"; a cancelled meeting is kept, as CANCELLED.
-func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string) (Rendered, error) {
+func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string) (Document, error) {
 	now := a.now()
-	return a.Cache.Get("ics/"+committeeID+"/"+meetingID, a.CacheVersion(), now, func() (Rendered, time.Time, error) {
-		var body []byte
-		var st feedState
-		err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-			s, m, err := a.meeting(tx, meetingID)
-			if err != nil {
-				return err
-			}
-			if s.c.ID != committeeID {
-				return alesco.Errorf(alesco.ENOTFOUND, "meeting %s belongs to %s: see %s", meetingID, s.c.ID, a.URL("/calendar/"+s.c.ID+"/"+meetingID+".ics"))
-			}
-			if st, err = stateIn(tx, s, now); err != nil {
-				return err
-			}
-			e, err := a.event(tx, s.c, m, st)
-			if err != nil {
-				return err
-			}
-			f := a.feedBase(s.c)
-			f.Name = m.Title
-			f.URL = a.URL("/calendar/" + s.c.ID + "/" + meetingID + ".ics")
-			f.Expand, f.KeepCancelled, f.Events = true, true, []calendar.Event{e}
-			body, err = calendar.Build(f)
+	var body []byte
+	var st feedState
+	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		s, m, err := a.meeting(tx, meetingID)
+		if err != nil {
 			return err
-		})
-		return Rendered{Body: body, LastModified: st.lastModified, ContentType: CalendarType}, st.until(), err
+		}
+		if s.c.ID != committeeID {
+			return alesco.Errorf(alesco.ENOTFOUND, "meeting %s belongs to %s: see %s", meetingID, s.c.ID, a.URL("/calendar/"+s.c.ID+"/"+meetingID+".ics"))
+		}
+		if st, err = stateIn(tx, s, now); err != nil {
+			return err
+		}
+		e, err := a.event(tx, s.c, m, st)
+		if err != nil {
+			return err
+		}
+		f := a.feedBase(s.c)
+		f.Name = m.Title
+		f.URL = a.URL("/calendar/" + s.c.ID + "/" + meetingID + ".ics")
+		f.Expand, f.KeepCancelled, f.Events = true, true, []calendar.Event{e}
+		body, err = calendar.Build(f)
+		return err
 	})
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Body: body, LastModified: st.lastModified, ContentType: CalendarType, Until: st.until()}, nil
 }
 
 // event renders m for a feed: its text, whether that text is its own (a

@@ -10,7 +10,7 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 // This file holds the use cases a meeting run live needs beyond the
@@ -138,7 +138,7 @@ func (a *App) topicOf(tx alesco.ReadTx, c *alesco.Committee, text string) (strin
 		}
 		return "", 0, err
 	}
-	return text, minutes.ProposalNumber(text), nil
+	return text, minutesmd.ProposalNumber(text), nil
 }
 
 // NextItem is an agenda item taken up as the topic.

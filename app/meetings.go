@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/notice"
 )
 
 // maxListSpan bounds one listing of meetings, so a request cannot ask for
@@ -25,6 +26,16 @@ type schedule struct {
 func loadSchedule(tx alesco.ReadTx, c *alesco.Committee) (schedule, error) {
 	changes, recorded, err := tx.MeetingOverlay(c.ID)
 	return schedule{c: c, changes: changes, recorded: recorded, now: tx.Now()}, err
+}
+
+// committeeSchedule loads the schedule of a committee, by id, with its
+// recorded decisions (a.committee).
+func (a *App) committeeSchedule(tx alesco.ReadTx, committeeID string) (schedule, error) {
+	c, err := a.committee(tx, committeeID)
+	if err != nil {
+		return schedule{}, err
+	}
+	return loadSchedule(tx, c)
 }
 
 // between returns the meetings starting in [from, to).
@@ -121,11 +132,7 @@ func (a *App) GetMeeting(ctx context.Context, id string) (alesco.Meeting, error)
 func (a *App) NextMeeting(ctx context.Context, committeeID string) (alesco.Meeting, error) {
 	var m alesco.Meeting
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
-		c, err := a.committee(tx, committeeID)
-		if err != nil {
-			return err
-		}
-		s, err := loadSchedule(tx, c)
+		s, err := a.committeeSchedule(tx, committeeID)
 		if err != nil {
 			return err
 		}
@@ -174,7 +181,7 @@ func (a *App) changeMeeting(ctx context.Context, action, id string, fn func(ales
 		before = m
 		return fn(m, now)
 	}, func(tx alesco.Tx, c *alesco.Committee, after alesco.Meeting) error {
-		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID)))
+		return enqueue(tx, c.MeetingChangeEffects(before, after, tx.Now(), a.meetingPage(c.ID, after.ID), notice.Texts{}))
 	})
 }
 

@@ -3,10 +3,9 @@ package app
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 // AmendMinutes amends final minutes, keeping the finalized text as a
@@ -23,13 +22,13 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 		var replacement *alesco.Minutes
 		if strings.TrimSpace(markdown) != "" {
 			var err error
-			if replacement, _, err = minutes.ParseAmendment(e.c, meetingID, e.m.Date, []byte(markdown)); err != nil {
+			if replacement, _, err = minutesmd.ParseAmendment(e.c, meetingID, e.m.Date, []byte(markdown)); err != nil {
 				return "", nil, err
 			}
 		}
 		// What changed is told against the final text as it reads back,
 		// which is what the amended text was written from.
-		before, _, err := minutes.Parse(e.c, meetingID+".md", []byte(minutes.Text(e.c, e.m)))
+		before, _, err := minutesmd.Parse(e.c, meetingID+".md", []byte(minutesmd.Text(e.c, e.m)))
 		if err != nil {
 			b := *e.m
 			before = &b
@@ -50,14 +49,14 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 // meeting on that date, all day (its time is not on record). Minutes of a
 // meeting that has not taken place are refused. Importing the same file
 // twice changes nothing.
-func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutes.ImportResult, error) {
+func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data []byte) (minutesmd.ImportResult, error) {
 	if _, err := actor(ctx); err != nil {
-		return minutes.ImportResult{}, err
+		return minutesmd.ImportResult{}, err
 	}
 	if file == "" {
 		file = "minutes.md"
 	}
-	var res minutes.ImportResult
+	var res minutesmd.ImportResult
 	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		c, err := a.committee(tx, committeeID)
 		if err != nil {
@@ -66,11 +65,11 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		if _, err := authorize(ctx, alesco.ActRecordMinutes, c); err != nil {
 			return alesco.Change{}, err
 		}
-		parsed, warnings, err := minutes.Parse(c, file, data)
+		parsed, warnings, err := minutesmd.Parse(c, file, data)
 		if err != nil {
 			return alesco.Change{}, err
 		}
-		res = minutes.Summarize(c, file, parsed, warnings)
+		res = minutesmd.Summarize(c, file, parsed, warnings)
 		s, err := loadSchedule(tx, c)
 		if err != nil {
 			return alesco.Change{}, err
@@ -175,13 +174,12 @@ func (a *App) ListMinutes(ctx context.Context, committeeID string) (*alesco.Comm
 }
 
 // MinutesMarkdown returns a meeting's minutes as the wiki's Markdown: the
-// frozen text of final minutes, the current draft otherwise.
-func (a *App) MinutesMarkdown(ctx context.Context, meetingID string) (Rendered, error) {
-	return a.Cache.Get("minutes.md/"+meetingID, a.CacheVersion(), a.now(), func() (Rendered, time.Time, error) {
-		c, m, err := a.GetMinutes(ctx, meetingID)
-		if err != nil {
-			return Rendered{}, time.Time{}, err
-		}
-		return Rendered{Body: []byte(minutes.Text(c, m)), LastModified: m.Finalized, ContentType: "text/markdown; charset=utf-8"}, time.Time{}, nil
-	})
+// frozen text of final minutes, the current draft otherwise. It holds
+// until the data changes.
+func (a *App) MinutesMarkdown(ctx context.Context, meetingID string) (Document, error) {
+	c, m, err := a.GetMinutes(ctx, meetingID)
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Body: []byte(minutesmd.Text(c, m)), LastModified: m.Finalized, ContentType: "text/markdown; charset=utf-8"}, nil
 }

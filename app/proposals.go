@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"regexp"
+	"strconv"
 
 	"github.com/almalinux/alesco"
 )
@@ -64,7 +66,11 @@ func (a *App) GetProposal(ctx context.Context, committeeID string, number int) (
 	return p, err
 }
 
-// SyncProposals reconciles a committee's proposals with GitHub now.
+// SyncProposals reconciles a committee's proposals with GitHub now: the
+// syncer reads what changed since the pull requests kept, and this stores
+// it in one transaction with the sync's state and what the changes tell
+// the world. A sync that GitHub made fail is recorded as such (the pages
+// say when proposals were last synced, and why not since).
 func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.SyncResult, error) {
 	c, err := a.Committee(ctx, committeeID)
 	if err != nil {
@@ -76,7 +82,81 @@ func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.Syn
 	if a.syncer == nil {
 		return alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "GitHub sync is not configured")
 	}
-	return a.syncer.Sync(ctx, c)
+	var known map[int]alesco.Proposal
+	var filesRead map[int]string
+	if err := a.store.View(ctx, func(tx alesco.ReadTx) error {
+		known, filesRead, err = tx.PullRequests(c.ID)
+		return err
+	}); err != nil {
+		return alesco.SyncResult{}, err
+	}
+	changed, res, fetchErr := a.syncer.Fetch(ctx, c, known, filesRead)
+	var failed interface{ PublicError() string }
+	failure := ""
+	if fetchErr != nil {
+		if !errors.As(fetchErr, &failed) {
+			return alesco.SyncResult{}, fetchErr // nothing was asked of GitHub
+		}
+		changed, failure = nil, failed.PublicError()
+	}
+	numbers := make([]int, 0, len(changed))
+	for _, p := range changed {
+		numbers = append(numbers, p.Number)
+	}
+	detail := map[string]any{"changed": numbers, "requests": res.Requests, "not_modified": res.NotModified}
+	if failure != "" {
+		detail["error"] = failure
+	}
+	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		change := alesco.Change{Action: "proposals.sync", Subject: "committee/" + c.ID, Detail: detail}
+		for _, p := range changed {
+			if err := a.savePull(tx, p, filesRead[p.Number]); err != nil {
+				return change, err
+			}
+		}
+		return change, tx.SaveSyncAttempt(c.ID, failure)
+	})
+	if err != nil {
+		return alesco.SyncResult{}, err
+	}
+	res.Changed, res.SyncedAt = len(changed), a.now()
+	return res, fetchErr
+}
+
+// ApplyDelivery applies one GitHub webhook delivery to a pull request: the
+// github adapter has verified its signature and decoded it, and apply
+// computes the pull request's next state from the stored one (found false
+// when none is kept); write false leaves it. The delivery's id is
+// recorded in the same transaction: a delivery applied before changes
+// nothing (applied false, no audit row).
+func (a *App) ApplyDelivery(ctx context.Context, deliveryID, committeeID, event, action string, number int,
+	apply func(prev alesco.Proposal, found bool) (next alesco.Proposal, write bool)) (applied bool, err error) {
+	if deliveryID == "" {
+		return false, alesco.Errorf(alesco.EINVALID, "webhook delivery has no X-GitHub-Delivery id")
+	}
+	change := alesco.Change{Action: "proposals.webhook", Subject: "proposal/" + committeeID + "/" + strconv.Itoa(number),
+		Detail: map[string]any{"delivery": deliveryID, "event": event, "action": action}}
+	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		recorded, err := tx.RecordDelivery(deliveryID, committeeID, event, action, number)
+		if err != nil {
+			return change, err
+		}
+		if !recorded {
+			return change, alesco.ErrUnchanged
+		}
+		prev, filesRead, found, err := tx.PullRequest(committeeID, number)
+		if err != nil {
+			return change, err
+		}
+		if next, write := apply(prev, found); write {
+			return change, a.savePull(tx, next, filesRead)
+		}
+		return change, nil
+	})
+	if errors.Is(err, alesco.ErrUnchanged) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // SyncState says how a committee's last reconciliation with GitHub went

@@ -5,13 +5,15 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
+	"github.com/almalinux/alesco/notice"
 )
 
 // This file queues what decisions tell the world, in the transaction of
 // the change that causes them: the domain's rules (alesco.MinutesEffects,
-// ProposalEffects, MeetingChangeEffects, Announce) say what, the outbox
-// worker delivers.
+// ProposalEffects, MeetingChangeEffects, Announce) decide that something
+// is said, to whom and under which key, package notice writes what they
+// say, and the outbox worker delivers.
 
 // enqueue writes effects to the outbox in tx.
 func enqueue(tx alesco.Tx, effects []alesco.Effect) error {
@@ -50,16 +52,34 @@ func (a *App) publishMinutes(e *edit) error {
 			return err
 		}
 	}
-	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutes.IndexLine(e.c, e.m),
-		DateLabel: minutes.DateLabel(e.m.Date)}
-	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links))
+	links := alesco.PublishLinks{Minutes: a.meetingPage(e.c.ID, e.m.MeetingID), IndexLine: minutesmd.IndexLine(e.c, e.m),
+		DateLabel: minutesmd.DateLabel(e.m.Date)}
+	return enqueue(e.tx, e.c.MinutesEffects(e.m, proposals, links, notice.Texts{}))
 }
 
-// ProposalEffects derives what a pull request's change tells the world
-// (alesco.Committee.ProposalEffects), in the transaction that stores it:
-// the store calls it (sqlite.DB.PullEffects) for syncs and webhooks alike.
-// It reads the next meeting and the RFC numbers from that transaction.
-func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bool, next alesco.PullRecord) ([]alesco.Effect, error) {
+// savePull stores a pull request as read from GitHub and queues what its
+// change tells the world (proposalEffects), in tx: syncs and webhooks
+// alike come here.
+func (a *App) savePull(tx alesco.Tx, next alesco.Proposal, filesRead string) error {
+	prev, _, found, err := tx.PullRequest(next.CommitteeID, next.Number)
+	if err != nil {
+		return err
+	}
+	if err := tx.SavePullRequest(next, filesRead); err != nil {
+		return err
+	}
+	effects, err := a.proposalEffects(tx, prev, found, next)
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, effects)
+}
+
+// proposalEffects derives what a pull request's change tells the world
+// (alesco.Committee.ProposalEffects), in the transaction that stores it,
+// after the new row is written. It reads the next meeting and the RFC
+// numbers from that transaction.
+func (a *App) proposalEffects(tx alesco.ReadTx, prev alesco.Proposal, found bool, next alesco.Proposal) ([]alesco.Effect, error) {
 	if !found || prev.State == next.State {
 		return nil, nil // only a move through the lifecycle says anything
 	}
@@ -81,7 +101,7 @@ func (a *App) ProposalEffects(tx alesco.ReadTx, prev alesco.PullRecord, found bo
 		return nil, err
 	}
 	at.NextRFCNumber = alesco.NextRFCNumber(all)
-	return c.ProposalEffects(prev, found, next, at), nil
+	return c.ProposalEffects(prev, found, next, at, notice.Texts{}), nil
 }
 
 // AnnounceMeetings queues the meetings' time-triggered chat posts that
@@ -107,7 +127,7 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 			}
 			for _, m := range s.between(now.Add(-12*time.Hour), now.Add(before+time.Minute)) {
 				at := alesco.MeetingMoment{Now: now, Links: a.Links(m)}
-				effects := c.Announce(m, at)
+				effects := c.Announce(m, at, notice.Texts{})
 				if len(effects) == 0 {
 					continue
 				}
@@ -124,7 +144,7 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 						return err
 					}
 					at.AgendaMarkdown = ag.Markdown()
-					effects = c.Announce(m, at)
+					effects = c.Announce(m, at, notice.Texts{})
 				}
 				due = append(due, effects...)
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 // This file holds the use cases that record a meeting as it happens:
@@ -351,7 +351,7 @@ func (a *App) finalize(e *edit, recordedBy, editedBy []string) error {
 
 // render is the committee's Markdown rendering of minutes.
 func render(c *alesco.Committee) alesco.Render {
-	return func(m *alesco.Minutes) string { return minutes.Render(c, m) }
+	return func(m *alesco.Minutes) string { return minutesmd.Render(c, m) }
 }
 
 func motionSubject(id int64) string { return fmt.Sprintf("motion/%d", id) }

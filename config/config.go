@@ -217,26 +217,51 @@ func Parse(name string, data []byte) ([]*alesco.Committee, error) {
 	return out, nil
 }
 
-func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *alesco.Committee {
-	date := func(path, s string, required bool) alesco.Date {
-		if s == "" {
-			if required {
-				add(path, "date is required")
-			}
-			return alesco.Date{}
-		}
-		d, err := alesco.ParseDate(s)
-		if err != nil {
-			add(path, "bad date %q: want YYYY-MM-DD", s)
-		}
-		return d
+// adder reports a problem at a YAML path of the committee.
+type adder func(path, format string, args ...any)
+
+func (cy committeeYAML) toDomain(add adder) *alesco.Committee {
+	c := cy.settings()
+	c.Series = cy.series(add)
+	c.Members = cy.members(add)
+	for i, ch := range cy.Chairs {
+		p := fmt.Sprintf("chairs[%d]", i)
+		c.Chairs = append(c.Chairs, alesco.ChairTerm{MemberID: ch.Member,
+			Term: alesco.Term{Start: add.date(p+".from", ch.From, true), End: add.date(p+".until", ch.Until, false)}})
 	}
-	intOr := func(p *int, def int) int {
-		if p == nil {
-			return def
-		}
-		return *p
+	for _, b := range cy.Board {
+		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub, Chair: b.Chair})
 	}
+	cy.writeBack(c, add)
+	c.Secretaries = cy.Secretaries
+	return c
+}
+
+// date reads a date at path, reporting a bad or missing one.
+func (add adder) date(path, s string, required bool) alesco.Date {
+	if s == "" {
+		if required {
+			add(path, "date is required")
+		}
+		return alesco.Date{}
+	}
+	d, err := alesco.ParseDate(s)
+	if err != nil {
+		add(path, "bad date %q: want YYYY-MM-DD", s)
+	}
+	return d
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// settings are the committee's own fields, rules and repository, with
+// their defaults.
+func (cy committeeYAML) settings() *alesco.Committee {
 	c := &alesco.Committee{
 		ID: cy.ID, Name: cy.Name, ShortName: cy.ShortName, TimeZone: cy.TimeZone,
 		Links: alesco.Links{Chat: cy.Links.Chat, Events: cy.Links.Events, Minutes: cy.Links.Minutes,
@@ -281,10 +306,16 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 		gh.WithdrawnLabel = cmpOr(gh.WithdrawnLabel, "withdrawn")
 		gh.SupersededLabel = cmpOr(gh.SupersededLabel, "superseded")
 	}
+	return c
+}
+
+// series reads the meeting series.
+func (cy committeeYAML) series(add adder) []alesco.Series {
+	var out []alesco.Series
 	for i, sy := range cy.Meetings {
 		p := fmt.Sprintf("meetings[%d]", i)
 		s := alesco.Series{ID: sy.ID, Title: sy.Title, TimeZone: sy.TimeZone, IntervalWeeks: sy.IntervalWeeks,
-			First: date(p+".first", sy.First, true), Last: date(p+".until", sy.Until, false),
+			First: add.date(p+".first", sy.First, true), Last: add.date(p+".until", sy.Until, false),
 			Place: alesco.Place{Venue: strings.TrimSpace(sy.Location), JoinURL: strings.TrimSpace(sy.URL)}}
 		if s.IntervalWeeks == 0 {
 			s.IntervalWeeks = 1
@@ -303,8 +334,14 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 				s.Duration = d
 			}
 		}
-		c.Series = append(c.Series, s)
+		out = append(out, s)
 	}
+	return out
+}
+
+// members reads the members and their terms (joined/left, or terms).
+func (cy committeeYAML) members(add adder) []alesco.Member {
+	var out []alesco.Member
 	for i, my := range cy.Members {
 		p := fmt.Sprintf("members[%d]", i)
 		m := alesco.Member{ID: my.ID, Name: my.Name, GitHub: my.GitHub, Chat: my.Chat}
@@ -312,25 +349,15 @@ func (cy committeeYAML) toDomain(add func(path, format string, args ...any)) *al
 			if len(my.Terms) > 0 {
 				add(p, "member %q: use either joined/left or terms, not both", my.ID)
 			}
-			m.Terms = append(m.Terms, alesco.Term{Start: date(p+".joined", my.Joined, true), End: date(p+".left", my.Left, false)})
+			m.Terms = append(m.Terms, alesco.Term{Start: add.date(p+".joined", my.Joined, true), End: add.date(p+".left", my.Left, false)})
 		}
 		for j, ty := range my.Terms {
 			tp := fmt.Sprintf("%s.terms[%d]", p, j)
-			m.Terms = append(m.Terms, alesco.Term{Start: date(tp+".joined", ty.Joined, true), End: date(tp+".left", ty.Left, false)})
+			m.Terms = append(m.Terms, alesco.Term{Start: add.date(tp+".joined", ty.Joined, true), End: add.date(tp+".left", ty.Left, false)})
 		}
-		c.Members = append(c.Members, m)
+		out = append(out, m)
 	}
-	for i, ch := range cy.Chairs {
-		p := fmt.Sprintf("chairs[%d]", i)
-		c.Chairs = append(c.Chairs, alesco.ChairTerm{MemberID: ch.Member,
-			Term: alesco.Term{Start: date(p+".from", ch.From, true), End: date(p+".until", ch.Until, false)}})
-	}
-	for _, b := range cy.Board {
-		c.Board = append(c.Board, alesco.BoardMember{Name: b.Name, GitHub: b.GitHub, Chair: b.Chair})
-	}
-	cy.writeBack(c, add)
-	c.Secretaries = cy.Secretaries
-	return c
+	return out
 }
 
 func cmpOr(s, def string) string {
@@ -374,9 +401,31 @@ func indexLines(n *yaml.Node, path string, lines map[string]int) {
 	}
 }
 
-// yamlPath maps a domain field path to the YAML key that declares it: a
-// member's single term is written as joined/left on the member itself.
+// yamlKeys name, by the Committee's field names, the keys that declare
+// those fields in the file.
+var yamlKeys = map[string]string{
+	"ID": "id", "Name": "name", "TimeZone": "time_zone", "Rules": "rules", "Quorum": "quorum", "Fraction": "fraction",
+	"TieBreak": "tie_break", "GitHub": "github", "Repo": "repo", "Members": "members", "Terms": "terms", "Chairs": "chairs",
+	"MemberID": "member", "Secretaries": "secretaries", "Series": "meetings", "First": "first", "Last": "until",
+	"IntervalWeeks": "interval_weeks", "Duration": "duration", "Hour": "time", "Venue": "location", "JoinURL": "url",
+	"Board": "board", "Chair": "chair", "Wiki": "wiki", "MinutesDir": "minutes_dir", "Index": "index", "Notify": "notify",
+	"BoardEmail": "board_email", "Chat": "chat", "AgendaBefore": "agenda_before",
+}
+
+// fieldKeyRE matches a field name in a domain path.
+var fieldKeyRE = regexp.MustCompile(`[A-Za-z]+`)
+
+// yamlPath maps a domain field path (alesco.FieldError.Path) to the YAML
+// key that declares it: "Series[0].IntervalWeeks" is
+// "meetings[0].interval_weeks"; a member's single term is written as
+// joined/left on the member itself.
 func yamlPath(p string) string {
+	p = fieldKeyRE.ReplaceAllStringFunc(p, func(name string) string {
+		if k, ok := yamlKeys[name]; ok {
+			return k
+		}
+		return name
+	})
 	return strings.NewReplacer(".terms[0]", "").Replace(p)
 }
 

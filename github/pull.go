@@ -10,7 +10,7 @@ import (
 
 // fromAPI copies what the pull-request object says onto the stored row,
 // keeping what only the store knows (entry times, RFC header, files).
-func fromAPI(c *alesco.Committee, prev alesco.PullRecord, pr *gh.PullRequest) alesco.PullRecord {
+func fromAPI(c *alesco.Committee, prev alesco.Proposal, pr *gh.PullRequest) alesco.Proposal {
 	p := prev
 	p.CommitteeID = c.ID
 	p.Number = pr.GetNumber()
@@ -33,7 +33,7 @@ func fromAPI(c *alesco.Committee, prev alesco.PullRecord, pr *gh.PullRequest) al
 }
 
 // applyHeader copies a parsed RFC header onto the row.
-func applyHeader(p *alesco.PullRecord, h alesco.RFCHeader) {
+func applyHeader(p *alesco.Proposal, h RFCHeader) {
 	p.Authors = h.Authors
 	p.RFCNumber = h.Number
 	p.HeaderStatus = h.Status
@@ -47,7 +47,7 @@ func applyHeader(p *alesco.PullRecord, h alesco.RFCHeader) {
 // request had before this observation (known false when that is unknown, as
 // at the first sync); observed is when the labels were seen, or the time
 // GitHub gave for a label event.
-func settle(c *alesco.Committee, before []string, known bool, p alesco.PullRecord, observed time.Time) alesco.PullRecord {
+func settle(c *alesco.Committee, before []string, known bool, p alesco.Proposal, observed time.Time) alesco.Proposal {
 	g := c.GitHub
 	files := []string{}
 	if p.RFCPath != "" {
@@ -81,7 +81,7 @@ func settle(c *alesco.Committee, before []string, known bool, p alesco.PullRecor
 }
 
 // samePull reports whether two rows hold the same data.
-func samePull(a, b alesco.PullRecord) bool {
+func samePull(a, b alesco.Proposal) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(ja) == string(jb)

@@ -18,22 +18,30 @@ import (
 // DefaultBaseURL is GitHub's REST API.
 const DefaultBaseURL = "https://api.github.com/"
 
-// Store is what the adapter keeps: pull requests as last seen, GitHub's
-// answers for conditional requests, the sync state and applied webhook
-// deliveries (the sqlite package implements it).
-type Store interface {
-	Pulls(ctx context.Context, committeeID string) (map[int]alesco.PullRecord, error)
-	CachedResponses(ctx context.Context) (map[string]alesco.CachedResponse, error)
-	SaveSync(ctx context.Context, r alesco.SyncRecord) error
-	// ApplyDelivery records a webhook delivery and applies it to one pull
-	// request in the same transaction; a delivery already recorded changes
-	// nothing (applied false).
-	ApplyDelivery(ctx context.Context, d alesco.Delivery, apply func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool)) (applied bool, err error)
+// CachedResponse is one of GitHub's answers kept for conditional requests:
+// an alias of an unnamed struct of standard types, so that a store can
+// declare the same type (sqlite.CachedResponse) and satisfy ResponseCache
+// without importing this package.
+type CachedResponse = struct {
+	URL       string
+	ETag      string
+	Link      string
+	Body      []byte
+	FetchedAt time.Time
+}
+
+// ResponseCache keeps GitHub's answers across restarts (the sqlite
+// package's DB satisfies it): the adapter's own bookkeeping, no part of
+// the committee's record.
+type ResponseCache interface {
+	CachedResponses(ctx context.Context) (map[string]CachedResponse, error)
+	SaveCachedResponses(ctx context.Context, rs []CachedResponse) error
 }
 
 // Options configure a Syncer.
 type Options struct {
-	Store Store
+	// Cache keeps GitHub's answers for conditional requests.
+	Cache ResponseCache
 	// BaseURL of the REST API (DefaultBaseURL when empty).
 	BaseURL string
 	// Token authenticates requests (GITHUB_TOKEN); empty sends none.
@@ -46,10 +54,11 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
-// Syncer reconciles committees' proposals with GitHub (the application's
-// ProposalSyncer). Syncs run one at a time.
+// Syncer reads committees' pull requests from GitHub (the application's
+// ProposalSyncer: app.SyncProposals stores what it read). Syncs run one
+// at a time.
 type Syncer struct {
-	db        Store
+	cache     ResponseCache
 	client    *gh.Client
 	transport *cachingTransport
 	perPage   int
@@ -60,8 +69,8 @@ type Syncer struct {
 
 // NewSyncer builds a Syncer.
 func NewSyncer(o Options) (*Syncer, error) {
-	if o.Store == nil {
-		return nil, errors.New("github: a store is required")
+	if o.Cache == nil {
+		return nil, errors.New("github: a response cache is required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -88,60 +97,53 @@ func NewSyncer(o Options) (*Syncer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("github: client: %w", err)
 	}
-	return &Syncer{db: o.Store, client: client, transport: t, perPage: o.PerPage, now: o.Now, log: o.Logger}, nil
+	return &Syncer{cache: o.Cache, client: client, transport: t, perPage: o.PerPage, now: o.Now, log: o.Logger}, nil
 }
 
-// Sync reconciles one committee's proposals: it lists every pull request of
-// the committee's repository (following Link pages), reads the changed files
-// and RFC header of those whose head moved, applies the committee's rules
-// and stores what changed. On failure what is stored stays, and the error is
-// recorded for ListProposals to report.
-func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error) {
+// Fetch reads one committee's pull requests: it lists every pull request
+// of the committee's repository (following Link pages), reads the changed
+// files and RFC header of those whose head moved since their files were
+// read (filesRead, by number, updated in place), applies the committee's
+// rules and returns the pull requests that differ from those known. The
+// answers GitHub gave are kept in the cache, whatever the outcome. A
+// failure GitHub caused comes back with its requests counted and says
+// what went wrong in public words (PublicError).
+func (s *Syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error) {
 	if c.GitHub.Repo == "" {
-		return alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
+		return nil, alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
 	}
 	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
 	if !ok {
-		return alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+		return nil, alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.transport.load(ctx, s.db); err != nil {
-		return alesco.SyncResult{}, err
+	if err := s.transport.load(ctx, s.cache); err != nil {
+		return nil, alesco.SyncResult{}, err
 	}
-	changed, syncErr := s.sync(ctx, c, owner, repo)
+	changed, syncErr := s.sync(ctx, c, owner, repo, known, filesRead)
 	requests, notModified, responses := s.transport.finish()
-	rec := alesco.SyncRecord{CommitteeID: c.ID, Responses: responses, Requests: requests, NotModified: notModified}
-	if syncErr == nil {
-		rec.Pulls = changed
-	} else {
-		// What is stored is shown to anyone; the cause goes to the log.
-		rec.Err = errors.New(publicError(syncErr, c.Location)) // times in the committee's zone
+	if err := s.cache.SaveCachedResponses(ctx, responses); err != nil {
+		return nil, alesco.SyncResult{}, err
 	}
-	if err := s.db.SaveSync(ctx, rec); err != nil {
-		return alesco.SyncResult{}, err
-	}
-	res := alesco.SyncResult{Requests: requests, NotModified: notModified, Changed: len(rec.Pulls), SyncedAt: s.now()}
+	res := alesco.SyncResult{Requests: requests, NotModified: notModified}
 	if syncErr != nil {
 		// Debug: the caller says what failed and what to do, once (serve)
-		// or as the command's error (the CLI).
+		// or as the command's error (the CLI). What is stored is shown to
+		// anyone; the cause goes to the log.
 		s.log.DebugContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
-		return res, errUnavailable(rec.Err)
+		return nil, res, errUnavailable(errors.New(publicError(syncErr, c.Location))) // times in the committee's zone
 	}
-	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(rec.Pulls))
-	return res, nil
+	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(changed))
+	return changed, res, nil
 }
 
-func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string) ([]alesco.PullRecord, error) {
+func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string, stored map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, error) {
 	if err := s.transport.begin(); err != nil {
 		return nil, err
 	}
-	stored, err := s.db.Pulls(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
 	now := s.now().UTC()
-	var changed []alesco.PullRecord
+	var changed []alesco.Proposal
 	opts := &gh.PullRequestListOptions{State: "all", ListOptions: gh.ListOptions{PerPage: s.perPage}}
 	for pages := 0; ; pages++ {
 		if pages >= 1000 {
@@ -159,10 +161,12 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 				continue
 			}
 			next := fromAPI(c, prev, pr)
-			if !found || prev.FilesSHA != next.HeadSHA {
+			read := filesRead[next.Number]
+			if !found || read != next.HeadSHA {
 				if err := s.readFiles(ctx, c, owner, repo, &next); err != nil {
 					return nil, err
 				}
+				read = next.HeadSHA
 			}
 			next = settle(c, prev.Labels, found, next, now)
 			if err := next.Validate(); err != nil {
@@ -170,7 +174,8 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 				s.log.WarnContext(ctx, "github: pull request not stored", "pull", pr.GetNumber(), "err", err)
 				continue
 			}
-			if !found || !samePull(prev, next) {
+			if !found || read != filesRead[next.Number] || !samePull(prev, next) {
+				filesRead[next.Number] = read
 				changed = append(changed, next)
 			}
 		}
@@ -184,7 +189,7 @@ func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo stri
 
 // readFiles lists a pull request's changed files at its head and, when one
 // is an RFC file, reads and parses that file's header.
-func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo string, p *alesco.PullRecord) error {
+func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo string, p *alesco.Proposal) error {
 	var rfc, removed string
 	opts := &gh.ListOptions{PerPage: 100}
 	for pages := 0; pages < 30; pages++ { // GitHub lists at most 3000 files
@@ -207,11 +212,10 @@ func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo
 		}
 		opts.Page = resp.NextPage
 	}
-	p.FilesSHA = p.HeadSHA
 	p.RFCPath = rfc
 	if rfc == "" {
 		p.RFCPath = removed // still an RFC change, but there is no header to read
-		applyHeader(p, alesco.RFCHeader{})
+		applyHeader(p, RFCHeader{})
 		return nil
 	}
 	content, _, _, err := s.client.Repositories.GetContents(ctx, owner, repo, rfc, &gh.RepositoryContentGetOptions{Ref: p.HeadSHA})
@@ -222,7 +226,7 @@ func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo
 	if err != nil {
 		return fmt.Errorf("decode %s of #%d: %w", rfc, p.Number, err)
 	}
-	h, err := alesco.ParseRFCHeader(text)
+	h, err := ParseRFCHeader(text)
 	if err != nil {
 		// Keep the proposal (its pull request is real); say why the header
 		// is missing.

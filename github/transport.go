@@ -1,8 +1,11 @@
 // Package github keeps a committee's proposals in step with its GitHub
-// repository: a reconciler that lists pull requests with conditional
-// requests (ETag / If-None-Match) and a webhook handler that applies
-// pull_request deliveries as they come. It uses go-github for the REST API
-// and webhook parsing.
+// repository: a fetcher that reads pull requests with conditional requests
+// (ETag / If-None-Match) for the application's sync use case to store, and
+// a webhook handler that verifies and decodes pull_request deliveries and
+// hands them to the application's ApplyDelivery. It writes nothing of the
+// committee's record itself; its own bookkeeping (GitHub's answers) goes
+// through ResponseCache. It uses go-github for the REST API and webhook
+// parsing.
 package github
 
 import (
@@ -42,8 +45,8 @@ type cachingTransport struct {
 
 	mu          sync.Mutex
 	loaded      bool
-	entries     map[string]alesco.CachedResponse
-	dirty       map[string]alesco.CachedResponse
+	entries     map[string]CachedResponse
+	dirty       map[string]CachedResponse
 	requests    int
 	notModified int
 	notBefore   time.Time
@@ -63,11 +66,11 @@ func newCachingTransport(base http.RoundTripper, now func() time.Time) *cachingT
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return &cachingTransport{base: base, now: now, entries: map[string]alesco.CachedResponse{}, dirty: map[string]alesco.CachedResponse{}}
+	return &cachingTransport{base: base, now: now, entries: map[string]CachedResponse{}, dirty: map[string]CachedResponse{}}
 }
 
 // load fills the cache from the store once.
-func (t *cachingTransport) load(ctx context.Context, db Store) error {
+func (t *cachingTransport) load(ctx context.Context, db ResponseCache) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.loaded {
@@ -93,13 +96,13 @@ func (t *cachingTransport) begin() error {
 }
 
 // finish returns the counters and the answers to save.
-func (t *cachingTransport) finish() (requests, notModified int, dirty []alesco.CachedResponse) {
+func (t *cachingTransport) finish() (requests, notModified int, dirty []CachedResponse) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range t.dirty {
 		dirty = append(dirty, e)
 	}
-	t.dirty = map[string]alesco.CachedResponse{}
+	t.dirty = map[string]CachedResponse{}
 	return t.requests, t.notModified, dirty
 }
 
@@ -149,7 +152,7 @@ func (t *cachingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, fmt.Errorf("github: read %s: %w", req.URL.Path, err)
 		}
 		if len(body) <= maxResponseBytes {
-			e := alesco.CachedResponse{URL: key, ETag: resp.Header.Get("ETag"), Link: resp.Header.Get("Link"), Body: body, FetchedAt: t.now()}
+			e := CachedResponse{URL: key, ETag: resp.Header.Get("ETag"), Link: resp.Header.Get("Link"), Body: body, FetchedAt: t.now()}
 			t.mu.Lock()
 			t.entries[key], t.dirty[key] = e, e
 			t.mu.Unlock()
@@ -195,6 +198,10 @@ func errUnavailable(err error) error {
 type unavailable struct{ err error }
 
 func (u *unavailable) Error() string { return "github: " + u.err.Error() }
+
+// PublicError is what the proposals page may say of the failure (see
+// publicError).
+func (u *unavailable) PublicError() string { return u.err.Error() }
 func (u *unavailable) Unwrap() []error {
 	return []error{u.err, alesco.Errorf(alesco.EUNAVAILABLE, "GitHub is unreachable or refused the sync (%v); the proposals synced before are kept", u.err)}
 }

@@ -2,6 +2,7 @@ package github
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -26,20 +27,35 @@ var webhookActions = map[string]bool{
 	"reopened": true, "synchronize": true, "ready_for_review": true,
 }
 
+// DeliveryApplier is the use case a verified delivery goes to (the
+// application's *app.App satisfies it): it records the delivery's id and,
+// unless that id was recorded before (applied false), stores what apply
+// makes of the pull request kept (found false when none), in one
+// transaction.
+type DeliveryApplier interface {
+	ApplyDelivery(ctx context.Context, deliveryID, committeeID, event, action string, number int,
+		apply func(prev alesco.Proposal, found bool) (next alesco.Proposal, write bool)) (applied bool, err error)
+}
+
+// maxDeliveryID bounds a webhook delivery id (GitHub sends a GUID, 36
+// characters).
+const maxDeliveryID = 100
+
 // Webhook handles POST /webhooks/github. It answers from the store alone
 // (no GitHub request), so it answers within the second GitHub allows.
 type Webhook struct {
 	committees func() *alesco.Committees
-	db         Store
+	app        DeliveryApplier
 	secret     []byte
 	now        func() time.Time
 	log        *slog.Logger
 }
 
 // NewWebhook builds the handler; cs returns the committees served now (the
-// configuration may be reloaded); secret is ALESCO_WEBHOOK_SECRET and must
-// not be empty (an unsigned webhook would let anyone move proposals).
-func NewWebhook(cs func() *alesco.Committees, db Store, secret string, now func() time.Time, log *slog.Logger) (*Webhook, error) {
+// configuration may be reloaded); a applies the deliveries; secret is
+// ALESCO_WEBHOOK_SECRET and must not be empty (an unsigned webhook would
+// let anyone move proposals).
+func NewWebhook(cs func() *alesco.Committees, a DeliveryApplier, secret string, now func() time.Time, log *slog.Logger) (*Webhook, error) {
 	if secret == "" {
 		return nil, errors.New("github: webhook secret is empty (set ALESCO_WEBHOOK_SECRET)")
 	}
@@ -49,32 +65,14 @@ func NewWebhook(cs func() *alesco.Committees, db Store, secret string, now func(
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Webhook{committees: cs, db: db, secret: []byte(secret), now: now, log: log}, nil
+	return &Webhook{committees: cs, app: a, secret: []byte(secret), now: now, log: log}, nil
 }
 
 // ServeHTTP verifies and applies one delivery.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read webhook body", http.StatusBadRequest)
-		return
-	}
-	// Only the SHA-256 signature counts (the SHA-1 one is legacy).
-	sig := r.Header.Get(gh.SHA256SignatureHeader)
-	if !strings.HasPrefix(sig, "sha256=") || gh.ValidateSignature(sig, body, h.secret) != nil {
-		http.Error(w, "bad or missing X-Hub-Signature-256", http.StatusUnauthorized)
-		return
-	}
-	// JSON is UTF-8 (RFC 8259 §8.1); Go's decoder would quietly turn
-	// other bytes into U+FFFD and store them.
-	if !utf8.Valid(body) {
-		http.Error(w, "bad webhook payload: not UTF-8", http.StatusBadRequest)
+	body, sig, ok := h.verify(w, r)
+	if !ok {
 		return
 	}
 	event := gh.WebHookType(r)
@@ -88,23 +86,8 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ignored: event "+event+"\n")
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "" {
-		ct = "application/json"
-	}
-	payload, err := gh.ValidatePayloadFromBody(ct, bytes.NewReader(body), sig, h.secret)
-	if err != nil {
-		http.Error(w, "bad webhook payload: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	parsed, err := gh.ParseWebHook(event, payload)
-	if err != nil {
-		http.Error(w, "bad pull_request payload: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	ev, ok := parsed.(*gh.PullRequestEvent)
-	if !ok || ev.GetPullRequest() == nil {
-		http.Error(w, "pull_request payload without a pull request", http.StatusBadRequest)
+	ev, ok := h.decode(w, r, event, body, sig)
+	if !ok {
 		return
 	}
 	if !webhookActions[ev.GetAction()] {
@@ -118,24 +101,82 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ignored: no committee tracks "+ev.GetRepo().GetFullName()+"\n")
 		return
 	}
+	h.apply(w, r, c, event, ev)
+}
+
+// verify reads the body and checks its signature and encoding; on failure
+// it has answered.
+func (h *Webhook) verify(w http.ResponseWriter, r *http.Request) (body []byte, sig string, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
+			return nil, "", false
+		}
+		http.Error(w, "cannot read webhook body", http.StatusBadRequest)
+		return nil, "", false
+	}
+	// Only the SHA-256 signature counts (the SHA-1 one is legacy).
+	sig = r.Header.Get(gh.SHA256SignatureHeader)
+	if !strings.HasPrefix(sig, "sha256=") || gh.ValidateSignature(sig, body, h.secret) != nil {
+		http.Error(w, "bad or missing X-Hub-Signature-256", http.StatusUnauthorized)
+		return nil, "", false
+	}
+	// JSON is UTF-8 (RFC 8259 §8.1); Go's decoder would quietly turn
+	// other bytes into U+FFFD and store them.
+	if !utf8.Valid(body) {
+		http.Error(w, "bad webhook payload: not UTF-8", http.StatusBadRequest)
+		return nil, "", false
+	}
+	return body, sig, true
+}
+
+// decode reads a pull_request event; on failure it has answered.
+func (h *Webhook) decode(w http.ResponseWriter, r *http.Request, event string, body []byte, sig string) (*gh.PullRequestEvent, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "" {
+		ct = "application/json"
+	}
+	payload, err := gh.ValidatePayloadFromBody(ct, bytes.NewReader(body), sig, h.secret)
+	if err != nil {
+		http.Error(w, "bad webhook payload: "+err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	parsed, err := gh.ParseWebHook(event, payload)
+	if err != nil {
+		http.Error(w, "bad pull_request payload: "+err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	ev, ok := parsed.(*gh.PullRequestEvent)
+	if !ok || ev.GetPullRequest() == nil {
+		http.Error(w, "pull_request payload without a pull request", http.StatusBadRequest)
+		return nil, false
+	}
+	return ev, true
+}
+
+// apply checks what GitHub says of the pull request and hands the delivery
+// to the use case, and answers.
+func (h *Webhook) apply(w http.ResponseWriter, r *http.Request, c *alesco.Committee, event string, ev *gh.PullRequestEvent) {
 	delivery := gh.DeliveryID(r)
 	if delivery == "" {
 		http.Error(w, "missing X-GitHub-Delivery", http.StatusBadRequest)
 		return
 	}
-	d := alesco.Delivery{ID: delivery, CommitteeID: c.ID, Event: event, Action: ev.GetAction(), Number: ev.GetPullRequest().GetNumber()}
+	number := ev.GetPullRequest().GetNumber()
 	// What GitHub says is checked before anything is stored.
-	if err := d.Validate(); err != nil {
+	if err := checkDelivery(delivery, number); err != nil {
 		http.Error(w, "bad webhook delivery: "+alesco.ErrorMessage(err), http.StatusBadRequest)
 		return
 	}
-	if err := fromAPI(c, alesco.PullRecord{}, ev.GetPullRequest()).Validate(); err != nil {
+	if err := fromAPI(c, alesco.Proposal{}, ev.GetPullRequest()).Validate(); err != nil {
 		http.Error(w, "bad pull_request payload: "+alesco.ErrorMessage(err), http.StatusBadRequest)
 		return
 	}
 	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
-	applied, err := h.db.ApplyDelivery(ctx, d, func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool) {
-		return apply(c, ev, prev, found, h.now().UTC())
+	applied, err := h.app.ApplyDelivery(ctx, delivery, c.ID, event, ev.GetAction(), number, func(prev alesco.Proposal, found bool) (alesco.Proposal, bool) {
+		return applyEvent(c, ev, prev, found, h.now().UTC())
 	})
 	if err != nil {
 		h.log.ErrorContext(ctx, "webhook not applied", "delivery", delivery, "err", err)
@@ -149,6 +190,22 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
+// checkDelivery checks a webhook delivery's id and pull-request number
+// before anything is stored.
+func checkDelivery(id string, number int) error {
+	switch {
+	case id == "":
+		return alesco.Errorf(alesco.EINVALID, "webhook delivery has no X-GitHub-Delivery id")
+	case len(id) > maxDeliveryID:
+		return alesco.Errorf(alesco.EINVALID, "X-GitHub-Delivery is %d bytes long, at most %d", len(id), maxDeliveryID)
+	case strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "":
+		return alesco.Errorf(alesco.EINVALID, "X-GitHub-Delivery %q holds characters other than letters, digits and dashes", id)
+	case number < 1 || number > alesco.MaxPullNumber:
+		return alesco.Errorf(alesco.EINVALID, "pull request number %d is out of range (1 to %d)", number, alesco.MaxPullNumber)
+	}
+	return nil
+}
+
 // committeeOf finds the committee whose repository sent the event.
 func (h *Webhook) committeeOf(fullName string) *alesco.Committee {
 	for _, c := range h.committees().List() {
@@ -159,11 +216,11 @@ func (h *Webhook) committeeOf(fullName string) *alesco.Committee {
 	return nil
 }
 
-// apply takes a pull_request event's full label set and state as current
+// applyEvent takes a pull_request event's full label set and state as current
 // (deliveries may arrive out of order, so a payload older than what is
 // stored changes nothing). The RFC file and header are not in the payload:
 // a new pull request or a moved head is read at the next sync.
-func apply(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.PullRecord, found bool, now time.Time) (alesco.PullRecord, bool) {
+func applyEvent(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.Proposal, found bool, now time.Time) (alesco.Proposal, bool) {
 	pr := ev.GetPullRequest()
 	if found && !pr.GetUpdatedAt().Time.IsZero() && pr.GetUpdatedAt().Time.Before(prev.Updated) {
 		return prev, false

@@ -15,6 +15,7 @@ import (
 	"github.com/almalinux/alesco/internal/alescotest"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/github"
 	"github.com/almalinux/alesco/sqlite"
 )
@@ -32,8 +33,11 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{clock: alescotest.NewClock(alescotest.Epoch), cs: alescotest.Committees(t)}
 	f.db = alescotest.Store(t, f.clock)
-	var err error
-	f.wh, err = github.NewWebhook(func() *alesco.Committees { return f.cs }, f.db, secret, f.clock.Now, slog.New(slog.DiscardHandler))
+	a, err := app.New(app.Options{Committees: f.cs, Store: f.db, Now: f.clock.Now, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wh, err = github.NewWebhook(func() *alesco.Committees { return f.cs }, a, secret, f.clock.Now, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

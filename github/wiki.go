@@ -29,86 +29,117 @@ func (w *Writer) wiki(ctx context.Context, e *alesco.WikiEffect) (string, error)
 	if err != nil {
 		return "", alesco.Errorf(alesco.EINVALID, "wiki effect without its meeting's date: %v", err)
 	}
-	base := e.Base
-	if base == "" {
-		r, _, err := w.client.Repositories.Get(ctx, owner, repo)
-		if err != nil {
-			return "", fmt.Errorf("wiki repository %s: %w", e.Repo, err)
-		}
-		base = r.GetDefaultBranch()
-	}
-	ref, _, err := w.client.Git.GetRef(ctx, owner, repo, "heads/"+base)
+	t, err := w.wikiBase(ctx, owner, repo, e)
 	if err != nil {
-		return "", fmt.Errorf("branch %s of %s: %w", base, e.Repo, err)
+		return "", err
 	}
-	baseSHA := ref.GetObject().GetSHA()
-	baseCommit, _, err := w.client.Git.GetCommit(ctx, owner, repo, baseSHA)
-	if err != nil {
-		return "", fmt.Errorf("commit %s of %s: %w", baseSHA, e.Repo, err)
-	}
-	index, ok, err := w.file(ctx, owner, repo, e.Index, baseSHA)
+	index, ok, err := w.file(ctx, owner, repo, e.Index, t.baseSHA)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
-		return "", alesco.Errorf(alesco.ENOTFOUND, "the wiki has no index of minutes at %s on %s (check wiki.index)", e.Index, base)
+		return "", alesco.Errorf(alesco.ENOTFOUND, "the wiki has no index of minutes at %s on %s (check wiki.index)", e.Index, t.base)
 	}
 	newIndex, _ := alesco.InsertIndexLine(index, e.IndexLine, date)
-	published, onBase, err := w.file(ctx, owner, repo, e.File, baseSHA)
+	published, onBase, err := w.file(ctx, owner, repo, e.File, t.baseSHA)
 	if err != nil {
 		return "", err
 	}
 	if onBase && published == e.Content && newIndex == index {
-		return fmt.Sprintf("%s already has these minutes on %s", e.Repo, base), nil
+		return fmt.Sprintf("%s already has these minutes on %s", e.Repo, t.base), nil
 	}
 	message, title := e.Message, e.Title
 	if onBase {
 		// The first pull request was merged; this one amends the file.
 		message, title = updating(message), updating(title)
 	}
-
 	var did []string
-	head, _, err := w.client.Git.GetRef(ctx, owner, repo, "heads/"+e.Branch)
+	committed, err := w.wikiCommit(ctx, t, e, message, index, newIndex)
+	if err != nil {
+		return "", err
+	}
+	if committed != "" {
+		did = append(did, committed)
+	}
+	return w.wikiPull(ctx, t, e, title, did)
+}
+
+// wikiTarget is where a wiki effect goes: the repository and its base
+// branch, as it stands.
+type wikiTarget struct {
+	owner, repo, base, baseSHA, baseTree string
+}
+
+// wikiBase finds the base branch (the repository's default unless the
+// effect names one) and its head commit.
+func (w *Writer) wikiBase(ctx context.Context, owner, repo string, e *alesco.WikiEffect) (wikiTarget, error) {
+	t := wikiTarget{owner: owner, repo: repo, base: e.Base}
+	if t.base == "" {
+		r, _, err := w.client.Repositories.Get(ctx, owner, repo)
+		if err != nil {
+			return t, fmt.Errorf("wiki repository %s: %w", e.Repo, err)
+		}
+		t.base = r.GetDefaultBranch()
+	}
+	ref, _, err := w.client.Git.GetRef(ctx, owner, repo, "heads/"+t.base)
+	if err != nil {
+		return t, fmt.Errorf("branch %s of %s: %w", t.base, e.Repo, err)
+	}
+	t.baseSHA = ref.GetObject().GetSHA()
+	baseCommit, _, err := w.client.Git.GetCommit(ctx, owner, repo, t.baseSHA)
+	if err != nil {
+		return t, fmt.Errorf("commit %s of %s: %w", t.baseSHA, e.Repo, err)
+	}
+	t.baseTree = baseCommit.GetTree().GetSHA()
+	return t, nil
+}
+
+// wikiCommit makes the effect's branch hold the one commit it asks for,
+// unless it already does ("" then): what it did.
+func (w *Writer) wikiCommit(ctx context.Context, t wikiTarget, e *alesco.WikiEffect, message, index, newIndex string) (string, error) {
+	head, _, err := w.client.Git.GetRef(ctx, t.owner, t.repo, "heads/"+e.Branch)
 	exists := err == nil
 	if err != nil && status(err) != http.StatusNotFound {
 		return "", fmt.Errorf("branch %s of %s: %w", e.Branch, e.Repo, err)
 	}
-	current := false
 	if exists {
-		if current, err = w.holds(ctx, owner, repo, head.GetObject().GetSHA(), baseSHA, e, newIndex); err != nil {
+		if current, err := w.holds(ctx, t.owner, t.repo, head.GetObject().GetSHA(), t.baseSHA, e, newIndex); err != nil || current {
 			return "", err
 		}
 	}
-	if !current {
-		entries := []*gh.TreeEntry{{Path: gh.Ptr(e.File), Mode: gh.Ptr("100644"), Type: gh.Ptr("blob"), Content: gh.Ptr(e.Content)}}
-		if newIndex != index {
-			entries = append(entries, &gh.TreeEntry{Path: gh.Ptr(e.Index), Mode: gh.Ptr("100644"), Type: gh.Ptr("blob"), Content: gh.Ptr(newIndex)})
-		}
-		tree, _, err := w.client.Git.CreateTree(ctx, owner, repo, baseCommit.GetTree().GetSHA(), entries)
-		if err != nil {
-			return "", fmt.Errorf("tree for %s: %w", e.File, err)
-		}
-		commit, _, err := w.client.Git.CreateCommit(ctx, owner, repo, gh.Commit{Message: gh.Ptr(message), Tree: &gh.Tree{SHA: tree.SHA},
-			Parents: []*gh.Commit{{SHA: gh.Ptr(baseSHA)}}}, nil)
-		if err != nil {
-			return "", fmt.Errorf("commit for %s: %w", e.File, err)
-		}
-		if !exists {
-			_, _, err = w.client.Git.CreateRef(ctx, owner, repo, gh.CreateRef{Ref: "refs/heads/" + e.Branch, SHA: commit.GetSHA()})
-			exists = err == nil
-			if err != nil && status(err) != http.StatusUnprocessableEntity { // 422: it appeared meanwhile
-				return "", fmt.Errorf("branch %s of %s: %w", e.Branch, e.Repo, err)
-			}
-		}
-		if !exists || head != nil {
-			if _, _, err := w.client.Git.UpdateRef(ctx, owner, repo, "heads/"+e.Branch, gh.UpdateRef{SHA: commit.GetSHA(), Force: gh.Ptr(true)}); err != nil {
-				return "", fmt.Errorf("branch %s of %s: %w", e.Branch, e.Repo, err)
-			}
-		}
-		did = append(did, "committed "+short(commit.GetSHA())+" to "+e.Branch)
+	entries := []*gh.TreeEntry{{Path: gh.Ptr(e.File), Mode: gh.Ptr("100644"), Type: gh.Ptr("blob"), Content: gh.Ptr(e.Content)}}
+	if newIndex != index {
+		entries = append(entries, &gh.TreeEntry{Path: gh.Ptr(e.Index), Mode: gh.Ptr("100644"), Type: gh.Ptr("blob"), Content: gh.Ptr(newIndex)})
 	}
+	tree, _, err := w.client.Git.CreateTree(ctx, t.owner, t.repo, t.baseTree, entries)
+	if err != nil {
+		return "", fmt.Errorf("tree for %s: %w", e.File, err)
+	}
+	commit, _, err := w.client.Git.CreateCommit(ctx, t.owner, t.repo, gh.Commit{Message: gh.Ptr(message), Tree: &gh.Tree{SHA: tree.SHA},
+		Parents: []*gh.Commit{{SHA: gh.Ptr(t.baseSHA)}}}, nil)
+	if err != nil {
+		return "", fmt.Errorf("commit for %s: %w", e.File, err)
+	}
+	if !exists {
+		_, _, err = w.client.Git.CreateRef(ctx, t.owner, t.repo, gh.CreateRef{Ref: "refs/heads/" + e.Branch, SHA: commit.GetSHA()})
+		exists = err == nil
+		if err != nil && status(err) != http.StatusUnprocessableEntity { // 422: it appeared meanwhile
+			return "", fmt.Errorf("branch %s of %s: %w", e.Branch, e.Repo, err)
+		}
+	}
+	if !exists || head != nil {
+		if _, _, err := w.client.Git.UpdateRef(ctx, t.owner, t.repo, "heads/"+e.Branch, gh.UpdateRef{SHA: commit.GetSHA(), Force: gh.Ptr(true)}); err != nil {
+			return "", fmt.Errorf("branch %s of %s: %w", e.Branch, e.Repo, err)
+		}
+	}
+	return "committed " + short(commit.GetSHA()) + " to " + e.Branch, nil
+}
 
-	prs, _, err := w.client.PullRequests.List(ctx, owner, repo, &gh.PullRequestListOptions{State: "open", Head: owner + ":" + e.Branch, Base: base})
+// wikiPull offers the branch as a pull request: the open one brought up
+// to date, or a new one. did is what was done before; the answer says all.
+func (w *Writer) wikiPull(ctx context.Context, t wikiTarget, e *alesco.WikiEffect, title string, did []string) (string, error) {
+	owner, repo := t.owner, t.repo
+	prs, _, err := w.client.PullRequests.List(ctx, owner, repo, &gh.PullRequestListOptions{State: "open", Head: owner + ":" + e.Branch, Base: t.base})
 	if err != nil {
 		return "", fmt.Errorf("pull requests of %s: %w", e.Branch, err)
 	}
@@ -124,7 +155,7 @@ func (w *Writer) wiki(ctx context.Context, e *alesco.WikiEffect) (string, error)
 		}
 		return strings.Join(did, "; ") + " (" + pr.GetHTMLURL() + ")", nil
 	}
-	pr, _, err := w.client.PullRequests.Create(ctx, owner, repo, &gh.NewPullRequest{Title: gh.Ptr(title), Head: gh.Ptr(e.Branch), Base: gh.Ptr(base), Body: gh.Ptr(e.Body)})
+	pr, _, err := w.client.PullRequests.Create(ctx, owner, repo, &gh.NewPullRequest{Title: gh.Ptr(title), Head: gh.Ptr(e.Branch), Base: gh.Ptr(t.base), Body: gh.Ptr(e.Body)})
 	if err != nil {
 		return "", fmt.Errorf("open pull request from %s on %s: %w", e.Branch, e.Repo, err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/live"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 var (
@@ -92,7 +92,7 @@ endmeeting`,
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := minutes.Text(c, m); got != string(want) {
+			if got := minutesmd.Text(c, m); got != string(want) {
 				t.Errorf("replay differs from the wiki's %s.md:\n%s", date, diff(string(want), got))
 			}
 		})

@@ -15,6 +15,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/rendercache"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -154,20 +155,26 @@ type syncer struct {
 	m *Metrics
 }
 
-func (s syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error) {
-	r, err := s.ProposalSyncer.Sync(ctx, c)
+func (s syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error) {
+	changed, r, err := s.ProposalSyncer.Fetch(ctx, c, known, filesRead)
 	result := "ok"
 	if err != nil {
 		result = "error"
 	}
 	s.m.syncs.WithLabelValues(c.ID, result).Inc()
-	return r, err
+	return changed, r, err
 }
 
-// Watch adds what is read from the application when scraped: the render
-// cache's use, the outbox's depth and each committee's GitHub sync state.
+// Watch adds what is read from the application when scraped: the
+// outbox's depth and each committee's GitHub sync state.
 func (m *Metrics) Watch(a *app.App) {
 	m.reg.MustRegister(appCollector{a})
+}
+
+// WatchCache adds the render cache's use, read when scraped (the server
+// registers its cache).
+func (m *Metrics) WatchCache(c *rendercache.Cache) {
+	m.reg.MustRegister(cacheCollector{c})
 }
 
 var (
@@ -181,21 +188,32 @@ var (
 	outboxDesc       = prometheus.NewDesc("alesco_outbox_depth", "Outbound effects (GitHub, wiki, chat, mail) not delivered: pending (to be tried) or parked (failed too often: alesco outbox retry).", []string{"status"}, nil)
 )
 
-type appCollector struct{ a *app.App }
+type cacheCollector struct{ c *rendercache.Cache }
 
-func (c appCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{cacheHitsDesc, cacheMissesDesc, cacheBytesDesc, cacheMaxDesc, cacheEntriesDesc, syncAgeDesc, syncFailingDesc, outboxDesc} {
+func (c cacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{cacheHitsDesc, cacheMissesDesc, cacheBytesDesc, cacheMaxDesc, cacheEntriesDesc} {
 		ch <- d
 	}
 }
 
-func (c appCollector) Collect(ch chan<- prometheus.Metric) {
-	st := c.a.Cache.Stats()
+func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.c.Stats()
 	ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(st.Hits))
 	ch <- prometheus.MustNewConstMetric(cacheMissesDesc, prometheus.CounterValue, float64(st.Misses))
 	ch <- prometheus.MustNewConstMetric(cacheBytesDesc, prometheus.GaugeValue, float64(st.Bytes))
 	ch <- prometheus.MustNewConstMetric(cacheMaxDesc, prometheus.GaugeValue, float64(st.MaxBytes))
 	ch <- prometheus.MustNewConstMetric(cacheEntriesDesc, prometheus.GaugeValue, float64(st.Entries))
+}
+
+type appCollector struct{ a *app.App }
+
+func (c appCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{syncAgeDesc, syncFailingDesc, outboxDesc} {
+		ch <- d
+	}
+}
+
+func (c appCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if depth, err := c.a.OutboxDepth(ctx); err != nil {

@@ -39,7 +39,6 @@ func BenchmarkFeed(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				env.App.Cache.Clear()
 				if _, err := env.App.Feed(ctx, "alesco", expand); err != nil {
 					b.Fatal(err)
 				}

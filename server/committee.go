@@ -3,7 +3,7 @@ package server
 import (
 	"context"
 
-	"github.com/almalinux/alesco/api"
+	"github.com/almalinux/alesco/protoconv"
 
 	"connectrpc.com/connect"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
@@ -18,7 +18,7 @@ func (s *committeeService) ListCommittees(ctx context.Context, req *connect.Requ
 	}
 	out := &alescov1.ListCommitteesResponse{}
 	for _, c := range cs {
-		out.Committees = append(out.Committees, api.CommitteeProto(c, c.Today(s.app.Now())))
+		out.Committees = append(out.Committees, protoconv.CommitteeProto(c, c.Today(s.app.Now())))
 	}
 	return respond(req, out, "")
 }
@@ -28,7 +28,7 @@ func (s *committeeService) GetCommittee(ctx context.Context, req *connect.Reques
 	if err != nil {
 		return nil, err
 	}
-	return respond(req, &alescov1.GetCommitteeResponse{Committee: api.CommitteeProto(c, c.Today(s.app.Now()))}, "")
+	return respond(req, &alescov1.GetCommitteeResponse{Committee: protoconv.CommitteeProto(c, c.Today(s.app.Now()))}, "")
 }
 
 func (s *committeeService) WhoAmI(ctx context.Context, req *connect.Request[alescov1.WhoAmIRequest]) (*connect.Response[alescov1.WhoAmIResponse], error) {

@@ -13,7 +13,7 @@ import (
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/internal/htmlcheck"
 	"github.com/almalinux/alesco/internal/webtest"
-	"github.com/almalinux/alesco/web"
+	"github.com/almalinux/alesco/pages"
 	"github.com/chromedp/chromedp"
 )
 
@@ -34,11 +34,11 @@ func TestConsoleBrowser(t *testing.T) {
 	path := "/alesco/meetings/" + id + "/console"
 
 	page := env.Fetch("GET", path)
-	if page.Status != 200 || page.Header.Get("Content-Security-Policy") != web.ConsoleContentSecurityPolicy {
+	if page.Status != 200 || page.Header.Get("Content-Security-Policy") != pages.ConsoleContentSecurityPolicy {
 		t.Fatalf("GET %s: %d, CSP %q", path, page.Status, page.Header.Get("Content-Security-Policy"))
 	}
-	if !strings.Contains(web.ConsoleContentSecurityPolicy, "connect-src 'self'") || strings.Contains(web.ConsoleContentSecurityPolicy, "unsafe") {
-		t.Errorf("the console's policy is not strict: %s", web.ConsoleContentSecurityPolicy)
+	if !strings.Contains(pages.ConsoleContentSecurityPolicy, "connect-src 'self'") || strings.Contains(pages.ConsoleContentSecurityPolicy, "unsafe") {
+		t.Errorf("the console's policy is not strict: %s", pages.ConsoleContentSecurityPolicy)
 	}
 	if err := htmlcheck.Check(page.Body); err != nil {
 		t.Errorf("console HTML: %v", err)

@@ -2,11 +2,13 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/app"
 )
 
 // feedMaxAge is the Cache-Control max-age of feeds: short, so that a
@@ -35,7 +37,11 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, alesco.Errorf(alesco.EINVALID, "bad expand=%q: want expand=true or leave it out", v))
 		return
 	}
-	rep, err := s.app.Feed(r.Context(), id, expand)
+	if _, err := s.app.Committees().Get(id); err != nil {
+		s.httpError(w, r, err) // not kept: ids are unbounded, committees are not
+		return
+	}
+	rep, err := s.keep("feed/"+id+"/"+strconv.FormatBool(expand), func() (app.Document, error) { return s.app.Feed(r.Context(), id, expand) })
 	if err != nil {
 		s.httpError(w, r, err)
 		return
@@ -65,7 +71,8 @@ func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, alesco.Errorf(alesco.ENOTFOUND, "no such file %q: a meeting's calendar file is /calendar/{committee}/{meeting_id}.ics", r.PathValue("file")))
 		return
 	}
-	rep, err := s.app.MeetingCalendar(r.Context(), r.PathValue("committee"), id)
+	committee := r.PathValue("committee")
+	rep, err := s.keep("ics/"+committee+"/"+id, func() (app.Document, error) { return s.app.MeetingCalendar(r.Context(), committee, id) })
 	if err != nil {
 		s.httpError(w, r, err)
 		return

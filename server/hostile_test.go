@@ -14,7 +14,7 @@ import (
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/internal/icaltest"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 	"github.com/emersion/go-ical"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -67,8 +67,8 @@ func TestHostileInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		md := minutes.Text(c, m)
-		back, warnings, err := minutes.Parse(c, id+".md", []byte(md))
+		md := minutesmd.Text(c, m)
+		back, warnings, err := minutesmd.Parse(c, id+".md", []byte(md))
 		switch {
 		case err != nil || len(warnings) > 0:
 			t.Fatalf("the export does not read back cleanly (%v, %q):\n%s", err, warnings, md)

@@ -163,7 +163,7 @@ func TestSyncErrorIsPublic(t *testing.T) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.github.com", Server: "10.0.0.53:53"}}
 	})
 	env := alescotest.New(t, alescotest.WithApp(func(o *app.Options) {
-		s, err := github.NewSyncer(github.Options{Store: o.Store.(github.Store), Transport: dnsFailure, Now: o.Now, Logger: o.Logger})
+		s, err := github.NewSyncer(github.Options{Cache: o.Store.(github.ResponseCache), Transport: dnsFailure, Now: o.Now, Logger: o.Logger})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +193,7 @@ func TestSyncErrorIsPublic(t *testing.T) {
 		`github: list pull requests: Get "https://github-proxy.internal:8443/repos/AlmaLinux/ALESCo/pulls": dial tcp: lookup github-proxy.internal on 10.0.0.53:53: no such host`); err != nil {
 		t.Fatal(err)
 	}
-	env.App.Cache.Clear()
+	env.Server.Cache().Clear()
 	if got := list(); strings.Contains(got, "10.0.0.53") || strings.Contains(got, "8443") || !strings.Contains(got, "no such host") {
 		t.Fatalf("a stored raw error is shown as %q", got)
 	}

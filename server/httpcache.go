@@ -10,6 +10,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/rendercache"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -34,7 +35,7 @@ func etagMatch(header, etag string) bool {
 // writeRendered answers a GET or HEAD with conditional-request support:
 // 304 for a matching If-None-Match, or (without one) for an If-Modified-Since
 // not older than Last-Modified (RFC 9110 §13.2.2 precedence).
-func writeRendered(w http.ResponseWriter, r *http.Request, rep app.Rendered, cc cacheControl) {
+func writeRendered(w http.ResponseWriter, r *http.Request, rep rendercache.Rendered, cc cacheControl) {
 	hv := headersOf(rep)
 	// Canonical keys and values made once per representation: a cached
 	// feed is served in a few microseconds, and Header.Set's allocations
@@ -96,7 +97,7 @@ var renderedHeaderMemo struct {
 	m map[headersKey]*renderedHeaders
 }
 
-func headersOf(rep app.Rendered) *renderedHeaders {
+func headersOf(rep rendercache.Rendered) *renderedHeaders {
 	k := headersKey{rep.ETag, rep.ContentType, rep.LastModified, len(rep.Body)}
 	memo := &renderedHeaderMemo
 	memo.Lock()
@@ -129,7 +130,7 @@ func respond[Req, Resp any](req *connect.Request[Req], msg *Resp, etag string) (
 		if err != nil {
 			return nil, fmt.Errorf("server: marshal: %w", err)
 		}
-		etag = app.ETag(body)
+		etag = rendercache.ETag(body)
 	}
 	resp := connect.NewResponse(msg)
 	resp.Header().Set("ETag", etag)
@@ -139,7 +140,7 @@ func respond[Req, Resp any](req *connect.Request[Req], msg *Resp, etag string) (
 	return resp, nil
 }
 
-// cachedRead answers a public read from the application's cache: the
+// cachedRead answers a public read from the server's cache: the
 // message build makes (reading the store) is kept, with its entity tag,
 // until the data changes or the time build returns (zero: until the data
 // changes), and shared read-only by every request asking the same thing.
@@ -157,20 +158,34 @@ func cachedRead[Req, Resp any](s *Server, procedure string, req *connect.Request
 	if err != nil {
 		return nil, fmt.Errorf("server: marshal: %w", err)
 	}
-	rep, err := s.app.Cache.Get(procedure+"?"+string(key), s.app.CacheVersion(), s.app.Now(), func() (app.Rendered, time.Time, error) {
+	rep, err := s.cache.Get(procedure+"?"+string(key), s.app.Version(), s.app.Now(), func() (rendercache.Rendered, time.Time, error) {
 		msg, until, err := build()
 		if err != nil {
-			return app.Rendered{}, time.Time{}, err
+			return rendercache.Rendered{}, time.Time{}, err
 		}
 		body, err := proto.MarshalOptions{Deterministic: true}.Marshal(any(msg).(proto.Message))
 		if err != nil {
-			return app.Rendered{}, time.Time{}, fmt.Errorf("server: marshal: %w", err)
+			return rendercache.Rendered{}, time.Time{}, fmt.Errorf("server: marshal: %w", err)
 		}
 		// A decoded message holds about three times its wire size.
-		return app.Rendered{Value: msg, Size: 3 * len(body), ETag: app.ETag(body)}, until, nil
+		return rendercache.Rendered{Value: msg, Size: 3 * len(body), ETag: rendercache.ETag(body)}, until, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return respond(req, rep.Value.(*Resp), rep.ETag)
+}
+
+// keep returns what a use case rendered, from the cache when it was kept
+// at the data's version and still holds, else by calling render and
+// keeping its result until the time the use case said (errors are never
+// kept).
+func (s *Server) keep(key string, render func() (app.Document, error)) (rendercache.Rendered, error) {
+	return s.cache.Get(key, s.app.Version(), s.app.Now(), func() (rendercache.Rendered, time.Time, error) {
+		d, err := render()
+		if err != nil {
+			return rendercache.Rendered{}, time.Time{}, err
+		}
+		return rendercache.Rendered{Body: d.Body, ContentType: d.ContentType, LastModified: d.LastModified}, d.Until, nil
+	})
 }

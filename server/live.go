@@ -7,10 +7,10 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/live"
+	"github.com/almalinux/alesco/protoconv"
 )
 
 // The RPCs of a meeting run live: attendance one person at a time, and the
@@ -18,7 +18,7 @@ import (
 // language in-process).
 
 func (s *minutesService) ChangeAttendance(ctx context.Context, req *connect.Request[alescov1.ChangeAttendanceRequest]) (*connect.Response[alescov1.ChangeAttendanceResponse], error) {
-	act, err := alesco.AttendanceActionFromProto(int32(req.Msg.Action))
+	act, err := protoconv.AttendanceActionFrom(req.Msg.Action)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func (s *minutesService) ChangeAttendance(ctx context.Context, req *connect.Requ
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.ChangeAttendanceResponse{Minutes: api.MinutesProto(c, m), Names: res.Names, Unchanged: res.Unchanged,
+	return connect.NewResponse(&alescov1.ChangeAttendanceResponse{Minutes: protoconv.MinutesProto(c, m), Names: res.Names, Unchanged: res.Unchanged,
 		QuorumLost: res.QuorumLost(), QuorumReached: res.QuorumReached()}), nil
 }
 
@@ -48,7 +48,7 @@ func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[
 	ctx, cancel := s.untilShutdown(ctx)
 	defer cancel()
 	return s.app.WatchMinutes(ctx, req.Msg.MeetingId, func(c *alesco.Committee, m *alesco.Minutes) error {
-		return stream.Send(&alescov1.WatchMinutesResponse{Minutes: api.MinutesProto(c, m)})
+		return stream.Send(&alescov1.WatchMinutesResponse{Minutes: protoconv.MinutesProto(c, m)})
 	})
 }
 

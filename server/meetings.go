@@ -6,9 +6,9 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/protoconv"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -122,5 +122,5 @@ func requiredTime(field string, t *timestamppb.Timestamp, question string) (time
 }
 
 func (s *Server) meetingProto(m alesco.Meeting) *alescov1.Meeting {
-	return api.MeetingProto(m, s.app.Links(m))
+	return protoconv.MeetingProto(m, s.app.Links(m))
 }

@@ -8,10 +8,10 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/protoconv"
 )
 
 // minutesService implements MinutesService.
@@ -34,7 +34,7 @@ const minutesMaxAge = 5 * time.Minute
 var minutesCacheControl = cacheControlFor(minutesMaxAge)
 
 func (s *minutesService) RecordAttendance(ctx context.Context, req *connect.Request[alescov1.RecordAttendanceRequest]) (*connect.Response[alescov1.RecordAttendanceResponse], error) {
-	as, err := api.Attendees(req.Msg.Attendees)
+	as, err := protoconv.Attendees(req.Msg.Attendees)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (s *minutesService) RecordAttendance(ctx context.Context, req *connect.Requ
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.RecordAttendanceResponse{Minutes: api.MinutesProto(c, m)}), nil
+	return connect.NewResponse(&alescov1.RecordAttendanceResponse{Minutes: protoconv.MinutesProto(c, m)}), nil
 }
 
 func (s *minutesService) AddNote(ctx context.Context, req *connect.Request[alescov1.AddNoteRequest]) (*connect.Response[alescov1.AddNoteResponse], error) {
@@ -50,7 +50,7 @@ func (s *minutesService) AddNote(ctx context.Context, req *connect.Request[alesc
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.AddNoteResponse{Note: api.NoteProto(n)}), nil
+	return connect.NewResponse(&alescov1.AddNoteResponse{Note: protoconv.NoteProto(n)}), nil
 }
 
 func (s *minutesService) OpenMotion(ctx context.Context, req *connect.Request[alescov1.OpenMotionRequest]) (*connect.Response[alescov1.OpenMotionResponse], error) {
@@ -58,15 +58,15 @@ func (s *minutesService) OpenMotion(ctx context.Context, req *connect.Request[al
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.OpenMotionResponse{Motion: api.MotionProto(mo)}), nil
+	return connect.NewResponse(&alescov1.OpenMotionResponse{Motion: protoconv.MotionProto(mo)}), nil
 }
 
 func (s *minutesService) CastVote(ctx context.Context, req *connect.Request[alescov1.CastVoteRequest]) (*connect.Response[alescov1.CastVoteResponse], error) {
-	value, err := alesco.VoteFromProto(int32(req.Msg.Value))
+	value, err := protoconv.VoteFrom(req.Msg.Value)
 	if err != nil {
 		return nil, err
 	}
-	source, err := alesco.VoteSourceFromProto(int32(req.Msg.Source))
+	source, err := protoconv.VoteSourceFrom(req.Msg.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -75,13 +75,13 @@ func (s *minutesService) CastVote(ctx context.Context, req *connect.Request[ales
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.CastVoteResponse{Motion: api.MotionProto(mo)}), nil
+	return connect.NewResponse(&alescov1.CastVoteResponse{Motion: protoconv.MotionProto(mo)}), nil
 }
 
 func (s *minutesService) CastDecidingVote(ctx context.Context, req *connect.Request[alescov1.CastDecidingVoteRequest]) (*connect.Response[alescov1.CastDecidingVoteResponse], error) {
 	var value *alesco.VoteValue
 	if req.Msg.Value != alescov1.VoteValue_VOTE_VALUE_UNSPECIFIED {
-		v, err := alesco.VoteFromProto(int32(req.Msg.Value))
+		v, err := protoconv.VoteFrom(req.Msg.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -91,11 +91,11 @@ func (s *minutesService) CastDecidingVote(ctx context.Context, req *connect.Requ
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.CastDecidingVoteResponse{Motion: api.MotionProto(mo)}), nil
+	return connect.NewResponse(&alescov1.CastDecidingVoteResponse{Motion: protoconv.MotionProto(mo)}), nil
 }
 
 func (s *minutesService) CloseMotion(ctx context.Context, req *connect.Request[alescov1.CloseMotionRequest]) (*connect.Response[alescov1.CloseMotionResponse], error) {
-	override, err := alesco.OutcomeFromProto(int32(req.Msg.OutcomeOverride))
+	override, err := protoconv.OutcomeFrom(req.Msg.OutcomeOverride)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (s *minutesService) CloseMotion(ctx context.Context, req *connect.Request[a
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.CloseMotionResponse{Motion: api.MotionProto(mo)}), nil
+	return connect.NewResponse(&alescov1.CloseMotionResponse{Motion: protoconv.MotionProto(mo)}), nil
 }
 
 func (s *minutesService) AddActionItem(ctx context.Context, req *connect.Request[alescov1.AddActionItemRequest]) (*connect.Response[alescov1.AddActionItemResponse], error) {
@@ -111,7 +111,7 @@ func (s *minutesService) AddActionItem(ctx context.Context, req *connect.Request
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.AddActionItemResponse{ActionItem: api.ActionItemProto(a)}), nil
+	return connect.NewResponse(&alescov1.AddActionItemResponse{ActionItem: protoconv.ActionItemProto(a)}), nil
 }
 
 func (s *minutesService) CompleteActionItem(ctx context.Context, req *connect.Request[alescov1.CompleteActionItemRequest]) (*connect.Response[alescov1.CompleteActionItemResponse], error) {
@@ -119,7 +119,7 @@ func (s *minutesService) CompleteActionItem(ctx context.Context, req *connect.Re
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.CompleteActionItemResponse{ActionItem: api.ActionItemProto(a)}), nil
+	return connect.NewResponse(&alescov1.CompleteActionItemResponse{ActionItem: protoconv.ActionItemProto(a)}), nil
 }
 
 func (s *minutesService) FinalizeMinutes(ctx context.Context, req *connect.Request[alescov1.FinalizeMinutesRequest]) (*connect.Response[alescov1.FinalizeMinutesResponse], error) {
@@ -127,7 +127,7 @@ func (s *minutesService) FinalizeMinutes(ctx context.Context, req *connect.Reque
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.FinalizeMinutesResponse{Minutes: api.MinutesProto(c, m)}), nil
+	return connect.NewResponse(&alescov1.FinalizeMinutesResponse{Minutes: protoconv.MinutesProto(c, m)}), nil
 }
 
 func (s *minutesService) AmendMinutes(ctx context.Context, req *connect.Request[alescov1.AmendMinutesRequest]) (*connect.Response[alescov1.AmendMinutesResponse], error) {
@@ -135,7 +135,7 @@ func (s *minutesService) AmendMinutes(ctx context.Context, req *connect.Request[
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.AmendMinutesResponse{Minutes: api.MinutesProto(c, m), Summary: api.AmendmentProto(am)}), nil
+	return connect.NewResponse(&alescov1.AmendMinutesResponse{Minutes: protoconv.MinutesProto(c, m), Summary: protoconv.AmendmentProto(am)}), nil
 }
 
 func (s *minutesService) ImportMinutes(ctx context.Context, req *connect.Request[alescov1.ImportMinutesRequest]) (*connect.Response[alescov1.ImportMinutesResponse], error) {
@@ -156,7 +156,7 @@ func (s *minutesService) GetMinutes(ctx context.Context, req *connect.Request[al
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		return &alescov1.GetMinutesResponse{Minutes: api.MinutesProto(c, m)}, time.Time{}, nil
+		return &alescov1.GetMinutesResponse{Minutes: protoconv.MinutesProto(c, m)}, time.Time{}, nil
 	})
 }
 
@@ -176,7 +176,7 @@ func (s *minutesService) ListMinutes(ctx context.Context, req *connect.Request[a
 		}
 		out := &alescov1.ListMinutesResponse{NextPageToken: next}
 		for _, m := range page {
-			out.Minutes = append(out.Minutes, api.MinutesSummary(c, m))
+			out.Minutes = append(out.Minutes, protoconv.MinutesSummary(c, m))
 		}
 		return out, time.Time{}, nil
 	})
@@ -202,7 +202,7 @@ func (s *minutesService) SearchMinutes(ctx context.Context, req *connect.Request
 	}
 	out := &alescov1.SearchMinutesResponse{}
 	for _, h := range hits {
-		out.Results = append(out.Results, api.SearchResultProto(h, s.app.HitURL(c, h)))
+		out.Results = append(out.Results, protoconv.SearchResultProto(h, s.app.HitURL(c, h)))
 	}
 	return respond(req, out, "")
 }
@@ -214,7 +214,7 @@ func (s *Server) handleMinutesMarkdown(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	rep, err := s.app.MinutesMarkdown(r.Context(), id)
+	rep, err := s.keep("minutes.md/"+id, func() (app.Document, error) { return s.app.MinutesMarkdown(r.Context(), id) })
 	if err != nil {
 		s.httpError(w, r, err)
 		return

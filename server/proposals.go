@@ -6,9 +6,9 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
+	"github.com/almalinux/alesco/protoconv"
 )
 
 // proposalService implements ProposalService.
@@ -22,7 +22,7 @@ type proposalService struct {
 func (s *proposalService) ListProposals(ctx context.Context, req *connect.Request[alescov1.ListProposalsRequest]) (*connect.Response[alescov1.ListProposalsResponse], error) {
 	states := make([]alesco.ProposalState, 0, len(req.Msg.States))
 	for _, st := range req.Msg.States {
-		ps, err := alesco.ProposalStateFromProto(int32(st))
+		ps, err := protoconv.ProposalStateFrom(st)
 		if err != nil {
 			return nil, err
 		}
@@ -33,9 +33,9 @@ func (s *proposalService) ListProposals(ctx context.Context, req *connect.Reques
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		out := &alescov1.ListProposalsResponse{LastSyncedTime: api.Timestamp(st.LastSynced), SyncError: st.LastError}
+		out := &alescov1.ListProposalsResponse{LastSyncedTime: protoconv.Timestamp(st.LastSynced), SyncError: st.LastError}
 		for _, p := range ps {
-			out.Proposals = append(out.Proposals, api.ProposalProto(p))
+			out.Proposals = append(out.Proposals, protoconv.ProposalProto(p))
 		}
 		return out, time.Time{}, nil
 	})
@@ -48,7 +48,7 @@ func (s *proposalService) GetProposal(ctx context.Context, req *connect.Request[
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		return &alescov1.GetProposalResponse{Proposal: api.ProposalProto(p)}, time.Time{}, nil
+		return &alescov1.GetProposalResponse{Proposal: protoconv.ProposalProto(p)}, time.Time{}, nil
 	})
 }
 
@@ -59,6 +59,6 @@ func (s *proposalService) SyncProposals(ctx context.Context, req *connect.Reques
 		return nil, err
 	}
 	return connect.NewResponse(&alescov1.SyncProposalsResponse{
-		Requests: int32(r.Requests), NotModified: int32(r.NotModified), Changed: int32(r.Changed), SyncedTime: api.Timestamp(r.SyncedAt),
+		Requests: int32(r.Requests), NotModified: int32(r.NotModified), Changed: int32(r.Changed), SyncedTime: protoconv.Timestamp(r.SyncedAt),
 	}), nil
 }

@@ -10,10 +10,10 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/server"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -47,6 +47,7 @@ func TestWarmReadsTouchNoStore(t *testing.T) {
 		"expanded feed":    func() error { return status(env.Fetch(http.MethodGet, "/calendar/alesco.ics?expand=true"), 200) },
 		"meeting ics":      func() error { return status(env.Fetch(http.MethodGet, "/calendar/alesco/"+ms[0].ID+".ics"), 200) },
 		"agenda markdown":  func() error { return status(env.Fetch(http.MethodGet, "/agenda/"+ms[0].ID+".md"), 200) },
+		"next agenda":      func() error { return status(env.Fetch(http.MethodGet, "/agenda/next.md?committee=alesco"), 200) },
 		"minutes markdown": func() error { return status(env.Fetch(http.MethodGet, "/minutes/alesco-2026-06-04.md"), 200) },
 		"index page":       func() error { return status(env.Fetch(http.MethodGet, "/"), 200) },
 		"committee page":   func() error { return status(env.Fetch(http.MethodGet, "/alesco"), 200) },
@@ -150,7 +151,7 @@ func TestBeyondHorizonNotFound(t *testing.T) {
 		t.Fatalf("no meetings around the horizon %s: %v", horizon, all)
 	}
 	client := v1.NewMeetingServiceClient(env.Client, env.URL)
-	before := env.App.Cache.Stats()
+	before := env.Server.Cache().Stats()
 	for _, id := range []string{beyond.ID, "alesco-9998-12-24"} {
 		for _, path := range []string{"/alesco/meetings/" + id, "/agenda/" + id + ".md", "/calendar/alesco/" + id + ".ics", "/minutes/" + id + ".md"} {
 			if f := env.Fetch(http.MethodGet, path); f.Status != http.StatusNotFound {
@@ -162,7 +163,7 @@ func TestBeyondHorizonNotFound(t *testing.T) {
 			t.Errorf("GetMeeting %s: %v, want NotFound (two years ahead)", id, err)
 		}
 	}
-	if after := env.App.Cache.Stats(); after.Entries != before.Entries {
+	if after := env.Server.Cache().Stats(); after.Entries != before.Entries {
 		t.Errorf("requests beyond the horizon left %d cache entries, want none", after.Entries-before.Entries)
 	}
 	if f := env.Fetch(http.MethodGet, "/alesco/meetings/"+last.ID); f.Status != http.StatusOK {
@@ -185,7 +186,7 @@ func TestBeyondHorizonNotFound(t *testing.T) {
 func TestCacheStaysWithinBudget(t *testing.T) {
 	t.Parallel()
 	const budget = 256 << 10
-	env := alescotest.New(t, alescotest.WithApp(func(o *app.Options) { o.CacheBytes = budget }))
+	env := alescotest.New(t, alescotest.WithServer(func(o *server.Options) { o.CacheBytes = budget }))
 	c, _ := env.App.Committee(context.Background(), "alesco")
 	ms := c.Schedule(c.Series[0].First.Midnight(c.Location), c.HorizonDay(env.Now()).AddDays(1).Midnight(c.Location), nil, nil, env.Now())
 	if len(ms) < 60 {
@@ -202,13 +203,13 @@ func TestCacheStaysWithinBudget(t *testing.T) {
 			t.Fatalf("GET a numbered id that does not exist: %d", f.Status)
 		}
 	}
-	st := env.App.Cache.Stats()
+	st := env.Server.Cache().Stats()
 	if st.Bytes > budget || st.Bytes < budget/2 {
 		t.Errorf("cache holds %d bytes in %d entries, want between half the budget and the budget (%d)", st.Bytes, st.Entries, budget)
 	}
 	hits := st.Hits
 	env.Fetch(http.MethodGet, "/calendar/alesco.ics")
-	if env.App.Cache.Stats().Hits != hits+1 {
+	if env.Server.Cache().Stats().Hits != hits+1 {
 		t.Error("the feed asked for all along was evicted")
 	}
 }

@@ -16,7 +16,7 @@ func (s *Server) plainRoutes(mux *http.ServeMux) {
 		s.webhooks.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("POST /integrations/mattermost", s.handleMattermost)
-	s.webRoutes(mux)
+	s.pageRoutes(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

@@ -20,6 +20,7 @@ import (
 	"github.com/almalinux/alesco/app"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/metrics"
+	"github.com/almalinux/alesco/rendercache"
 	"github.com/rs/cors"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	// Metrics counts requests and RPCs and serves GET /metrics; nil
 	// leaves both out.
 	Metrics *metrics.Metrics
+	// CacheBytes bounds the cache of rendered feeds, pages, Markdown and
+	// answers (rendercache.DefaultBytes when 0).
+	CacheBytes int
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -52,6 +56,9 @@ type Server struct {
 	timeouts Timeouts
 	metrics  *metrics.Metrics
 	handler  http.Handler
+	// cache keeps what was rendered until the data changes (app.Version)
+	// or it stops holding: a warm read touches no store.
+	cache *rendercache.Cache
 	// mattermostToken is the slash command's secret ("" when not set up).
 	mattermostToken string
 	// stopping is closed when the server starts shutting down: open
@@ -69,10 +76,17 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(), metrics: o.Metrics,
-		mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
+		mattermostToken: o.MattermostToken, stopping: make(chan struct{}), cache: rendercache.New(o.CacheBytes)}
+	if o.Metrics != nil {
+		o.Metrics.WatchCache(s.cache)
+	}
 	s.handler = s.routes()
 	return s, nil
 }
+
+// Cache is the cache of what the server rendered (its stats are in the
+// metrics).
+func (s *Server) Cache() *rendercache.Cache { return s.cache }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -43,10 +43,6 @@ type DB struct {
 	path  string
 	// Now is the clock; tests replace it. A transaction reads it once.
 	Now func() time.Time
-	// PullEffects, when set, derives the outbox effects of each pull
-	// request SaveSync or ApplyDelivery stores, enqueued in the same
-	// transaction (the application sets it: app.App.ProposalEffects).
-	PullEffects alesco.PullEffects
 	// Timed, when set (before the store is used), is told the duration
 	// and outcome of every write transaction: metrics.
 	Timed func(time.Duration, error)
@@ -362,7 +358,7 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 // derived data may show (txn.changed) runs after its change and before
 // its audit row, so that data derived from what the
 // write changed (the calendar's event texts) commits with it, whichever
-// adapter wrote (the application, a GitHub sync or webhook). A failing fn
+// use case wrote (a person's request, a GitHub sync or webhook). A failing fn
 // takes back only what it wrote (a savepoint): the write itself goes on,
 // and fn's owner logs the failure.
 func (db *DB) OnWrite(fn func(context.Context, alesco.Tx) error) {

@@ -142,9 +142,9 @@ func TestParseStoredTime(t *testing.T) {
 func TestProposalsMemoSeesEveryChange(t *testing.T) {
 	db := openInternal(t)
 	ctx := context.Background()
-	pull := func(n int, title string, state alesco.ProposalState) alesco.PullRecord {
-		return alesco.PullRecord{Tracked: true, Proposal: alesco.Proposal{CommitteeID: "c", Number: n, Title: title, State: state,
-			Authors: []string{"Jane Doe"}, Labels: []string{"x"}}}
+	pull := func(n int, title string, state alesco.ProposalState) alesco.Proposal {
+		return alesco.Proposal{Tracked: true, CommitteeID: "c", Number: n, Title: title, State: state,
+			Authors: []string{"Jane Doe"}, Labels: []string{"x"}}
 	}
 	titles := func(states ...alesco.ProposalState) string {
 		t.Helper()
@@ -167,21 +167,23 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 			t.Errorf("%s: proposals %q, want %q", step, got, want)
 		}
 	}
-	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{
-		pull(1, "one", alesco.ProposalFCP), pull(2, "two", alesco.ProposalSubmitted)}}); err != nil {
+	if err := saveSync(ctx, db, pull(1, "one", alesco.ProposalFCP), pull(2, "two", alesco.ProposalSubmitted)); err != nil {
 		t.Fatal(err)
 	}
 	check("first read", titles(), "2:two 1:one")
 	check("warm read", titles(), "2:two 1:one")
 	check("by state", titles(alesco.ProposalFCP), "1:one")
 
-	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{pull(2, "two, renamed", alesco.ProposalSubmitted)}}); err != nil {
+	if err := saveSync(ctx, db, pull(2, "two, renamed", alesco.ProposalSubmitted)); err != nil {
 		t.Fatal(err)
 	}
 	check("after a sync", titles(), "2:two, renamed 1:one")
 
-	if _, err := db.ApplyDelivery(ctx, alesco.Delivery{ID: "d1", CommitteeID: "c", Number: 3}, func(alesco.PullRecord, bool) (alesco.PullRecord, bool) {
-		return pull(3, "three", alesco.ProposalDiscussion), true
+	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		if _, err := tx.RecordDelivery("d1", "c", "pull_request", "edited", 3); err != nil {
+			return alesco.Change{}, err
+		}
+		return alesco.Change{Action: "proposals.webhook", Subject: "proposal/c/3"}, tx.SavePullRequest(pull(3, "three", alesco.ProposalDiscussion), "")
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +194,7 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if err := other.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c", Pulls: []alesco.PullRecord{pull(1, "one, elsewhere", alesco.ProposalFCP)}}); err != nil {
+	if err := saveSync(ctx, other, pull(1, "one, elsewhere", alesco.ProposalFCP)); err != nil {
 		t.Fatal(err)
 	}
 	check("after another connection's write", titles(), "3:three 2:two, renamed 1:one, elsewhere")
@@ -200,7 +202,7 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 	// A write transaction reads its own change, then rolls back.
 	boom := errors.New("boom")
 	err = db.update(ctx, func(tx *txn) (alesco.Change, error) {
-		if err := tx.putPull(pull(4, "never", alesco.ProposalFCP)); err != nil {
+		if err := tx.SavePullRequest(pull(4, "never", alesco.ProposalFCP), ""); err != nil {
 			return alesco.Change{}, err
 		}
 		ps, err := tx.Proposals("c")
@@ -215,6 +217,19 @@ func TestProposalsMemoSeesEveryChange(t *testing.T) {
 	check("after a rolled-back write", titles(), "3:three 2:two, renamed 1:one, elsewhere")
 }
 
+// saveSync writes what a sync of committee "c" writes (app.SyncProposals):
+// the changed pull requests and the sync state, in one transaction.
+func saveSync(ctx context.Context, db *DB, pulls ...alesco.Proposal) error {
+	return db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		for _, p := range pulls {
+			if err := tx.SavePullRequest(p, ""); err != nil {
+				return alesco.Change{}, err
+			}
+		}
+		return alesco.Change{Action: "proposals.sync", Subject: "committee/c"}, tx.SaveSyncAttempt("c", "")
+	})
+}
+
 // TestOwnWritesMoveVersionOnce: a write of this process moves the version
 // once, at its commit; the poller, reading data_version on the writer
 // connection, does not announce it again (which would throw away every
@@ -225,7 +240,7 @@ func TestOwnWritesMoveVersionOnce(t *testing.T) {
 	ctx := context.Background()
 	time.Sleep(2 * pollInterval) // the poller has its baseline
 	v := db.Version()
-	if err := db.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+	if err := saveSync(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * pollInterval)
@@ -238,7 +253,7 @@ func TestOwnWritesMoveVersionOnce(t *testing.T) {
 	}
 	defer other.Close()
 	changed := db.Changed()
-	if err := other.SaveSync(ctx, alesco.SyncRecord{CommitteeID: "c"}); err != nil {
+	if err := saveSync(ctx, other); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -27,6 +27,20 @@ func triggerError(err error, meetingID string) error {
 
 // Minutes implements alesco.ReadTx.
 func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
+	m, err := t.minutesRow(meetingID)
+	if err != nil {
+		return nil, err
+	}
+	for _, load := range []func(*alesco.Minutes) error{t.loadAttendees, t.loadNotes, t.loadDecisions, t.loadMotions, t.loadActionItems, t.loadRevisions} {
+		if err := load(m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// minutesRow loads the minutes' own row, or ENOTFOUND.
+func (t *txn) minutesRow(meetingID string) (*alesco.Minutes, error) {
 	m := &alesco.Minutes{MeetingID: meetingID}
 	var date, start, status, source, recorded, edited, finalized string
 	err := t.queryRow(`SELECT committee_id, meeting_date, start_time, status, source, revision, recorded_by, edited_by, markdown, finalized_at, content_sha256
@@ -53,26 +67,46 @@ func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
 	if err := json.Unmarshal([]byte(edited), &m.EditedBy); err != nil {
 		return nil, fmt.Errorf("sqlite: edited_by: %w", err)
 	}
-	id := []any{meetingID}
-	err = t.each(`SELECT kind, member_id, name, absent, note FROM minutes_attendees WHERE meeting_id = ? ORDER BY id`, id, func(r *sql.Rows) error {
-		var a alesco.Attendee
-		err := r.Scan(&a.Kind, &a.MemberID, &a.Name, &a.Absent, &a.Note)
-		m.Attendees = append(m.Attendees, a)
+	return m, nil
+}
+
+// appendRows appends to list a value per row of query, read by scan.
+func appendRows[T any](t *txn, list *[]T, query string, args []any, scan func(r *sql.Rows, v *T) error) error {
+	return t.each(query, args, func(r *sql.Rows) error {
+		var v T
+		err := scan(r, &v)
+		*list = append(*list, v)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = t.each(`SELECT id, topic, proposal_number, text, paragraph FROM minutes_notes WHERE meeting_id = ? ORDER BY id`, id, func(r *sql.Rows) error {
-		var n alesco.Note
-		err := r.Scan(&n.ID, &n.Topic, &n.ProposalNumber, &n.Text, &n.Paragraph)
-		m.Notes = append(m.Notes, n)
+}
+
+// scanDated scans a row of a meeting id, its date, then rest.
+func scanDated(r *sql.Rows, meetingID *string, d *alesco.Date, rest ...any) error {
+	var date string
+	if err := r.Scan(append([]any{meetingID, &date}, rest...)...); err != nil {
 		return err
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = t.each(`SELECT text, details, motion_id, proposal_number, outcome FROM decisions WHERE meeting_id = ? ORDER BY id`, id, func(r *sql.Rows) error {
+	var err error
+	*d, err = alesco.ParseDate(date)
+	return err
+}
+
+func (t *txn) loadAttendees(m *alesco.Minutes) error {
+	return appendRows(t, &m.Attendees, `SELECT kind, member_id, name, absent, note FROM minutes_attendees WHERE meeting_id = ? ORDER BY id`,
+		[]any{m.MeetingID}, func(r *sql.Rows, a *alesco.Attendee) error {
+			return r.Scan(&a.Kind, &a.MemberID, &a.Name, &a.Absent, &a.Note)
+		})
+}
+
+func (t *txn) loadNotes(m *alesco.Minutes) error {
+	return appendRows(t, &m.Notes, `SELECT id, topic, proposal_number, text, paragraph FROM minutes_notes WHERE meeting_id = ? ORDER BY id`,
+		[]any{m.MeetingID}, func(r *sql.Rows, n *alesco.Note) error {
+			return r.Scan(&n.ID, &n.Topic, &n.ProposalNumber, &n.Text, &n.Paragraph)
+		})
+}
+
+func (t *txn) loadDecisions(m *alesco.Minutes) error {
+	return t.each(`SELECT text, details, motion_id, proposal_number, outcome FROM decisions WHERE meeting_id = ? ORDER BY id`, []any{m.MeetingID}, func(r *sql.Rows) error {
 		var d alesco.Decision
 		var details string
 		if err := r.Scan(&d.Text, &details, &d.MotionID, &d.ProposalNumber, &d.Outcome); err != nil {
@@ -87,22 +121,19 @@ func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
 		m.Decisions = append(m.Decisions, d)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if err := t.loadMotions(m); err != nil {
-		return nil, err
-	}
-	err = t.each(`SELECT id, meeting_id, owner, text, done, completed_at FROM action_items WHERE meeting_id = ? ORDER BY id`, id, func(r *sql.Rows) error {
+}
+
+func (t *txn) loadActionItems(m *alesco.Minutes) error {
+	return t.each(`SELECT id, meeting_id, owner, text, done, completed_at FROM action_items WHERE meeting_id = ? ORDER BY id`, []any{m.MeetingID}, func(r *sql.Rows) error {
 		a, err := scanActionItem(r)
 		a.Number = len(m.ActionItems) + 1 // in the order of their ids
 		m.ActionItems = append(m.ActionItems, a)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = t.each(`SELECT revision, reason, markdown, finalized_at FROM minutes_revisions WHERE meeting_id = ? ORDER BY revision`, id, func(r *sql.Rows) error {
+}
+
+func (t *txn) loadRevisions(m *alesco.Minutes) error {
+	return t.each(`SELECT revision, reason, markdown, finalized_at FROM minutes_revisions WHERE meeting_id = ? ORDER BY revision`, []any{m.MeetingID}, func(r *sql.Rows) error {
 		var rev alesco.MinutesRevision
 		var at string
 		if err := r.Scan(&rev.Revision, &rev.Reason, &rev.Markdown, &at); err != nil {
@@ -113,10 +144,6 @@ func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
 		m.Revisions = append(m.Revisions, rev)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 func (t *txn) loadMotions(m *alesco.Minutes) error {
@@ -237,19 +264,11 @@ func (t *txn) meetingOf(query string, id int64, what string) (string, error) {
 // PastMotions implements alesco.ReadTx.
 func (t *txn) PastMotions(committeeID string, before time.Time) ([]alesco.PastMotion, error) {
 	var out []alesco.PastMotion
-	err := t.each(`SELECT x.meeting_id, m.meeting_date, x.title, x.proposal_number, x.outcome FROM motions x
+	err := appendRows(t, &out, `SELECT x.meeting_id, m.meeting_date, x.title, x.proposal_number, x.outcome FROM motions x
 		JOIN minutes m ON m.meeting_id = x.meeting_id
 		WHERE m.committee_id = ? AND m.start_time < ? AND x.status = 'closed'
-		ORDER BY m.start_time, x.id`, []any{committeeID, FormatTime(before)}, func(r *sql.Rows) error {
-		var p alesco.PastMotion
-		var date string
-		if err := r.Scan(&p.MeetingID, &date, &p.Title, &p.ProposalNumber, &p.Outcome); err != nil {
-			return err
-		}
-		var err error
-		p.Date, err = alesco.ParseDate(date)
-		out = append(out, p)
-		return err
+		ORDER BY m.start_time, x.id`, []any{committeeID, FormatTime(before)}, func(r *sql.Rows, p *alesco.PastMotion) error {
+		return scanDated(r, &p.MeetingID, &p.Date, &p.Title, &p.ProposalNumber, &p.Outcome)
 	})
 	return out, err
 }
@@ -257,19 +276,11 @@ func (t *txn) PastMotions(committeeID string, before time.Time) ([]alesco.PastMo
 // PastActionItems implements alesco.ReadTx.
 func (t *txn) PastActionItems(committeeID string, before time.Time) ([]alesco.PastActionItem, error) {
 	var out []alesco.PastActionItem
-	err := t.each(`SELECT a.meeting_id, m.meeting_date, a.owner, a.text FROM action_items a
+	err := appendRows(t, &out, `SELECT a.meeting_id, m.meeting_date, a.owner, a.text FROM action_items a
 		JOIN minutes m ON m.meeting_id = a.meeting_id
 		WHERE m.committee_id = ? AND m.start_time < ? AND a.done = 0
-		ORDER BY m.start_time, a.id`, []any{committeeID, FormatTime(before)}, func(r *sql.Rows) error {
-		var p alesco.PastActionItem
-		var date string
-		if err := r.Scan(&p.MeetingID, &date, &p.Owner, &p.Text); err != nil {
-			return err
-		}
-		var err error
-		p.Date, err = alesco.ParseDate(date)
-		out = append(out, p)
-		return err
+		ORDER BY m.start_time, a.id`, []any{committeeID, FormatTime(before)}, func(r *sql.Rows, p *alesco.PastActionItem) error {
+		return scanDated(r, &p.MeetingID, &p.Date, &p.Owner, &p.Text)
 	})
 	return out, err
 }

@@ -6,47 +6,30 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/almalinux/alesco"
 )
 
-// The github adapter keeps pull requests, cached GitHub answers, the sync
-// state and applied webhook deliveries here (the DB methods taking a
-// context); use cases read proposals through alesco.ReadTx.
+// Proposals, the pull requests behind them and the GitHub sync's state
+// are written by the use cases through alesco.Tx; the github adapter's
+// cache of GitHub's answers is kept here too (github.ResponseCache).
 
-const pullColumns = `committee_id, number, tracked, files_sha, title, url, author_login, authors, rfc_number, rfc_path,
-	header_status, trademark_approval, state, open, draft, merged, labels, needs_board_input, board_input_reason,
-	board_input_recorded, created_at, updated_at, closed_at, merged_at, discussion_at, fcp_at, head_sha, abstract`
-
-func scanPull(r scanner) (alesco.PullRecord, error) {
-	var p alesco.PullRecord
-	var authors, labels, state, created, updated, closed, merged, disc, fcp string
-	err := r.Scan(&p.CommitteeID, &p.Number, &p.Tracked, &p.FilesSHA, &p.Title, &p.URL, &p.AuthorLogin, &authors,
-		&p.RFCNumber, &p.RFCPath, &p.HeaderStatus, &p.TrademarkApproval, &state, &p.Open, &p.Draft, &p.Merged, &labels,
-		&p.NeedsBoardInput, &p.BoardInputReason, &p.BoardInputRecorded, &created, &updated, &closed, &merged, &disc, &fcp,
-		&p.HeadSHA, &p.Abstract)
-	if err != nil {
-		return p, err
-	}
-	err = decodeProposal(&p.Proposal, authors, labels, state, [6]string{created, updated, closed, merged, disc, fcp})
-	return p, err
-}
-
-// proposalColumns are the columns of a proposal (pullColumns less what
-// only a sync needs): agendas read a thousand rows at a time.
+// proposalColumns are the columns of a proposal.
 const proposalColumns = `committee_id, number, title, url, author_login, authors, rfc_number, rfc_path, header_status,
 	state, open, draft, merged, labels, needs_board_input, board_input_reason, board_input_recorded,
-	created_at, updated_at, closed_at, merged_at, discussion_at, fcp_at, head_sha, abstract`
+	created_at, updated_at, closed_at, merged_at, discussion_at, fcp_at, head_sha, abstract, trademark_approval, tracked`
 
-func scanProposal(r scanner, p *alesco.Proposal) error {
+// scanProposal reads the proposalColumns, then the extra columns given
+// (files_sha, say).
+func scanProposal(r scanner, p *alesco.Proposal, extra ...any) error {
 	var authors, labels, state string
 	var times [6]string
-	err := r.Scan(&p.CommitteeID, &p.Number, &p.Title, &p.URL, &p.AuthorLogin, &authors, &p.RFCNumber, &p.RFCPath,
+	err := r.Scan(append([]any{&p.CommitteeID, &p.Number, &p.Title, &p.URL, &p.AuthorLogin, &authors, &p.RFCNumber, &p.RFCPath,
 		&p.HeaderStatus, &state, &p.Open, &p.Draft, &p.Merged, &labels, &p.NeedsBoardInput, &p.BoardInputReason,
-		&p.BoardInputRecorded, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5], &p.HeadSHA, &p.Abstract)
+		&p.BoardInputRecorded, &times[0], &times[1], &times[2], &times[3], &times[4], &times[5], &p.HeadSHA, &p.Abstract,
+		&p.TrademarkApproval, &p.Tracked}, extra...)...)
 	if err != nil {
 		return err
 	}
@@ -91,40 +74,45 @@ func parseProposalState(name string) (alesco.ProposalState, error) {
 	return alesco.ParseProposalState(name)
 }
 
-func (t *txn) putPull(p alesco.PullRecord) error {
-	_, err := t.exec(`INSERT OR REPLACE INTO proposals (`+pullColumns+`)
+// SavePullRequest implements alesco.Tx.
+func (t *txn) SavePullRequest(p alesco.Proposal, filesRead string) error {
+	_, err := t.exec(`INSERT OR REPLACE INTO proposals (`+proposalColumns+`, files_sha)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.CommitteeID, p.Number, p.Tracked, p.FilesSHA, p.Title, p.URL, p.AuthorLogin, jsonList(p.Authors),
-		p.RFCNumber, p.RFCPath, p.HeaderStatus, p.TrademarkApproval, p.State.String(), p.Open, p.Draft, p.Merged,
-		jsonList(p.Labels), p.NeedsBoardInput, p.BoardInputReason, p.BoardInputRecorded, FormatTime(p.Created),
-		FormatTime(p.Updated), FormatTime(p.Closed), FormatTime(p.MergedAt), FormatTime(p.DiscussionTime),
-		FormatTime(p.FCPTime), p.HeadSHA, p.Abstract)
+		p.CommitteeID, p.Number, p.Title, p.URL, p.AuthorLogin, jsonList(p.Authors), p.RFCNumber, p.RFCPath,
+		p.HeaderStatus, p.State.String(), p.Open, p.Draft, p.Merged, jsonList(p.Labels), p.NeedsBoardInput,
+		p.BoardInputReason, p.BoardInputRecorded, FormatTime(p.Created), FormatTime(p.Updated), FormatTime(p.Closed),
+		FormatTime(p.MergedAt), FormatTime(p.DiscussionTime), FormatTime(p.FCPTime), p.HeadSHA, p.Abstract,
+		p.TrademarkApproval, p.Tracked, filesRead)
 	if err != nil {
 		return fmt.Errorf("sqlite: save proposal %d: %w", p.Number, err)
 	}
 	return nil
 }
 
-func (t *txn) getPull(committeeID string, number int) (alesco.PullRecord, bool, error) {
-	p, err := scanPull(t.queryRow(`SELECT `+pullColumns+` FROM proposals WHERE committee_id = ? AND number = ?`, committeeID, number))
+// PullRequest implements alesco.ReadTx.
+func (t *txn) PullRequest(committeeID string, number int) (p alesco.Proposal, filesRead string, found bool, err error) {
+	err = scanProposal(t.queryRow(`SELECT `+proposalColumns+`, files_sha FROM proposals WHERE committee_id = ? AND number = ?`,
+		committeeID, number), &p, &filesRead)
 	if errors.Is(err, sql.ErrNoRows) {
-		return alesco.PullRecord{}, false, nil
+		return alesco.Proposal{}, "", false, nil
 	}
-	return p, err == nil, err
+	return p, filesRead, err == nil, err
 }
 
-// Pulls returns every stored pull request of a committee, tracked or not,
-// by number.
-func (db *DB) Pulls(ctx context.Context, committeeID string) (map[int]alesco.PullRecord, error) {
-	out := map[int]alesco.PullRecord{}
-	err := db.View(ctx, func(rt alesco.ReadTx) error {
-		return rt.(*txn).each(`SELECT `+pullColumns+` FROM proposals WHERE committee_id = ?`, []any{committeeID}, func(r *sql.Rows) error {
-			p, err := scanPull(r)
-			out[p.Number] = p
-			return err
-		})
+// PullRequests implements alesco.ReadTx.
+func (t *txn) PullRequests(committeeID string) (map[int]alesco.Proposal, map[int]string, error) {
+	pulls, filesRead := map[int]alesco.Proposal{}, map[int]string{}
+	err := t.each(`SELECT `+proposalColumns+`, files_sha FROM proposals WHERE committee_id = ?`, []any{committeeID}, func(r *sql.Rows) error {
+		var p alesco.Proposal
+		var sha string
+		err := scanProposal(r, &p, &sha)
+		pulls[p.Number], filesRead[p.Number] = p, sha
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: pull requests: %w", err)
+	}
+	return pulls, filesRead, nil
 }
 
 // Proposals implements alesco.ReadTx. A read-only snapshot reuses the
@@ -206,22 +194,34 @@ func (m *proposalMemo) put(committeeID string, gen int64, ps []alesco.Proposal) 
 
 // Proposal implements alesco.ReadTx.
 func (t *txn) Proposal(committeeID string, number int) (alesco.Proposal, error) {
-	p, ok, err := t.getPull(committeeID, number)
+	p, _, ok, err := t.PullRequest(committeeID, number)
 	if err != nil {
 		return alesco.Proposal{}, err
 	}
 	if !ok || !p.Tracked {
 		return alesco.Proposal{}, alesco.Errorf(alesco.ENOTFOUND, "no proposal #%d in %s (not synced yet, or not an RFC)", number, committeeID)
 	}
-	return p.Proposal, nil
+	return p, nil
+}
+
+// CachedResponse is one of GitHub's answers kept for conditional
+// requests. It is an alias of an unnamed struct of standard types, like
+// github.CachedResponse: the two name the same type, so DB satisfies
+// github.ResponseCache without either package importing the other.
+type CachedResponse = struct {
+	URL       string
+	ETag      string
+	Link      string
+	Body      []byte
+	FetchedAt time.Time
 }
 
 // CachedResponses returns every cached GitHub answer by URL.
-func (db *DB) CachedResponses(ctx context.Context) (map[string]alesco.CachedResponse, error) {
-	out := map[string]alesco.CachedResponse{}
+func (db *DB) CachedResponses(ctx context.Context) (map[string]CachedResponse, error) {
+	out := map[string]CachedResponse{}
 	err := db.View(ctx, func(rt alesco.ReadTx) error {
 		return rt.(*txn).each(`SELECT url, etag, link, body, fetched_at FROM github_responses`, nil, func(r *sql.Rows) error {
-			var c alesco.CachedResponse
+			var c CachedResponse
 			var at string
 			if err := r.Scan(&c.URL, &c.ETag, &c.Link, &c.Body, &at); err != nil {
 				return err
@@ -233,6 +233,24 @@ func (db *DB) CachedResponses(ctx context.Context) (map[string]alesco.CachedResp
 		})
 	})
 	return out, err
+}
+
+// SaveCachedResponses keeps new or changed GitHub answers, in one
+// transaction. A cache is no change to the committee's record: no audit
+// row, and the version (which empties the render cache) stays.
+func (db *DB) SaveCachedResponses(ctx context.Context, rs []CachedResponse) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	return inTx(ctx, db.write, func(tx *sql.Tx) error {
+		for _, c := range rs {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO github_responses (url, etag, link, body, fetched_at)
+				VALUES (?, ?, ?, ?, ?)`, c.URL, c.ETag, c.Link, c.Body, FormatTime(c.FetchedAt)); err != nil {
+				return fmt.Errorf("sqlite: cache response: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // SyncState implements alesco.ReadTx.
@@ -253,119 +271,35 @@ func (t *txn) SyncState(committeeID string) (alesco.SyncState, error) {
 	return s, err
 }
 
-// SaveSync stores one reconciliation in one transaction: changed pull
-// requests, new cached answers and the sync state. A failed sync keeps
-// what is stored and records only its error and the attempt time.
-func (db *DB) SaveSync(ctx context.Context, r alesco.SyncRecord) error {
-	errText := ""
-	if r.Err != nil {
-		errText = r.Err.Error()
+// SaveSyncAttempt implements alesco.Tx.
+func (t *txn) SaveSyncAttempt(committeeID, failure string) error {
+	now := FormatTime(t.now)
+	var err error
+	if failure == "" {
+		_, err = t.exec(`INSERT INTO github_sync (committee_id, last_synced_at, last_attempt_at, last_error)
+			VALUES (?, ?, ?, '') ON CONFLICT (committee_id) DO UPDATE SET last_synced_at = excluded.last_synced_at,
+			last_attempt_at = excluded.last_attempt_at, last_error = ''`, committeeID, now, now)
+	} else {
+		_, err = t.exec(`INSERT INTO github_sync (committee_id, last_attempt_at, last_error)
+			VALUES (?, ?, ?) ON CONFLICT (committee_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+			last_error = excluded.last_error`, committeeID, now, failure)
 	}
-	changed := make([]int, 0, len(r.Pulls))
-	for _, p := range r.Pulls {
-		changed = append(changed, p.Number)
-	}
-	detail := map[string]any{"changed": changed, "requests": r.Requests, "not_modified": r.NotModified}
-	if errText != "" {
-		detail["error"] = errText
-	}
-	change := alesco.Change{Action: "proposals.sync", Subject: "committee/" + r.CommitteeID, Detail: detail}
-	return db.update(ctx, func(t *txn) (alesco.Change, error) {
-		now := FormatTime(t.now)
-		for _, p := range r.Pulls {
-			if err := db.storePull(t, p); err != nil {
-				return change, err
-			}
-		}
-		for _, c := range r.Responses {
-			if _, err := t.exec(`INSERT OR REPLACE INTO github_responses (url, etag, link, body, fetched_at)
-				VALUES (?, ?, ?, ?, ?)`, c.URL, c.ETag, c.Link, c.Body, FormatTime(c.FetchedAt)); err != nil {
-				return change, fmt.Errorf("sqlite: cache response: %w", err)
-			}
-		}
-		var err error
-		if r.Err == nil {
-			_, err = t.exec(`INSERT INTO github_sync (committee_id, last_synced_at, last_attempt_at, last_error)
-				VALUES (?, ?, ?, '') ON CONFLICT (committee_id) DO UPDATE SET last_synced_at = excluded.last_synced_at,
-				last_attempt_at = excluded.last_attempt_at, last_error = ''`, r.CommitteeID, now, now)
-		} else {
-			_, err = t.exec(`INSERT INTO github_sync (committee_id, last_attempt_at, last_error)
-				VALUES (?, ?, ?) ON CONFLICT (committee_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
-				last_error = excluded.last_error`, r.CommitteeID, now, errText)
-		}
-		if err != nil {
-			return change, fmt.Errorf("sqlite: sync state: %w", err)
-		}
-		return change, nil
-	})
-}
-
-// storePull stores a pull request's row and enqueues the effects its
-// change causes (PullEffects), in transaction t.
-func (db *DB) storePull(t *txn, next alesco.PullRecord) error {
-	var prev alesco.PullRecord
-	found := false
-	if db.PullEffects != nil {
-		var err error
-		if prev, found, err = t.getPull(next.CommitteeID, next.Number); err != nil {
-			return err
-		}
-	}
-	if err := t.putPull(next); err != nil {
-		return err
-	}
-	if db.PullEffects == nil {
-		return nil
-	}
-	effects, err := db.PullEffects(t, prev, found, next)
 	if err != nil {
-		return err
-	}
-	for _, e := range effects {
-		if _, err := t.Enqueue(e); err != nil {
-			return err
-		}
+		return fmt.Errorf("sqlite: sync state: %w", err)
 	}
 	return nil
 }
 
-// errDuplicate rolls back a redelivered webhook's transaction.
-var errDuplicate = errors.New("sqlite: duplicate delivery")
-
-// ApplyDelivery records a webhook delivery and applies it to one pull
-// request in the same transaction: apply gets the stored row (found false
-// when none) and returns the new row and whether to write it. A delivery
-// already recorded changes nothing (applied false, no audit row).
-func (db *DB) ApplyDelivery(ctx context.Context, d alesco.Delivery, apply func(prev alesco.PullRecord, found bool) (alesco.PullRecord, bool)) (applied bool, err error) {
-	if d.ID == "" {
-		return false, alesco.Errorf(alesco.EINVALID, "webhook delivery has no X-GitHub-Delivery id")
+// RecordDelivery implements alesco.Tx.
+func (t *txn) RecordDelivery(id, committeeID, event, action string, number int) (bool, error) {
+	res, err := t.exec(`INSERT INTO github_deliveries (delivery_id, committee_id, event, action, number, received_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
+		id, committeeID, event, action, number, FormatTime(t.now))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: record delivery: %w", err)
 	}
-	detail := map[string]any{"delivery": d.ID, "event": d.Event, "action": d.Action}
-	subject := "proposal/" + d.CommitteeID + "/" + strconv.Itoa(d.Number)
-	change := alesco.Change{Action: "proposals.webhook", Subject: subject, Detail: detail}
-	err = db.update(ctx, func(t *txn) (alesco.Change, error) {
-		res, err := t.exec(`INSERT INTO github_deliveries (delivery_id, committee_id, event, action, number, received_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
-			d.ID, d.CommitteeID, d.Event, d.Action, d.Number, FormatTime(t.now))
-		if err != nil {
-			return change, fmt.Errorf("sqlite: record delivery: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return change, errDuplicate
-		}
-		prev, found, err := t.getPull(d.CommitteeID, d.Number)
-		if err != nil {
-			return change, err
-		}
-		if next, write := apply(prev, found); write {
-			return change, db.storePull(t, next)
-		}
-		return change, nil
-	})
-	if errors.Is(err, errDuplicate) {
-		return false, nil
-	}
-	return err == nil, err
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // AgendaSnapshot implements alesco.ReadTx.

@@ -81,41 +81,72 @@ func (t *txn) createMinutes(m *alesco.Minutes) (*alesco.Minutes, error) {
 
 // saveChildren writes the children of m that differ from old's.
 func (t *txn) saveChildren(old, m *alesco.Minutes) (changed bool, err error) {
-	id := m.MeetingID
+	for _, save := range []func(old, m *alesco.Minutes) (bool, error){
+		t.saveRevisions, t.saveAttendees, t.saveDecisions, t.saveNotes,
+		func(old, m *alesco.Minutes) (bool, error) { return t.saveMotions(old.Motions, m.Motions, m.MeetingID) },
+		t.saveActionItems,
+	} {
+		c, err := save(old, m)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+	}
+	return changed, nil
+}
+
+// saveRevisions keeps the revisions that are new.
+func (t *txn) saveRevisions(old, m *alesco.Minutes) (changed bool, err error) {
 	for _, rev := range m.Revisions {
 		if slices.ContainsFunc(old.Revisions, func(r alesco.MinutesRevision) bool { return r.Revision == rev.Revision }) {
 			continue
 		}
 		changed = true
 		if _, err := t.exec(`INSERT INTO minutes_revisions (meeting_id, revision, reason, markdown, finalized_at) VALUES (?, ?, ?, ?, ?)`,
-			id, rev.Revision, rev.Reason, rev.Markdown, FormatTime(rev.Finalized)); err != nil {
+			m.MeetingID, rev.Revision, rev.Reason, rev.Markdown, FormatTime(rev.Finalized)); err != nil {
 			return false, fmt.Errorf("sqlite: keep revision: %w", err)
 		}
 	}
-	if !slices.EqualFunc(old.Attendees, m.Attendees, alesco.SameAttendee) {
-		changed = true
-		if _, err := t.exec(`DELETE FROM minutes_attendees WHERE meeting_id = ?`, id); err != nil {
-			return false, err
-		}
-		for _, a := range m.Attendees {
-			if _, err := t.exec(`INSERT INTO minutes_attendees (meeting_id, kind, member_id, name, absent, note, arrived_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, string(a.Kind), a.MemberID, a.Name, a.Absent, a.Note, FormatTime(a.Arrived), FormatTime(a.Left)); err != nil {
-				return false, fmt.Errorf("sqlite: attendee: %w", err)
-			}
+	return changed, nil
+}
+
+// saveAttendees rewrites the attendance when it changed.
+func (t *txn) saveAttendees(old, m *alesco.Minutes) (bool, error) {
+	if slices.EqualFunc(old.Attendees, m.Attendees, alesco.SameAttendee) {
+		return false, nil
+	}
+	if _, err := t.exec(`DELETE FROM minutes_attendees WHERE meeting_id = ?`, m.MeetingID); err != nil {
+		return false, err
+	}
+	for _, a := range m.Attendees {
+		if _, err := t.exec(`INSERT INTO minutes_attendees (meeting_id, kind, member_id, name, absent, note, arrived_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.MeetingID, string(a.Kind), a.MemberID, a.Name, a.Absent, a.Note, FormatTime(a.Arrived), FormatTime(a.Left)); err != nil {
+			return false, fmt.Errorf("sqlite: attendee: %w", err)
 		}
 	}
-	if !slices.EqualFunc(old.Decisions, m.Decisions, sameDecision) {
-		changed = true
-		if _, err := t.exec(`DELETE FROM decisions WHERE meeting_id = ?`, id); err != nil {
-			return false, err
-		}
-		for _, d := range m.Decisions {
-			if _, err := t.exec(`INSERT INTO decisions (meeting_id, text, details, motion_id, proposal_number, outcome) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, d.Text, jsonList(d.Details), d.MotionID, d.ProposalNumber, string(d.Outcome)); err != nil {
-				return false, fmt.Errorf("sqlite: decision: %w", err)
-			}
+	return true, nil
+}
+
+// saveDecisions rewrites the decisions when they changed.
+func (t *txn) saveDecisions(old, m *alesco.Minutes) (bool, error) {
+	if slices.EqualFunc(old.Decisions, m.Decisions, sameDecision) {
+		return false, nil
+	}
+	if _, err := t.exec(`DELETE FROM decisions WHERE meeting_id = ?`, m.MeetingID); err != nil {
+		return false, err
+	}
+	for _, d := range m.Decisions {
+		if _, err := t.exec(`INSERT INTO decisions (meeting_id, text, details, motion_id, proposal_number, outcome) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.MeetingID, d.Text, jsonList(d.Details), d.MotionID, d.ProposalNumber, string(d.Outcome)); err != nil {
+			return false, fmt.Errorf("sqlite: decision: %w", err)
 		}
 	}
+	return true, nil
+}
+
+// saveNotes writes the notes that changed, by id.
+func (t *txn) saveNotes(old, m *alesco.Minutes) (bool, error) {
+	id := m.MeetingID
 	c, err := saveByID(t, old.Notes, m.Notes, func(n alesco.Note) int64 { return n.ID }, func(a, b alesco.Note) bool { return a == b },
 		func(n *alesco.Note) error {
 			res, err := t.exec(`INSERT INTO minutes_notes (meeting_id, topic, proposal_number, text, paragraph) VALUES (?, ?, ?, ?, ?)`,
@@ -134,13 +165,13 @@ func (t *txn) saveChildren(old, m *alesco.Minutes) (changed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("sqlite: notes: %w", err)
 	}
-	changed = changed || c
-	c, err = t.saveMotions(old.Motions, m.Motions, id)
-	if err != nil {
-		return false, err
-	}
-	changed = changed || c
-	c, err = saveByID(t, old.ActionItems, m.ActionItems, func(a alesco.ActionItem) int64 { return a.ID },
+	return c, nil
+}
+
+// saveActionItems writes the action items that changed, by id.
+func (t *txn) saveActionItems(old, m *alesco.Minutes) (bool, error) {
+	id := m.MeetingID
+	c, err := saveByID(t, old.ActionItems, m.ActionItems, func(a alesco.ActionItem) int64 { return a.ID },
 		func(a, b alesco.ActionItem) bool {
 			return a.MeetingID == b.MeetingID && a.Owner == b.Owner && a.Text == b.Text && a.Done == b.Done && a.Completed.Equal(b.Completed)
 		},
@@ -168,7 +199,7 @@ func (t *txn) saveChildren(old, m *alesco.Minutes) (changed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("sqlite: action items: %w", err)
 	}
-	return changed || c, nil
+	return c, nil
 }
 
 // saveByID writes the difference between two lists of rows with ids: rows

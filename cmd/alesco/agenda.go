@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/almalinux/alesco/api"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -38,7 +38,7 @@ func (m *Main) agendaCommand() *cobra.Command {
 				_, err = fmt.Fprint(m.Stdout, ag.Markdown())
 				return err
 			}
-			return m.printProto(api.AgendaProto(ag))
+			return m.printProto(protoconv.AgendaProto(ag))
 		},
 	}
 	f.add(cmd)

@@ -258,21 +258,22 @@ func (m *Main) load(ctx context.Context, f storeFlags) (*alesco.Committees, *sql
 	return alesco.NewCommittees(cs), db, nil
 }
 
-// newApp builds the application on a loaded configuration and store; the
-// store then asks it what each stored pull-request change tells the world
-// (app.App.ProposalEffects), so syncs and webhooks queue those effects in
-// their own transaction.
+// newApp builds the application on a loaded configuration and store.
 func (m *Main) newApp(cs *alesco.Committees, db *sqlite.DB, o app.Options) (*app.App, error) {
 	o.Committees, o.Store, o.Now = cs, db, m.Now
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	a, err := app.New(o)
-	if err != nil {
-		return nil, err
+	return app.New(o)
+}
+
+// openFor is open for a command on a meeting: the meeting's id is checked
+// first (a usage error, before any file is read).
+func (m *Main) openFor(ctx context.Context, f storeFlags, meetingID string) (*app.App, *sqlite.DB, error) {
+	if err := meetingArg(meetingID); err != nil {
+		return nil, nil, err
 	}
-	db.PullEffects = a.ProposalEffects
-	return a, nil
+	return m.open(ctx, f)
 }
 
 // open is load and newApp; the caller closes the store.

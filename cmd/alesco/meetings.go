@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +50,7 @@ func (m *Main) meetingsCommand() *cobra.Command {
 		if asJSON {
 			out := &alescov1.ListMeetingsResponse{}
 			for _, mt := range ms {
-				out.Meetings = append(out.Meetings, api.MeetingProto(mt, a.Links(mt)))
+				out.Meetings = append(out.Meetings, protoconv.MeetingProto(mt, a.Links(mt)))
 			}
 			return m.printProto(out)
 		}
@@ -89,10 +89,7 @@ func (m *Main) meetingCancel() *cobra.Command {
 			if strings.TrimSpace(reason) == "" {
 				return usageError(fmt.Errorf("--reason is required: say why %s is cancelled (calendars show it)", args[0]))
 			}
-			if err := meetingArg(args[0]); err != nil {
-				return err
-			}
-			a, db, err := m.open(cmd.Context(), f)
+			a, db, err := m.openFor(cmd.Context(), f, args[0])
 			if err != nil {
 				return err
 			}
@@ -112,10 +109,7 @@ func (m *Main) meetingMove() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: `move MEETING_ID --to "YYYY-MM-DD HH:MM"`, Short: "Move one meeting (committee's local time)", Args: exactArgs(1, "the meeting's id, e.g. alesco-2026-12-03"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := meetingArg(args[0]); err != nil {
-				return err
-			}
-			a, db, err := m.open(cmd.Context(), f)
+			a, db, err := m.openFor(cmd.Context(), f, args[0])
 			if err != nil {
 				return err
 			}

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -24,10 +24,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 	export := &cobra.Command{
 		Use: "export MEETING_ID [--index]", Short: "Print a meeting's minutes as the wiki's Markdown", Args: exactArgs(1, "the meeting's id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := meetingArg(args[0]); err != nil {
-				return err
-			}
-			a, db, err := m.open(cmd.Context(), ef)
+			a, db, err := m.openFor(cmd.Context(), ef, args[0])
 			if err != nil {
 				return err
 			}
@@ -37,9 +34,9 @@ func (m *Main) minutesCommand() *cobra.Command {
 				return err
 			}
 			if index {
-				_, err = fmt.Fprintln(m.Stdout, minutes.IndexLine(c, rec))
+				_, err = fmt.Fprintln(m.Stdout, minutesmd.IndexLine(c, rec))
 			} else {
-				_, err = io.WriteString(m.Stdout, minutes.Text(c, rec))
+				_, err = io.WriteString(m.Stdout, minutesmd.Text(c, rec))
 			}
 			return err
 		},
@@ -116,7 +113,7 @@ func (m *Main) minutesCommand() *cobra.Command {
 			if listJSON {
 				out := &alescov1.ListMinutesResponse{}
 				for _, rec := range all {
-					out.Minutes = append(out.Minutes, api.MinutesSummary(c, rec))
+					out.Minutes = append(out.Minutes, protoconv.MinutesSummary(c, rec))
 				}
 				return m.printProto(out)
 			}
@@ -165,7 +162,7 @@ func (m *Main) minutesSearch() *cobra.Command {
 			if asJSON {
 				out := &alescov1.SearchMinutesResponse{}
 				for _, h := range hits {
-					out.Results = append(out.Results, api.SearchResultProto(h, a.HitURL(c, h)))
+					out.Results = append(out.Results, protoconv.SearchResultProto(h, a.HitURL(c, h)))
 				}
 				return m.printProto(out)
 			}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/almalinux/alesco/minutes"
+	"github.com/almalinux/alesco/minutesmd"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, error) {
@@ -32,10 +32,10 @@ func TestMinutesImportExportCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byDate := map[string]minutes.ImportResult{}
+	byDate := map[string]minutesmd.ImportResult{}
 	dec := json.NewDecoder(strings.NewReader(out))
 	for dec.More() {
-		var r minutes.ImportResult
+		var r minutesmd.ImportResult
 		if err := dec.Decode(&r); err != nil {
 			t.Fatal(err)
 		}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
-	"github.com/almalinux/alesco/api"
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/github"
+	"github.com/almalinux/alesco/protoconv"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +29,7 @@ func (m *Main) proposalsCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			syncer, err := github.NewSyncer(github.Options{Store: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+			syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
 				Now: m.Now, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				return err
@@ -77,9 +77,9 @@ func (m *Main) proposalsCommand() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				out := &alescov1.ListProposalsResponse{LastSyncedTime: api.Timestamp(st.LastSynced), SyncError: st.LastError}
+				out := &alescov1.ListProposalsResponse{LastSyncedTime: protoconv.Timestamp(st.LastSynced), SyncError: st.LastError}
 				for _, p := range ps {
-					out.Proposals = append(out.Proposals, api.ProposalProto(p))
+					out.Proposals = append(out.Proposals, protoconv.ProposalProto(p))
 				}
 				return m.printProto(out)
 			}

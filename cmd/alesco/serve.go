@@ -122,7 +122,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer db.Close()
-	syncer, err := github.NewSyncer(github.Options{Store: db, BaseURL: o.githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+	syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: o.githubURL, Token: m.Getenv("GITHUB_TOKEN"),
 		Transport: transport, Now: m.Now, Logger: log})
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	mx := metrics.New()
 	db.Timed = mx.ObserveWrite
 	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: mx.Syncer(syncer), Deliverers: deliverers,
-		DeliveryHook: m.DeliveryHook, CacheBytes: int(cacheBytes)})
+		DeliveryHook: m.DeliveryHook})
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if o.demo {
 		// The snapshot stands still: there is nothing to deliver.
 	} else if secret := m.Getenv("ALESCO_WEBHOOK_SECRET"); secret != "" {
-		if webhooks, err = github.NewWebhook(a.Committees, db, secret, m.Now, log); err != nil {
+		if webhooks, err = github.NewWebhook(a.Committees, a, secret, m.Now, log); err != nil {
 			return err
 		}
 	} else {
@@ -164,7 +164,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if slashToken == "" {
 		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
 	}
-	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx})
+	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx,
+		CacheBytes: int(cacheBytes)})
 	if err != nil {
 		return err
 	}

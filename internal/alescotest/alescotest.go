@@ -166,6 +166,7 @@ type options struct {
 	mailURL    string
 	mattermost string
 	appOpts    []func(*app.Options)
+	serverOpts []func(*server.Options)
 }
 
 // MattermostToken is the slash-command token of an Env WithMattermost.
@@ -192,6 +193,11 @@ func WithApp(f func(*app.Options)) Option {
 	return func(o *options) { o.appOpts = append(o.appOpts, f) }
 }
 
+// WithServer changes the server's options.
+func WithServer(f func(*server.Options)) Option {
+	return func(o *options) { o.serverOpts = append(o.serverOpts, f) }
+}
+
 // New starts an Env with the embedded ALESCo configuration at Epoch.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
@@ -207,7 +213,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	var webhooks http.Handler
 	if o.github {
 		e.GitHub = githubtest.New(t, e.Clock.Now)
-		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
+		s, err := github.NewSyncer(github.Options{Cache: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -227,14 +233,17 @@ func New(t testing.TB, opts ...Option) *Env {
 	if e.App, err = app.New(ao); err != nil {
 		t.Fatal(err)
 	}
-	e.DB.PullEffects = e.App.ProposalEffects
 	e.Metrics.Watch(e.App)
 	if o.github {
-		if webhooks, err = github.NewWebhook(e.App.Committees, e.DB, WebhookSecret, e.Clock.Now, log); err != nil {
+		if webhooks, err = github.NewWebhook(e.App.Committees, e.App, WebhookSecret, e.Clock.Now, log); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if e.Server, err = server.New(server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost, Metrics: e.Metrics}); err != nil {
+	so := server.Options{App: e.App, Logger: log, Webhooks: webhooks, MattermostToken: o.mattermost, Metrics: e.Metrics}
+	for _, f := range o.serverOpts {
+		f(&so)
+	}
+	if e.Server, err = server.New(so); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP = httptest.NewUnstartedServer(e.Server)
