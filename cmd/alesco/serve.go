@@ -139,6 +139,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	mx.Watch(a)
+	mx.WatchDatabase(db.Path())
 	if o.demo {
 		if err := m.seedDemo(ctx, a, log); err != nil {
 			return err
