@@ -41,6 +41,9 @@ type Options struct {
 	// Metrics counts requests and RPCs and serves GET /metrics; nil
 	// leaves both out.
 	Metrics *metrics.Metrics
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
+	// a request's client (none: the connection's address is the client).
+	TrustedProxies TrustedProxies
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -51,6 +54,7 @@ type Server struct {
 	webhooks http.Handler
 	timeouts Timeouts
 	metrics  *metrics.Metrics
+	proxies  TrustedProxies
 	handler  http.Handler
 	// mattermostToken is the slash command's secret ("" when not set up).
 	mattermostToken string
@@ -69,7 +73,7 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(), metrics: o.Metrics,
-		mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
+		proxies: o.TrustedProxies, mattermostToken: o.MattermostToken, stopping: make(chan struct{})}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -157,7 +161,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		}
 		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
-			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)))
+			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)), slog.String("client", s.proxies.clientString(r)))
 		h.Handle(r.Context(), rec)
 	})
 }
