@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
@@ -31,4 +33,25 @@ func (m *Main) seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error
 	}
 	log.Info("demo: seeded a temporary database", "minutes", len(files), "proposals", r.Changed)
 	return nil
+}
+
+// demoDir makes the directory of the demo's temporary database: in the
+// temporary directory (TMPDIR, else /tmp) or, where that cannot be written
+// (a container with a read-only root file system and no tmpfs on /tmp),
+// beside --db (the image's /data volume). The caller removes it.
+func demoDir(db string) (string, error) {
+	dir, errTmp := os.MkdirTemp("", "alesco-demo-")
+	if errTmp == nil {
+		return dir, nil
+	}
+	beside, err := filepath.Abs(filepath.Dir(db))
+	if err != nil {
+		return "", fmt.Errorf("demo: %w (and %w)", errTmp, err)
+	}
+	dir, errDB := os.MkdirTemp(beside, ".alesco-demo-")
+	if errDB == nil {
+		return dir, nil
+	}
+	return "", fmt.Errorf("demo: no writable directory for the temporary database (%w; %w): "+
+		"mount a tmpfs on %s, set TMPDIR, or pass a --db in a writable directory", errTmp, errDB, os.TempDir())
 }

@@ -111,9 +111,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	var transport http.RoundTripper
 	if o.demo {
-		dir, err := os.MkdirTemp("", "alesco-demo-")
+		dir, err := demoDir(o.db)
 		if err != nil {
-			return fmt.Errorf("demo: %w", err)
+			return err
 		}
 		defer os.RemoveAll(dir)
 		o.db = filepath.Join(dir, "alesco.db")
