@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -32,7 +31,16 @@ type podman struct {
 
 func newPodman(t *testing.T) *podman {
 	t.Helper()
-	dir := t.TempDir()
+	// Not t.TempDir: after a container is removed, conmon's exit command
+	// (podman container cleanup) may still touch the storage for a moment,
+	// and a single RemoveAll then fails with "directory not empty".
+	dir, err := os.MkdirTemp("", "alesco-image-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // last: after the containers are removed
+		alescotest.Eventually(t, 30*time.Second, "podman's storage can be removed", func() bool { return os.RemoveAll(dir) == nil })
+	})
 	storage := filepath.Join(dir, "storage.conf")
 	conf := filepath.Join(dir, "containers.conf")
 	files := map[string]string{
@@ -58,14 +66,19 @@ func (p *podman) run(args ...string) string {
 	return strings.TrimSpace(out)
 }
 
+// listening is serve's line saying where it listens.
+var listening = regexp.MustCompile(`msg="alesco listening" addr=(127\.0\.0\.1:\d+)`)
+
 // start runs the image detached on the host's network, as a read-only
 // root file system without the tmpfs podman would otherwise put on /tmp
 // (Kubernetes' readOnlyRootFilesystem gives none either), with the
 // image's own user; it returns the container and the URL it serves.
+// alesco picks a free port itself (--addr 127.0.0.1:0) and says which in
+// its log: a port picked here could be taken by another process before
+// the container starts.
 func (p *podman) start(image string, args ...string) (id, url string) {
 	p.t.Helper()
-	addr := freeAddr(p.t)
-	id = p.run(append([]string{"run", "-d", "--read-only", "--read-only-tmpfs=false", "--network", "host", image, "serve", "--addr", addr}, args...)...)
+	id = p.run(append([]string{"run", "-d", "--read-only", "--read-only-tmpfs=false", "--network", "host", image, "serve", "--addr", "127.0.0.1:0"}, args...)...)
 	p.t.Cleanup(func() {
 		if p.t.Failed() {
 			out, _ := run(p.t, p.env, "podman", "logs", id)
@@ -75,7 +88,14 @@ func (p *podman) start(image string, args ...string) (id, url string) {
 			p.t.Errorf("podman rm: %v\n%s", err, out)
 		}
 	})
-	url = "http://" + addr
+	// conmon writes the container's log out a moment after alesco wrote it.
+	alescotest.Eventually(p.t, time.Minute, "the container's alesco says where it listens", func() bool {
+		m := listening.FindStringSubmatch(p.run("logs", id))
+		if m != nil {
+			url = "http://" + m[1]
+		}
+		return m != nil
+	})
 	alescotest.Eventually(p.t, time.Minute, "the container answers /healthz", func() bool {
 		resp, err := http.Get(url + "/healthz")
 		if err != nil {
@@ -85,16 +105,6 @@ func (p *podman) start(image string, args ...string) (id, url string) {
 		return resp.StatusCode == 200
 	})
 	return id, url
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // TestImage builds the image with deploy/build-image from this checkout
@@ -140,9 +150,9 @@ func TestImage(t *testing.T) {
 
 	demoID, demoURL := p.start(image, "--demo", "--sync-interval", "0")
 	checkDemo(t, demoURL)
-	if log := p.run("logs", demoID); !regexp.MustCompile(`db=/data/\.alesco-demo-\d+/alesco\.db`).MatchString(log) {
-		t.Errorf("the demo's database is not beside --db on the volume (/tmp is read-only):\n%s", log)
-	}
+	alescotest.Eventually(t, 20*time.Second, "the demo's log says its database is beside --db, on the volume (/tmp is read-only)", func() bool {
+		return regexp.MustCompile(`db=/data/\.alesco-demo-\d+/alesco\.db`).MatchString(p.run("logs", demoID))
+	})
 }
 
 // checkImageConfig checks what the image says about itself: size, user,
