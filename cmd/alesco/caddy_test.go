@@ -101,6 +101,7 @@ func freePort(t *testing.T) int {
 // a WatchMinutes stream sees a write made through the proxy at once; the
 // access log names the client, not Caddy; /metrics stays inside.
 func TestBehindCaddy(t *testing.T) {
+	t.Parallel()
 	baseURL, dbPath, logs := startServe(t, "--trusted-proxies", "127.0.0.1,::1")
 	c := startCaddy(t, strings.TrimPrefix(baseURL, "http://"))
 	defer func() {

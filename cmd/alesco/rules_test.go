@@ -154,6 +154,7 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 // Prometheus's own; Litestream's metrics are checked against Litestream in
 // TestLitestreamDrill.
 func TestAlertRulesNameExportedMetrics(t *testing.T) {
+	t.Parallel()
 	sels := alertRuleSelectors(t)
 	fake := githubtest.New(t)
 	baseURL, _, logs := startServe(t, "--github-url", fake.BaseURL(), "--sync-interval", "5m")
