@@ -17,10 +17,12 @@ const (
 	RoleMember    Role = "member"    // acts only as its own member
 )
 
+// Roles returns every role, from most to least powerful.
+func Roles() []Role { return slices.Clone(everyone) }
+
 // ParseRole validates a role name.
 func ParseRole(s string) (Role, error) {
-	switch r := Role(s); r {
-	case RoleAdmin, RoleChair, RoleSecretary, RoleMember:
+	if r := Role(s); slices.Contains(everyone, r) {
 		return r, nil
 	}
 	return "", Errorf(EINVALID, "unknown role %q (want admin, chair, secretary or member)", s)

@@ -73,7 +73,7 @@ func CarryOver(motions []PastMotion, items []PastActionItem) []CarryOverItem {
 	}
 	for _, it := range items {
 		out = append(out, CarryOverItem{Kind: CarryActionItem, MeetingID: it.MeetingID, Date: it.Date, Title: it.Text,
-			Owner: it.Owner, Note: "action item from " + it.Date.String()})
+			Owner: it.Owner, Note: "action item from the " + it.Date.String() + " meeting"})
 	}
 	return out
 }

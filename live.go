@@ -85,7 +85,7 @@ func (m *Minutes) Propose(c *Committee, s MotionSpec, now time.Time) (*Motion, e
 		return nil, err
 	}
 	if mo := m.LatestOpenMotion(); mo != nil {
-		return nil, Errorf(EPRECONDITION, "motion %d (%s) is still open: close it first (close, close tabled or close punted)", mo.ID, mo.Title)
+		return nil, Errorf(EPRECONDITION, "motion %d (%s) is still open: close it first (close, close tabled or close punted)", mo.Number, mo.Title)
 	}
 	topic, topicProposal := m.CurrentTopic()
 	if s.OnTopic {

@@ -334,7 +334,7 @@ func CancelMeeting(m Meeting, reason string, now time.Time) (MeetingChange, erro
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is already cancelled", m.ID)
 	case !m.End.After(now):
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over (it ended %s); past meetings cannot be cancelled",
-			m.ID, m.End.In(m.loc()).Format("2006-01-02 15:04 MST"))
+			m.ID, m.clock(m.End))
 	}
 	reason, err := CleanText("reason", LineText, reason)
 	if err != nil {
@@ -358,7 +358,7 @@ func RescheduleMeeting(m Meeting, start, now time.Time) (MeetingChange, error) {
 		return MeetingChange{}, Errorf(EPRECONDITION, "meeting %s is over; past meetings cannot be moved", m.ID)
 	case start.Before(now):
 		return MeetingChange{}, Errorf(EINVALID, "cannot move meeting %s into the past (%s); pick a time after %s",
-			m.ID, start.In(m.loc()).Format("2006-01-02 15:04 MST"), now.In(m.loc()).Format("2006-01-02 15:04 MST"))
+			m.ID, m.clock(start), m.clock(now))
 	case start.After(now.Add(MaxScheduleAhead)):
 		return MeetingChange{}, Errorf(EINVALID, "cannot move meeting %s more than two years ahead (to %s)", m.ID, start.In(m.loc()).Format("2006-01-02"))
 	}
@@ -388,7 +388,7 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, w
 		return MeetingChange{}, Errorf(EINVALID, "start_time is required: when should the meeting take place?")
 	case start.Before(now):
 		return MeetingChange{}, Errorf(EINVALID, "cannot add a meeting in the past (%s); pick a time after %s",
-			start.In(c.loc()).Format("2006-01-02 15:04 MST"), now.In(c.loc()).Format("2006-01-02 15:04 MST"))
+			Clock(start, c.loc()), Clock(now, c.loc()))
 	case start.After(now.Add(MaxScheduleAhead)):
 		return MeetingChange{}, Errorf(EINVALID, "cannot add a meeting more than two years ahead (%s)", start.In(c.loc()).Format("2006-01-02"))
 	case d < 0:
@@ -399,7 +399,9 @@ func (c *Committee) AddMeeting(start time.Time, d time.Duration, title string, w
 	if d == 0 {
 		d = c.DefaultDuration()
 	}
-	title, err := CleanText("title", LineText, title)
+	// A meeting's title follows the notes' rules: the agenda, the calendar
+	// and chat show it, so it may hold no HTML and no link but to the web.
+	title, err := CleanMarkdown("title", LineText, title)
 	if err != nil {
 		return MeetingChange{}, err
 	}

@@ -162,7 +162,11 @@ func (o MotionOutcome) Carried() bool { return o == OutcomeTabled || o == Outcom
 
 // Motion is a question put to a vote in a meeting.
 type Motion struct {
+	// ID is the store's, unique across meetings (the API's handle);
+	// Number is the motion's place in its meeting, from 1: the number
+	// people are told ("motion 2").
 	ID             int64
+	Number         int
 	MeetingID      string
 	Title          string
 	ProposalNumber int
@@ -272,7 +276,11 @@ const ActionItemsTopic = "Action Items"
 
 // ActionItem is a task someone took on in a meeting.
 type ActionItem struct {
+	// ID is the store's, unique across meetings (the API's handle);
+	// Number is the item's place in its meeting, from 1: the number
+	// people are told ("action item 2").
 	ID        int64
+	Number    int
 	MeetingID string
 	Owner     string
 	Text      string

@@ -137,7 +137,7 @@ func (m *Minutes) OpenMotion(c *Committee, title string, proposal int, now time.
 	if err := QuorumError(m.Quorum(c)); err != nil {
 		return nil, err
 	}
-	m.Motions = append(m.Motions, Motion{MeetingID: m.MeetingID, Title: title, ProposalNumber: proposal, Status: MotionOpen, Opened: now})
+	m.Motions = append(m.Motions, Motion{Number: len(m.Motions) + 1, MeetingID: m.MeetingID, Title: title, ProposalNumber: proposal, Status: MotionOpen, Opened: now})
 	return &m.Motions[len(m.Motions)-1], nil
 }
 
@@ -162,7 +162,7 @@ func (m *Minutes) openMotion(id int64) (*Motion, error) {
 		return nil, err
 	}
 	if mo.Status != MotionOpen {
-		return nil, Errorf(EPRECONDITION, "motion %d (%s) is closed: %s", mo.ID, mo.Title, mo.Outcome.Word())
+		return nil, Errorf(EPRECONDITION, "motion %d (%s) is closed: %s", mo.Number, mo.Title, mo.Outcome.Word())
 	}
 	return mo, nil
 }
@@ -248,7 +248,7 @@ func (m *Minutes) CastDecidingVote(c *Committee, motionID int64, memberID string
 		return nil, false, err
 	}
 	if t := mo.Tally(); !t.IsTie() {
-		return nil, false, Errorf(EPRECONDITION, "motion %d is not tied (%s): no deciding vote is needed", motionID, t)
+		return nil, false, Errorf(EPRECONDITION, "motion %d is not tied (%s): no deciding vote is needed", mo.Number, t)
 	}
 	if err := m.liveVoter(c, mem); err != nil {
 		return nil, false, err
@@ -342,6 +342,7 @@ func (m *Minutes) AddActionItem(owner, text string) (*ActionItem, error) {
 	if err := m.editable(); err != nil {
 		return nil, err
 	}
+	a.Number = len(m.ActionItems) + 1
 	m.ActionItems = append(m.ActionItems, a)
 	return &m.ActionItems[len(m.ActionItems)-1], nil
 }
@@ -355,7 +356,7 @@ func (m *Minutes) CompleteActionItem(id int64, now time.Time) (*ActionItem, erro
 			continue
 		}
 		if a.Done {
-			return nil, Errorf(EPRECONDITION, "action item %d was already completed on %s", id, a.Completed.Format(time.DateOnly))
+			return nil, Errorf(EPRECONDITION, "action item %d of %s was already completed on %s", a.Number, m.MeetingID, a.Completed.Format(time.DateOnly))
 		}
 		a.Done, a.Completed = true, now
 		return a, nil
@@ -365,17 +366,18 @@ func (m *Minutes) CompleteActionItem(id int64, now time.Time) (*ActionItem, erro
 
 // Finalize makes the minutes immutable: the meeting has started, every
 // motion is closed; the Markdown is rendered once and frozen. Names given
-// replace the recorded and edited-by lists.
-func (m *Minutes) Finalize(recordedBy, editedBy []string, now time.Time, render Render) error {
+// replace the recorded and edited-by lists. c is the meeting's committee
+// (its refusals speak its time).
+func (m *Minutes) Finalize(c *Committee, recordedBy, editedBy []string, now time.Time, render Render) error {
 	if m.Status == MinutesFinal {
 		return Errorf(EPRECONDITION, "minutes of %s are already final; amend them", m.MeetingID)
 	}
-	if err := m.checkFinalize(now); err != nil {
+	if err := m.checkFinalize(c, now); err != nil {
 		return err
 	}
 	for _, mo := range m.Motions {
 		if mo.Status == MotionOpen {
-			return Errorf(EPRECONDITION, "motion %d (%s) is still open: close it before finalizing", mo.ID, mo.Title)
+			return Errorf(EPRECONDITION, "motion %d (%s) is still open: close it before finalizing", mo.Number, mo.Title)
 		}
 	}
 	r, err := cleanNames("recorded_by", recordedBy)
@@ -505,7 +507,7 @@ func (m *Minutes) Import(parsed *Minutes, file string, now time.Time, render Ren
 	m.replaceText(parsed)
 	m.ActionItems = make([]ActionItem, len(parsed.ActionItems))
 	for i, a := range parsed.ActionItems {
-		a.ID, a.MeetingID = 0, m.MeetingID
+		a.ID, a.Number, a.MeetingID = 0, i+1, m.MeetingID
 		m.ActionItems[i] = a
 	}
 	m.ImportHash = hash

@@ -238,7 +238,7 @@ func TestCloseOutcomes(t *testing.T) {
 func TestFinalizePreconditions(t *testing.T) {
 	c, m := draft(t, four...)
 	mo := motion(t, c, m, map[string]alesco.VoteValue{"andrew-lukoshko": alesco.VoteYes})
-	wantErr(t, m.Finalize(nil, nil, recordNow, render), alesco.EPRECONDITION, "motion 1 (Accept RFC 16) is still open")
+	wantErr(t, m.Finalize(c, nil, nil, recordNow, render), alesco.EPRECONDITION, "motion 1 (Accept RFC 16) is still open")
 	if _, err := m.CloseMotion(c, mo.ID, alesco.OutcomeNone, recordNow); err != nil {
 		t.Fatal(err)
 	}
@@ -247,14 +247,14 @@ func TestFinalizePreconditions(t *testing.T) {
 		t.Fatal(err)
 	}
 	item.ID = 7
-	if err := m.Finalize([]string{" Andrew Lukoshko "}, nil, recordNow, render); err != nil {
+	if err := m.Finalize(c, []string{" Andrew Lukoshko "}, nil, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
 	if m.Status != alesco.MinutesFinal || m.Markdown != "# minutes of alesco-2026-11-19\n" || !m.Finalized.Equal(recordNow) ||
 		!slices.Equal(m.RecordedBy, []string{"Andrew Lukoshko"}) {
 		t.Fatalf("final: %v %q %v %v", m.Status, m.Markdown, m.Finalized, m.RecordedBy)
 	}
-	wantErr(t, m.Finalize(nil, nil, recordNow, render), alesco.EPRECONDITION, "already final")
+	wantErr(t, m.Finalize(c, nil, nil, recordNow, render), alesco.EPRECONDITION, "already final")
 	_, err = m.AddNote(alesco.Note{Text: "late"})
 	wantErr(t, err, alesco.EPRECONDITION, "minutes of alesco-2026-11-19 are final; amend them")
 	_, err = m.OpenMotion(c, "late", 0, recordNow)
@@ -271,7 +271,7 @@ func TestAmend(t *testing.T) {
 	c, m := draft(t, four...)
 	err := m.Amend("typo", nil, recordNow, render)
 	wantErr(t, err, alesco.EPRECONDITION, "still a draft")
-	if err := m.Finalize(nil, nil, recordNow, render); err != nil {
+	if err := m.Finalize(c, nil, nil, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
 	err = m.Amend("  ", nil, recordNow, render)
@@ -343,7 +343,7 @@ func TestCarryOver(t *testing.T) {
 	for _, it := range alesco.CarryOver(motions, items) {
 		got = append(got, string(it.Kind)+":"+it.Title+" ("+it.Note+")")
 	}
-	want := []string{"motion:Kernels (tabled on 2026-10-22)", "action_item:ask upstream (action item from 2026-10-22)"}
+	want := []string{"motion:Kernels (tabled on 2026-10-22)", "action_item:ask upstream (action item from the 2026-10-22 meeting)"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("carried over %q, want %q", got, want)
 	}

@@ -45,9 +45,24 @@ func (r *Committees) ids() []string {
 }
 
 // ParseMeetingID splits "{committee}-{YYYY-MM-DD}[-N]" into its committee,
-// local date and day number (1 for the first meeting of the day). Committee
-// ids may contain dashes, so the date is found from the right.
+// local date and day number (1 for the first meeting of the day).
 func (r *Committees) ParseMeetingID(id string) (*Committee, Date, int, error) {
+	committeeID, d, n, err := SplitMeetingID(id)
+	if err != nil {
+		return nil, Date{}, 0, err
+	}
+	c, err := r.Get(committeeID)
+	if err != nil {
+		return nil, Date{}, 0, err
+	}
+	return c, d, n, nil
+}
+
+// SplitMeetingID checks the shape of a meeting id,
+// "{committee}-{YYYY-MM-DD}[-N]", and splits it, whether or not the
+// committee exists: EINVALID when it is not a meeting id at all. Committee
+// ids may contain dashes, so the date is found from the right.
+func SplitMeetingID(id string) (committeeID string, d Date, n int, err error) {
 	bad := Errorf(EINVALID, "bad meeting id %q: want {committee}-{YYYY-MM-DD}, e.g. alesco-2026-12-03", id)
 	rest, n := id, 1
 	d, ok := trailingDate(rest)
@@ -55,18 +70,14 @@ func (r *Committees) ParseMeetingID(id string) (*Committee, Date, int, error) {
 		i := strings.LastIndexByte(rest, '-')
 		k, isNum := smallInt(rest[i+1:])
 		if i < 0 || !isNum || k < 2 {
-			return nil, Date{}, 0, bad
+			return "", Date{}, 0, bad
 		}
 		rest, n = rest[:i], k
 		if d, ok = trailingDate(rest); !ok {
-			return nil, Date{}, 0, bad
+			return "", Date{}, 0, bad
 		}
 	}
-	c, err := r.Get(rest[:len(rest)-11])
-	if err != nil {
-		return nil, Date{}, 0, err
-	}
-	return c, d, n, nil
+	return rest[:len(rest)-11], d, n, nil
 }
 
 func smallInt(s string) (int, bool) {

@@ -3,6 +3,7 @@ package alesco
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"strconv"
@@ -17,6 +18,22 @@ type Seal struct {
 	Revision int    `json:"revision"`
 	Text     string `json:"text_sha256"`
 	Record   string `json:"record_sha256"`
+}
+
+// SealAction is the audit action of a seal written on upgrade: when a
+// release that seals every final record first opened a database holding
+// minutes frozen by one that did not, it sealed them as they stood then.
+// What they held then is what is checked from then on.
+const SealAction = "minutes.seal"
+
+// SealIn reads the seal an audit row's detail carries, if it carries one
+// (the row that froze the minutes, or a SealAction row).
+func SealIn(detail string) (Seal, bool) {
+	var s Seal
+	if json.Unmarshal([]byte(detail), &s) != nil || s.Text == "" {
+		return Seal{}, false
+	}
+	return s, true
 }
 
 // SealOf seals final minutes as they stand.

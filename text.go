@@ -115,6 +115,52 @@ func CleanMarkdown(field string, kind TextKind, s string) (string, error) {
 	return s, nil
 }
 
+// EscapeMarkdown writes plain text s (a pull request's title from GitHub, a
+// meeting's or a motion's title, a name) as CommonMark inline text that
+// shows exactly s: a backslash before what would open a link, emphasis,
+// code or HTML ("\[", "\<"), and before what would make the line a
+// heading, a list item or a rule. Line breaks become spaces: one value
+// never opens a line of its own. It is the one escape for Markdown written
+// from data (the minutes, the agenda, live topics); minutes.Parse reads it
+// back. A value needs no escape in the common case, so published text
+// keeps its bytes.
+//
+// special, when not nil, lets a context escape more: it is called with the
+// one-line s for each rune r at byte i, and returns r's escape and true,
+// or false for the rules above.
+func EscapeMarkdown(s string, special func(s string, i int, r rune) (string, bool)) string {
+	if special == nil && !strings.ContainsAny(s, "\\`*_[]<>~&\n\r\u2028\u2029") && (s == "" || !strings.ContainsRune("#-+0123456789", rune(s[0]))) {
+		return s // the common case: nothing to escape, nothing to allocate
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i, r := range s {
+		if special != nil {
+			if e, ok := special(s, i, r); ok {
+				b.WriteString(e)
+				continue
+			}
+		}
+		if strings.ContainsRune("\\`*_[]<>~&", r) || (i == 0 && strings.ContainsRune("#-+", r)) {
+			b.WriteByte('\\') // inline markup; at the start, a heading, a list item or a rule
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if m := orderedRE.FindStringIndex(out); m != nil {
+		out = out[:m[1]-1] + `\` + out[m[1]-1:] // "1. x" would be a list item
+	}
+	return out
+}
+
+var orderedRE = regexp.MustCompile(`^\d{1,9}[.)]`)
+
 // refDefRE is a link reference definition: "[id]: destination".
 var refDefRE = regexp.MustCompile(`(?m)^ {0,3}\[[^\]]+\]:[ \t]*(\S+)`)
 

@@ -97,7 +97,7 @@ func TestRecordRefusesHostileText(t *testing.T) {
 	if len(m.Notes)+len(m.Motions)+len(m.ActionItems) != 0 {
 		t.Fatalf("refused writes left %d notes, %d motions, %d items", len(m.Notes), len(m.Motions), len(m.ActionItems))
 	}
-	err = m.Finalize([]string{strings.Repeat("n", 201)}, nil, recordNow, render)
+	err = m.Finalize(c, []string{strings.Repeat("n", 201)}, nil, recordNow, render)
 	wantErr(t, err, alesco.EINVALID, "recorded_by 1 is too long")
 	if m.Status != alesco.MinutesDraft {
 		t.Fatal("finalized despite a refused name")

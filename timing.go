@@ -11,8 +11,19 @@ import "time"
 // arrive.
 const RecordLead = time.Hour
 
+// Clock writes an instant as a committee's people read it: in the
+// committee's time zone, with the zone's abbreviation ("2026-12-03 12:00
+// EST"). Every message that tells a chair a time writes it so, never in UTC
+// beside others in local time.
+func Clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
 // clock formats an instant in the meeting's time zone, as a chair reads it.
-func (m Meeting) clock(t time.Time) string { return t.In(m.loc()).Format("2006-01-02 15:04 MST") }
+func (m Meeting) clock(t time.Time) string { return Clock(t, m.loc()) }
 
 // CheckRecording is THE rule for writing a meeting's minutes at now: from
 // RecordLead before its start on, and never for a cancelled meeting.
@@ -49,11 +60,11 @@ func (m Meeting) heldAt(now time.Time) bool {
 }
 
 // checkFinalize is the rule for finalizing minutes at now: only once the
-// meeting has started.
-func (m *Minutes) checkFinalize(now time.Time) error {
+// meeting has started. The refusal gives the start in c's time zone.
+func (m *Minutes) checkFinalize(c *Committee, now time.Time) error {
 	if now.Before(m.Start) {
 		return Errorf(EPRECONDITION, "meeting %s has not started yet (it starts %s): finalize its minutes after it starts",
-			m.MeetingID, m.Start.UTC().Format("2006-01-02 15:04 UTC"))
+			m.MeetingID, Clock(m.Start, c.loc()))
 	}
 	return nil
 }

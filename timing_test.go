@@ -45,8 +45,8 @@ func TestRecordingWindow(t *testing.T) {
 	}
 
 	min := alesco.NewMinutes(m)
-	wantErr(t, min.Finalize(nil, nil, start.Add(-time.Minute), render), alesco.EPRECONDITION, "has not started yet")
-	if err := min.Finalize(nil, nil, start, render); err != nil {
+	wantErr(t, min.Finalize(c, nil, nil, start.Add(-time.Minute), render), alesco.EPRECONDITION, "has not started yet")
+	if err := min.Finalize(c, nil, nil, start, render); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -63,7 +63,7 @@ func decidedMinutes(t *testing.T, c *alesco.Committee) *alesco.Minutes {
 	id = open("Meet weekly", 0)
 	vote(id, map[string]alesco.VoteValue{"andrew-lukoshko": 1})
 	close(id, alesco.OutcomeNone)
-	if err := m.Finalize([]string{"Jonathan Wright"}, nil, recordNow, render); err != nil {
+	if err := m.Finalize(c, []string{"Jonathan Wright"}, nil, recordNow, render); err != nil {
 		t.Fatal(err)
 	}
 	return m

@@ -7,6 +7,7 @@ package agenda
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,9 +279,9 @@ func (a Agenda) Markdown() string {
 		start = start.In(loc)
 	}
 	b.WriteString("# " + a.Committee + " Meeting Agenda (" + start.Format("2006-01-02") + ")\n\n")
-	b.WriteString(a.Title + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
+	b.WriteString(md(a.Title) + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
 	if a.Frozen {
-		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + a.FrozenAt.UTC().Format("2006-01-02 15:04") + " UTC).\n")
+		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + alesco.Clock(a.FrozenAt, start.Location()) + ").\n")
 	}
 
 	b.WriteString("\n## Votes\n\n")
@@ -303,7 +304,7 @@ func (a Agenda) Markdown() string {
 	if len(a.Decided) > 0 {
 		b.WriteString("## Decided, awaiting merge/close on GitHub\n\n")
 		for _, it := range a.Decided {
-			fmt.Fprintf(&b, "- [#%d](%s) %s — %s\n", it.Number, it.URL, title(it.Title), it.Note)
+			fmt.Fprintf(&b, "- [#%d](%s) %s — %s\n", it.Number, it.URL, md(title(it.Title)), it.Note)
 		}
 		b.WriteString("\n")
 	}
@@ -324,22 +325,7 @@ func (a Agenda) Markdown() string {
 		b.WriteString("Nothing was left open at the previous meeting.\n")
 	}
 	for _, it := range a.CarriedOver {
-		line := it.Title
-		if it.Number > 0 && it.URL != "" {
-			line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
-		}
-		if it.Kind == KindActionItem {
-			line = "Action item: " + line
-			if it.Owner != "" {
-				line += " — " + it.Owner
-			}
-		}
-		if it.Note != "" {
-			line += " (" + it.Note + ")"
-		}
-		if it.SourceMeetingID != "" {
-			line += ", from " + it.SourceMeetingID
-		}
+		line := carriedLine(it)
 		b.WriteString("- " + line + "\n")
 	}
 
@@ -350,7 +336,7 @@ func (a Agenda) Markdown() string {
 	for _, it := range a.NewSubmissions {
 		writeLink(&b, it)
 		b.WriteString(" ")
-		b.WriteString(title(it.Title))
+		b.WriteString(md(title(it.Title)))
 		if it.Draft {
 			b.WriteString(" (draft)")
 		}
@@ -365,16 +351,60 @@ func (a Agenda) Markdown() string {
 		b.WriteString("\n## Chair Election\n\n")
 		b.WriteString("- Elect a chair: " + a.ChairElection.Reason + ".\n")
 		if a.ChairElection.CurrentChair != "" {
-			b.WriteString("- Current chair: " + a.ChairElection.CurrentChair + ".\n")
+			b.WriteString("- Current chair: " + md(a.ChairElection.CurrentChair) + ".\n")
 		}
 		if a.ChairElection.CannotStand != "" {
-			fmt.Fprintf(&b, "- %s.\n", a.ChairElection.CannotStand)
+			fmt.Fprintf(&b, "- %s.\n", md(a.ChairElection.CannotStand))
 		}
 	}
 
 	b.WriteString("\n## Open Floor\n\n- Any other business.\n")
 	return b.String()
 }
+
+// carriedLine writes an item carried over, naming the meeting that left it
+// open once: "Action item from the 2026-11-19 meeting: Build it — Neal
+// Gompa", "Accept RFC 12 ([#12](…)) (tabled on 2026-11-19)".
+func carriedLine(it Item) string {
+	from := "meeting " + it.SourceMeetingID
+	day := dateRE.FindString(it.SourceMeetingID)
+	if day != "" {
+		from = "the " + day + " meeting"
+	}
+	if it.Kind == KindActionItem {
+		// The text is Markdown already (alesco.CleanMarkdown); the owner
+		// is a name. The note ("action item from …") would say it twice.
+		line := "Action item"
+		if it.SourceMeetingID != "" {
+			line += " from " + from
+		}
+		line += ": " + it.Title
+		if it.Owner != "" {
+			line += " — " + md(it.Owner)
+		}
+		return line
+	}
+	line := md(it.Title) // a motion's title is plain text
+	if it.Number > 0 && it.URL != "" {
+		line += " ([#" + strconv.Itoa(it.Number) + "](" + it.URL + "))"
+	}
+	if it.Note != "" {
+		line += " (" + md(it.Note) + ")"
+	}
+	if it.SourceMeetingID != "" && (day == "" || !strings.Contains(it.Note, day)) {
+		line += ", from " + from
+	}
+	return line
+}
+
+// dateRE finds the date in a meeting's id ("alesco-2026-12-03-2").
+var dateRE = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+
+// md writes plain text from data (titles from GitHub and of meetings and
+// motions, names) into the agenda's Markdown, which is posted to chat and
+// pasted in the wiki: escaped as the minutes escape it, so that it shows as
+// written and opens no link, image or HTML.
+func md(s string) string { return alesco.EscapeMarkdown(s, nil) }
 
 // writeLink writes "- [#N](url)".
 func writeLink(b *strings.Builder, it Item) {
@@ -392,13 +422,13 @@ func writeList(b *strings.Builder, names []string) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(n)
+		b.WriteString(md(n))
 	}
 }
 
 func writeProposal(b *strings.Builder, it Item) {
 	b.WriteString("### RFC: ")
-	b.WriteString(title(it.Title))
+	b.WriteString(md(title(it.Title)))
 	b.WriteString("\n\n")
 	writeLink(b, it)
 	if len(it.Authors) > 0 {
@@ -412,7 +442,7 @@ func writeWarnings(b *strings.Builder, it Item) {
 	for _, w := range it.Warnings {
 		b.WriteString("- **Warning: " + w + "**")
 		if w == WarnBoardInput && it.BoardInputReason != "" {
-			b.WriteString(" (" + it.BoardInputReason + ")")
+			b.WriteString(" (" + md(it.BoardInputReason) + ")")
 		}
 		b.WriteString("\n")
 	}

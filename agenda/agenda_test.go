@@ -92,8 +92,8 @@ func TestBuild(t *testing.T) {
 		"### RFC: Early\n\n- [#31](https://github.com/AlmaLinux/ALESCo/pull/31) by A, B\n- In FCP for 32 days; in review for 305 days.\n- **Warning: board input needed** (trademark approval: yes)",
 		"**Warning: review period not over**",
 		"### RFC: Talk",
-		"- Vote on RFC: Tabled ([#12](https://github.com/AlmaLinux/ALESCo/pull/12)) (punted until a proof of concept), from alesco-2026-11-19",
-		"- Action item: Email the board — Benny Vasquez, from alesco-2026-11-19",
+		"- Vote on RFC: Tabled ([#12](https://github.com/AlmaLinux/ALESCo/pull/12)) (punted until a proof of concept), from the 2026-11-19 meeting",
+		"- Action item from the 2026-11-19 meeting: Email the board — Benny Vasquez",
 		"- [#35](https://github.com/AlmaLinux/ALESCo/pull/35) Draft (draft) — @someone",
 		"## Open Floor",
 	} {

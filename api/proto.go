@@ -197,14 +197,14 @@ func NoteProto(n alesco.Note) *alescov1.Note {
 
 // ActionItemProto converts an action item.
 func ActionItemProto(a alesco.ActionItem) *alescov1.ActionItem {
-	return &alescov1.ActionItem{Id: a.ID, MeetingId: a.MeetingID, Owner: a.Owner, Text: a.Text, Done: a.Done, CompletedTime: Timestamp(a.Completed)}
+	return &alescov1.ActionItem{Id: a.ID, Number: int32(a.Number), MeetingId: a.MeetingID, Owner: a.Owner, Text: a.Text, Done: a.Done, CompletedTime: Timestamp(a.Completed)}
 }
 
 // MotionProto converts a motion with its votes.
 func MotionProto(m alesco.Motion) *alescov1.Motion {
 	t := m.Tally()
 	out := &alescov1.Motion{
-		Id: m.ID, MeetingId: m.MeetingID, Title: m.Title, ProposalNumber: int32(m.ProposalNumber),
+		Id: m.ID, Number: int32(m.Number), MeetingId: m.MeetingID, Title: m.Title, ProposalNumber: int32(m.ProposalNumber),
 		Status: alescov1.MotionStatus(m.Status.Proto()), Outcome: alescov1.MotionOutcome(m.Outcome.Proto()), Unanimous: m.Unanimous,
 		Tally:      &alescov1.Tally{Yes: int32(t.Yes), Abstain: int32(t.Abstain), No: int32(t.No)},
 		OpenedTime: Timestamp(m.Opened), ClosedTime: Timestamp(m.Closed),

@@ -73,8 +73,14 @@ type AuditReport struct {
 	// Head is the head of the chain, as "alesco audit head" publishes it.
 	Head alesco.AuditHead
 	// Sealed counts the frozen minutes texts checked against the seals in
-	// the log; Unsealed those frozen by a release that kept no seals.
-	Sealed, Unsealed int
+	// the log.
+	Sealed int
+	// OnUpgrade counts those of them sealed on upgrade (alesco.SealAction):
+	// frozen by a release that kept no seals, sealed as they were stored
+	// when this release first opened the database, at UpgradedAt (the
+	// audit row's time). Edits made before then cannot show.
+	OnUpgrade  int
+	UpgradedAt string
 }
 
 // VerifyAudit re-checks the audit log: its hash chain against its head
@@ -88,15 +94,18 @@ func (a *App) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (Aud
 		return rep, err
 	}
 	err = a.store.View(ctx, func(tx alesco.ReadTx) error {
-		frozen := map[string][]alesco.AuditEntry{} // meeting id -> rows that froze its minutes
+		rows := map[string]*meetingRows{}
 		for after := int64(0); ; {
 			es, err := tx.AuditLog(after, 1000)
 			if err != nil {
 				return err
 			}
 			for _, e := range es {
-				if id, ok := strings.CutPrefix(e.Subject, "meeting/"); ok && freezes(e) {
-					frozen[id] = append(frozen[id], e)
+				if id, ok := strings.CutPrefix(e.Subject, "meeting/"); ok {
+					if rows[id] == nil {
+						rows[id] = &meetingRows{}
+					}
+					rows[id].add(e)
 				}
 			}
 			if len(es) < 1000 {
@@ -110,7 +119,11 @@ func (a *App) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (Aud
 				return err
 			}
 			for _, m := range ms {
-				if err := checkSeals(m, frozen[m.MeetingID], &rep); err != nil {
+				r := rows[m.MeetingID]
+				if r == nil {
+					r = &meetingRows{}
+				}
+				if err := r.check(m, &rep); err != nil {
 					return err
 				}
 			}
@@ -118,6 +131,25 @@ func (a *App) VerifyAudit(ctx context.Context, published *alesco.AuditHead) (Aud
 		return nil
 	})
 	return rep, err
+}
+
+// meetingRows are the audit rows of one meeting that matter to its seals:
+// how many froze its minutes, and the latest seal of each revision.
+type meetingRows struct {
+	froze int
+	seals map[int]alesco.AuditEntry
+}
+
+func (r *meetingRows) add(e alesco.AuditEntry) {
+	if freezes(e) {
+		r.froze++
+	}
+	if s, ok := alesco.SealIn(e.Detail); ok {
+		if r.seals == nil {
+			r.seals = map[int]alesco.AuditEntry{}
+		}
+		r.seals[s.Revision] = e
+	}
 }
 
 // freezes reports whether an audit row froze minutes: a finalize, an
@@ -135,51 +167,46 @@ func freezes(e alesco.AuditEntry) bool {
 	return false
 }
 
-// checkSeals checks one meeting's frozen texts against the rows that froze
-// them: every final revision was frozen by a row of the log, and a sealed
-// one still has its text (and, for the current one, its record).
-func checkSeals(m *alesco.Minutes, rows []alesco.AuditEntry, rep *AuditReport) error {
+// check checks one meeting's frozen texts against the rows that froze and
+// sealed them: every final revision was frozen by a row of the log and is
+// sealed by one, and still has its text (and, for the current one, its
+// record).
+func (r *meetingRows) check(m *alesco.Minutes, rep *AuditReport) error {
 	frozen := len(m.Revisions)
 	if m.Status == alesco.MinutesFinal {
 		frozen++
 	}
-	if len(rows) < frozen {
+	if r.froze < frozen {
 		return alesco.Errorf(alesco.EPRECONDITION, "minutes of %s were finalized outside alesco: %d of their revisions are final, the audit log froze %d",
-			m.MeetingID, frozen, len(rows))
-	}
-	latest := map[int]alesco.AuditEntry{}
-	for _, e := range rows {
-		var s alesco.Seal
-		if json.Unmarshal([]byte(e.Detail), &s) == nil && s.Text != "" {
-			latest[s.Revision] = e
-		}
+			m.MeetingID, frozen, r.froze)
 	}
 	for rev := 1; rev <= m.Revision; rev++ {
-		e, ok := latest[rev]
-		if !ok {
-			if rev < m.Revision || m.Status == alesco.MinutesFinal {
-				rep.Unsealed++
+		if rev == m.Revision && m.Status != alesco.MinutesFinal {
+			if e, ok := r.seals[rev]; ok {
+				return alesco.Errorf(alesco.EPRECONDITION, "minutes of %s (revision %d) were frozen by audit row %d but are a draft now: they were reopened outside alesco", m.MeetingID, rev, e.ID)
 			}
 			continue
 		}
-		var s alesco.Seal
-		_ = json.Unmarshal([]byte(e.Detail), &s)
+		e, ok := r.seals[rev]
+		if !ok {
+			return alesco.Errorf(alesco.EPRECONDITION, "revision %d of the minutes of %s is final but no audit row seals it: it was made final outside alesco", rev, m.MeetingID)
+		}
+		s, _ := alesco.SealIn(e.Detail)
 		if rev == m.Revision {
-			if m.Status != alesco.MinutesFinal {
-				return alesco.Errorf(alesco.EPRECONDITION, "minutes of %s (revision %d) were frozen by audit row %d but are a draft now: they were reopened outside alesco", m.MeetingID, rev, e.ID)
-			}
 			if err := s.Check(m); err != nil {
 				return alesco.Errorf(alesco.EPRECONDITION, "%s (sealed in audit row %d)", alesco.ErrorMessage(err), e.ID)
 			}
-			rep.Sealed++
-			continue
-		}
-		i := slices.IndexFunc(m.Revisions, func(r alesco.MinutesRevision) bool { return r.Revision == rev })
-		if i < 0 || alesco.TextSHA256(m.Revisions[i].Markdown) != s.Text {
+		} else if i := slices.IndexFunc(m.Revisions, func(r alesco.MinutesRevision) bool { return r.Revision == rev }); i < 0 || alesco.TextSHA256(m.Revisions[i].Markdown) != s.Text {
 			return alesco.Errorf(alesco.EPRECONDITION, "revision %d of the minutes of %s was edited or removed after it was frozen: it no longer matches its SHA-256 in audit row %d",
 				rev, m.MeetingID, e.ID)
 		}
 		rep.Sealed++
+		if e.Action == alesco.SealAction {
+			rep.OnUpgrade++
+			if rep.UpgradedAt == "" || e.At < rep.UpgradedAt {
+				rep.UpgradedAt = e.At
+			}
+		}
 	}
 	return nil
 }

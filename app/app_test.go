@@ -22,16 +22,17 @@ func TestReadsOneSnapshot(t *testing.T) {
 	if _, err := env.App.SyncProposals(alescotest.Admin(ctx), "alesco"); err != nil {
 		t.Fatal(err)
 	}
+	next := alescotest.NextMeeting(t)
 	store.Counts()
 	reads := []struct {
 		name string
 		call func() error
 	}{
-		{"agenda", func() error { _, err := env.App.Agenda(ctx, "alesco-2026-12-03", ""); return err }},
+		{"agenda", func() error { _, err := env.App.Agenda(ctx, next.ID, ""); return err }},
 		{"next agenda", func() error { _, err := env.App.Agenda(ctx, "next", "alesco"); return err }},
 		{"feed", func() error { _, err := env.App.Feed(ctx, "alesco", false); return err }},
 		{"expanded feed", func() error { _, err := env.App.Feed(ctx, "alesco", true); return err }},
-		{"meeting calendar", func() error { _, err := env.App.MeetingCalendar(ctx, "alesco", "alesco-2026-12-03"); return err }},
+		{"meeting calendar", func() error { _, err := env.App.MeetingCalendar(ctx, "alesco", next.ID); return err }},
 	}
 	for _, r := range reads {
 		t.Run(r.name, func(t *testing.T) {
@@ -51,8 +52,8 @@ func TestReadsOneSnapshot(t *testing.T) {
 	}
 	// The first read after the meeting starts puts the agenda on record:
 	// one snapshot, one write.
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC))
-	ag, err := env.App.Agenda(ctx, "alesco-2026-12-03", "")
+	env.Clock.Set(next.Start.Add(5 * time.Minute))
+	ag, err := env.App.Agenda(ctx, next.ID, "")
 	if err != nil || !ag.Frozen {
 		t.Fatalf("agenda at the start: frozen %v, err %v", ag.Frozen, err)
 	}
@@ -68,9 +69,9 @@ func TestReadsOneSnapshot(t *testing.T) {
 func TestCancelRacesMinutes(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := alescotest.Admin(context.Background())
-	meetings := []string{"alesco-2026-12-03", "alesco-2026-12-17", "alesco-2026-12-31", "alesco-2027-01-14", "alesco-2027-01-28", "alesco-2027-02-11"}
 	held, cancelled := 0, 0
-	for _, id := range meetings {
+	for _, next := range alescotest.Meetings(t, 6) {
+		id := next.ID
 		m, err := env.App.GetMeeting(ctx, id)
 		if err != nil {
 			t.Fatal(err)
@@ -143,20 +144,21 @@ func TestFeedEventText(t *testing.T) {
 		}
 		return d
 	}
-	if got := description("alesco-2026-12-03"); !strings.Contains(got, "Votes:\n- #17 Add alternative signed newer kernels") || !strings.Contains(got, "Chair election due.") {
+	ms := alescotest.Meetings(t, 2)
+	if got := description(ms[0].ID); !strings.Contains(got, "Votes:\n- #17 Add alternative signed newer kernels") || !strings.Contains(got, "Chair election due.") {
 		t.Fatalf("next meeting:\n%s", got)
 	}
-	if got := description("alesco-2026-12-17"); strings.Contains(got, "Votes:") || !strings.Contains(got, "Agenda: https://alesco.example.org/agenda/alesco-2026-12-17.md") {
+	if got := description(ms[1].ID); strings.Contains(got, "Votes:") || !strings.Contains(got, "Agenda: https://alesco.example.org/agenda/"+ms[1].ID+".md") {
 		t.Fatalf("a later meeting:\n%s", got)
 	}
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 30, 0, 0, time.UTC))
-	if got := description("alesco-2026-12-03"); strings.Contains(got, "#17") {
+	env.Clock.Set(ms[0].Start.Add(30 * time.Minute))
+	if got := description(ms[0].ID); strings.Contains(got, "#17") {
 		t.Fatalf("a started meeting without an agenda on record:\n%s", got)
 	}
 	if err := env.App.FreezeStartedAgendas(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := description("alesco-2026-12-03"); !strings.Contains(got, "#17") {
+	if got := description(ms[0].ID); !strings.Contains(got, "#17") {
 		t.Fatalf("once on record:\n%s", got)
 	}
 }
@@ -164,13 +166,15 @@ func TestFeedEventText(t *testing.T) {
 // TestTokenForFormerMember: a token acts for a member on today's roster;
 // one who left, or has not joined yet, gets none, and is told why.
 func TestTokenForFormerMember(t *testing.T) {
-	env := alescotest.New(t) // 2026-11-25
+	env := alescotest.New(t)
 	ctx := alescotest.Admin(context.Background())
 	_, _, err := env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "cody-robertson"})
 	if alesco.ErrorCode(err) != alesco.EINVALID || !strings.Contains(alesco.ErrorMessage(err),
-		"cody-robertson (Cody Robertson) is not on the ALESCo roster on 2026-11-25: they left the committee on 2026-03-22") {
+		"cody-robertson (Cody Robertson) is not on the ALESCo roster on "+alescotest.Today().String()+": they left the committee on 2026-03-22") {
 		t.Fatalf("token for a former member: %v", err)
 	}
+	// The roster's history: on 2026-06-01 Lance Albertson was appointed
+	// but not yet a member.
 	env.Clock.Set(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	_, _, err = env.App.CreateToken(ctx, alesco.Token{CommitteeID: "alesco", Role: alesco.RoleMember, MemberID: "lance-albertson"})
 	if !strings.Contains(alesco.ErrorMessage(err), "their term starts on 2026-06-13") {
@@ -190,22 +194,24 @@ func TestTokenForFormerMember(t *testing.T) {
 func TestVerifyAuditSeals(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := alescotest.Admin(context.Background())
-	for _, id := range []string{"alesco-2026-11-05", "alesco-2026-11-19"} {
+	past := alescotest.PastMeetings(t, 2) // 2026-11-05 and 11-19 on the default today
+	earlier, last := past[0].ID, past[1].ID
+	for _, id := range []string{earlier, last} {
 		if _, err := env.App.AddNote(ctx, id, alesco.Note{Topic: "Open floor", Text: "Nothing"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", []string{"Andrew Lukoshko"}, nil); err != nil {
+	if _, _, err := env.App.FinalizeMinutes(ctx, last, []string{"Andrew Lukoshko"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := env.App.AmendMinutes(ctx, "alesco-2026-11-19", "reopen", ""); err != nil {
+	if _, _, _, err := env.App.AmendMinutes(ctx, last, "reopen", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := env.App.FinalizeMinutes(ctx, "alesco-2026-11-19", nil, nil); err != nil {
+	if _, _, err := env.App.FinalizeMinutes(ctx, last, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := env.App.VerifyAudit(ctx, nil)
-	if err != nil || rep.Sealed != 2 || rep.Unsealed != 0 {
+	if err != nil || rep.Sealed != 2 || rep.OnUpgrade != 0 {
 		t.Fatalf("verify: %+v, %v", rep, err)
 	}
 	raw, err := sql.Open("sqlite", "file:"+env.DB.Path())
@@ -214,17 +220,17 @@ func TestVerifyAuditSeals(t *testing.T) {
 	}
 	defer raw.Close()
 	if _, err := raw.Exec(`DROP TRIGGER minutes_revisions_no_update;
-		UPDATE minutes_revisions SET markdown = markdown || 'forged' WHERE meeting_id = 'alesco-2026-11-19'`); err != nil {
+		UPDATE minutes_revisions SET markdown = markdown || 'forged' WHERE meeting_id = '` + last + `'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "revision 1 of the minutes of alesco-2026-11-19 was edited or removed after it was frozen") {
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "revision 1 of the minutes of "+last+" was edited or removed after it was frozen") {
 		t.Fatalf("an edited earlier revision: %v", err)
 	}
-	if _, err := raw.Exec(`UPDATE minutes_revisions SET markdown = substr(markdown, 1, length(markdown) - 6) WHERE meeting_id = 'alesco-2026-11-19';
-		UPDATE minutes SET status = 'final', markdown = 'made up' WHERE meeting_id = 'alesco-2026-11-05'`); err != nil {
+	if _, err := raw.Exec(`UPDATE minutes_revisions SET markdown = substr(markdown, 1, length(markdown) - 6) WHERE meeting_id = '` + last + `';
+		UPDATE minutes SET status = 'final', markdown = 'made up' WHERE meeting_id = '` + earlier + `'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "minutes of alesco-2026-11-05 were finalized outside alesco: 1 of their revisions are final, the audit log froze 0") {
+	if _, err := env.App.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), "minutes of "+earlier+" were finalized outside alesco: 1 of their revisions are final, the audit log froze 0") {
 		t.Fatalf("a draft made final in SQL: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco/app"
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // get asks c for key at version v and reports whether it was built.
@@ -32,7 +33,7 @@ func get(t *testing.T, c *app.Cache, key string, v uint64, now time.Time, body s
 func TestCacheLRUWithinBytes(t *testing.T) {
 	const budget = 64 << 10
 	c := app.NewCache(budget)
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	now := alescotest.Epoch
 	body := strings.Repeat("x", 1000)
 	for i := range 1000 {
 		get(t, c, fmt.Sprintf("page/%d", i), 1, now, body, time.Time{})
@@ -69,7 +70,7 @@ func TestCacheLRUWithinBytes(t *testing.T) {
 // was built; errors are never kept.
 func TestCacheVersionAndValidity(t *testing.T) {
 	c := app.NewCache(0)
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	now := alescotest.Epoch
 	steps := []struct {
 		name    string
 		version uint64

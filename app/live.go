@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
@@ -131,7 +132,7 @@ func (a *App) topicOf(tx alesco.ReadTx, c *alesco.Committee, text string) (strin
 		p, err := tx.Proposal(c.ID, n)
 		switch {
 		case err == nil:
-			return p.Title, n, nil
+			return TitleTopic(p.Title), n, nil
 		case alesco.ErrorCode(err) == alesco.ENOTFOUND:
 			return fmt.Sprintf("RFC #%d", n), n, nil
 		}
@@ -183,11 +184,12 @@ func agendaItems(ag agenda.Agenda) []NextItem {
 	var out []NextItem
 	add := func(section string, items []agenda.Item) {
 		for _, it := range items {
-			n := alesco.Note{Topic: it.Title, ProposalNumber: it.Number}
+			n := alesco.Note{Topic: TitleTopic(it.Title), ProposalNumber: it.Number}
 			if it.Kind == agenda.KindActionItem {
+				// An action item's text is Markdown already; its owner is a name.
 				n.Topic = "Action item: " + it.Title
 				if it.Owner != "" {
-					n.Topic += " (" + it.Owner + ")"
+					n.Topic += " (" + alesco.EscapeMarkdown(it.Owner, nil) + ")"
 				}
 			}
 			out = append(out, NextItem{Section: section, Item: it, Topic: n})
@@ -201,6 +203,20 @@ func agendaItems(ag agenda.Agenda) []NextItem {
 		out = append(out, NextItem{Section: "chair election", Topic: alesco.Note{Topic: "the chair election"}})
 	}
 	return append(out, NextItem{Section: "open floor", Topic: alesco.Note{Topic: "other business"}})
+}
+
+// TitleTopic is a title that comes from data (a pull request's title from
+// GitHub, a carried motion's) as a topic, which is Markdown: escaped
+// (alesco.EscapeMarkdown), so it shows as written and is never refused for
+// what it holds; cut, with "…", when its escapes would make it longer than
+// a topic may be.
+func TitleTopic(title string) string {
+	s := alesco.EscapeMarkdown(title, nil)
+	for r := []rune(title); utf8.RuneCountInString(s) > alesco.LineText.Max && len(r) > 0; {
+		r = r[:len(r)-1]
+		s = alesco.EscapeMarkdown(strings.TrimSpace(string(r))+"…", nil)
+	}
+	return s
 }
 
 // takenUp reports whether the record has a topic for the item already.

@@ -40,9 +40,6 @@ func (a *App) AmendMinutes(ctx context.Context, meetingID, reason, markdown stri
 		am = alesco.CompareMinutes(before, e.m)
 		detail := map[string]any{"reason": e.m.Revisions[len(e.m.Revisions)-1].Reason,
 			"replaced": replacement != nil, "revision": e.m.Revision, "changes": am.Summary()}
-		if replacement != nil {
-			detail = sealed(detail, e.m)
-		}
 		return "meeting/" + meetingID, detail, a.publishMinutes(e)
 	})
 	return c, m, am, err
@@ -109,7 +106,7 @@ func (a *App) ImportMinutes(ctx context.Context, committeeID, file string, data 
 		if !res.Changed {
 			return alesco.Change{}, alesco.ErrUnchanged
 		}
-		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: sealed(detail, m)}, tx.SaveMinutes(m)
+		return alesco.Change{Action: "minutes.import", Subject: "meeting/" + mt.ID, Detail: detail}, tx.SaveMinutes(m)
 	})
 	if err == alesco.ErrUnchanged {
 		return res, nil

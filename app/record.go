@@ -334,25 +334,19 @@ func (a *App) FinalizeMinutes(ctx context.Context, meetingID string, recordedBy,
 		if err := a.finalize(e, recordedBy, editedBy); err != nil {
 			return "", nil, err
 		}
-		return "meeting/" + meetingID, sealed(map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, e.m), nil
+		return "meeting/" + meetingID, map[string]any{"recorded_by": e.m.RecordedBy, "edited_by": e.m.EditedBy}, nil
 	})
 }
 
 // finalize is the one way minutes become final: frozen, and what they tell
-// the world queued in the same transaction.
+// the world queued in the same transaction. The store seals them in the
+// audit row of the change (whatever front end finalized them), so that
+// "alesco audit verify" sees them edited behind its back.
 func (a *App) finalize(e *edit, recordedBy, editedBy []string) error {
-	if err := e.m.Finalize(recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
+	if err := e.m.Finalize(e.c, recordedBy, editedBy, e.tx.Now(), render(e.c)); err != nil {
 		return err
 	}
 	return a.publishMinutes(e)
-}
-
-// sealed adds the seal of frozen minutes to an audit detail: the chain then
-// protects their text and record (VerifyAudit checks them).
-func sealed(detail map[string]any, m *alesco.Minutes) map[string]any {
-	s := alesco.SealOf(m)
-	detail["revision"], detail["text_sha256"], detail["record_sha256"] = s.Revision, s.Text, s.Record
-	return detail
 }
 
 // render is the committee's Markdown rendering of minutes.

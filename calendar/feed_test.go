@@ -229,7 +229,7 @@ func TestBuildEmptyAndUTC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ins, err := icaltest.Expand(decode(t, out), time.Unix(0, 0), time.Now()); err != nil || len(ins) != 0 {
+	if ins, err := icaltest.Expand(decode(t, out), time.Unix(0, 0), alescotest.Epoch.AddDate(10, 0, 0)); err != nil || len(ins) != 0 {
 		t.Fatalf("empty feed: %v %v", ins, err)
 	}
 	if _, err := calendar.Build(calendar.Feed{Name: "No host"}); err == nil {

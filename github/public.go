@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"time"
 
+	"github.com/almalinux/alesco"
 	gh "github.com/google/go-github/v89/github"
 )
 
@@ -16,8 +18,9 @@ import (
 // reads the proposals list (ListProposals' sync_error is public): never an
 // address, port, resolver or URL of this server's network, which Go's
 // errors spell out ("lookup api.github.com on 10.0.0.53:53: no such
-// host"). The whole error goes to the server's log.
-func publicError(err error) string {
+// host"). The whole error goes to the server's log. A time is told in the
+// committee's zone (loc), like every other.
+func publicError(err error, loc *time.Location) string {
 	var limited *RateLimitedError
 	var rate *gh.RateLimitError
 	var abuse *gh.AbuseRateLimitError
@@ -31,9 +34,9 @@ func publicError(err error) string {
 	var tlsRecord tls.RecordHeaderError
 	switch {
 	case errors.As(err, &limited):
-		return "GitHub asked alesco to wait: the next sync is after " + limited.Until.UTC().Format("15:04 UTC")
+		return "GitHub asked alesco to wait: the next sync is after " + alesco.Clock(limited.Until, loc)
 	case errors.As(err, &rate):
-		return "GitHub's rate limit is used up until " + rate.Rate.Reset.Time.UTC().Format("15:04 UTC")
+		return "GitHub's rate limit is used up until " + alesco.Clock(rate.Rate.Reset.Time, loc)
 	case errors.As(err, &abuse):
 		return "GitHub asked alesco to slow down (secondary rate limit)"
 	case errors.As(err, &resp) && resp.Response != nil:

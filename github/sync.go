@@ -116,7 +116,7 @@ func (s *Syncer) Sync(ctx context.Context, c *alesco.Committee) (alesco.SyncResu
 		rec.Pulls = changed
 	} else {
 		// What is stored is shown to anyone; the cause goes to the log.
-		rec.Err = errors.New(publicError(syncErr))
+		rec.Err = errors.New(publicError(syncErr, c.Location)) // times in the committee's zone
 	}
 	if err := s.db.SaveSync(ctx, rec); err != nil {
 		return alesco.SyncResult{}, err

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,12 +80,16 @@ func (f *fixture) post(event, delivery, sig string, body []byte) *httptest.Respo
 	return rec
 }
 
+// fixtureBody is the recorded delivery labelling #16, sent at the tests'
+// now.
 func fixtureBody(t testing.TB) []byte {
-	b, err := os.ReadFile("../demo/github/webhook-labeled-16.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	t.Helper()
+	return alescotest.LabelWebhook(alescotest.Epoch)
+}
+
+// updatedAt is a payload's pull-request updated_at field at t.
+func updatedAt(t time.Time) []byte {
+	return []byte(`"updated_at": "` + t.UTC().Format(time.RFC3339) + `"`)
 }
 
 func TestWebhookResponses(t *testing.T) {
@@ -127,7 +130,7 @@ func TestWebhookResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State != alesco.ProposalFCP || !p.FCPTime.Equal(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)) {
+	if p.State != alesco.ProposalFCP || !p.FCPTime.Equal(alescotest.Epoch) {
 		t.Fatalf("#16 = %v, fcp %v", p.State, p.FCPTime)
 	}
 }
@@ -137,7 +140,7 @@ func TestWebhookResponses(t *testing.T) {
 func TestWebhookOutOfOrder(t *testing.T) {
 	f := newFixture(t)
 	newer := fixtureBody(t)
-	older := bytes.Replace(newer, []byte(`"updated_at": "2026-11-24T15:00:00Z"`), []byte(`"updated_at": "2026-11-20T10:00:00Z"`), 1)
+	older := bytes.Replace(newer, updatedAt(alescotest.Epoch), updatedAt(alescotest.Epoch.Add(-4*24*time.Hour-5*time.Hour)), 1)
 	older = bytes.Replace(older, []byte(`"action": "labeled"`), []byte(`"action": "unlabeled"`), 1)
 	older = bytes.Replace(older, []byte(`"labels": [`), []byte(`"labels_was": [`), 1)
 	if rec := f.post("pull_request", "new", sign(newer), newer); rec.Code != 200 {

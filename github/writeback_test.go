@@ -18,7 +18,7 @@ import (
 
 func newWriter(t *testing.T) (*github.Writer, *githubtest.Server) {
 	t.Helper()
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
 	w, err := github.NewWriter(github.WriterOptions{BaseURL: fake.BaseURL(), Token: "ghp_test", Transport: fake.Client().Transport,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -57,7 +57,7 @@ func TestWriterComment(t *testing.T) {
 	for i := range 150 {
 		fake.AddComment("AlmaLinux/ALESCo", 17, fmt.Sprintf("comment %d by someone", i))
 	}
-	e := alesco.Effect{Key: "github:outcome:alesco-2026-12-03:17", Kind: alesco.EffectComment,
+	e := alesco.Effect{Key: "github:outcome:" + alescotest.DecisionMeeting + ":17", Kind: alesco.EffectComment,
 		Comment: &alesco.CommentEffect{Repo: "AlmaLinux/ALESCo", Number: 17, Body: "Accepted."}}
 	if res := deliver(t, w, e); !strings.HasPrefix(res, "created comment ") {
 		t.Fatalf("first delivery: %s", res)
@@ -72,11 +72,11 @@ func TestWriterComment(t *testing.T) {
 	}
 	var ours []githubtest.Comment
 	for _, c := range fake.Comments("AlmaLinux/ALESCo", 17) {
-		if strings.Contains(c.Body, "<!-- alesco:github:outcome:alesco-2026-12-03:17 -->") {
+		if strings.Contains(c.Body, "<!-- alesco:github:outcome:"+alescotest.DecisionMeeting+":17 -->") {
 			ours = append(ours, c)
 		}
 	}
-	if len(ours) != 1 || !ours[0].Edited || ours[0].Body != "<!-- alesco:github:outcome:alesco-2026-12-03:17 -->\nAccepted (minutes amended)." {
+	if len(ours) != 1 || !ours[0].Edited || ours[0].Body != "<!-- alesco:github:outcome:"+alescotest.DecisionMeeting+":17 -->\nAccepted (minutes amended)." {
 		t.Fatalf("comments: %+v", ours)
 	}
 	if got := writes(fake); len(got) != 2 || !strings.HasPrefix(got[0], "POST /repos/AlmaLinux/ALESCo/issues/17/comments") ||
@@ -89,7 +89,7 @@ func TestWriterComment(t *testing.T) {
 // pull request's pages show it; delivering again writes nothing.
 func TestWriterLabels(t *testing.T) {
 	w, fake := newWriter(t)
-	e := alesco.Effect{Key: "github:labels:alesco-2026-12-03:18", Kind: alesco.EffectLabels,
+	e := alesco.Effect{Key: "github:labels:" + alescotest.DecisionMeeting + ":18", Kind: alesco.EffectLabels,
 		Labels: &alesco.LabelsEffect{Repo: "AlmaLinux/ALESCo", Number: 18, Remove: []string{"vote at next meeting"}, Add: []string{"rejected"}}}
 	if res := deliver(t, w, e); res != "removed Vote at next meeting; added rejected on AlmaLinux/ALESCo#18" {
 		t.Fatalf("delivery: %s", res)

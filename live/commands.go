@@ -112,7 +112,7 @@ func propose(kind alesco.MotionKind) func(*session, string) (string, error) {
 		if mo.ProposalNumber > 0 {
 			on = fmt.Sprintf(" on #%d", mo.ProposalNumber)
 		}
-		return fmt.Sprintf("motion %d %q%s is open: vote NAME +1|0|-1, then close (%s)", mo.ID, mo.Title, on, quorumText(c, m)), nil
+		return fmt.Sprintf("motion %d %q%s is open: vote NAME +1|0|-1, then close (%s)", mo.Number, mo.Title, on, quorumText(c, m)), nil
 	}
 }
 
@@ -159,7 +159,7 @@ func (s *session) close(args string) (string, error) {
 		// say so before the motion closes as TIED.
 		if _, m, err := s.app.GetMinutes(s.ctx, s.meetingID); err == nil {
 			if mo := m.LatestOpenMotion(); mo != nil && len(mo.Votes) > 0 && mo.Tally().IsTie() && mo.Deciding == nil {
-				return "", alesco.Errorf(alesco.EPRECONDITION, "motion %d is tied %s: the chair decides with decide +1 or decide -1 (close tied records the tie)", mo.ID, shortTally(mo.Tally()))
+				return "", alesco.Errorf(alesco.EPRECONDITION, "motion %d is tied %s: the chair decides with decide +1 or decide -1 (close tied records the tie)", mo.Number, shortTally(mo.Tally()))
 			}
 		}
 	case "tied":
@@ -179,7 +179,7 @@ func (s *session) close(args string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	line := fmt.Sprintf("motion %d %q %s", mo.ID, mo.Title, mo.Outcome.Word())
+	line := fmt.Sprintf("motion %d %q %s", mo.Number, mo.Title, mo.Outcome.Word())
 	if len(mo.Votes) > 0 {
 		line += ": " + shortTally(mo.Tally())
 	}
@@ -201,7 +201,7 @@ func (s *session) action(args string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("action item %d for %s: %s", a.ID, a.Owner, a.Text), nil
+	return fmt.Sprintf("action item %d for %s: %s", a.Number, a.Owner, a.Text), nil
 }
 
 // owner splits "NAME TEXT": "Full Name: text" when a colon says where the

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
@@ -78,6 +77,7 @@ info ALESCo voted unanimously to appoint Lance Albertson as a new ALESCo member.
 agreed Unanimously voted to appoint Lance Albertson as a new ALESCo member.
 endmeeting`,
 	}
+	// History: each is replayed at its own time, whatever the tests' today.
 	for date, lines := range replays {
 		t.Run(date, func(t *testing.T) {
 			env := synced(t)
@@ -121,8 +121,9 @@ func diff(want, got string) string {
 // (topic, agenda position, open motion) lives in the record.
 func TestReplies(t *testing.T) {
 	env := synced(t)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
-	id := "alesco-2026-12-03"
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.At(12, 2))
+	id := next.ID
 	got := script(t, env.App, chair, id, `
 startmeeting
 present andrew, ben, jonathan
@@ -145,7 +146,7 @@ action jonathan Draft the next RFC
 next
 agenda`)
 	want := []string{
-		"meeting alesco-2026-12-03 started (2026-12-03): votes #17, #18; discussion #16; new #19, #20; chair election (the chair's term ran out on 2026-09-12; Andrew Lukoshko cannot stand again: \"the chair cannot serve more than 2 consecutive terms (1 year) as chair\" (charter); they have chaired since 2025-08-20, 2 terms in a row); open floor; type next to take up #17",
+		"meeting " + id + " started (" + next.Date.String() + "): votes #17, #18; discussion #16; new #19, #20; chair election (the chair's term ran out on 2026-09-12; Andrew Lukoshko cannot stand again: \"the chair cannot serve more than 2 consecutive terms (1 year) as chair\" (charter); they have chaired since 2025-08-20, 2 terms in a row); open floor; type next to take up #17",
 		"present: Andrew Lukoshko, Ben Thomas, Jonathan Wright (no quorum: 3 of 5 present, 4 required)",
 		"late: Neal Gompa — quorum reached (quorum 4 of 5 present)",
 		"absent: Lance Albertson (quorum 4 of 5 present)",
@@ -157,7 +158,7 @@ agenda`)
 		`motion 1 "Accept RFC 17": +1 0 -1 (quorum 4 of 5 present)`,
 		`motion 1 "Accept RFC 17": +2 0 -1 (quorum 4 of 5 present)`,
 		`motion 1 "Accept RFC 17": +2 0 -2 (quorum 4 of 5 present)`,
-		`alesco-2026-12-03 (draft): 4 of 5 members present, 4 required (quorum met); topic "RFC: Add alternative signed newer kernels" (#17); open motion 1 "Accept RFC 17": +2 0 -2 (tied: decide +1|-1); 0 decisions, 0 action items`,
+		id + ` (draft): 4 of 5 members present, 4 required (quorum met); topic "RFC: Add alternative signed newer kernels" (#17); open motion 1 "Accept RFC 17": +2 0 -2 (tied: decide +1|-1); 0 decisions, 0 action items`,
 		`motion 1 "Accept RFC 17": +2 0 -2, tie decided +1 by Andrew Lukoshko: type close`,
 		`motion 1 "Accept RFC 17" APPROVED: +2 0 -2`,
 		"left: Ben Thomas — quorum lost: 3 of 5 present, 4 required; no vote can be taken",
@@ -179,8 +180,9 @@ agenda`)
 // Errors say what to type instead, with the code a front end shows.
 func TestErrorsSayWhatToType(t *testing.T) {
 	env := synced(t)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
-	id := "alesco-2026-12-03"
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.At(12, 2))
+	id := next.ID
 	script(t, env.App, chair, id, "startmeeting\npresent andrew ben jonathan neal")
 	for _, tc := range []struct {
 		p          alesco.Principal
@@ -226,8 +228,9 @@ func TestErrorsSayWhatToType(t *testing.T) {
 // database (a restarted server, another front end) continues the meeting.
 func TestStateLivesInTheRecord(t *testing.T) {
 	env := synced(t)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
-	id := "alesco-2026-12-03"
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.At(12, 2))
+	id := next.ID
 	script(t, env.App, chair, id, "startmeeting\npresent andrew ben jonathan neal\nnext\nmotion Accept RFC 17")
 	other, err := app.New(app.Options{Committees: alescotest.Committees(t), Store: env.DB, Now: env.Clock.Now})
 	if err != nil {
@@ -247,8 +250,9 @@ func TestStateLivesInTheRecord(t *testing.T) {
 // transaction, the reply's read) and one status (a read).
 func BenchmarkRunCommand(b *testing.B) {
 	env := alescotest.New(b)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
-	id := "alesco-2026-12-03"
+	next := alescotest.NextMeeting(b)
+	env.Clock.Set(next.At(12, 2))
+	id := next.ID
 	ctx := alesco.NewContext(context.Background(), chair)
 	for _, l := range []string{"startmeeting", "present andrew ben jonathan neal", "topic #16", "motion Adopt it"} {
 		if _, err := live.Run(ctx, env.App, id, l); err != nil {
@@ -281,8 +285,9 @@ func TestEndMeetingPublishes(t *testing.T) {
 	if _, err := env.App.SyncProposals(ctx, "alesco"); err != nil {
 		t.Fatal(err)
 	}
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC))
-	script(t, env.App, chair, "alesco-2026-12-03", `
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.At(12, 5))
+	script(t, env.App, chair, next.ID, `
 startmeeting
 present andrew-lukoshko, ben-thomas, jonathan-wright, neal-gompa
 topic #17
@@ -302,7 +307,7 @@ endmeeting`)
 		kinds = append(kinds, string(it.Kind)+" "+it.Key)
 	}
 	joined := strings.Join(kinds, "\n")
-	for _, want := range []string{"github.comment github:outcome:alesco-2026-12-03:17", "wiki.minutes wiki:minutes:alesco-2026-12-03"} {
+	for _, want := range []string{"github.comment github:outcome:" + next.ID + ":17", "wiki.minutes wiki:minutes:" + next.ID} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("after endmeeting the outbox lacks %q:\n%s", want, joined)
 		}

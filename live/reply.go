@@ -7,6 +7,7 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/agenda"
+	"github.com/almalinux/alesco/app"
 )
 
 // The replies: one line each, in the words of the minutes.
@@ -35,7 +36,7 @@ func shortTally(t alesco.Tally) string {
 
 // motionLine is a motion and its tally: `motion 12 "Accept RFC 16": +3 0 -1`.
 func motionLine(mo alesco.Motion) string {
-	return fmt.Sprintf("motion %d %q: %s", mo.ID, mo.Title, shortTally(mo.Tally()))
+	return fmt.Sprintf("motion %d %q: %s", mo.Number, mo.Title, shortTally(mo.Tally()))
 }
 
 func count(n int, what string) string {
@@ -122,7 +123,7 @@ func nextOf(ag agenda.Agenda, m *alesco.Minutes) string {
 		for _, it := range items {
 			done := false
 			for _, n := range m.Notes {
-				if (it.Number != 0 && n.ProposalNumber == it.Number) || strings.Contains(n.Topic, it.Title) {
+				if (it.Number != 0 && n.ProposalNumber == it.Number) || strings.Contains(n.Topic, app.TitleTopic(it.Title)) {
 					done = true
 				}
 			}

@@ -15,7 +15,8 @@ import (
 //
 // Plain fields (attendees and their notes, "recorded by" names, action
 // item owners, motion titles, member names) are written with CommonMark's
-// own escapes: a backslash before ASCII punctuation ("\[", "\*") or a
+// own escapes (alesco.EscapeMarkdown, which the agenda and live topics use
+// too, plus what each context below adds): a backslash before ASCII punctuation ("\[", "\*") or a
 // numeric character reference ("&#97;"). A CommonMark renderer shows
 // exactly the stored text, with no link, emphasis, HTML, heading or list
 // item; the reader decodes the same escapes, so the value comes back
@@ -41,41 +42,22 @@ const (
 	inOwner                         // before an action item's ": "
 )
 
-// escapeInline writes plain text s for context where.
+// escapeInline writes plain text s for context where: alesco.EscapeMarkdown,
+// with what the context's own line would misread escaped too.
 func escapeInline(s string, where inlineContext) string {
-	// Stored values are one line (alesco.CleanText); values stored before
-	// that rule existed must not open a new line either.
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	words := andWords(s, where)
-	for i, r := range s {
+	out := alesco.EscapeMarkdown(s, func(s string, i int, r rune) (string, bool) {
 		switch {
 		case where == inOwner && strings.ContainsRune("[]():", r) && (r != ':' || strings.HasPrefix(s[i+1:], " ")):
 			// The reader finds an owner by its ": " and refuses owners
 			// with brackets: a numeric reference hides both.
-			b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
-		case words[i]:
-			b.WriteString("&#97;") // "and" as a word would split a names list
-		case strings.ContainsRune("\\`*_[]<>~&", r), where == inNames && r == ',', where == inAttendee && (r == '(' || r == ')'):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case i == 0 && strings.ContainsRune("#-+", r):
-			b.WriteByte('\\') // a heading, a list item or a rule
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
+			return "&#" + strconv.Itoa(int(r)) + ";", true
+		case where == inNames && andWordAt(s, i):
+			return "&#97;", true // "and" as a word would split a names list
+		case where == inNames && r == ',', where == inAttendee && (r == '(' || r == ')'):
+			return `\` + string(r), true
 		}
-	}
-	out := b.String()
-	if m := orderedRE.FindStringIndex(out); m != nil {
-		out = out[:m[1]-1] + `\` + out[m[1]-1:] // "1. x" would be a list item
-	}
+		return "", false
+	})
 	if where == inAttendee && emptyName(out) {
 		// "N/A" or "no one" would read as nobody attended.
 		r, n := utf8.DecodeRuneInString(out)
@@ -84,21 +66,10 @@ func escapeInline(s string, where inlineContext) string {
 	return out
 }
 
-var orderedRE = regexp.MustCompile(`^\d{1,9}[.)]`)
-
-// andWords marks the byte offsets of the words "and" in s, which a names
-// list writes as a reference (names are split at " and ").
-func andWords(s string, where inlineContext) map[int]bool {
-	if where != inNames || !strings.Contains(s, "and") {
-		return nil
-	}
-	out := map[int]bool{}
-	for i := 0; i+3 <= len(s); i++ {
-		if s[i:i+3] == "and" && (i == 0 || s[i-1] == ' ') && (i+3 == len(s) || s[i+3] == ' ') {
-			out[i] = true
-		}
-	}
-	return out
+// andWordAt reports whether the word "and", which a names list is split
+// at, starts at byte i of s.
+func andWordAt(s string, i int) bool {
+	return strings.HasPrefix(s[i:], "and") && (i == 0 || s[i-1] == ' ') && (i+3 == len(s) || s[i+3] == ' ')
 }
 
 // escapeUnit returns the length of the escape at the start of s: a

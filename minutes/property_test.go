@@ -140,7 +140,7 @@ func FuzzRecordedExport(f *testing.F) {
 		if _, err := m.AddActionItem(owner, action); err != nil {
 			t.Skip(err)
 		}
-		if err := m.Finalize([]string{name, "Andrew Lukoshko"}, []string{owner}, start, func(m *alesco.Minutes) string { return minutes.Render(c, m) }); err != nil {
+		if err := m.Finalize(c, []string{name, "Andrew Lukoshko"}, []string{owner}, start, func(m *alesco.Minutes) string { return minutes.Render(c, m) }); err != nil {
 			t.Skip(err)
 		}
 

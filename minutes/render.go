@@ -272,14 +272,33 @@ func recordedBody(c *alesco.Committee, m *alesco.Minutes) []string {
 
 // topicLine writes a topic as the wiki does: "Discussed [RFC: Title](PR
 // link)" for a topic on a proposal, "Discussed TEXT" otherwise. A topic
-// is one line of Markdown (alesco.CleanMarkdown); a plain name put inside
-// the link is escaped so that it cannot close the link early.
+// is one line of Markdown (alesco.CleanMarkdown; a pull request's title is
+// escaped into it, app.TitleTopic): inside the link it stays Markdown, with
+// its unescaped brackets escaped so that it cannot close the link early. A
+// topic holding a link of its own is written as it is.
 func topicLine(c *alesco.Committee, name string, proposal int) string {
 	name = oneLine(name)
-	if url := c.PullURL(proposal); url != "" && !strings.Contains(name, "](") {
-		return "Discussed [" + escapeInline(name, inText) + "](" + url + ")"
+	if url := c.PullURL(proposal); url != "" && !strings.Contains(mask(name), "](") {
+		return "Discussed [" + escapeBrackets(name) + "](" + url + ")"
 	}
 	return "Discussed " + name
+}
+
+// escapeBrackets escapes the brackets of Markdown text that no escape
+// covers yet, so that the text can be a link's text.
+func escapeBrackets(md string) string {
+	m := mask(md)
+	if !strings.ContainsAny(m, "[]") {
+		return md
+	}
+	var b strings.Builder
+	for i := 0; i < len(md); i++ {
+		if m[i] == '[' || m[i] == ']' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(md[i])
+	}
+	return b.String()
 }
 
 func motionLines(mo *alesco.Motion) []string {

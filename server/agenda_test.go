@@ -30,12 +30,14 @@ func (e *rfcEnv) agenda(meetingID string) *alescov1.Agenda {
 func hasWarning(it *alescov1.AgendaItem, w string) bool { return slices.Contains(it.Warnings, w) }
 
 // TestAgendaAcceptance walks the issue's acceptance scenario: the agenda for
-// 2026-12-03 from the fixtures, then a signed webhook moving #16 to the
-// votes, and the same delivery unsigned or re-sent changing nothing.
+// the next meeting (2026-12-03 on the default today) from the fixtures,
+// then a signed webhook moving #16 to the votes, and the same delivery
+// unsigned or re-sent changing nothing.
 func TestAgendaAcceptance(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
-	a := env.agenda("alesco-2026-12-03")
+	next := alescotest.NextMeeting(t)
+	a := env.agenda(next.ID)
 
 	if got := numbers(a.Votes); !slices.Equal(got, []int32{17, 18}) {
 		t.Fatalf("votes = %v, want [17 18]", got)
@@ -92,7 +94,7 @@ func TestAgendaAcceptance(t *testing.T) {
 		}
 	}
 
-	body := readWebhookFixture(t)
+	body := alescotest.LabelWebhook(env.Now())
 	before := env.version()
 	// Unsigned, badly signed, or signed with another secret: 401, no change.
 	for name, sig := range map[string]string{
@@ -108,14 +110,14 @@ func TestAgendaAcceptance(t *testing.T) {
 	if env.version() != before {
 		t.Fatal("a rejected delivery wrote to the store")
 	}
-	if got := numbers(env.agenda("alesco-2026-12-03").Votes); !slices.Equal(got, []int32{17, 18}) {
+	if got := numbers(env.agenda(next.ID).Votes); !slices.Equal(got, []int32{17, 18}) {
 		t.Fatalf("votes after rejected deliveries = %v, want [17 18]", got)
 	}
 
 	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("signed delivery: status %d, want 200", code)
 	}
-	a = env.agenda("alesco-2026-12-03")
+	a = env.agenda(next.ID)
 	if got := numbers(a.Votes); !slices.Equal(got, []int32{17, 18, 16}) {
 		t.Fatalf("votes after #16 labelled = %v, want [17 18 16]", got)
 	}
@@ -125,9 +127,10 @@ func TestAgendaAcceptance(t *testing.T) {
 	v16 := a.Votes[2]
 	// #16 was opened 2026-01-20; its time in discussion is unknown, so the
 	// review period counts from then and is long over. It entered FCP at
-	// the label event (2026-11-24 15:00 UTC), 9 days before the meeting.
-	if v16.ReviewPeriodOpen || hasWarning(v16, "review period not over") || v16.DaysInFcp != 9 {
-		t.Errorf("#16: review open %v, warnings %v, days in FCP %d; want period over, 9 days", v16.ReviewPeriodOpen, v16.Warnings, v16.DaysInFcp)
+	// the label event, now (noon UTC), whole days before the meeting (at
+	// 16:00 or 17:00 UTC): 8 on the default today.
+	if days := alescotest.Today().DaysUntil(next.Date); v16.ReviewPeriodOpen || hasWarning(v16, "review period not over") || int(v16.DaysInFcp) != days {
+		t.Errorf("#16: review open %v, warnings %v, days in FCP %d; want period over, %d days", v16.ReviewPeriodOpen, v16.Warnings, v16.DaysInFcp, days)
 	}
 
 	// The same delivery again: acknowledged, no second effect.
@@ -141,7 +144,7 @@ func TestAgendaAcceptance(t *testing.T) {
 
 	// A later sync whose listing predates the label event keeps #16 in FCP.
 	env.mustSync()
-	if got := numbers(env.agenda("alesco-2026-12-03").Votes); !slices.Equal(got, []int32{17, 18, 16}) {
+	if got := numbers(env.agenda(next.ID).Votes); !slices.Equal(got, []int32{17, 18, 16}) {
 		t.Fatalf("votes after a sync = %v, want [17 18 16]", got)
 	}
 }
@@ -151,15 +154,18 @@ func TestAgendaAcceptance(t *testing.T) {
 func TestAgendaReviewPeriodWarning(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
-	// #19 (opened 2026-11-18) gets both labels, by webhook, on 2026-11-25.
-	body := readWebhookFixture(t)
+	next := alescotest.NextMeeting(t)
+	// #19, opened 15 days before the meeting (2026-11-18 on the default
+	// today), gets both labels, by webhook, now.
+	opened := next.Date.AddDays(-15).At(8, 0, time.UTC).Format(time.RFC3339)
+	body := alescotest.LabelWebhook(env.Now())
 	body = bytes.ReplaceAll(body, []byte(`"number": 16`), []byte(`"number": 19`))
 	body = bytes.ReplaceAll(body, []byte(`pull/16`), []byte(`pull/19`))
-	body = bytes.Replace(body, []byte(`"created_at": "2026-01-20T17:00:00Z"`), []byte(`"created_at": "2026-11-18T08:00:00Z"`), 1)
+	body = bytes.Replace(body, []byte(`"created_at": "2026-01-20T17:00:00Z"`), []byte(`"created_at": "`+opened+`"`), 1)
 	if code := env.deliver("pull_request", "delivery-19", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("delivery: %d", code)
 	}
-	a := env.agenda("alesco-2026-12-03")
+	a := env.agenda(next.ID)
 	var it *alescov1.AgendaItem
 	for _, v := range a.Votes {
 		if v.Number == 19 {
@@ -169,10 +175,11 @@ func TestAgendaReviewPeriodWarning(t *testing.T) {
 	if it == nil {
 		t.Fatalf("#19 not in votes: %v", numbers(a.Votes))
 	}
-	// Opened 2026-11-18, 15 days before the meeting, but seen entering
-	// discussion on 2026-11-24 15:00 UTC (the label event): 9 days < 14.
-	if !it.ReviewPeriodOpen || !hasWarning(it, "review period not over") || it.DaysInReview != 9 {
-		t.Fatalf("#19: review open %v, days %d, warnings %v; want open, 9 days", it.ReviewPeriodOpen, it.DaysInReview, it.Warnings)
+	// Opened 15 days before the meeting, but seen entering discussion now
+	// (the label event, noon UTC), fewer than 14 whole days before the
+	// meeting (8 on the default today).
+	if days := alescotest.Today().DaysUntil(next.Date); days >= 14 || !it.ReviewPeriodOpen || !hasWarning(it, "review period not over") || int(it.DaysInReview) != days {
+		t.Fatalf("#19: review open %v, days %d, warnings %v; want open, %d days", it.ReviewPeriodOpen, it.DaysInReview, it.Warnings, days)
 	}
 	if !strings.Contains(a.Markdown, "**Warning: review period not over**") {
 		t.Errorf("markdown lacks the review warning:\n%s", a.Markdown)
@@ -184,25 +191,26 @@ func TestAgendaReviewPeriodWarning(t *testing.T) {
 func TestAgendaFrozenAtStart(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC)) // 12:05 in New York
-	frozen := env.agenda("alesco-2026-12-03")
+	ms := alescotest.Meetings(t, 2)
+	env.Clock.Set(ms[0].At(12, 5))
+	frozen := env.agenda(ms[0].ID)
 	if !frozen.Frozen || frozen.FrozenTime == nil {
 		t.Fatalf("agenda after the start: frozen %v", frozen.Frozen)
 	}
-	body := readWebhookFixture(t)
+	body := alescotest.LabelWebhook(env.Now())
 	if code := env.deliver("pull_request", "late-16", alescotest.Sign(webhookSecret, body), body); code != http.StatusOK {
 		t.Fatalf("delivery: %d", code)
 	}
-	again := env.agenda("alesco-2026-12-03")
+	again := env.agenda(ms[0].ID)
 	if again.Markdown != frozen.Markdown || !slices.Equal(numbers(again.Votes), []int32{17, 18}) {
 		t.Fatalf("frozen agenda changed: votes %v", numbers(again.Votes))
 	}
-	if cur := env.agenda("next"); cur.MeetingId != "alesco-2026-12-03" || !cur.Frozen {
-		t.Fatalf("next during the meeting = %s (frozen %v), want the running alesco-2026-12-03, frozen", cur.MeetingId, cur.Frozen)
+	if cur := env.agenda("next"); cur.MeetingId != ms[0].ID || !cur.Frozen {
+		t.Fatalf("next during the meeting = %s (frozen %v), want the running %s, frozen", cur.MeetingId, cur.Frozen, ms[0].ID)
 	}
-	next := env.agenda("alesco-2026-12-17")
+	next := env.agenda(ms[1].ID)
 	if next.Frozen || !slices.Equal(numbers(next.Votes), []int32{17, 18, 16}) {
-		t.Fatalf("next agenda %s votes %v, want alesco-2026-12-17 with [17 18 16]", next.MeetingId, numbers(next.Votes))
+		t.Fatalf("next agenda %s votes %v, want %s with [17 18 16]", next.MeetingId, numbers(next.Votes), ms[1].ID)
 	}
 	client := v1.NewAgendaServiceClient(env.Client, env.URL)
 	if _, err := client.GetAgenda(context.Background(), connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2025-09-04"})); alescotest.CodeOf(err) != connect.CodeNotFound {
@@ -226,17 +234,18 @@ func TestAgendaMarkdownAndETag(t *testing.T) {
 		resp.Body.Close()
 		return resp, string(b)
 	}
-	resp, md := get("/agenda/alesco-2026-12-03.md", "")
+	next := alescotest.NextMeeting(t)
+	resp, md := get("/agenda/"+next.ID+".md", "")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/markdown") {
 		t.Fatalf("status %d type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	if !strings.HasPrefix(md, "# ALESCo Meeting Agenda (2026-12-03)") || !strings.Contains(md, "[#18](https://github.com/AlmaLinux/ALESCo/pull/18)") {
+	if !strings.HasPrefix(md, "# ALESCo Meeting Agenda ("+next.Date.String()+")") || !strings.Contains(md, "[#18](https://github.com/AlmaLinux/ALESCo/pull/18)") {
 		t.Fatalf("markdown:\n%s", md)
 	}
-	if resp, _ := get("/agenda/alesco-2026-12-03.md", resp.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
+	if resp, _ := get("/agenda/"+next.ID+".md", resp.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
 		t.Fatalf("conditional GET: %d, want 304", resp.StatusCode)
 	}
-	if resp, _ := get("/agenda/alesco-2026-12-04.md", ""); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := get("/agenda/"+alescotest.DayID(next.Date.AddDays(1))+".md", ""); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("no meeting that day: %d, want 404", resp.StatusCode)
 	}
 	if resp, _ := get("/agenda/next.md", ""); resp.StatusCode != 200 {
@@ -245,44 +254,46 @@ func TestAgendaMarkdownAndETag(t *testing.T) {
 
 	// Connect GET with ETag.
 	client := v1.NewAgendaServiceClient(env.Client, env.URL, connect.WithHTTPGet())
-	req := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})
+	req := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: next.ID})
 	r1, err := client.GetAgenda(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req2 := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})
+	req2 := connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: next.ID})
 	req2.Header().Set("If-None-Match", r1.Header().Get("ETag"))
 	if _, err := client.GetAgenda(context.Background(), req2); !connect.IsNotModifiedError(err) {
 		t.Fatalf("conditional GetAgenda: err = %v, want not modified", err)
 	}
 }
 
-// TestAgendaDecided: once the 2026-12-03 meeting accepts #17 and rejects
-// #18, the next agenda lists them as decided, awaiting merge or close on
+// TestAgendaDecided: once the next meeting (2026-12-03 on the default
+// today) accepts #17 and rejects #18, the next agenda lists them as decided, awaiting merge or close on
 // GitHub, and no longer under votes; once GitHub shows #17 merged it is gone.
 func TestAgendaDecided(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
 	env.Clock.Set(alescotest.DuringDecisionMeeting)
 	alescotest.DecideRFCs(t, env.Client, env.URL, env.chair)
+	ms := alescotest.Meetings(t, 2)
+	decided := ms[0].Date.String()
 
-	a := env.agenda("alesco-2026-12-17")
+	a := env.agenda(ms[1].ID)
 	if got := numbers(a.Votes); len(got) != 0 {
-		t.Errorf("votes on 2026-12-17 = %v, want none: #17 and #18 were decided", got)
+		t.Errorf("votes on %s = %v, want none: #17 and #18 were decided", ms[1].Date, got)
 	}
 	if got := numbers(a.Decided); !slices.Equal(got, []int32{17, 18}) {
 		t.Fatalf("decided = %v, want [17 18]", got)
 	}
 	if d := a.Decided[0]; d.Outcome != alescov1.MotionOutcome_MOTION_OUTCOME_PASSED || d.SourceMeetingId != alescotest.DecisionMeeting ||
-		d.Note != "Passed on 2026-12-03, awaiting merge" {
+		d.Note != "Passed on "+decided+", awaiting merge" {
 		t.Errorf("#17 decided as %v at %s: %q", d.Outcome, d.SourceMeetingId, d.Note)
 	}
-	if d := a.Decided[1]; d.Outcome != alescov1.MotionOutcome_MOTION_OUTCOME_REJECTED || d.Note != "Rejected on 2026-12-03, awaiting close" {
+	if d := a.Decided[1]; d.Outcome != alescov1.MotionOutcome_MOTION_OUTCOME_REJECTED || d.Note != "Rejected on "+decided+", awaiting close" {
 		t.Errorf("#18 decided as %v: %q", d.Outcome, d.Note)
 	}
 	for _, want := range []string{
 		"## Decided, awaiting merge/close on GitHub\n\n",
-		"- [#17](https://github.com/AlmaLinux/ALESCo/pull/17) Add alternative signed newer kernels — Passed on 2026-12-03, awaiting merge\n",
+		"- [#17](https://github.com/AlmaLinux/ALESCo/pull/17) Add alternative signed newer kernels — Passed on " + decided + ", awaiting merge\n",
 		"## Votes\n\nNo RFC is in the final comment period.\n",
 	} {
 		if !strings.Contains(a.Markdown, want) {
@@ -291,16 +302,17 @@ func TestAgendaDecided(t *testing.T) {
 	}
 	// The meeting's own agenda still lists the votes it took.
 	if got := numbers(env.agenda(alescotest.DecisionMeeting).Votes); !slices.Equal(got, []int32{17, 18}) {
-		t.Errorf("votes on 2026-12-03 = %v, want [17 18]", got)
+		t.Errorf("votes on %s = %v, want [17 18]", decided, got)
 	}
 
 	// GitHub shows #17 merged: it leaves the agenda altogether.
-	env.Clock.Set(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
+	merged := ms[0].Date.AddDays(3).At(12, 0, time.UTC)
+	env.Clock.Set(merged)
 	env.GitHub.UpdatePull(17, func(pr map[string]any) {
-		pr["state"], pr["merged_at"], pr["closed_at"] = "closed", "2026-12-06T12:00:00Z", "2026-12-06T12:00:00Z"
+		pr["state"], pr["merged_at"], pr["closed_at"] = "closed", merged.Format(time.RFC3339), merged.Format(time.RFC3339)
 	})
 	env.mustSync()
-	if got := numbers(env.agenda("alesco-2026-12-17").Decided); !slices.Equal(got, []int32{18}) {
+	if got := numbers(env.agenda(ms[1].ID).Decided); !slices.Equal(got, []int32{18}) {
 		t.Errorf("decided after #17 merged = %v, want [18]", got)
 	}
 }

@@ -17,11 +17,11 @@ func (s *Server) authInterceptor() connect.Interceptor {
 		if spec.IdempotencyLevel == connect.IdempotencyNoSideEffects {
 			return ctx, nil
 		}
-		secret, ok := strings.CutPrefix(header, "Bearer ")
-		if !ok || strings.TrimSpace(secret) == "" {
+		secret, ok := bearer(header)
+		if !ok {
 			return ctx, alesco.Errorf(alesco.EUNAUTHENTICATED, "this call needs a token: send Authorization: Bearer <token> (see `alesco token create`)")
 		}
-		p, err := s.app.Authenticate(ctx, strings.TrimSpace(secret))
+		p, err := s.app.Authenticate(ctx, secret)
 		if err != nil {
 			return ctx, err
 		}
@@ -47,4 +47,13 @@ func (s *Server) authInterceptor() connect.Interceptor {
 			}
 		},
 	}
+}
+
+// bearer returns the token of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 §11.1): "Bearer",
+// "bearer" and "BEARER" alike.
+func bearer(header string) (string, bool) {
+	scheme, secret, ok := strings.Cut(strings.TrimSpace(header), " ")
+	secret = strings.TrimSpace(secret)
+	return secret, ok && strings.EqualFold(scheme, "Bearer") && secret != ""
 }

@@ -16,8 +16,9 @@ func benchEnv(b *testing.B) *alescotest.Env {
 	b.Helper()
 	env := alescotest.New(b)
 	ctx := alescotest.Admin(context.Background())
-	for _, id := range []string{"alesco-2026-12-03", "alesco-2027-01-28"} {
-		if _, err := env.App.CancelMeeting(ctx, id, "bench"); err != nil {
+	ms := alescotest.Meetings(b, 5)
+	for _, m := range []alescotest.Meeting{ms[0], ms[4]} {
+		if _, err := env.App.CancelMeeting(ctx, m.ID, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -100,7 +101,8 @@ func TestFeedCacheRebuildsOnlyOnChange(t *testing.T) {
 	if v := get(); v != 0 {
 		t.Fatalf("a warm feed read %d snapshots, want 0", v)
 	}
-	if _, err := env.App.CancelMeeting(alescotest.Admin(context.Background()), "alesco-2026-12-03", "x"); err != nil {
+	ms := alescotest.Meetings(t, 2)
+	if _, err := env.App.CancelMeeting(alescotest.Admin(context.Background()), ms[0].ID, "x"); err != nil {
 		t.Fatal(err)
 	}
 	store.Counts()
@@ -112,7 +114,7 @@ func TestFeedCacheRebuildsOnlyOnChange(t *testing.T) {
 	}
 	// When the next meeting has ended, the following one becomes next: the
 	// feed is rebuilt without a write (its agenda summary is the one shown).
-	env.Clock.Set(time.Date(2026, 12, 17, 18, 30, 0, 0, time.UTC))
+	env.Clock.Set(ms[1].End.Add(30 * time.Minute))
 	if v := get(); v != 1 {
 		t.Fatalf("the next meeting changed but the feed read %d snapshots, want a rebuild", v)
 	}

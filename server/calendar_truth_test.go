@@ -62,7 +62,9 @@ func TestSequenceRisesWithText(t *testing.T) {
 		}
 		return r.Body
 	}
-	const dec3, dec17 = "alesco-2026-12-03@alesco.example.org", "alesco-2026-12-17@alesco.example.org"
+	// 2026-12-03 and 12-17 on the default today.
+	ms := alescotest.Meetings(t, 2)
+	dec3, dec17 := ms[0].ID+"@alesco.example.org", ms[1].ID+"@alesco.example.org"
 	const master = "alesco-thursdays@alesco.example.org"
 	before3 := eventIn(t, feed("/calendar/alesco.ics?expand=true"), dec3)
 	before17 := eventIn(t, feed("/calendar/alesco.ics?expand=true"), dec17)
@@ -84,7 +86,7 @@ func TestSequenceRisesWithText(t *testing.T) {
 
 	// The clock alone: once 12-03 is over, 12-17 is next and shows the
 	// agenda. No write happened, yet its SEQUENCE is higher already...
-	env.Clock.Set(time.Date(2026, 12, 3, 18, 30, 0, 0, time.UTC))
+	env.Clock.Set(ms[0].End.Add(30 * time.Minute))
 	next17 := eventIn(t, feed("/calendar/alesco.ics?expand=true"), dec17)
 	if !strings.Contains(next17.description, "#17") || next17.sequence <= before17.sequence || !next17.lastModified.After(before17.lastModified) {
 		t.Fatalf("12-17 became next: sequence %d -> %d, last modified %s -> %s\n%s", before17.sequence, next17.sequence, before17.lastModified, next17.lastModified, next17.description)
@@ -102,12 +104,12 @@ func TestSequenceRisesWithText(t *testing.T) {
 
 	// The minutes of 12-17, recorded once it started, swap the agenda for
 	// the minutes link: higher again.
-	env.Clock.Set(time.Date(2026, 12, 17, 17, 5, 0, 0, time.UTC))
+	env.Clock.Set(ms[1].Start.Add(5 * time.Minute))
 	started := eventIn(t, feed("/calendar/alesco.ics?expand=true"), dec17)
 	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
-	ok(staff.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: "alesco-2026-12-17", Topic: "Open floor", Text: "Nothing"})))(t)
+	ok(staff.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: ms[1].ID, Topic: "Open floor", Text: "Nothing"})))(t)
 	held := eventIn(t, feed("/calendar/alesco.ics?expand=true"), dec17)
-	if !strings.Contains(held.description, "/minutes/alesco-2026-12-17.md") || held.sequence <= started.sequence || held.sequence <= next17.sequence {
+	if !strings.Contains(held.description, "/minutes/"+ms[1].ID+".md") || held.sequence <= started.sequence || held.sequence <= next17.sequence {
 		t.Fatalf("held: sequence %d (started %d)\n%s", held.sequence, started.sequence, held.description)
 	}
 }
@@ -120,11 +122,11 @@ func TestMeetingPlace(t *testing.T) {
 	ctx := context.Background()
 	chair := chairClient(env)
 	const channel = "~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)"
-	next := ok(meetingClient(env).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-03"})))(t).Meeting
+	next := ok(meetingClient(env).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: alescotest.DecisionMeeting})))(t).Meeting
 	if next.Location != channel || next.JoinUrl != "" {
 		t.Fatalf("a series meeting takes place at %q, %q", next.Location, next.JoinUrl)
 	}
-	start := ny(2027, 1, 5, 10, 0)
+	start := alescotest.NY(alescotest.Today().AddDays(41), 10, 0) // 2027-01-05 on the default today
 	added := ok(chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(start),
 		Title: "RFC 18 with the board", Location: "Jitsi", JoinUrl: "https://meet.example.org/alesco-rfc-18"})))(t).Meeting
 	if added.Location != "Jitsi" || added.JoinUrl != "https://meet.example.org/alesco-rfc-18" {
@@ -171,8 +173,9 @@ func TestImportedMeetingsAreAllDay(t *testing.T) {
 		}
 	}
 	// Minutes dated after today are of no meeting yet.
-	future := strings.ReplaceAll(string(alescotest.WikiFixtures(t)["2026-07-30.md"]), "2026-07-30", "2027-07-29")
-	if _, err := env.App.ImportMinutes(alescotest.Admin(ctx), "alesco", "2027-07-29.md", []byte(future)); alesco.ErrorCode(err) != alesco.EPRECONDITION {
+	day := alescotest.NextMeeting(t).Date.String()
+	future := strings.ReplaceAll(string(alescotest.WikiFixtures(t)["2026-07-30.md"]), "2026-07-30", day)
+	if _, err := env.App.ImportMinutes(alescotest.Admin(ctx), "alesco", day+".md", []byte(future)); alesco.ErrorCode(err) != alesco.EPRECONDITION {
 		t.Fatalf("minutes of a meeting to come: %v", err)
 	}
 }

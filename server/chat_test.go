@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/internal/alescotest"
@@ -57,9 +56,10 @@ func slash(t *testing.T, env *alescotest.Env, token, channel, user, text string)
 
 func TestMattermostSlashCommand(t *testing.T) {
 	env := alescotest.New(t, alescotest.WithMattermost())
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 10, 0, 0, time.UTC))
+	ms := alescotest.Meetings(t, 2)
+	env.Clock.Set(ms[0].At(12, 10))
 	admin := alescotest.Admin(context.Background())
-	id := "alesco-2026-12-03"
+	id := ms[0].ID
 	if _, _, _, err := env.App.ChangeAttendance(admin, id, alesco.AttendanceChange{Action: alesco.AttendPresent, Who: "andrew ben jonathan neal"}); err != nil {
 		t.Fatal(err)
 	}
@@ -113,9 +113,10 @@ func TestMattermostSlashCommand(t *testing.T) {
 
 	s, k, txt = slash(t, env, good, "town-square", "ngompa13", "status")
 	check("another channel", http.StatusOK, "ephemeral", "~town-square is not the chat channel of a committee alesco serves", s, k, txt)
-	env.Clock.Set(time.Date(2026, 12, 10, 17, 0, 0, 0, time.UTC))
+	// A week later (2026-12-10 on the default today), no meeting is on.
+	env.Clock.Set(alescotest.NY(ms[0].Date.AddDays(7), 12, 0))
 	s, k, txt = slash(t, env, good, "alesco", "ngompa13", "vote +1")
-	check("no meeting", http.StatusOK, "ephemeral", "no ALESCo meeting is in progress: the next starts Thu 17 Dec 2026 12:00 EST", s, k, txt)
+	check("no meeting", http.StatusOK, "ephemeral", "no ALESCo meeting is in progress: the next starts "+ms[1].At(12, 0).Format("Mon 2 Jan 2006 15:04 MST"), s, k, txt)
 	s, k, txt = slash(t, env, good, "alesco", "ngompa13", "")
 	check("no text", http.StatusOK, "ephemeral", "commands: ", s, k, txt)
 

@@ -27,8 +27,9 @@ func TestConsoleBrowser(t *testing.T) {
 	if _, err := env.App.SyncProposals(alescotest.Admin(context.Background()), "alesco"); err != nil {
 		t.Fatal(err)
 	}
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
-	id := "alesco-2026-12-03"
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.At(12, 2))
+	id := next.ID
 	path := "/alesco/meetings/" + id + "/console"
 
 	page := env.Fetch("GET", path)
@@ -41,7 +42,7 @@ func TestConsoleBrowser(t *testing.T) {
 	if err := htmlcheck.Check(page.Body); err != nil {
 		t.Errorf("console HTML: %v", err)
 	}
-	if r := env.Fetch("GET", "/alesco/meetings/alesco-2026-12-04/console"); r.Status != 404 {
+	if r := env.Fetch("GET", "/alesco/meetings/"+alescotest.DayID(next.Date.AddDays(1))+"/console"); r.Status != 404 {
 		t.Errorf("a console for no meeting: %d", r.Status)
 	}
 
@@ -114,7 +115,7 @@ func TestConsoleBrowser(t *testing.T) {
 	do(chair, "the chair finalizes",
 		chromedp.Click(chromedp.CSS("#finalize")), chromedp.Click(chromedp.CSS("#finalize-now")),
 		waitText(chair, "#markdown-label", "Final minutes"),
-		waitText(chair, "#markdown", "# ALESCo Meeting Minutes (2026-12-03)\n\nMinutes recorded by Andrew Lukoshko."),
+		waitText(chair, "#markdown", "# ALESCo Meeting Minutes ("+next.Date.String()+")\n\nMinutes recorded by Andrew Lukoshko."),
 		waitText(chair, "#markdown", "- Accept RFC 17: Add alternative signed newer kernels was APPROVED"))
 	do(neal, "members see the final minutes too", waitText(neal, "#markdown-label", "Final minutes"))
 	hidden, err := chromedp.Run(chair, chromedp.Evaluate[bool](`document.querySelector("#note-form").hidden && document.querySelector("#finalize-controls").hidden`))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
@@ -18,12 +17,15 @@ import (
 // term with its source. The charter's term limit refuses a third term.
 func TestElectionsAreDecisions(t *testing.T) {
 	env := alescotest.New(t)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
+	// 2026-12-03 and 12-17 on the default today.
+	ms := alescotest.Meetings(t, 2)
+	id, day := ms[0].ID, ms[0].Date.String()
+	env.Clock.Set(ms[0].At(12, 2))
 	ctx := context.Background()
 	minutes := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
 	committees := v1.NewCommitteeServiceClient(env.Client, env.URL)
 	run := func(line string) (string, error) {
-		resp, err := minutes.RunCommand(ctx, connect.NewRequest(&alescov1.RunCommandRequest{MeetingId: "alesco-2026-12-03", Line: line}))
+		resp, err := minutes.RunCommand(ctx, connect.NewRequest(&alescov1.RunCommandRequest{MeetingId: id, Line: line}))
 		if err != nil {
 			return "", err
 		}
@@ -58,13 +60,14 @@ func TestElectionsAreDecisions(t *testing.T) {
 	}
 	after := get()
 	if after.CurrentChairId != "jonathan-wright" || after.CurrentChairSource != alescov1.RosterSource_ROSTER_SOURCE_DECISION ||
-		after.CurrentChairElectedInMeetingId != "alesco-2026-12-03" || after.ChairTermExpired {
+		after.CurrentChairElectedInMeetingId != id || after.ChairTermExpired {
 		t.Errorf("after: chair %s from %v in %s, expired %v", after.CurrentChairId, after.CurrentChairSource, after.CurrentChairElectedInMeetingId, after.ChairTermExpired)
 	}
 	terms := after.ChairTerms
 	last, prev := terms[len(terms)-1], terms[len(terms)-2]
-	if last.MemberId != "jonathan-wright" || last.StartDate != "2026-12-03" || last.DueDate != "2027-06-03" ||
-		prev.MemberId != "andrew-lukoshko" || prev.EndDate != "2026-12-03" || prev.Source != alescov1.RosterSource_ROSTER_SOURCE_CONFIG || prev.EndedInMeetingId != "alesco-2026-12-03" {
+	// A six-month term (the charter): due 2027-06-03 on the default today.
+	if last.MemberId != "jonathan-wright" || last.StartDate != day || last.DueDate != ms[0].Date.AddMonths(6).String() ||
+		prev.MemberId != "andrew-lukoshko" || prev.EndDate != day || prev.Source != alescov1.RosterSource_ROSTER_SOURCE_CONFIG || prev.EndedInMeetingId != id {
 		t.Errorf("chair terms: %v", terms)
 	}
 	var luna *alescov1.Member
@@ -73,7 +76,7 @@ func TestElectionsAreDecisions(t *testing.T) {
 			luna = m
 		}
 	}
-	if luna == nil || !luna.Current || luna.Source != alescov1.RosterSource_ROSTER_SOURCE_DECISION || luna.Terms[0].StartedInMeetingId != "alesco-2026-12-03" {
+	if luna == nil || !luna.Current || luna.Source != alescov1.RosterSource_ROSTER_SOURCE_DECISION || luna.Terms[0].StartedInMeetingId != id {
 		t.Errorf("the appointed member: %v", luna)
 	}
 	if after.RosterSize != 6 || after.QuorumRequired != 4 {
@@ -87,7 +90,7 @@ func TestElectionsAreDecisions(t *testing.T) {
 		t.Errorf("the new member's attendance: %v", err)
 	}
 	// The next agenda no longer calls an election.
-	ag, err := v1.NewAgendaServiceClient(env.Client, env.URL).GetAgenda(ctx, connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-17"}))
+	ag, err := v1.NewAgendaServiceClient(env.Client, env.URL).GetAgenda(ctx, connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: ms[1].ID}))
 	if err != nil || ag.Msg.Agenda.ChairElection.GetDue() {
 		t.Errorf("next agenda's chair election: %v, %v", ag.Msg.GetAgenda().GetChairElection(), err)
 	}

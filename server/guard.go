@@ -55,9 +55,10 @@ func (t Timeouts) orDefault() Timeouts {
 // message does not decode (500 "unknown"), and a body that does not arrive
 // in time (504 "deadline_exceeded", which blames this server). It reads
 // whole, within the body timeout, every body that is one message: Connect
-// unary calls and plain HTTP (bounded by MaxRequestBytes). Streams (gRPC,
-// gRPC-Web and Connect streaming, such as reflection) keep their bodies
-// open by design; HTTP/2's per-stream read timeout bounds them.
+// unary calls and plain HTTP (bounded by MaxRequestBytes). The bodies of
+// the streaming protocols (gRPC, gRPC-Web and Connect streaming, unary
+// calls included) are read by connect-go as they come, through a
+// frameReader that holds them to the same rules (frames).
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Most GETs (feeds, pages) carry no query: parse one only when it
@@ -92,6 +93,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		}
+		s.frames(w, r)
 		next.ServeHTTP(w, r)
 	})
 }

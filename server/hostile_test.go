@@ -49,7 +49,7 @@ func TestHostileInput(t *testing.T) {
 	c := alescotest.Committee(t)
 	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	chair := v1.NewMeetingServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
-	const meeting = "alesco-2026-11-19"
+	meeting := alescotest.LastMeeting.ID
 	members := func(extra ...*alescov1.Attendee) []*alescov1.Attendee {
 		var as []*alescov1.Attendee
 		for _, id := range []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "neal-gompa"} {
@@ -107,8 +107,11 @@ func TestHostileInput(t *testing.T) {
 	}
 
 	// Meetings to come, to cancel; meetings past, to finalize and amend.
-	future := listMeetings(t, meetingClient(env), time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC), time.Date(2028, 6, 1, 0, 0, 0, 0, time.UTC))
-	past := listMeetings(t, meetingClient(env), time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC))
+	// (From 2026-12-10 to 2028-06-01, and from 2025-08-01 to 2026-11-10,
+	// on the default today.)
+	today := alescotest.Today()
+	future := listMeetings(t, meetingClient(env), today.AddDays(15).Midnight(time.UTC), today.AddDays(554).Midnight(time.UTC))
+	past := listMeetings(t, meetingClient(env), today.AddDays(-481).Midnight(time.UTC), today.AddDays(-15).Midnight(time.UTC))
 	if len(future) < len(hostileValues) || len(past) < len(hostileValues) {
 		t.Fatalf("%d meetings to come and %d past, want %d of each", len(future), len(past), len(hostileValues))
 	}
@@ -166,7 +169,7 @@ func TestHostileInput(t *testing.T) {
 			if c := alescotest.CodeOf(err); err != nil && c != connect.CodeInvalidArgument {
 				t.Errorf("CancelMeeting.reason: %v", err)
 			}
-			at := time.Date(2027, 3, 1, 15, 0, 0, 0, time.UTC).Add(time.Duration(i) * 24 * time.Hour)
+			at := alescotest.NY(today.AddDays(96+i), 10, 0)
 			for _, req := range []*alescov1.AddMeetingRequest{
 				{CommitteeId: "alesco", StartTime: timestamppb.New(at), Title: v},
 				{CommitteeId: "alesco", StartTime: timestamppb.New(at.Add(2 * time.Hour)), Location: v},
@@ -202,7 +205,7 @@ func TestHostileInput(t *testing.T) {
 				return err
 			},
 			"AddMeeting.committee_id": func() error {
-				_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: v, StartTime: timestamppb.New(time.Date(2027, 5, 1, 15, 0, 0, 0, time.UTC))}))
+				_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: v, StartTime: timestamppb.New(alescotest.NY(today.AddDays(157), 11, 0))}))
 				return err
 			},
 			"SyncProposals.committee_id": func() error {

@@ -109,7 +109,7 @@ func TestSlowBodyIs408(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	conn.SetDeadline(alescotest.Deadline(30 * time.Second))
 	io.WriteString(conn, "POST "+v1.CommitteeServiceGetCommitteeProcedure+" HTTP/1.1\r\nHost: alesco\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"committeeId\"")
 	resp, err := http.ReadResponse(bufioReader(conn), nil)
 	if err != nil {
@@ -134,7 +134,7 @@ func TestH2CPrefaceOnlyIsClosed(t *testing.T) {
 	defer conn.Close()
 	// The client preface (RFC 9113 §3.4): the magic, then an empty SETTINGS frame.
 	conn.Write([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00"))
-	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	conn.SetReadDeadline(alescotest.Deadline(30 * time.Second))
 	_, err = io.Copy(io.Discard, conn)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

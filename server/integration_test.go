@@ -65,11 +65,12 @@ func TestCalendarCarriesAgendaAndMinutes(t *testing.T) {
 	if !ok || !strings.Contains(held, "/minutes/alesco-2026-07-30.md") {
 		t.Errorf("override for 2026-07-30 = %q (present %v), want a minutes link", held, ok)
 	}
-	next, ok := descriptions["20261203"]
+	nm := alescotest.NextMeeting(t)
+	next, ok := descriptions[strings.ReplaceAll(nm.Date.String(), "-", "")]
 	if !ok {
-		t.Fatalf("no override for the next meeting 2026-12-03 in\n%s", body)
+		t.Fatalf("no override for the next meeting %s in\n%s", nm.Date, body)
 	}
-	for _, want := range []string{"#17", "#18", "#16", "/agenda/alesco-2026-12-03.md"} {
+	for _, want := range []string{"#17", "#18", "#16", "/agenda/" + nm.ID + ".md"} {
 		if !strings.Contains(next, want) {
 			t.Errorf("next meeting's event text lacks %q:\n%s", want, next)
 		}

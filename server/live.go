@@ -69,17 +69,17 @@ func (s *Server) untilShutdown(ctx context.Context) (context.Context, context.Ca
 	return ctx, cancel
 }
 
-// liftStreamTimeouts lifts the server's read and write timeouts for the streams
-// that stay open while a meeting runs (WatchMinutes): those timeouts bound
-// ordinary requests, and would cut a watcher off after two minutes.
+// liftStreamTimeouts lifts the server's write timeout for the streams that
+// stay open while a meeting runs (WatchMinutes): it bounds ordinary
+// requests, and would cut a watcher off after two minutes. The request
+// itself is still due within the body timeout (the guard's frameReader
+// lifts the read deadline once it is in).
 func liftStreamTimeouts(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure {
-			rc := http.NewResponseController(w)
-			// Errors mean the writer cannot change deadlines (a test
+			// An error means the writer cannot change deadlines (a test
 			// recorder): there is no timeout to lift then.
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
@@ -23,12 +22,13 @@ func TestRunCommandAndChangeAttendance(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			env := alescotest.New(t)
-			env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
+			next := alescotest.NextMeeting(t)
+			env.Clock.Set(next.At(12, 2))
 			ctx := context.Background()
 			chair := v1.NewMinutesServiceClient(env.Client, env.URL, append(opts, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))...)
 			neal := v1.NewMinutesServiceClient(env.Client, env.URL, append(opts, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa")))...)
 			anon := v1.NewMinutesServiceClient(env.Client, env.URL, opts...)
-			id := "alesco-2026-12-03"
+			id := next.ID
 			run := func(c v1.MinutesServiceClient, line string) (string, error) {
 				resp, err := c.RunCommand(ctx, connect.NewRequest(&alescov1.RunCommandRequest{MeetingId: id, Line: line}))
 				if err != nil {

@@ -56,6 +56,24 @@ func listMeetings(t *testing.T, c v1.MeetingServiceClient, from, to time.Time) [
 	return resp.Msg.Meetings
 }
 
+// listMeetingsLong lists the meetings of a window of any length, a year
+// at a time (ListMeetings answers at most five years).
+func listMeetingsLong(t *testing.T, c v1.MeetingServiceClient, from, to time.Time) []*alescov1.Meeting {
+	t.Helper()
+	var out []*alescov1.Meeting
+	for start := from; start.Before(to); start = start.AddDate(1, 0, 0) {
+		out = append(out, listMeetings(t, c, start, minTime(start.AddDate(1, 0, 0), to))...)
+	}
+	return out
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // TestListMeetingsMinutesDates: the embedded configuration reproduces the
 // real meeting dates: every minutes file from 2025-09-04 on is a meeting.
 func TestListMeetingsMinutesDates(t *testing.T) {
@@ -107,48 +125,52 @@ func TestMeetingWrites(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
 	chair := chairClient(env)
+	// 2026-12-03, 12-17, 12-31 and 2027-01-14 on the default today.
+	ms := alescotest.Meetings(t, 4)
+	movedTo := alescotest.NY(ms[3].Date.AddDays(1), 15, 30)
+	extra := ms[1].ID + "-2"
 
-	cancelled, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday week"}))
+	cancelled, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[0].ID, Reason: "Holiday week"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := cancelled.Msg.Meeting; m.Status != alescov1.MeetingStatus_MEETING_STATUS_CANCELLED || m.CancelReason != "Holiday week" || m.Sequence != 1 {
 		t.Fatalf("cancelled meeting = %v", m)
 	}
-	moved, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2027-01-14", StartTime: timestamppb.New(ny(2027, 1, 15, 15, 30))}))
+	moved, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[3].ID, StartTime: timestamppb.New(movedTo)}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := moved.Msg.Meeting
-	if m.Status != alescov1.MeetingStatus_MEETING_STATUS_MOVED || m.LocalStart != "2027-01-15T15:30" ||
-		!m.OriginalStartTime.AsTime().Equal(ny(2027, 1, 14, 12, 0)) || m.EndTime.AsTime().Sub(m.StartTime.AsTime()) != time.Hour {
+	if m.Status != alescov1.MeetingStatus_MEETING_STATUS_MOVED || m.LocalStart != ms[3].Date.AddDays(1).String()+"T15:30" ||
+		!m.OriginalStartTime.AsTime().Equal(ms[3].At(12, 0)) || m.EndTime.AsTime().Sub(m.StartTime.AsTime()) != time.Hour {
 		t.Fatalf("moved meeting = %v", m)
 	}
-	added, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2026, 12, 17, 16, 0)),
+	added, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ms[1].At(16, 0)),
 		Duration: durationpb.New(30 * time.Minute), Title: "Extra: RFC 12 vote"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2026-12-17 already has the series meeting: the extra one is "-2".
-	if a := added.Msg.Meeting; a.Id != "alesco-2026-12-17-2" || a.Title != "Extra: RFC 12 vote" || a.SeriesId != "" ||
-		a.Links.IcsUrl != "https://alesco.example.org/calendar/alesco/alesco-2026-12-17-2.ics" {
+	// The day already has the series meeting: the extra one is "-2".
+	if a := added.Msg.Meeting; a.Id != extra || a.Title != "Extra: RFC 12 vote" || a.SeriesId != "" ||
+		a.Links.IcsUrl != "https://alesco.example.org/calendar/alesco/"+extra+".ics" {
 		t.Fatalf("added meeting = %v", a)
 	}
-	added2, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2026, 12, 17, 18, 0))}))
+	added2, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ms[1].At(18, 0))}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := added2.Msg.Meeting; a.Id != "alesco-2026-12-17-3" || a.Title != "ALESCo meeting" || a.EndTime.AsTime().Sub(a.StartTime.AsTime()) != time.Hour {
+	if a := added2.Msg.Meeting; a.Id != ms[1].ID+"-3" || a.Title != "ALESCo meeting" || a.EndTime.AsTime().Sub(a.StartTime.AsTime()) != time.Hour {
 		t.Fatalf("second added meeting = %v", a)
 	}
 	// Moving an added meeting keeps it an added one.
-	if r, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2026-12-17-3", StartTime: timestamppb.New(ny(2026, 12, 18, 9, 0))})); err != nil {
+	if r, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[1].ID + "-3", StartTime: timestamppb.New(alescotest.NY(ms[1].Date.AddDays(1), 9, 0))})); err != nil {
 		t.Fatal(err)
-	} else if r.Msg.Meeting.Sequence != 2 || r.Msg.Meeting.LocalStart != "2026-12-18T09:00" {
+	} else if r.Msg.Meeting.Sequence != 2 || r.Msg.Meeting.LocalStart != ms[1].Date.AddDays(1).String()+"T09:00" {
 		t.Fatalf("rescheduled added meeting = %v", r.Msg.Meeting)
 	}
 
-	got, err := meetingClient(env, connect.WithHTTPGet()).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2027-01-14"}))
+	got, err := meetingClient(env, connect.WithHTTPGet()).GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: ms[3].ID}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +181,8 @@ func TestMeetingWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Msg.Meeting.Id != "alesco-2026-12-17" {
-		t.Fatalf("next meeting = %s, want alesco-2026-12-17 (12-03 is cancelled)", next.Msg.Meeting.Id)
+	if next.Msg.Meeting.Id != ms[1].ID {
+		t.Fatalf("next meeting = %s, want %s (%s is cancelled)", next.Msg.Meeting.Id, ms[1].ID, ms[0].ID)
 	}
 	// The audit log has the three writes' actor.
 	entries := env.AuditLog()
@@ -170,7 +192,7 @@ func TestMeetingWrites(t *testing.T) {
 			actions = append(actions, e.Action+" "+e.Subject)
 		}
 	}
-	if want := "meeting.cancel meeting/alesco-2026-12-03"; len(actions) != 5 || actions[0] != want {
+	if want := "meeting.cancel meeting/" + ms[0].ID; len(actions) != 5 || actions[0] != want {
 		t.Fatalf("audit = %v, want 5 meeting actions starting with %q", actions, want)
 	}
 }
@@ -179,7 +201,12 @@ func TestMeetingWriteErrors(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
 	chair := chairClient(env)
-	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "x"})); err != nil {
+	ms := alescotest.Meetings(t, 2)
+	noMeeting := ms[0].Date.AddDays(1)
+	// Days before and after the tests' today (2026-01-01, 2026-11-01 and
+	// 2027-01-01 on the default today).
+	lastYear, lastMonth, nextMonth := alescotest.Today().AddDays(-328), alescotest.Today().AddDays(-24), alescotest.Today().AddDays(37)
+	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[0].ID, Reason: "x"})); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -189,59 +216,59 @@ func TestMeetingWriteErrors(t *testing.T) {
 		msg  string
 	}{
 		{"cancel without reason", func() error {
-			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17"}))
+			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID}))
 			return err
 		}, connect.CodeInvalidArgument, "reason is required"},
 		{"cancel twice", func() error {
-			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "again"}))
+			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[0].ID, Reason: "again"}))
 			return err
 		}, connect.CodeFailedPrecondition, "already cancelled"},
 		{"cancel a past meeting", func() error {
-			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-11-19", Reason: "late"}))
+			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: alescotest.LastMeeting.ID, Reason: "late"}))
 			return err
 		}, connect.CodeFailedPrecondition, "is over"},
 		{"cancel a day without a meeting", func() error {
-			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-04", Reason: "x"}))
+			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: alescotest.DayID(noMeeting), Reason: "x"}))
 			return err
-		}, connect.CodeNotFound, "does not meet on 2026-12-04"},
+		}, connect.CodeNotFound, "does not meet on " + noMeeting.String()},
 		{"cancel with a bad id", func() error {
 			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-next-week", Reason: "x"}))
 			return err
 		}, connect.CodeInvalidArgument, "bad meeting id"},
 		{"cancel with a line break in the reason", func() error {
-			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "a\nb"}))
+			_, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID, Reason: "a\nb"}))
 			return err
 		}, connect.CodeInvalidArgument, "must be one line"},
 		{"move into the past", func() error {
-			_, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2026-12-17", StartTime: timestamppb.New(ny(2026, 11, 1, 12, 0))}))
+			_, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[1].ID, StartTime: timestamppb.New(alescotest.NY(lastMonth, 12, 0))}))
 			return err
 		}, connect.CodeInvalidArgument, "into the past"},
 		{"move without a time", func() error {
-			_, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2026-12-17"}))
+			_, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[1].ID}))
 			return err
 		}, connect.CodeInvalidArgument, "start_time is required"},
 		{"add in the past", func() error {
-			_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2026, 1, 1, 12, 0))}))
+			_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(alescotest.NY(lastYear, 12, 0))}))
 			return err
 		}, connect.CodeInvalidArgument, "in the past"},
 		{"add with a negative duration", func() error {
-			_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0)), Duration: durationpb.New(-time.Hour)}))
+			_, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(alescotest.NY(nextMonth, 12, 0)), Duration: durationpb.New(-time.Hour)}))
 			return err
 		}, connect.CodeInvalidArgument, "duration must be positive"},
 		{"add to an unknown committee", func() error {
-			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", ""))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "nope", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
+			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleAdmin, "alesco", ""))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "nope", StartTime: timestamppb.New(alescotest.NY(nextMonth, 12, 0))}))
 			return err
 		}, connect.CodeNotFound, "no committee"},
 		{"list a backwards window", func() error {
-			_, err := chair.ListMeetings(ctx, connect.NewRequest(&alescov1.ListMeetingsRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 1, 1, 0, 0)), EndTime: timestamppb.New(ny(2026, 1, 1, 0, 0))}))
+			_, err := chair.ListMeetings(ctx, connect.NewRequest(&alescov1.ListMeetingsRequest{CommitteeId: "alesco", StartTime: timestamppb.New(alescotest.NY(nextMonth, 0, 0)), EndTime: timestamppb.New(alescotest.NY(lastYear, 0, 0))}))
 			return err
 		}, connect.CodeInvalidArgument, "must be after"},
 		{"list a century", func() error {
-			_, err := chair.ListMeetings(ctx, connect.NewRequest(&alescov1.ListMeetingsRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2026, 1, 1, 0, 0)), EndTime: timestamppb.New(ny(2126, 1, 1, 0, 0))}))
+			_, err := chair.ListMeetings(ctx, connect.NewRequest(&alescov1.ListMeetingsRequest{CommitteeId: "alesco", StartTime: timestamppb.New(alescotest.NY(lastYear, 0, 0)), EndTime: timestamppb.New(alescotest.NY(lastYear.AddMonths(1200), 0, 0))}))
 			return err
 		}, connect.CodeInvalidArgument, "five years"},
 		{"member token cannot add", func() error {
-			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa"))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 1, 1, 12, 0))}))
+			_, err := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "neal-gompa"))).AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(alescotest.NY(nextMonth, 12, 0))}))
 			return err
 		}, connect.CodePermissionDenied, ""},
 	}
@@ -255,7 +282,7 @@ func TestMeetingWriteErrors(t *testing.T) {
 	}
 	// A secretary may cancel too.
 	sec := meetingClient(env, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
-	if _, err := sec.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "Chair away"})); err != nil {
+	if _, err := sec.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID, Reason: "Chair away"})); err != nil {
 		t.Fatalf("secretary cancel: %v", err)
 	}
 }
@@ -264,7 +291,8 @@ func TestMeetingWriteErrors(t *testing.T) {
 // If-None-Match, and a new ETag once the meeting changes.
 func TestMeetingReadsConditional(t *testing.T) {
 	env := alescotest.New(t)
-	url := env.URL + v1.MeetingServiceGetMeetingProcedure + "?encoding=json&message=" + `{"meetingId":"alesco-2026-12-03"}`
+	next := alescotest.NextMeeting(t)
+	url := env.URL + v1.MeetingServiceGetMeetingProcedure + "?encoding=json&message=" + `{"meetingId":"` + next.ID + `"}`
 	get := func(inm string) *http.Response {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		if inm != "" {
@@ -286,7 +314,7 @@ func TestMeetingReadsConditional(t *testing.T) {
 	if r := get(etag); r.StatusCode != http.StatusNotModified {
 		t.Fatalf("conditional GET: %d, want 304", r.StatusCode)
 	}
-	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "x"})); err != nil {
+	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: next.ID, Reason: "x"})); err != nil {
 		t.Fatal(err)
 	}
 	if r := get(etag); r.StatusCode != 200 || r.Header.Get("ETag") == etag {
@@ -327,7 +355,8 @@ func checkLines(t *testing.T, name string, body []byte) {
 // a new ETag and a higher SEQUENCE.
 func TestFeedHTTP(t *testing.T) {
 	env := alescotest.New(t)
-	paths := []string{"/calendar/alesco.ics", "/calendar/alesco.ics?expand=true", "/calendar/alesco/alesco-2026-12-03.ics"}
+	next := alescotest.NextMeeting(t)
+	paths := []string{"/calendar/alesco.ics", "/calendar/alesco.ics?expand=true", "/calendar/alesco/" + next.ID + ".ics"}
 	before := map[string]alescotest.Fetched{}
 	for _, p := range paths {
 		t.Run("GET "+p, func(t *testing.T) {
@@ -371,7 +400,7 @@ func TestFeedHTTP(t *testing.T) {
 		})
 	}
 	env.Clock.Set(env.Now().Add(time.Hour))
-	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday"})); err != nil {
+	if _, err := chairClient(env).CancelMeeting(context.Background(), connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: next.ID, Reason: "Holiday"})); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
@@ -383,7 +412,7 @@ func TestFeedHTTP(t *testing.T) {
 			}
 			if strings.Contains(p, "expand") {
 				// One event per meeting: the cancelled one is gone.
-				if !bytes.Contains(old.Body, []byte("UID:alesco-2026-12-03@")) || bytes.Contains(a.Body, []byte("UID:alesco-2026-12-03@")) {
+				if uid := []byte("UID:" + next.ID + "@"); !bytes.Contains(old.Body, uid) || bytes.Contains(a.Body, uid) {
 					t.Errorf("expanded feed still lists the cancelled meeting")
 				}
 			} else if maxSequence(a.Body) <= maxSequence(old.Body) {
@@ -398,20 +427,21 @@ func TestFeedHTTP(t *testing.T) {
 			}
 		})
 	}
-	single := env.Fetch("GET", "/calendar/alesco/alesco-2026-12-03.ics")
-	for _, want := range []string{"STATUS:CANCELLED", "SUMMARY:Cancelled: ALESCo meeting", "UID:alesco-2026-12-03@alesco.example.org", "Cancelled: Holiday"} {
+	single := env.Fetch("GET", "/calendar/alesco/"+next.ID+".ics")
+	for _, want := range []string{"STATUS:CANCELLED", "SUMMARY:Cancelled: ALESCo meeting", "UID:" + next.ID + "@alesco.example.org", "Cancelled: Holiday"} {
 		if !bytes.Contains(single.Body, []byte(want)) {
 			t.Errorf("cancelled meeting's file lacks %q", want)
 		}
 	}
 	feed := env.Fetch("GET", "/calendar/alesco.ics")
-	if !bytes.Contains(feed.Body, []byte("EXDATE;TZID=America/New_York:20261203T120000\r\n")) {
+	if !bytes.Contains(feed.Body, []byte("EXDATE;TZID=America/New_York:"+next.At(12, 0).Format("20060102T150405")+"\r\n")) {
 		t.Errorf("feed lacks the EXDATE of the cancelled meeting:\n%s", feed.Body)
 	}
 }
 
 func TestFeedErrors(t *testing.T) {
 	env := alescotest.New(t)
+	next := alescotest.NextMeeting(t)
 	cases := []struct {
 		path string
 		want int
@@ -419,9 +449,9 @@ func TestFeedErrors(t *testing.T) {
 		{"/calendar/nope.ics", 404},
 		{"/calendar/alesco.ical", 404},
 		{"/calendar/alesco.ics?expand=maybe", 400},
-		{"/calendar/alesco/alesco-2026-12-04.ics", 404},
-		{"/calendar/other/alesco-2026-12-03.ics", 404},
-		{"/calendar/alesco/alesco-2026-12-03.txt", 404},
+		{"/calendar/alesco/" + alescotest.DayID(next.Date.AddDays(1)) + ".ics", 404},
+		{"/calendar/other/" + next.ID + ".ics", 404},
+		{"/calendar/alesco/" + next.ID + ".txt", 404},
 		{"/calendar/alesco/garbage.ics", 400},
 	}
 	for _, tc := range cases {
@@ -453,27 +483,32 @@ func TestFeedParsersAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "Holiday"})); err != nil {
+	// 2026-12-03, ..., 2027-02-11 on the default today.
+	ms := alescotest.Meetings(t, 6)
+	movedTo, addedAt, movedAway := alescotest.NY(ms[3].Date.AddDays(1), 15, 30), alescotest.NY(ms[4].Date.AddDays(5), 10, 0), alescotest.NY(ms[5].Date.AddDays(-1), 12, 0)
+	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[0].ID, Reason: "Holiday"})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2027-01-14", StartTime: timestamppb.New(ny(2027, 1, 15, 15, 30))})); err != nil {
+	if _, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[3].ID, StartTime: timestamppb.New(movedTo)})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(ny(2027, 2, 2, 10, 0)), Title: "Extra meeting, RFC vote"})); err != nil {
+	if _, err := chair.AddMeeting(ctx, connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco", StartTime: timestamppb.New(addedAt), Title: "Extra meeting, RFC vote"})); err != nil {
 		t.Fatal(err)
 	}
 	// Cancel a moved meeting too: it must vanish from its new slot.
-	if _, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: "alesco-2027-02-11", StartTime: timestamppb.New(ny(2027, 2, 10, 12, 0))})); err != nil {
+	if _, err := chair.RescheduleMeeting(ctx, connect.NewRequest(&alescov1.RescheduleMeetingRequest{MeetingId: ms[5].ID, StartTime: timestamppb.New(movedAway)})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2027-02-11", Reason: "No agenda"})); err != nil {
+	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[5].ID, Reason: "No agenda"})); err != nil {
 		t.Fatal(err)
 	}
-	from, to := ny(2024, 7, 1, 0, 0).UTC(), ny(2027, 3, 1, 0, 0).UTC()
+	// From before the first minutes imported (history) to a fortnight
+	// after the last meeting changed (2027-03-01 on the default today).
+	from, to := ny(2024, 7, 1, 0, 0).UTC(), alescotest.NY(ms[5].Date.AddDays(18), 0, 0).UTC()
 	var want []string
 	dst := map[bool]int{}
 	allDay := 0
-	for _, m := range listMeetings(t, meetingClient(env), from, to) {
+	for _, m := range listMeetingsLong(t, meetingClient(env), from, to) {
 		if m.Status == alescov1.MeetingStatus_MEETING_STATUS_CANCELLED {
 			continue
 		}
@@ -494,10 +529,13 @@ func TestFeedParsersAgree(t *testing.T) {
 	}
 	sort.Strings(want)
 	mustHave := map[string]bool{
-		ny(2027, 1, 15, 15, 30).UTC().Format(time.RFC3339): true, // moved
-		ny(2027, 2, 2, 10, 0).UTC().Format(time.RFC3339):   true, // added
+		movedTo.UTC().Format(time.RFC3339): true,
+		addedAt.UTC().Format(time.RFC3339): true,
 	}
-	mustLack := []string{ny(2026, 12, 3, 12, 0).UTC().Format(time.RFC3339), ny(2027, 1, 14, 12, 0).UTC().Format(time.RFC3339), ny(2027, 2, 10, 12, 0).UTC().Format(time.RFC3339), ny(2027, 2, 11, 12, 0).UTC().Format(time.RFC3339)}
+	var mustLack []string
+	for _, gone := range []time.Time{ms[0].Start, ms[3].Start, movedAway, ms[5].Start} {
+		mustLack = append(mustLack, gone.UTC().Format(time.RFC3339))
+	}
 	for _, w := range want {
 		delete(mustHave, w)
 	}

@@ -93,19 +93,21 @@ func TestMetricsMoveWithRequests(t *testing.T) {
 		env.Fetch(http.MethodGet, "/calendar/alesco.ics")
 		env.Fetch(http.MethodGet, "/calendar/alesco.ics", "If-None-Match", feed.Header.Get("ETag"))
 	}
-	env.Fetch(http.MethodGet, "/alesco/meetings/alesco-2026-12-04") // no such meeting
+	ms := alescotest.Meetings(t, 2)
+	noMeeting := alescotest.DayID(ms[0].Date.AddDays(1))
+	env.Fetch(http.MethodGet, "/alesco/meetings/"+noMeeting) // no such meeting
 	client := v1.NewMeetingServiceClient(env.Client, env.URL, connect.WithHTTPGet())
 	for range 2 {
 		if _, err := client.GetNextMeeting(ctx, connect.NewRequest(&alescov1.GetNextMeetingRequest{CommitteeId: "alesco"})); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := client.GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-04"}))
+	_, err := client.GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: noMeeting}))
 	if alescotest.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("GetMeeting of no meeting: %v", err)
 	}
 	chair := v1.NewMeetingServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
-	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "Holidays"})); err != nil {
+	if _, err := chair.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID, Reason: "Holidays"})); err != nil {
 		t.Fatal(err)
 	}
 	pending, err := env.App.Outbox(ctx, alesco.OutboxFilter{Statuses: []alesco.OutboxStatus{alesco.OutboxPending}})

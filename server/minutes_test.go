@@ -209,14 +209,15 @@ func wantCode(t *testing.T, err error, code connect.Code, msg string) {
 	}
 }
 
-// TestScriptedMeeting records a meeting over RPC: attendance, notes, two
-// motions with live and async votes, a replaced vote, a tie decided by the
-// chair, a punted motion, an action item, finalize; its export matches the
-// golden file, and what it left open is carried to the next meeting.
+// TestScriptedMeeting records the last meeting (2026-11-19 on the default
+// today) over RPC: attendance, notes, two motions with live and async
+// votes, a replaced vote, a tie decided by the chair, a punted motion, an
+// action item, finalize; its export matches the golden file, and what it
+// left open is carried to the next meeting.
 func TestScriptedMeeting(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
-	const meeting = "alesco-2026-11-19"
+	meeting, day := alescotest.LastMeeting.ID, alescotest.LastMeeting.Date.String()
 	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	chair := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "andrew-lukoshko")))
 	andrew := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "andrew-lukoshko")))
@@ -272,7 +273,7 @@ func TestScriptedMeeting(t *testing.T) {
 	_, err = vote(ben, m1.Id, "neal-gompa", yes)
 	wantCode(t, err, connect.CodePermissionDenied, "acts only as its own member")
 	_, err = vote(staff, m1.Id, "cody-robertson", yes)
-	wantCode(t, err, connect.CodePermissionDenied, "not on the ALESCo roster on 2026-11-19")
+	wantCode(t, err, connect.CodePermissionDenied, "not on the ALESCo roster on "+day)
 	_, err = ben.CastDecidingVote(ctx, connect.NewRequest(&alescov1.CastDecidingVoteRequest{MotionId: m1.Id, Value: yes}))
 	wantCode(t, err, connect.CodePermissionDenied, "only the chair or the member the chair designated")
 	dec := ok(chair.CastDecidingVote(ctx, connect.NewRequest(&alescov1.CastDecidingVoteRequest{MotionId: m1.Id, Value: yes})))(t).Motion
@@ -305,23 +306,26 @@ func TestScriptedMeeting(t *testing.T) {
 		t.Fatalf("finalized: %v, decisions %v", fin.Status, fin.Decisions)
 	}
 
+	// The golden file is the export on the default today, of 2026-11-19:
+	// on another today it reads with the meeting's date.
 	golden := filepath.Join("testdata", "minutes-2026-11-19.golden.md")
 	if *update {
-		if err := os.WriteFile(golden, []byte(fin.Markdown), 0o644); err != nil {
+		if err := os.WriteFile(golden, []byte(strings.ReplaceAll(fin.Markdown, day, "2026-11-19")), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(golden)
+	recorded, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fin.Markdown != string(want) {
+	want := strings.ReplaceAll(string(recorded), "2026-11-19", day)
+	if fin.Markdown != want {
 		t.Fatalf("export differs from %s (run with -update to accept):\n%s", golden, fin.Markdown)
 	}
 
 	// Final minutes are immutable.
 	_, err = staff.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: meeting, Topic: "Late", Text: "too late"}))
-	wantCode(t, err, connect.CodeFailedPrecondition, "minutes of alesco-2026-11-19 are final; amend them")
+	wantCode(t, err, connect.CodeFailedPrecondition, "minutes of "+meeting+" are final; amend them")
 	_, err = vote(staff, m1.Id, "neal-gompa", yes)
 	wantCode(t, err, connect.CodeFailedPrecondition, "are final; amend them")
 
@@ -338,7 +342,8 @@ func TestScriptedMeeting(t *testing.T) {
 	}
 
 	// The punted motion and the action item carry over to the next meeting.
-	next := time.Date(2026, 12, 3, 12, 0, 0, 0, newYork)
+	nm := alescotest.NextMeeting(t)
+	next := nm.Start
 	items := carriedOver(t, env, next)
 	if len(items) != 2 || items[0].Kind != alesco.CarryMotion || items[0].ProposalNumber != 9 || items[0].Title != "Enable Btrfs as a tech preview" ||
 		items[1].Kind != alesco.CarryActionItem || items[1].Owner != "Neal Gompa" || items[1].MeetingID != meeting {
@@ -347,10 +352,10 @@ func TestScriptedMeeting(t *testing.T) {
 
 	// ...and the next meeting's agenda lists them, over the API.
 	agenda := ok(v1.NewAgendaServiceClient(env.Client, env.URL, connect.WithHTTPGet()).GetAgenda(ctx,
-		connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: "alesco-2026-12-03"})))(t).Agenda
+		connect.NewRequest(&alescov1.GetAgendaRequest{MeetingId: nm.ID})))(t).Agenda
 	if co := agenda.CarriedOver; len(co) != 2 || co[0].Kind != alescov1.AgendaItemKind_AGENDA_ITEM_KIND_MOTION || co[0].Number != 9 ||
 		co[1].Kind != alescov1.AgendaItemKind_AGENDA_ITEM_KIND_ACTION_ITEM || co[1].Owner != "Neal Gompa" || co[1].SourceMeetingId != meeting {
-		t.Fatalf("agenda of alesco-2026-12-03 carries over %v", co)
+		t.Fatalf("agenda of %s carries over %v", nm.ID, co)
 	}
 	if !strings.Contains(agenda.Markdown, "Enable Btrfs as a tech preview") || !strings.Contains(agenda.Markdown, "Neal Gompa") {
 		t.Fatalf("agenda Markdown lacks the carried-over items:\n%s", agenda.Markdown)
@@ -364,8 +369,8 @@ func TestScriptedMeeting(t *testing.T) {
 
 	// An amendment keeps both versions.
 	amended := ok(chair.AmendMinutes(ctx, connect.NewRequest(&alescov1.AmendMinutesRequest{MeetingId: meeting, Reason: "Neal's note",
-		Markdown: strings.Replace(string(want), "a proof of concept first.", "a proof of concept first, on Kitten.", 1)})))(t).Minutes
-	if amended.Revision != 2 || len(amended.Revisions) != 1 || amended.Revisions[0].Markdown != string(want) || amended.Revisions[0].Reason != "Neal's note" ||
+		Markdown: strings.Replace(want, "a proof of concept first.", "a proof of concept first, on Kitten.", 1)})))(t).Minutes
+	if amended.Revision != 2 || len(amended.Revisions) != 1 || amended.Revisions[0].Markdown != want || amended.Revisions[0].Reason != "Neal's note" ||
 		!strings.Contains(amended.Markdown, "on Kitten.") || amended.Status != alescov1.MinutesStatus_MINUTES_STATUS_FINAL {
 		t.Fatalf("amended: rev %d, %d revisions, status %v\n%s", amended.Revision, len(amended.Revisions), amended.Status, amended.Markdown)
 	}
@@ -383,7 +388,7 @@ func TestScriptedMeeting(t *testing.T) {
 func TestDesignatedDecidingVote(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
-	motion := setupMotion(t, env, "alesco-2026-11-19")
+	motion := setupMotion(t, env, alescotest.LastMeeting.ID)
 	ben := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "ben-thomas")))
 	chair := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
 	yes := alescov1.VoteValue_VOTE_VALUE_YES
@@ -541,8 +546,9 @@ type fixtureIDs struct {
 func newFixtureIDs(t *testing.T, env *alescotest.Env) fixtureIDs {
 	t.Helper()
 	ctx := alescotest.Admin(context.Background())
-	tied := setupMotion(t, env, "alesco-2026-11-19")
-	ids := fixtureIDs{meeting: "alesco-2026-11-19", tiedMotion: tied.ID, draft: "alesco-2026-11-05", final: "alesco-2026-10-22"}
+	past := alescotest.PastMeetings(t, 3) // 2026-10-22, 11-05, 11-19 on the default today
+	tied := setupMotion(t, env, past[2].ID)
+	ids := fixtureIDs{meeting: past[2].ID, tiedMotion: tied.ID, draft: past[1].ID, final: past[0].ID}
 	for _, p := range []*int64{&ids.openMotion, &ids.closeMotion} {
 		mo, err := env.App.OpenMotion(ctx, ids.meeting, "motion", 0)
 		if err != nil {

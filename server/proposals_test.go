@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"testing"
 
@@ -278,12 +277,4 @@ func TestWebhookPing(t *testing.T) {
 	if code := env.deliver("ping", "ping-2", "", body); code != 401 {
 		t.Fatalf("unsigned ping: %d, want 401", code)
 	}
-}
-
-func readWebhookFixture(t *testing.T) []byte {
-	body, err := os.ReadFile("../demo/github/webhook-labeled-16.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
 }

@@ -31,6 +31,7 @@ func TestWarmReadsTouchNoStore(t *testing.T) {
 	if _, err := env.App.ImportMinutes(admin, "alesco", "2026-06-04.md", alescotest.WikiFixtures(t)["2026-06-04.md"]); err != nil {
 		t.Fatal(err)
 	}
+	ms := alescotest.Meetings(t, 2)
 	get := connect.WithHTTPGet()
 	meetings := v1.NewMeetingServiceClient(env.Client, env.URL, get)
 	minutes := v1.NewMinutesServiceClient(env.Client, env.URL, get)
@@ -44,8 +45,8 @@ func TestWarmReadsTouchNoStore(t *testing.T) {
 			return status(env.Fetch(http.MethodGet, "/calendar/alesco.ics", "If-None-Match", feed.Header.Get("ETag")), 304)
 		},
 		"expanded feed":    func() error { return status(env.Fetch(http.MethodGet, "/calendar/alesco.ics?expand=true"), 200) },
-		"meeting ics":      func() error { return status(env.Fetch(http.MethodGet, "/calendar/alesco/alesco-2026-12-03.ics"), 200) },
-		"agenda markdown":  func() error { return status(env.Fetch(http.MethodGet, "/agenda/alesco-2026-12-03.md"), 200) },
+		"meeting ics":      func() error { return status(env.Fetch(http.MethodGet, "/calendar/alesco/"+ms[0].ID+".ics"), 200) },
+		"agenda markdown":  func() error { return status(env.Fetch(http.MethodGet, "/agenda/"+ms[0].ID+".md"), 200) },
 		"minutes markdown": func() error { return status(env.Fetch(http.MethodGet, "/minutes/alesco-2026-06-04.md"), 200) },
 		"index page":       func() error { return status(env.Fetch(http.MethodGet, "/"), 200) },
 		"committee page":   func() error { return status(env.Fetch(http.MethodGet, "/alesco"), 200) },
@@ -65,7 +66,7 @@ func TestWarmReadsTouchNoStore(t *testing.T) {
 			return err
 		},
 		"GetMeeting": func() error {
-			_, err := meetings.GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-03"}))
+			_, err := meetings.GetMeeting(ctx, connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: ms[0].ID}))
 			return err
 		},
 		"GetNextMeeting": func() error {
@@ -99,7 +100,7 @@ func TestWarmReadsTouchNoStore(t *testing.T) {
 	}
 	// A write changes the version: the next read of the feed reads the
 	// store again, and the one after is warm again.
-	if _, err := env.App.CancelMeeting(admin, "alesco-2026-12-17", "Holidays"); err != nil {
+	if _, err := env.App.CancelMeeting(admin, ms[1].ID, "Holidays"); err != nil {
 		t.Fatal(err)
 	}
 	store.Counts()

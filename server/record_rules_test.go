@@ -19,8 +19,10 @@ import (
 // and minutes are finalized only after the start; all on the server's one
 // clock.
 func TestRecordFollowsTheMeeting(t *testing.T) {
-	env := alescotest.New(t) // 2026-11-25 12:00 UTC
+	env := alescotest.New(t)
 	ctx := context.Background()
+	// 2026-12-03, 12-17 and 12-31 on the default today.
+	ms := alescotest.Meetings(t, 3)
 	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	meetings := v1.NewMeetingServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleChair, "alesco", "")))
 	status := func(id string) alescov1.MeetingStatus {
@@ -32,49 +34,50 @@ func TestRecordFollowsTheMeeting(t *testing.T) {
 		return err
 	}
 
-	// A week ahead, and seven thousand years ahead: refused, nothing held.
-	wantCode(t, note("alesco-2026-12-03"), connect.CodeFailedPrecondition, "can be recorded from 2026-12-03 11:00 EST")
+	// Days ahead, and thousands of years ahead: refused, nothing held.
+	wantCode(t, note(ms[0].ID), connect.CodeFailedPrecondition, "can be recorded from "+ms[0].At(11, 0).Format("2006-01-02 15:04 MST"))
 	_, err := staff.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: "alesco-9999-01-07",
 		Attendees: []*alescov1.Attendee{{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_COMMUNITY, Name: "Time Traveller"}}}))
 	if c := alescotest.CodeOf(err); c != connect.CodeFailedPrecondition && c != connect.CodeNotFound {
 		t.Fatalf("attendance in 9999: %v, want FailedPrecondition (or NotFound beyond the horizon)", err)
 	}
-	if s := status("alesco-2026-12-03"); s != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
-		t.Fatalf("alesco-2026-12-03 is %v after a refused early note", s)
+	if s := status(ms[0].ID); s != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
+		t.Fatalf("%s is %v after a refused early note", ms[0].ID, s)
 	}
 	next := ok(meetings.GetNextMeeting(ctx, connect.NewRequest(&alescov1.GetNextMeetingRequest{CommitteeId: "alesco"})))(t).Meeting
-	if next.Id != "alesco-2026-12-03" || next.Status != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
+	if next.Id != ms[0].ID || next.Status != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
 		t.Fatalf("next meeting %s is %v", next.Id, next.Status)
 	}
 
-	// Half an hour before the 12-17 meeting the secretary opens its record:
-	// the meeting is not held yet and cannot be finalized, nor cancelled.
-	start := time.Date(2026, 12, 17, 17, 0, 0, 0, time.UTC)
+	// Half an hour before the meeting after it the secretary opens its
+	// record: the meeting is not held yet and cannot be finalized, nor
+	// cancelled.
+	start := ms[1].Start
 	env.Clock.Set(start.Add(-30 * time.Minute))
-	if err := note("alesco-2026-12-17"); err != nil {
+	if err := note(ms[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	if s := status("alesco-2026-12-17"); s != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
+	if s := status(ms[1].ID); s != alescov1.MeetingStatus_MEETING_STATUS_SCHEDULED {
 		t.Fatalf("a meeting with a draft record, before its start, is %v", s)
 	}
-	_, err = staff.FinalizeMinutes(ctx, connect.NewRequest(&alescov1.FinalizeMinutesRequest{MeetingId: "alesco-2026-12-17"}))
+	_, err = staff.FinalizeMinutes(ctx, connect.NewRequest(&alescov1.FinalizeMinutesRequest{MeetingId: ms[1].ID}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "has not started yet")
-	_, err = meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "no quorum"}))
+	_, err = meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID, Reason: "no quorum"}))
 	wantCode(t, err, connect.CodeFailedPrecondition, "has minutes")
 
-	// The 12-03 meeting (past, no record) and a cancelled one take none.
-	_, err = meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-31", Reason: "Holidays"}))
+	// A cancelled meeting takes none.
+	_, err = meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[2].ID, Reason: "Holidays"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.Clock.Set(time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC))
-	wantCode(t, note("alesco-2026-12-31"), connect.CodeFailedPrecondition, "was cancelled (Holidays): it takes no minutes")
+	env.Clock.Set(ms[2].Start)
+	wantCode(t, note(ms[2].ID), connect.CodeFailedPrecondition, "was cancelled (Holidays): it takes no minutes")
 
 	env.Clock.Set(start.Add(5 * time.Minute))
-	if s := status("alesco-2026-12-17"); s != alescov1.MeetingStatus_MEETING_STATUS_HELD {
+	if s := status(ms[1].ID); s != alescov1.MeetingStatus_MEETING_STATUS_HELD {
 		t.Fatalf("a started meeting with minutes is %v, want HELD", s)
 	}
-	ok(staff.FinalizeMinutes(ctx, connect.NewRequest(&alescov1.FinalizeMinutesRequest{MeetingId: "alesco-2026-12-17"})))(t)
+	ok(staff.FinalizeMinutes(ctx, connect.NewRequest(&alescov1.FinalizeMinutesRequest{MeetingId: ms[1].ID})))(t)
 }
 
 // TestVoteRulesOverAPI: live votes need presence and quorum, async votes an
@@ -82,7 +85,8 @@ func TestRecordFollowsTheMeeting(t *testing.T) {
 func TestVoteRulesOverAPI(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
-	motion := setupMotion(t, env, "alesco-2026-11-19") // four of five present; Lance is not listed
+	meeting := alescotest.LastMeeting.ID
+	motion := setupMotion(t, env, meeting) // four of five present; Lance is not listed
 	staff := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleSecretary, "alesco", "")))
 	lance := v1.NewMinutesServiceClient(env.Client, env.URL, alescotest.WithToken(env.Token(alesco.RoleMember, "alesco", "lance-albertson")))
 	yes := alescov1.VoteValue_VOTE_VALUE_YES
@@ -117,7 +121,7 @@ func TestVoteRulesOverAPI(t *testing.T) {
 			return err
 		},
 		"RecordAttendance.attendees.kind": func() error {
-			_, err := staff.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: "alesco-2026-11-19",
+			_, err := staff.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: meeting,
 				Attendees: []*alescov1.Attendee{{Kind: 99, Name: "x"}}}))
 			return err
 		},
@@ -132,14 +136,14 @@ func TestVoteRulesOverAPI(t *testing.T) {
 			t.Errorf("%s = 99: %v, want InvalidArgument", name, err)
 		}
 	}
-	got, err := env.App.GetMeeting(ctx, "alesco-2026-11-19")
+	got, err := env.App.GetMeeting(ctx, meeting)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Status != alesco.MeetingHeld {
 		t.Fatalf("meeting %v", got.Status)
 	}
-	_, m, err := env.App.GetMinutes(ctx, "alesco-2026-11-19")
+	_, m, err := env.App.GetMinutes(ctx, meeting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +156,7 @@ func TestVoteRulesOverAPI(t *testing.T) {
 	for _, id := range []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright"} {
 		present = append(present, &alescov1.Attendee{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER, MemberId: id})
 	}
-	ok(staff.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: "alesco-2026-11-19", Attendees: present})))(t)
+	ok(staff.RecordAttendance(ctx, connect.NewRequest(&alescov1.RecordAttendanceRequest{MeetingId: meeting, Attendees: present})))(t)
 	wantCode(t, vote(staff, &alescov1.CastVoteRequest{MotionId: motion.ID, MemberId: "ben-thomas", Value: yes}),
 		connect.CodeFailedPrecondition, "quorum not met: 3 of 5 members present, 4 required")
 }
@@ -161,7 +165,7 @@ func TestVoteRulesOverAPI(t *testing.T) {
 func TestAddMeetingTitleRules(t *testing.T) {
 	env := alescotest.New(t)
 	_, err := chairClient(env).AddMeeting(context.Background(), connect.NewRequest(&alescov1.AddMeetingRequest{CommitteeId: "alesco",
-		StartTime: timestamppb.New(time.Date(2027, 1, 5, 17, 0, 0, 0, time.UTC)), Title: "Extra\n\n## Decisions Adopted"}))
+		StartTime: timestamppb.New(alescotest.NY(alescotest.Today().AddDays(41), 12, 0)), Title: "Extra\n\n## Decisions Adopted"}))
 	wantCode(t, err, connect.CodeInvalidArgument, "title must be one line")
 }
 
@@ -172,7 +176,8 @@ func TestAmendNeedsCompleteMinutes(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
 	admin := alescotest.Admin(ctx)
-	const meeting = "alesco-2026-10-22"
+	past := alescotest.PastMeetings(t, 3) // 2026-10-22, 11-05, 11-19 on the default today
+	meeting, day, other := past[0].ID, past[0].Date.String(), past[1].Date.String()
 	var as []alesco.Attendee
 	for _, id := range []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "neal-gompa"} {
 		as = append(as, alesco.Attendee{Kind: alesco.AttendeeMember, MemberID: id})
@@ -194,9 +199,9 @@ func TestAmendNeedsCompleteMinutes(t *testing.T) {
 	}
 	for name, tc := range map[string]struct{ md, msg string }{
 		"garbage":          {"\u0000\u0001 garbage \u00ff", "control character"},
-		"no sections":      {"# ALESCo Meeting Minutes (2026-10-22)\n\nJust a sentence.\n", `no "## Members" with its attendance, no "## Decisions Adopted", no "## Minutes" section`},
-		"only minutes":     {"# ALESCo Meeting Minutes (2026-10-22)\n\n## Minutes\n\n- x\n", `no "## Members" with its attendance, no "## Decisions Adopted" section`},
-		"another meeting":  {strings.Replace(final.Markdown, "2026-10-22", "2026-11-05", 1), "dated 2026-11-05, but meeting alesco-2026-10-22 was on 2026-10-22"},
+		"no sections":      {"# ALESCo Meeting Minutes (" + day + ")\n\nJust a sentence.\n", `no "## Members" with its attendance, no "## Decisions Adopted", no "## Minutes" section`},
+		"only minutes":     {"# ALESCo Meeting Minutes (" + day + ")\n\n## Minutes\n\n- x\n", `no "## Members" with its attendance, no "## Decisions Adopted" section`},
+		"another meeting":  {strings.Replace(final.Markdown, day, other, 1), "dated " + other + ", but meeting " + meeting + " was on " + day},
 		"forged attendees": {strings.Replace(final.Markdown, "- Neal Gompa", "- Neal Gompa\n- "+strings.Repeat("x", 300), 1), "attendee 5: name is too long"},
 	} {
 		t.Run(name, func(t *testing.T) {

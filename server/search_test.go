@@ -98,18 +98,19 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 		t.Fatalf("marshmallow: %v", rs)
 	}
 	// A note recorded live, during the meeting.
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC))
+	next := alescotest.NextMeeting(t)
+	env.Clock.Set(next.Start.Add(5 * time.Minute))
 	w := v1.NewMinutesServiceClient(env.Client, env.URL, admin)
-	if _, err := w.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: "alesco-2026-12-03", Topic: "Snacks",
+	if _, err := w.AddNote(ctx, connect.NewRequest(&alescov1.AddNoteRequest{MeetingId: next.ID, Topic: "Snacks",
 		Text: "The marshmallow budget was approved by acclamation."})); err != nil {
 		t.Fatal(err)
 	}
 	rs := search(t, mc, "marshmallows")
-	if len(rs) != 1 || rs[0].MeetingId != "alesco-2026-12-03" || rs[0].Title != "Snacks" {
+	if len(rs) != 1 || rs[0].MeetingId != next.ID || rs[0].Title != "Snacks" {
 		t.Fatalf("a recorded note is not found: %v", rs)
 	}
 	// Before the meeting starts its draft is no record yet: not listed.
-	env.Clock.Set(time.Date(2026, 12, 3, 16, 0, 0, 0, time.UTC))
+	env.Clock.Set(next.Start.Add(-time.Hour))
 	if rs := search(t, mc, "marshmallow"); len(rs) != 0 {
 		t.Fatalf("a draft of a meeting to come is searchable: %v", rs)
 	}

@@ -126,7 +126,21 @@ func (s *Server) routes() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
 	}
-	return s.accessLog(liftStreamTimeouts(c.Handler(limitBody(s.guard(mux)))))
+	return s.accessLog(noSniff(liftStreamTimeouts(c.Handler(limitBody(s.guard(mux))))))
+}
+
+// nosniff is the X-Content-Type-Options value, shared (full: len == cap).
+var nosniff = []string{"nosniff"}
+
+// noSniff tells browsers to take every answer for the type it declares
+// (X-Content-Type-Options: nosniff), never to guess: a feed, a Markdown
+// text or an error message holds words anyone may have written, and must
+// not run as a script or a page. Set here once, for every route.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["X-Content-Type-Options"] = nosniff
+		next.ServeHTTP(w, r)
+	})
 }
 
 // limitBody caps request bodies at MaxRequestBytes like

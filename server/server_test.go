@@ -46,7 +46,7 @@ func TestGetCommitteeAllProtocols(t *testing.T) {
 			}
 			// Andrew was elected 2025-08-20 for six months.
 			if !c.ChairTermExpired {
-				t.Fatal("chair term elected 2025-08-20 should have run out by 2026-11-25")
+				t.Fatalf("chair term elected 2025-08-20 should have run out by %s", alescotest.Today())
 			}
 		})
 	}
@@ -83,7 +83,7 @@ func TestWriteAuth(t *testing.T) {
 	env := alescotest.New(t)
 	ctx := context.Background()
 	req := func() *connect.Request[alescov1.CancelMeetingRequest] {
-		return connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "holiday"})
+		return connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: alescotest.DecisionMeeting, Reason: "holiday"})
 	}
 	cases := []struct {
 		name string

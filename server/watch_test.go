@@ -30,9 +30,10 @@ func TestWatchMinutes(t *testing.T) {
 	for _, name := range []string{"connect", "connect-json", "grpc", "grpc-web"} {
 		t.Run(name, func(t *testing.T) {
 			env := alescotest.New(t)
-			env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
+			ms := alescotest.Meetings(t, 2)
+			env.Clock.Set(ms[0].At(12, 2))
 			admin := alescotest.Admin(context.Background())
-			id := "alesco-2026-12-03"
+			id := ms[0].ID
 			// Generous: a bound on a broken stream, not a measurement.
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
@@ -52,7 +53,7 @@ func TestWatchMinutes(t *testing.T) {
 				t.Fatalf("after attendance: %d present", m.MembersPresent)
 			}
 			// A write about another meeting sends nothing; the next one does.
-			if _, err := env.App.CancelMeeting(admin, "alesco-2026-12-17", "holidays"); err != nil {
+			if _, err := env.App.CancelMeeting(admin, ms[1].ID, "holidays"); err != nil {
 				t.Fatal(err)
 			}
 			mo, err := env.App.OpenMotion(admin, id, "Accept RFC 17", 17)
@@ -80,7 +81,7 @@ func TestWatchMinutes(t *testing.T) {
 	t.Run("unknown meeting", func(t *testing.T) {
 		env := alescotest.New(t)
 		client := v1.NewMinutesServiceClient(env.Client, env.URL, connect.WithGRPC())
-		stream, err := client.WatchMinutes(context.Background(), connect.NewRequest(&alescov1.WatchMinutesRequest{MeetingId: "alesco-2026-12-04"}))
+		stream, err := client.WatchMinutes(context.Background(), connect.NewRequest(&alescov1.WatchMinutesRequest{MeetingId: alescotest.DayID(alescotest.NextMeeting(t).Date.AddDays(1))}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/almalinux/alesco/app"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	"github.com/almalinux/alesco/web"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // webMaxAge is how long browsers and proxies may reuse a page without
@@ -27,6 +28,7 @@ var webCacheControl = cacheControlFor(webMaxAge)
 //
 //	/                                    committees
 //	/{committee}                         next meeting with its agenda, open proposals, decisions, members, subscribe
+//	/{committee}/meetings                upcoming and past meetings, with agendas and minutes
 //	/{committee}/meetings/{meeting_id}   agenda before, minutes after
 //	/{committee}/meetings/{meeting_id}/console   the meeting live (script on the API)
 //	/{committee}/proposals               every proposal by state
@@ -89,6 +91,8 @@ func (h *webHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.committee(ctx, now, parts[0]) }
 	case len(parts) == 2 && parts[1] == "proposals":
 		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.proposals(ctx, now, parts[0]) }
+	case len(parts) == 2 && parts[1] == "meetings":
+		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.meetings(ctx, now, parts[0]) }
 	case len(parts) == 2 && parts[1] == "minutes":
 		build = func(ctx context.Context, now time.Time) (webResult, error) { return h.minutes(ctx, parts[0]) }
 	case len(parts) == 2 && parts[1] == "search":
@@ -132,6 +136,13 @@ func (h *webHandler) console(ctx context.Context, committeeID, meetingID string)
 	page := &web.ConsolePage{
 		Layout:    web.Layout{Title: c.ShortName + " meeting console " + m.Meeting.GetLocalStart()[:10], Committee: c, Section: "meeting"},
 		MeetingID: meetingID, Date: m.Meeting.GetLocalStart()[:10],
+	}
+	// The minutes' Markdown exists once the minutes do (the page is
+	// rendered again when they start: any write moves the cache on).
+	if _, err := webCall(ctx, (&minutesService{Server: h.s}).GetMinutes, &alescov1.GetMinutesRequest{MeetingId: meetingID}); err == nil {
+		page.MinutesMarkdownURL = "/minutes/" + meetingID + ".md"
+	} else if codeOf(err) != connect.CodeNotFound {
+		return webResult{}, err
 	}
 	return webResult{status: http.StatusOK, page: web.PageConsole, data: page, cacheable: true}, nil
 }
@@ -369,6 +380,48 @@ func (h *webHandler) proposals(ctx context.Context, now time.Time, committeeID s
 		page.Sync = web.SyncInfo{LastSynced: ps.LastSyncedTime, Error: ps.SyncError}
 	}
 	return webResult{status: http.StatusOK, page: web.PageProposals, data: page, cacheable: true}, nil
+}
+
+// meetingsLookback is how far back the meetings page lists meetings;
+// older ones with minutes are on the minutes page.
+const meetingsLookback = 4
+
+// meetings lists a committee's meetings from meetingsLookback years ago
+// to three months ahead, in one ListMeetings call whose request stays the
+// same all day (one cached answer a day), split by the clock into those
+// to come and those past.
+func (h *webHandler) meetings(ctx context.Context, now time.Time, committeeID string) (webResult, error) {
+	c, nf, err := h.getCommittee(ctx, committeeID)
+	if nf != nil || err != nil {
+		return webDeref(nf), err
+	}
+	page := &web.MeetingsPage{
+		Layout:  web.Layout{Title: c.ShortName + " meetings", Committee: c, Section: "meetings", Now: now},
+		FeedURL: h.s.app.URL("/calendar/" + c.Id + ".ics"),
+	}
+	res := webResult{status: http.StatusOK, page: web.PageMeetings, data: page, cacheable: true}
+	dc, err := h.s.app.Committees().Get(c.Id)
+	if err != nil {
+		page.Note = h.note(ctx, "meetings", err, "")
+		return res, nil
+	}
+	today := dc.Today(now)
+	from, to := today.AddMonths(-12*meetingsLookback), today.AddMonths(3)
+	ms, err := webCall(ctx, (&meetingService{Server: h.s}).ListMeetings, &alescov1.ListMeetingsRequest{CommitteeId: c.Id,
+		StartTime: timestamppb.New(from.Midnight(dc.Location)), EndTime: timestamppb.New(to.Midnight(dc.Location))})
+	if err != nil {
+		page.Note = h.note(ctx, "meetings", err, "")
+		return res, nil
+	}
+	page.Since = from.String()
+	for _, m := range ms.Meetings {
+		if m.GetEndTime().AsTime().After(now) {
+			page.Upcoming = append(page.Upcoming, m)
+		} else {
+			page.Past = append([]*alescov1.Meeting{m}, page.Past...)
+		}
+	}
+	return res, nil
 }
 
 func (h *webHandler) minutes(ctx context.Context, committeeID string) (webResult, error) {

@@ -43,7 +43,9 @@ func BenchmarkWebPage(b *testing.B) {
 // now beyond the horizon and NotFound).
 func BenchmarkMeetingRender(b *testing.B) {
 	env := alescotest.New(b)
-	for _, id := range []string{"alesco-2027-03-11", "alesco-2028-11-16"} {
+	// 2027-03-11 and 2028-11-16 on the default today.
+	next := alescotest.NextMeeting(b).Date
+	for _, id := range []string{alescotest.DayID(next.AddDays(7 * 14)), alescotest.DayID(next.AddDays(51 * 14))} {
 		for _, p := range []string{"/alesco/meetings/" + id, "/agenda/" + id + ".md", "/calendar/alesco/" + id + ".ics"} {
 			b.Run(p, func(b *testing.B) {
 				b.ReportAllocs()

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/internal/htmlcheck"
@@ -57,9 +59,11 @@ func TestWebSearch(t *testing.T) {
 // real minutes and the GitHub snapshot.
 func TestWebPagesReadWell(t *testing.T) {
 	env, _, _ := seededEnv(t)
+	next := alescotest.NextMeeting(t)
 	committee := getPage(t, env, "/alesco")
 	for _, want := range []string{
-		"meets every other Thursday at 12:00 New York time (17:00 UTC)",
+		// The UTC hour is the next meeting's: 17:00 in winter, 16:00 in summer.
+		"meets every other Thursday at 12:00 New York time (" + next.Start.UTC().Format("15:04") + " UTC)",
 		"Where: ~alesco on chat.almalinux.org (https://chat.almalinux.org/almalinux/channels/alesco)",
 	} {
 		if !strings.Contains(committee, want) {
@@ -79,7 +83,10 @@ func TestWebPagesReadWell(t *testing.T) {
 		t.Errorf("2025-10-16 topic:\n%s", oct)
 	}
 	props := getPage(t, env, "/alesco/proposals")
-	for _, want := range []string{"opened 96 days ago", "to be voted on 3 December 2026", "Board input: Trademark approval"} {
+	// #17 was opened on 2026-08-20 16:00 UTC (the snapshot's history): 96
+	// days before the default today's noon.
+	opened := int(alescotest.Epoch.Sub(time.Date(2026, 8, 20, 16, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+	for _, want := range []string{"opened " + strconv.Itoa(opened) + " days ago", "to be voted on " + next.Start.In(alescotest.NewYork).Format("2 January 2006"), "Board input: Trademark approval"} {
 		if !strings.Contains(props, want) {
 			t.Errorf("proposals page lacks %q", want)
 		}

@@ -367,7 +367,7 @@ func webPaths(w webWant) []string {
 	if w.next != nil {
 		paths = append(paths, "/alesco/meetings/"+w.next.Id)
 	} else {
-		paths = append(paths, "/alesco/meetings/alesco-2026-12-03")
+		paths = append(paths, "/alesco/meetings/"+alescotest.DecisionMeeting)
 	}
 	if len(w.minutes) > 0 {
 		newest := w.minutes[0]
@@ -454,14 +454,16 @@ func TestWebPages(t *testing.T) {
 
 func TestWebNotFound(t *testing.T) {
 	env := alescotest.New(t)
+	next := alescotest.NextMeeting(t)
+	other, noMeeting := "other-"+next.Date.String(), alescotest.DayID(next.Date.AddDays(1))
 	cases := []struct{ name, path, want string }{
 		{"unknown committee", "/nope", `There is no committee "nope" here.`},
 		{"proposals of unknown committee", "/nope/proposals", `There is no committee "nope" here.`},
 		{"minutes of unknown committee", "/nope/minutes", `There is no committee "nope" here.`},
 		{"unknown page", "/alesco/nope", "There is no page at this address."},
-		{"too deep", "/alesco/meetings/alesco-2026-12-03/more", "There is no page at this address."},
+		{"too deep", "/alesco/meetings/" + next.ID + "/more", "There is no page at this address."},
 		{"malformed meeting id", "/alesco/meetings/tomorrow", `ALESCo has no meeting "tomorrow".`},
-		{"meeting id of another committee", "/alesco/meetings/other-2026-12-03", `ALESCo has no meeting "other-2026-12-03".`},
+		{"meeting id of another committee", "/alesco/meetings/" + other, `ALESCo has no meeting "` + other + `".`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -477,10 +479,10 @@ func TestWebNotFound(t *testing.T) {
 		})
 	}
 	// A date the committee does not meet on is a 404, as MeetingService says.
-	_, err := v1.NewMeetingServiceClient(env.Client, env.URL).GetMeeting(context.Background(), connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: "alesco-2026-12-04"}))
-	resp, body := webGet(t, env, "/alesco/meetings/alesco-2026-12-04", nil)
+	_, err := v1.NewMeetingServiceClient(env.Client, env.URL).GetMeeting(context.Background(), connect.NewRequest(&alescov1.GetMeetingRequest{MeetingId: noMeeting}))
+	resp, body := webGet(t, env, "/alesco/meetings/"+noMeeting, nil)
 	if alescotest.CodeOf(err) != connect.CodeNotFound {
-		t.Errorf("GetMeeting(alesco-2026-12-04) = %v, want NotFound", err)
+		t.Errorf("GetMeeting(%s) = %v, want NotFound", noMeeting, err)
 	}
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Page not found") {
 		t.Errorf("page for a day without a meeting: %s", resp.Status)
@@ -522,8 +524,8 @@ func TestWebConditional(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") == etag {
 		t.Fatalf("a day later: %s, ETag %q (was %q), want a new page", resp.Status, resp.Header.Get("ETag"), etag)
 	}
-	if !strings.Contains(string(body2), "Thursday, 26 November 2026") {
-		t.Errorf("a day later the roster date should be 26 November")
+	if tomorrow := alescotest.Today().AddDays(1).At(12, 0, time.UTC).Format("Monday, 2 January 2006"); !strings.Contains(string(body2), tomorrow) {
+		t.Errorf("a day later the roster date should be %s", tomorrow)
 	}
 }
 
@@ -549,7 +551,7 @@ func TestWebMethodsAndRoutes(t *testing.T) {
 		t.Errorf("GET /alesco/: %s to %q", resp.Status, resp.Header.Get("Location"))
 	}
 	// The pages do not shadow the other routes.
-	for _, p := range []string{"/healthz", "/calendar/alesco.ics", "/agenda/alesco-2026-12-03.md", "/minutes/alesco-2026-07-30.md"} {
+	for _, p := range []string{"/healthz", "/calendar/alesco.ics", "/agenda/" + alescotest.DecisionMeeting + ".md", "/minutes/alesco-2026-07-30.md"} {
 		resp, body := webGet(t, env, p, nil)
 		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || strings.Contains(string(body), "<!DOCTYPE html>") {
 			t.Errorf("GET %s answered by the web pages", p)

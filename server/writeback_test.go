@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,14 +60,20 @@ func TestDecisionsFlowBack(t *testing.T) {
 		alescotest.WithMail(smtp.URL("alesco@alesco.example.org"))), t: t}
 	env.chair = env.Token(alesco.RoleChair, "alesco", "")
 	fake, ctx := env.GitHub, context.Background()
+	// 2026-12-03 and 12-17 on the default today.
+	ms := alescotest.Meetings(t, 2)
+	id, day := ms[0].ID, ms[0].Date.String()
+	// The meeting as people read it: "Thursday 3 December 2026, 12:00 EST
+	// (17:00 UTC)" on the default today.
+	when := ms[0].Start.In(alescotest.NewYork).Format("Monday 2 January 2006, 15:04 MST") + " (" + ms[0].Start.UTC().Format("15:04") + " UTC)"
 
 	// The first sync announces nothing: it only learns what GitHub holds.
 	env.mustSync()
 	if items, _ := env.App.Outbox(ctx, alesco.OutboxFilter{}); len(items) != 0 {
 		t.Fatalf("the first sync queued %d effects", len(items))
 	}
-	// #16 enters FCP (the recorded webhook delivery of 2026-11-24).
-	body := readWebhookFixture(t)
+	// #16 enters FCP (the recorded webhook delivery, sent now).
+	body := alescotest.LabelWebhook(env.Now())
 	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(alescotest.WebhookSecret, body), body); code != 200 {
 		t.Fatalf("webhook: %d", code)
 	}
@@ -77,8 +84,8 @@ func TestDecisionsFlowBack(t *testing.T) {
 	env.mustSync()
 	deliverAll(t, env.Env)
 
-	fcp := marked(fake, 16, "github:fcp:alesco:16:alesco-2026-12-03")
-	if len(fcp) != 1 || !strings.Contains(fcp[0].Body, "at its meeting on Thursday 3 December 2026, 12:00 EST (17:00 UTC): https://alesco.example.org/alesco/meetings/alesco-2026-12-03") {
+	fcp := marked(fake, 16, "github:fcp:alesco:16:"+id)
+	if len(fcp) != 1 || !strings.Contains(fcp[0].Body, "at its meeting on "+when+": https://alesco.example.org/alesco/meetings/"+id) {
 		t.Fatalf("FCP comment on #16: %+v", fcp)
 	}
 	disc := marked(fake, 19, "github:discussion:alesco:19")
@@ -90,9 +97,16 @@ func TestDecisionsFlowBack(t *testing.T) {
 	}
 
 	// A day before the meeting its agenda is posted; at its start, "starting now".
-	env.Clock.Set(time.Date(2026, 12, 2, 17, 30, 0, 0, time.UTC))
+	// (When the tests' today is the meeting's day, now is a few hours before
+	// it, and the agenda went out at once.)
+	lead := "24 hours"
+	if dayBefore := ms[0].Start.Add(-23*time.Hour - 30*time.Minute); dayBefore.After(env.Now()) {
+		env.Clock.Set(dayBefore)
+	} else {
+		lead = strconv.Itoa(int(ms[0].Start.Sub(env.Now()).Round(time.Hour)/time.Hour)) + " hours"
+	}
 	deliverAll(t, env.Env)
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 0, 30, 0, time.UTC))
+	env.Clock.Set(ms[0].Start.Add(30 * time.Second))
 	deliverAll(t, env.Env)
 
 	env.Clock.Set(alescotest.DuringDecisionMeeting)
@@ -101,14 +115,14 @@ func TestDecisionsFlowBack(t *testing.T) {
 	deliverAll(t, env.Env)
 
 	// GitHub: one comment on each decided RFC, the labels changed.
-	accepted := marked(fake, 17, "github:outcome:alesco-2026-12-03:17")
-	rejected := marked(fake, 18, "github:outcome:alesco-2026-12-03:18")
+	accepted := marked(fake, 17, "github:outcome:"+id+":17")
+	rejected := marked(fake, 18, "github:outcome:"+id+":18")
 	if len(accepted) != 1 || len(rejected) != 1 {
 		t.Fatalf("outcome comments: #17 %d, #18 %d", len(accepted), len(rejected))
 	}
 	for _, w := range []string{"RFC accepted", "**APPROVED**, +4, 0, -1 (4 in favor, 0 abstained, 1 not in favor)", "| Neal Gompa | +1 |",
 		"| Lance Albertson | -1 (async, [where](https://github.com/AlmaLinux/ALESCo/pull/17#issuecomment-1)) |",
-		"Minutes: https://alesco.example.org/alesco/meetings/alesco-2026-12-03\n"} {
+		"Minutes: https://alesco.example.org/alesco/meetings/" + id + "\n"} {
 		if !strings.Contains(accepted[0].Body, w) {
 			t.Errorf("comment on #17 lacks %q:\n%s", w, accepted[0].Body)
 		}
@@ -131,18 +145,18 @@ func TestDecisionsFlowBack(t *testing.T) {
 	// The wiki: one pull request, one commit with the minutes and the index line on top.
 	m := minutesOf(t, env, alescotest.DecisionMeeting)
 	pulls := fake.Pulls("AlmaLinux/wiki")
-	if len(pulls) != 1 || pulls[0].Head != "alesco/minutes-alesco-2026-12-03" || pulls[0].Title != "Add ALESCo meeting minutes for December 03, 2026" {
+	if len(pulls) != 1 || pulls[0].Head != "alesco/minutes-"+id || pulls[0].Title != "Add ALESCo meeting minutes for "+ms[0].Start.Format("January 02, 2006") {
 		t.Fatalf("wiki pull requests: %+v", pulls)
 	}
 	commit, _ := fake.Branch("AlmaLinux/wiki", pulls[0].Head)
-	if !slices.Equal(commit.Changed, []string{"docs/alesco/meeting-minutes.md", "docs/alesco/meeting-minutes/2026-12-03.md"}) {
+	if !slices.Equal(commit.Changed, []string{"docs/alesco/meeting-minutes.md", "docs/alesco/meeting-minutes/" + day + ".md"}) {
 		t.Fatalf("wiki commit changes %q", commit.Changed)
 	}
-	if file, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes/2026-12-03.md"); file != m.Markdown {
+	if file, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes/"+day+".md"); file != m.Markdown {
 		t.Errorf("wiki file:\n%s\nwant the minutes:\n%s", file, m.Markdown)
 	}
 	index, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes.md")
-	if !strings.Contains(index, "# ALESCo Meeting Minutes\n\n- [December 03, 2026](/alesco/meeting-minutes/2026-12-03)\n- [July 30, 2026](/alesco/meeting-minutes/2026-07-30)\n") {
+	if !strings.Contains(index, "# ALESCo Meeting Minutes\n\n- ["+ms[0].Start.Format("January 02, 2006")+"](/alesco/meeting-minutes/"+day+")\n- [July 30, 2026](/alesco/meeting-minutes/2026-07-30)\n") {
 		t.Errorf("wiki index:\n%s", index)
 	}
 
@@ -151,8 +165,8 @@ func TestDecisionsFlowBack(t *testing.T) {
 	if len(posts) != 3 {
 		t.Fatalf("%d chat posts: %+v", len(posts), posts)
 	}
-	for i, w := range []string{"**ALESCo meets Thursday 3 December 2026, 12:00 EST (17:00 UTC)** (in 24 hours).",
-		"**The ALESCo meeting is starting now**", "**ALESCo minutes of 2026-12-03 are final**: https://alesco.example.org/alesco/meetings/alesco-2026-12-03"} {
+	for i, w := range []string{"**ALESCo meets " + when + "** (in " + lead + ").",
+		"**The ALESCo meeting is starting now**", "**ALESCo minutes of " + day + " are final**: https://alesco.example.org/alesco/meetings/" + id} {
 		if !strings.Contains(posts[i].Text, w) {
 			t.Errorf("chat post %d lacks %q:\n%s", i, w, posts[i].Text)
 		}
@@ -170,7 +184,7 @@ func TestDecisionsFlowBack(t *testing.T) {
 	subjects := []string{mails[0].Subject, mails[1].Subject}
 	slices.Sort(subjects)
 	if subjects[0] != "[ALESCo] RFC accepted for discussion: RFC: Default to zstd-compressed RPM payloads (#19)" ||
-		subjects[1] != "[ALESCo] RFC in final comment period: RFC: Adding proposal for github org management (#16), vote on 2026-12-03" {
+		subjects[1] != "[ALESCo] RFC in final comment period: RFC: Adding proposal for github org management (#16), vote on "+day {
 		t.Errorf("subjects: %q", subjects)
 	}
 	for _, mm := range mails {
@@ -189,18 +203,18 @@ func TestDecisionsFlowBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	deliverAll(t, env.Env)
-	again := marked(fake, 17, "github:outcome:alesco-2026-12-03:17")
+	again := marked(fake, 17, "github:outcome:"+id+":17")
 	if len(again) != 1 || again[0].ID != accepted[0].ID || !again[0].Edited || !strings.Contains(again[0].Body, "(revision 2, amended: name the editor)") {
 		t.Fatalf("comment on #17 after the amendment: %+v (was id %d)", again, accepted[0].ID)
 	}
-	if r := marked(fake, 18, "github:outcome:alesco-2026-12-03:18"); len(r) != 1 || r[0].ID != rejected[0].ID || !r[0].Edited {
+	if r := marked(fake, 18, "github:outcome:"+id+":18"); len(r) != 1 || r[0].ID != rejected[0].ID || !r[0].Edited {
 		t.Fatalf("comment on #18 after the amendment: %+v", r)
 	}
 	pulls = fake.Pulls("AlmaLinux/wiki")
 	if len(pulls) != 1 || !strings.Contains(pulls[0].Body, "Revision 2, amended: name the editor.") {
 		t.Fatalf("wiki pull requests after the amendment: %+v", pulls)
 	}
-	if file, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes/2026-12-03.md"); !strings.Contains(file, "Edited by Andrew Lukoshko for publishing.") {
+	if file, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes/"+day+".md"); !strings.Contains(file, "Edited by Andrew Lukoshko for publishing.") {
 		t.Errorf("wiki file not amended:\n%s", file)
 	}
 	if got := len(env.Chat.Posts()); got != 3 {
@@ -220,19 +234,19 @@ func TestDecisionsFlowBack(t *testing.T) {
 
 	// GitHub now shows the labels alesco set; the next agenda lists both
 	// RFCs as decided, awaiting merge or close, and neither under votes.
-	env.Clock.Set(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
+	env.Clock.Set(ms[0].Date.AddDays(1).At(12, 0, time.UTC))
 	env.mustSync()
-	next := env.agenda("alesco-2026-12-17")
+	next := env.agenda(ms[1].ID)
 	if got := numbers(next.Votes); slices.Contains(got, 17) || slices.Contains(got, 18) {
-		t.Errorf("votes on 2026-12-17: %v", got)
+		t.Errorf("votes on %s: %v", ms[1].Date, got)
 	}
 	if got := numbers(next.Decided); !slices.Equal(got, []int32{17, 18}) {
-		t.Errorf("decided on 2026-12-17: %v", got)
+		t.Errorf("decided on %s: %v", ms[1].Date, got)
 	}
 
 	// Cancelling that meeting tells chat, once.
 	meetings := v1.NewMeetingServiceClient(env.Client, env.URL, alescotest.WithToken(env.chair))
-	if _, err := meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-17", Reason: "holidays"})); err != nil {
+	if _, err := meetings.CancelMeeting(ctx, connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: ms[1].ID, Reason: "holidays"})); err != nil {
 		t.Fatal(err)
 	}
 	deliverAll(t, env.Env)

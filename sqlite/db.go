@@ -193,8 +193,9 @@ func (db *DB) poll() {
 	}
 }
 
-// migrate applies the embedded migrations in file-name order. Migrations are
-// append-only: an applied file whose content changed is an error.
+// migrate applies the embedded migrations in file-name order, then the
+// upgrade steps written in Go (upgrades). Migrations are append-only: an
+// applied file whose content changed is an error.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
@@ -234,7 +235,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return db.upgrade(ctx)
 }
 
 func inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) error {
@@ -268,6 +269,9 @@ type txn struct {
 	// calendar's own publishing do not derive everything again.
 	changed bool
 	quiet   int
+	// frozen: the meetings whose minutes this transaction made final; the
+	// audit row of the change seals them (sealFrozen).
+	frozen []string
 }
 
 var _ alesco.Tx = (*txn)(nil)
@@ -330,8 +334,12 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		if ch.Action == "" || ch.Subject == "" {
 			return fmt.Errorf("sqlite: a write without its audit action and subject")
 		}
+		detail, err := t.sealFrozen(ch)
+		if err != nil {
+			return err
+		}
 		db.runDerive(ctx, t)
-		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, ch.Detail)
+		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, detail)
 	})
 	if err == nil {
 		db.bump()

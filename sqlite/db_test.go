@@ -305,7 +305,7 @@ func TestDeriveRunsOnChanges(t *testing.T) {
 	enqueue(t, db, alesco.Effect{Key: "chat:test", Kind: alesco.EffectChat, CommitteeID: "alesco", Chat: &alesco.ChatEffect{Text: "hello"}})
 	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		return alesco.Change{Action: "calendar.publish", Subject: "calendar"},
-			tx.SaveEventTexts([]alesco.EventText{{MeetingID: "alesco-2026-12-03", CommitteeID: "alesco", Hash: "h"}})
+			tx.SaveEventTexts([]alesco.EventText{{MeetingID: alescotest.DecisionMeeting, CommitteeID: "alesco", Hash: "h"}})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,8 +313,8 @@ func TestDeriveRunsOnChanges(t *testing.T) {
 		t.Fatalf("the hook ran %d times for bookkeeping writes", runs)
 	}
 	if err := db.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
-		_, err := tx.SaveMeetingChange(alesco.MeetingChange{MeetingID: "alesco-2026-12-03", CommitteeID: "alesco", Kind: alesco.ChangeCancel, Cancelled: true, Reason: "holidays"})
-		return alesco.Change{Action: "meeting.cancel", Subject: "alesco-2026-12-03"}, err
+		_, err := tx.SaveMeetingChange(alesco.MeetingChange{MeetingID: alescotest.DecisionMeeting, CommitteeID: "alesco", Kind: alesco.ChangeCancel, Cancelled: true, Reason: "holidays"})
+		return alesco.Change{Action: "meeting.cancel", Subject: alescotest.DecisionMeeting}, err
 	}); err != nil {
 		t.Fatal(err)
 	}

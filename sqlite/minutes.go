@@ -95,6 +95,7 @@ func (t *txn) Minutes(meetingID string) (*alesco.Minutes, error) {
 	}
 	err = t.each(`SELECT id, meeting_id, owner, text, done, completed_at FROM action_items WHERE meeting_id = ? ORDER BY id`, id, func(r *sql.Rows) error {
 		a, err := scanActionItem(r)
+		a.Number = len(m.ActionItems) + 1 // in the order of their ids
 		m.ActionItems = append(m.ActionItems, a)
 		return err
 	})
@@ -136,6 +137,7 @@ func (t *txn) loadMotions(m *alesco.Minutes) error {
 			return err
 		}
 		index[mo.ID] = len(m.Motions)
+		mo.Number = len(m.Motions) + 1 // in the order of their ids
 		m.Motions = append(m.Motions, mo)
 		return nil
 	})

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/internal/alescotest"
@@ -27,7 +28,9 @@ var voters = []string{"andrew-lukoshko", "ben-thomas", "jonathan-wright", "lance
 
 func testCtx() context.Context { return alescotest.Admin(context.Background()) }
 
-const meetingID = "alesco-2026-11-19"
+// meetingID is the meeting the store tests record: the last one before
+// the tests' now (alesco-2026-11-19 on the default today).
+var meetingID = alescotest.LastMeeting.ID
 
 // testApp is the application on a store, at the meeting's end: store
 // tests write through the use cases, as the server does.
@@ -88,7 +91,8 @@ func crashChild(path string) {
 		os.Exit(3)
 	}
 	cs, _ := config.Default()
-	a, err := app.New(app.Options{Committees: alesco.NewCommittees(cs), Store: db})
+	db.Now = func() time.Time { return alescotest.Epoch }
+	a, err := app.New(app.Options{Committees: alesco.NewCommittees(cs), Store: db, Now: db.Now})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -127,6 +131,7 @@ func TestCrashKeepsAcknowledgedVotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.Now = func() time.Time { return alescotest.Epoch }
 	const motions = 50
 	if ids := openMeeting(t, testApp(t, db), motions); ids[0] != 1 || ids[motions-1] != motions {
 		t.Fatalf("motion ids %d..%d", ids[0], ids[len(ids)-1])
@@ -272,7 +277,7 @@ func TestFinalMinutesImmutable(t *testing.T) {
 	for _, q := range []string{
 		`UPDATE votes SET value = -1`,
 		`DELETE FROM votes`,
-		`INSERT INTO minutes_notes (meeting_id, text) VALUES ('alesco-2026-11-19', 'sneaky')`,
+		`INSERT INTO minutes_notes (meeting_id, text) VALUES ('` + meetingID + `', 'sneaky')`,
 		`UPDATE minutes_attendees SET absent = 1`,
 		`UPDATE decisions SET text = 'rewritten'`,
 		`UPDATE motions SET outcome = 'rejected'`,
@@ -313,7 +318,8 @@ func TestCarryOverFromStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	oct, nov := "alesco-2026-10-22", "alesco-2026-11-05"
+	past := alescotest.PastMeetings(t, 3) // 2026-10-22, 11-05 and 11-19 on the default today
+	oct, nov := past[0].ID, past[1].ID
 	present(oct)
 	present(nov)
 	motion(oct, "Btrfs", 9, alesco.OutcomePunted)
@@ -323,8 +329,8 @@ func TestCarryOverFromStore(t *testing.T) {
 	if _, err := a.AddActionItem(ctx, oct, "Neal Gompa", "ask upstream"); err != nil {
 		t.Fatal(err)
 	}
-	carried := func(before string) []alesco.CarryOverItem {
-		at := alescotest.Date(before).At(12, 0, c.Location)
+	carried := func(before alesco.Date) []alesco.CarryOverItem {
+		at := before.At(12, 0, c.Location)
 		return read(t, db, func(tx alesco.ReadTx) ([]alesco.CarryOverItem, error) {
 			motions, err := tx.PastMotions("alesco", at)
 			if err != nil {
@@ -334,14 +340,14 @@ func TestCarryOverFromStore(t *testing.T) {
 			return alesco.CarryOver(motions, items), err
 		})
 	}
-	if items := carried("2026-11-05"); len(items) != 4 { // before November: all three October motions and the item
+	if items := carried(past[1].Date); len(items) != 4 { // before November: all three October motions and the item
 		t.Fatalf("before %s: %+v", nov, items)
 	}
 	var got []string
-	for _, it := range carried("2026-11-19") {
+	for _, it := range carried(past[2].Date) {
 		got = append(got, string(it.Kind)+":"+it.Title+" ("+it.Note+")")
 	}
-	want := "motion:EPEL v2 (tabled on 2026-10-22),motion:Kernels (tabled on 2026-10-22),action_item:ask upstream (action item from 2026-10-22)"
+	want := strings.NewReplacer("OCT", past[0].Date.String()).Replace("motion:EPEL v2 (tabled on OCT),motion:Kernels (tabled on OCT),action_item:ask upstream (action item from the OCT meeting)")
 	if strings.Join(got, ",") != want {
 		t.Fatalf("carried over: %s, want %s", strings.Join(got, ","), want)
 	}

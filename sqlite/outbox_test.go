@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/sqlite"
 )
 
@@ -32,9 +33,9 @@ func outbox(t *testing.T, db *sqlite.DB) []alesco.OutboxItem {
 // delivery of an older revision is not recorded over a newer one.
 func TestOutboxEnqueue(t *testing.T) {
 	db, _ := openTest(t)
-	comment := alesco.Effect{Key: "github:outcome:alesco-2026-12-03:17", Kind: alesco.EffectComment, CommitteeID: "alesco",
+	comment := alesco.Effect{Key: "github:outcome:" + alescotest.DecisionMeeting + ":17", Kind: alesco.EffectComment, CommitteeID: "alesco",
 		Comment: &alesco.CommentEffect{Repo: "AlmaLinux/ALESCo", Number: 17, Body: "Passed."}}
-	chat := alesco.Effect{Key: "chat:minutes:alesco-2026-12-03", Kind: alesco.EffectChat, CommitteeID: "alesco",
+	chat := alesco.Effect{Key: "chat:minutes:" + alescotest.DecisionMeeting, Kind: alesco.EffectChat, CommitteeID: "alesco",
 		Chat: &alesco.ChatEffect{Text: "Minutes are out."}}
 	if !enqueue(t, db, comment) || !enqueue(t, db, chat) {
 		t.Fatal("new effects not queued")
@@ -60,7 +61,7 @@ func TestOutboxEnqueue(t *testing.T) {
 	if enqueue(t, db, changedChat) {
 		t.Fatal("a chat post was queued twice under one key")
 	}
-	taken.MarkDelivered("created comment 1", time.Now())
+	taken.MarkDelivered("created comment 1", db.Now())
 	var saved bool
 	err := db.Update(testCtx(), func(tx alesco.Tx) (alesco.Change, error) {
 		var err error
@@ -78,7 +79,7 @@ func TestOutboxEnqueue(t *testing.T) {
 		t.Fatalf("chat post replaced: %+v", it)
 	}
 	it := items[0]
-	it.MarkDelivered("edited comment 1", time.Now())
+	it.MarkDelivered("edited comment 1", db.Now())
 	err = db.Update(testCtx(), func(tx alesco.Tx) (alesco.Change, error) {
 		var err error
 		saved, err = tx.SaveOutboxItem(it)
@@ -88,7 +89,7 @@ func TestOutboxEnqueue(t *testing.T) {
 		t.Fatalf("delivery not saved: %v %v", saved, err)
 	}
 	due := read(t, db, func(tx alesco.ReadTx) ([]alesco.OutboxItem, error) {
-		return tx.Outbox(alesco.OutboxFilter{Statuses: []alesco.OutboxStatus{alesco.OutboxPending}, DueBy: time.Now().Add(time.Hour)})
+		return tx.Outbox(alesco.OutboxFilter{Statuses: []alesco.OutboxStatus{alesco.OutboxPending}, DueBy: db.Now().Add(time.Hour)})
 	})
 	if len(due) != 1 || due[0].Key != chat.Key {
 		t.Fatalf("due: %+v", due)

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,6 +30,13 @@ const releaseDB = "testdata/release-cfbc906.db"
 // which applies the pending migrations in place.
 func openRelease(t *testing.T, clock *alescotest.Clock) *app.App {
 	t.Helper()
+	a, _ := openReleaseAt(t, clock)
+	return a
+}
+
+// openReleaseAt is openRelease, also returning the copy's path.
+func openReleaseAt(t *testing.T, clock *alescotest.Clock) (*app.App, string) {
+	t.Helper()
 	src, err := os.Open(releaseDB)
 	if err != nil {
 		t.Fatal(err)
@@ -55,17 +63,20 @@ func openRelease(t *testing.T, clock *alescotest.Clock) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a
+	return a, path
 }
 
 func TestReleaseDatabaseUpgrades(t *testing.T) {
-	clock := alescotest.NewClock(time.Date(2026, 12, 3, 17, 40, 0, 0, time.UTC)) // the 12-03 meeting is under way
+	// The release database is history: written on 2026-12-03 while that
+	// meeting was under way, it is opened at that moment, whatever the
+	// tests' today.
+	clock := alescotest.NewClock(time.Date(2026, 12, 3, 17, 40, 0, 0, time.UTC))
 	a := openRelease(t, clock)
 	ctx := alescotest.Admin(context.Background())
 
 	rep, err := a.VerifyAudit(ctx, nil)
-	if err != nil || rep.Head.Rows < 47 || rep.Unsealed != 10 {
-		t.Fatalf("audit: %+v, %v; want the release's 47 rows verifying and its 10 frozen texts unsealed", rep, err)
+	if err != nil || rep.Head.Rows != 47+10 || rep.Sealed != 10 || rep.OnUpgrade != 10 {
+		t.Fatalf("audit: %+v, %v; want the release's 47 rows verifying and its 10 frozen texts sealed on upgrade (10 rows more)", rep, err)
 	}
 	n := rep.Head.Rows
 	toks, err := a.Tokens(ctx)
@@ -144,7 +155,7 @@ func TestReleaseDatabaseUpgrades(t *testing.T) {
 	if _, m, err := a.FinalizeMinutes(ctx, "alesco-2026-12-03", []string{"Andrew Lukoshko"}, nil); err != nil || m.Status != alesco.MinutesFinal {
 		t.Fatalf("finalize: %v", err)
 	}
-	if after, err := a.VerifyAudit(ctx, nil); err != nil || after.Head.Rows != n+5 || after.Sealed != 1 {
+	if after, err := a.VerifyAudit(ctx, nil); err != nil || after.Head.Rows != n+5 || after.Sealed != 11 || after.OnUpgrade != 10 {
 		t.Fatalf("audit after the new writes: %+v, %v; want %d rows, the new final text sealed", after, err, n+5)
 	}
 }
@@ -165,5 +176,44 @@ func TestReleaseDatabaseGetsSearchIndex(t *testing.T) {
 	}
 	if !oct || !kinds[alesco.SearchProposal] {
 		t.Fatalf("the upgraded database's search index lacks the 2025-10-16 minutes or the proposals: %+v", hits)
+	}
+}
+
+// TestReleaseDatabaseSealedOnUpgrade: the release kept no seals; its ten
+// frozen texts (eight imports, and the 2026-11-19 minutes finalized live,
+// then amended) are sealed when this release first opens it, each in a row
+// of its own saying so. From then on an edit of them in the file shows.
+func TestReleaseDatabaseSealedOnUpgrade(t *testing.T) {
+	ctx := alescotest.Admin(context.Background())
+	a, path := openReleaseAt(t, alescotest.NewClock(alescotest.Epoch))
+	es, err := a.AuditLog(ctx, 47, 100)
+	if err != nil || len(es) != 10 {
+		t.Fatalf("rows after the release's 47: %d, %v; want 10 seals", len(es), err)
+	}
+	for _, e := range es {
+		if s, ok := alesco.SealIn(e.Detail); e.Action != alesco.SealAction || e.Actor != "upgrade (alesco)" || !ok || !strings.HasPrefix(e.Subject, "meeting/") ||
+			(s.Record == "") != (e.Subject == "meeting/alesco-2026-11-19" && s.Revision == 1) {
+			t.Errorf("upgrade row %d: %s %s %s %s", e.ID, e.Actor, e.Action, e.Subject, e.Detail)
+		}
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, c := range []struct{ name, sql, want string }{
+		{"a vote flipped", `DROP TRIGGER votes_final_update;
+			UPDATE votes SET value = 1 WHERE member_id = 'neal-gompa' AND motion_id = 1`,
+			"the record of alesco-2026-11-19 (revision 2: attendance, decisions, notes, motions, votes or action items) was edited after it was frozen"},
+		{"the amended revision's text", `DROP TRIGGER minutes_revisions_no_update;
+			UPDATE minutes_revisions SET markdown = markdown || 'forged' WHERE meeting_id = 'alesco-2026-11-19'`,
+			"revision 1 of the minutes of alesco-2026-11-19 was edited or removed after it was frozen"},
+	} {
+		if _, err := raw.Exec(c.sql); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.VerifyAudit(ctx, nil); err == nil || !strings.Contains(alesco.ErrorMessage(err), c.want) {
+			t.Errorf("%s: %v", c.name, err)
+		}
 	}
 }

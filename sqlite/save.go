@@ -60,6 +60,9 @@ func (t *txn) SaveMinutes(m *alesco.Minutes) error {
 	if err != nil {
 		return triggerError(fmt.Errorf("sqlite: save minutes: %w", err), m.MeetingID)
 	}
+	if m.Status == alesco.MinutesFinal && old.Status != alesco.MinutesFinal && !slices.Contains(t.frozen, m.MeetingID) {
+		t.frozen = append(t.frozen, m.MeetingID) // sealed in the audit row (sealFrozen)
+	}
 	return nil
 }
 

@@ -31,6 +31,7 @@ func TestFixturePagesInBrowser(t *testing.T) {
 		"/alesco": {PageCommittee, fixtureCommitteePage()},
 		"/alesco/meetings/alesco-2026-07-30": {PageMeeting, &MeetingPage{Layout: fixtureLayout("meeting"), MeetingID: m.Id, Meeting: m,
 			Minutes: fixtureMinutes(), AgendaNote: "No agenda was recorded for this meeting.", ICSURL: "/x.ics", MinutesMarkdownURL: "/minutes/alesco-2026-07-30.md"}},
+		"/alesco/meetings": {PageMeetings, fixtureMeetingsPage()},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt, ok := routes[r.URL.Path]
@@ -51,6 +52,7 @@ func TestFixturePagesInBrowser(t *testing.T) {
 	for path, want := range map[string][]string{
 		"/alesco":                            {"Thursday, 3 December 2026, 12:00 EST (your time: Friday", "02:00", "#18 RFC: Permit the AlmaLinux name on community-built spins board input needed"},
 		"/alesco/meetings/alesco-2026-07-30": {"Thursday, 30 July 2026, 12:00 EDT (your time: Friday", "01:00", "Neal Gompa +1 (yes) async"},
+		"/alesco/meetings":                   {"Thursday, 3 December 2026, 12:00 EST (your time: Friday", "In progress", "Tuesday, 22 December 2026, 12:00 EST (your time: Wednesday"},
 	} {
 		name := "fixture" + strings.ReplaceAll(path, "/", "_")
 		t.Run(name, func(t *testing.T) {

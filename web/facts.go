@@ -26,20 +26,31 @@ func topicLinks(g NoteGroup) bool {
 	return g.ProposalNumber > 0 && strings.Contains(g.Topic, "/pull/"+strconv.Itoa(int(g.ProposalNumber)))
 }
 
-// carriedFrom says where a carried-over item comes from, as a link text:
-// "Action item from the meeting of Thursday, 3 December 2026".
+// itemTitle writes an agenda item's title: an action item's text is
+// Markdown (the secretary's), a pull request's or a motion's title is
+// plain text, shown as written (`Build for <arch>` keeps its <arch>).
+func itemTitle(c *alescov1.Committee, it *alescov1.AgendaItem) template.HTML {
+	if it.GetKind() == alescov1.AgendaItemKind_AGENDA_ITEM_KIND_ACTION_ITEM {
+		return MarkdownInline(c, it.GetTitle())
+	}
+	return template.HTML(template.HTMLEscapeString(it.GetTitle()))
+}
+
+// carriedFrom says where a carried-over item comes from, as a link text,
+// naming the meeting once: "Action item from the meeting of Thursday, 3
+// December 2026", "Tabled at the meeting of Thursday, 19 November 2026".
 func carriedFrom(it *alescov1.AgendaItem) string {
-	kind := "Left open"
-	if strings.HasPrefix(it.GetNote(), "action item") {
-		kind = "Action item"
-	} else if it.GetNote() != "" {
-		kind = sentence(it.GetNote())
-		kind = strings.TrimSuffix(kind, ".")
+	day := lastDate(it.GetSourceMeetingId())
+	kind, at := "Left open", " at the meeting of "
+	if it.GetKind() == alescov1.AgendaItemKind_AGENDA_ITEM_KIND_ACTION_ITEM {
+		kind, at = "Action item", " from the meeting of "
+	} else if note := strings.TrimSuffix(sentence(it.GetNote()), "."); note != "" {
+		kind = strings.TrimSuffix(note, " on "+day) // the meeting says when
 	}
-	if date, err := alesco.ParseDate(lastDate(it.GetSourceMeetingId())); err == nil {
-		return kind + " at the meeting of " + longDate(date.String())
+	if date, err := alesco.ParseDate(day); err == nil {
+		return kind + at + longDate(date.String())
 	}
-	return kind + " at meeting " + it.GetSourceMeetingId()
+	return kind + at + it.GetSourceMeetingId()
 }
 
 // lastDate finds the YYYY-MM-DD in a meeting id ("alesco-2026-12-03",
@@ -129,7 +140,8 @@ func proposalFacts(p *alescov1.Proposal, now time.Time, next *alescov1.Meeting) 
 		if p.GetFcpTime() != nil {
 			out = append(out, plural(days(p.GetFcpTime(), now), "day", "days")+" in final comment period")
 		} else {
-			out = append(out, "in final comment period (since when was not seen)")
+			// It entered FCP before alesco first synced: when is not known.
+			out = append(out, "in final comment period")
 		}
 		if next != nil {
 			out = append(out, "to be voted on "+dateOnly(next.GetStartTime(), next.GetTimeZone()))

@@ -47,9 +47,10 @@ const (
 	PageNotFound  = "notfound"
 	PageSearch    = "search"
 	PageConsole   = "console"
+	PageMeetings  = "meetings"
 )
 
-var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch, PageConsole}
+var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch, PageConsole, PageMeetings}
 
 // Pages is the parsed, immutable template set; safe for concurrent use.
 type Pages struct {
@@ -173,6 +174,23 @@ type MeetingPage struct {
 	MinutesMarkdownURL string
 }
 
+// MeetingsPage lists a committee's meetings: those to come, with their
+// agendas, and those past, with their minutes. The calendar feed's series
+// link here.
+type MeetingsPage struct {
+	Layout
+	// Upcoming have not ended, soonest first; Past have, newest first.
+	Upcoming []*alescov1.Meeting
+	Past     []*alescov1.Meeting
+	// Note explains missing lists.
+	Note string
+	// Since is the first day Past covers; older meetings are on the
+	// minutes page.
+	Since string
+	// FeedURL is the committee's calendar feed.
+	FeedURL string
+}
+
 // ConsolePage is a meeting's live console: the page is a shell that its
 // script fills from the API (the record streams in; changes go through the
 // RPCs with the token the person signs in with).
@@ -181,6 +199,8 @@ type ConsolePage struct {
 	MeetingID string
 	// Date is the meeting's local date, YYYY-MM-DD.
 	Date string
+	// MinutesMarkdownURL is the minutes as Markdown, once they exist.
+	MinutesMarkdownURL string
 }
 
 // ProposalsPage lists every tracked proposal by state.

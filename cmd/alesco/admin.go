@@ -57,7 +57,10 @@ func (m *Main) tokenCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := alesco.ParseRole(role)
 			if err != nil {
-				return err
+				return usageError(err)
+			}
+			if r == alesco.RoleMember && t.MemberID == "" {
+				return usageError(errors.New("a member token acts as one member: say which with --member ID"))
 			}
 			t.Role = r
 			a, db, err := m.open(cmd.Context(), f)
@@ -79,6 +82,8 @@ func (m *Main) tokenCommand() *cobra.Command {
 	create.Flags().StringVar(&role, "role", "", "admin, chair, secretary or member (required)")
 	create.Flags().StringVar(&t.MemberID, "member", "", "member id the token acts as (required for role member)")
 	create.Flags().StringVar(&t.Label, "label", "", "note to remember the token by")
+	_ = create.MarkFlagRequired("committee") // errors only for a flag that does not exist
+	_ = create.MarkFlagRequired("role")
 
 	var lf storeFlags
 	var asJSON bool
@@ -206,8 +211,9 @@ rewritten or cut since. Exits 1 naming the cause when anything was altered.`,
 			}
 			fmt.Fprintf(m.Stdout, "audit log ok: %d rows, chain intact, head %s\n", rep.Head.Rows, rep.Head)
 			fmt.Fprintf(m.Stdout, "minutes ok: %d frozen texts match their seals", rep.Sealed)
-			if rep.Unsealed > 0 {
-				fmt.Fprintf(m.Stdout, "; %d frozen before seals were kept (not checked)", rep.Unsealed)
+			if rep.OnUpgrade > 0 {
+				fmt.Fprintf(m.Stdout, " (%d of them sealed on upgrade at %s: frozen by a release that kept no seals, they are checked as they stood then)",
+					rep.OnUpgrade, rep.UpgradedAt)
 			}
 			fmt.Fprintln(m.Stdout)
 			return nil

@@ -20,6 +20,11 @@ func (m *Main) agendaCommand() *cobra.Command {
 			if format != "markdown" && format != "json" {
 				return usageError(fmt.Errorf("unknown --format %q (want markdown or json)", format))
 			}
+			if meeting != "next" && meeting != "" { // both mean the next meeting
+				if err := meetingArg(meeting); err != nil {
+					return err
+				}
+			}
 			a, db, err := m.open(cmd.Context(), f)
 			if err != nil {
 				return err

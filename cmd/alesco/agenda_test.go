@@ -7,22 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // TestAgendaCommand runs the same code path as the binary: sync from a fake
 // GitHub, list, then print the agenda as Markdown and JSON.
 func TestAgendaCommand(t *testing.T) {
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, testNow)
 	db := filepath.Join(t.TempDir(), "alesco.db")
 	run := func(args ...string) string {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" },
-			Now: func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }}
-		if err := m.Run(context.Background(), args); err != nil {
+		if err := testMain(&out, &errOut).Run(context.Background(), args); err != nil {
 			t.Fatalf("alesco %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
 		}
 		return out.String()
@@ -39,8 +37,9 @@ func TestAgendaCommand(t *testing.T) {
 			t.Errorf("list lacks %q:\n%s", want, list)
 		}
 	}
+	next := alescotest.NextMeeting(t)
 	md := run("agenda", "--db", db, "--meeting", "next")
-	if !strings.HasPrefix(md, "# ALESCo Meeting Agenda (2026-12-03)") || !strings.Contains(md, "[#17](https://github.com/AlmaLinux/ALESCo/pull/17)") {
+	if !strings.HasPrefix(md, "# ALESCo Meeting Agenda ("+next.Date.String()+")") || !strings.Contains(md, "[#17](https://github.com/AlmaLinux/ALESCo/pull/17)") {
 		t.Fatalf("markdown agenda:\n%s", md)
 	}
 	var a struct {
@@ -49,10 +48,10 @@ func TestAgendaCommand(t *testing.T) {
 			Number int `json:"number"`
 		} `json:"votes"`
 	}
-	if err := json.Unmarshal([]byte(run("agenda", "--db", db, "--meeting", "alesco-2026-12-03", "--format", "json")), &a); err != nil {
+	if err := json.Unmarshal([]byte(run("agenda", "--db", db, "--meeting", next.ID, "--format", "json")), &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.MeetingID != "alesco-2026-12-03" || len(a.Votes) != 2 || a.Votes[0].Number != 17 {
+	if a.MeetingID != next.ID || len(a.Votes) != 2 || a.Votes[0].Number != 17 {
 		t.Fatalf("json agenda = %+v", a)
 	}
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/sqlite"
 )
 
@@ -124,7 +127,7 @@ func TestReadCommandsRefuseMissingDatabase(t *testing.T) {
 		{"audit", "verify"}, {"audit", "head"}, {"token", "list"}, {"token", "create", "--committee", "alesco", "--role", "chair"},
 		{"token", "revoke", "1"}, {"minutes", "list"}, {"minutes", "export", "alesco-2026-07-30"}, {"meetings", "list"},
 		{"agenda"}, {"proposals", "list"}, {"backup", filepath.Join(t.TempDir(), "b.db")},
-		{"meetings", "cancel", "alesco-2026-12-03", "--reason", "x"},
+		{"meetings", "cancel", alescotest.DecisionMeeting, "--reason", "x"},
 	} {
 		_, _, err := runCLI(t, append(args, "--db", typo)...)
 		if err == nil || !strings.Contains(message(err), "no database at "+typo+": check --db") {
@@ -141,7 +144,38 @@ func TestReadCommandsRefuseMissingDatabase(t *testing.T) {
 func TestTokenForFormerMemberCLI(t *testing.T) {
 	db := importedDB(t)
 	_, _, err := runCLI(t, "token", "create", "--db", db, "--committee", "alesco", "--role", "member", "--member", "cody-robertson")
-	if err == nil || !strings.Contains(message(err), "cody-robertson (Cody Robertson) is not on the ALESCo roster on 2026-11-25: they left the committee on 2026-03-22") {
+	if err == nil || !strings.Contains(message(err), "cody-robertson (Cody Robertson) is not on the ALESCo roster on "+alescotest.Today().String()+": they left the committee on 2026-03-22") {
 		t.Fatalf("token for a former member: %v", err)
+	}
+}
+
+// TestAuditVerifyCatchesVoteFlippedInLiveMinutes: minutes finalized by
+// endmeeting (here from the terminal, on the database) are sealed like any
+// final record: a vote flipped by hand in SQLite afterwards makes
+// `alesco audit verify` exit 1 naming the meeting.
+func TestAuditVerifyCatchesVoteFlippedInLiveMinutes(t *testing.T) {
+	mt := alescotest.NextMeeting(t)
+	db := emptyDB(t)
+	script := strings.Join([]string{"startmeeting", "present andrew, ben, jonathan, neal", "topic Open floor",
+		"motion Adopt the tamper test", "vote andrew +1", "vote ben +1", "vote jonathan -1", "vote neal +1", "close", "endmeeting"}, "\n")
+	var out, errs bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(script), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" },
+		Now: alescotest.Running(mt.Start.Add(5 * time.Minute))}
+	if err := m.Run(context.Background(), []string{"meeting", "run", mt.ID, "--db", db}); err != nil || !strings.Contains(out.String(), "minutes of "+mt.ID+" are final") {
+		t.Fatalf("meeting run: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	verify := func() (string, error) {
+		var out, errs bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Now: alescotest.Running(mt.End.Add(time.Hour))}
+		err := m.Run(context.Background(), []string{"audit", "verify", "--db", db})
+		return out.String(), err
+	}
+	if got, err := verify(); err != nil || !strings.Contains(got, "minutes ok: 1 frozen texts match their seals") || strings.Contains(got, "before seals") {
+		t.Fatalf("audit verify of live-finalized minutes: %v\n%s", err, got)
+	}
+	tamper(t, db, `DROP TRIGGER votes_final_update; UPDATE votes SET value = 1 WHERE value = -1`)
+	_, err := verify()
+	if err == nil || exitCode(err) != exitFailed || !strings.Contains(message(err), "the record of "+mt.ID+" (revision 1") {
+		t.Fatalf("audit verify after a vote was flipped in SQLite: %v", err)
 	}
 }

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/spf13/cobra"
 )
 
@@ -26,7 +27,7 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 // on stdout.
 func TestEveryCommandHasHelp(t *testing.T) {
 	var paths [][]string
-	walk((&Main{}).commands(), func(c *cobra.Command) {
+	walk(testMain(io.Discard, io.Discard).commands(), func(c *cobra.Command) {
 		p := strings.Fields(c.CommandPath())[1:]
 		paths = append(paths, p)
 	})
@@ -57,7 +58,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 // prints records takes --json, and that what it prints decodes.
 func TestListingCommandsHaveJSON(t *testing.T) {
 	listing := map[string]bool{"meetings": true, "agenda": true}
-	walk((&Main{}).commands(), func(c *cobra.Command) {
+	walk(testMain(io.Discard, io.Discard).commands(), func(c *cobra.Command) {
 		if c.Name() == "list" || c.Name() == "search" || listing[c.Name()] {
 			if c.Flags().Lookup("json") == nil {
 				t.Errorf("alesco %s has no --json", strings.TrimPrefix(c.CommandPath(), "alesco "))
@@ -73,17 +74,20 @@ func TestListingCommandsHaveJSON(t *testing.T) {
 	if _, _, err := runCLI(t, "token", "create", "--db", db, "--committee", "alesco", "--role", "chair", "--label", "for the test"); err != nil {
 		t.Fatal(err)
 	}
+	// Two months around the tests' today (2026-11-01 to 2026-12-31 on the
+	// default today): at least four meetings.
+	from, to := alescotest.Today().AddDays(-24).String(), alescotest.Today().AddDays(36).String()
 	for _, tc := range []struct {
 		args []string
 		key  string // a list the object must hold
 		min  int
 	}{
-		{[]string{"meetings", "--from", "2026-11-01", "--to", "2026-12-31"}, "meetings", 4},
-		{[]string{"meetings", "list", "--from", "2026-11-01", "--to", "2026-12-31"}, "meetings", 4},
+		{[]string{"meetings", "--from", from, "--to", to}, "meetings", 4},
+		{[]string{"meetings", "list", "--from", from, "--to", to}, "meetings", 4},
 		{[]string{"token", "list"}, "tokens", 1},
 		{[]string{"minutes", "list"}, "minutes", 8},
 		{[]string{"proposals", "list"}, "", 0},
-		{[]string{"agenda", "--meeting", "alesco-2026-12-03"}, "", 0},
+		{[]string{"agenda", "--meeting", alescotest.DecisionMeeting}, "", 0},
 		{[]string{"minutes", "search", "secure", "boot"}, "results", 1},
 	} {
 		out, _, err := runCLI(t, append(tc.args, "--db", db, "--json")...)
@@ -133,7 +137,7 @@ func TestCLIErrorsAreCleanAndCoded(t *testing.T) {
 	}
 	// The binary's main prints "alesco: " once in front of that message.
 	var stderr bytes.Buffer
-	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &stderr, Now: func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }}
+	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &stderr, Now: testNow}
 	if err := m.Run(context.Background(), []string{"nope"}); !errors.Is(err, errUsage) || stderr.Len() != 0 {
 		t.Errorf("Run printed %q (err %v): errors are printed once, by main", stderr.String(), err)
 	}

@@ -51,9 +51,8 @@ func TestServeChild(t *testing.T) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	started := time.Now()
 	m := &Main{Stdout: io.Discard, Stderr: os.Stderr, Getenv: os.Getenv,
-		Now:          func() time.Time { return base.Add(time.Since(started)) },
+		Now:          alescotest.Running(base),
 		Ready:        func(addr string) { fmt.Printf("listening %s\n", addr) },
 		DeliveryHook: childHook(os.Getenv("ALESCO_SERVE_CHILD_HOOK"))}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
@@ -183,10 +182,8 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	start, _ := time.Parse(time.RFC3339, "2026-12-03T17:05:00Z")
-	fake := githubtest.New(t)
-	began := time.Now()
-	fake.SetClock(func() time.Time { return start.Add(time.Since(began)) })
+	start := alescotest.DuringDecisionMeeting
+	fake := githubtest.New(t, alescotest.Running(start))
 	index, err := os.ReadFile(alescotest.Path("testdata/wiki/meeting-minutes.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -229,10 +226,9 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 		connect.NewRequest(&alescov1.SyncProposalsRequest{CommitteeId: "alesco"})); err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile(alescotest.Path("demo/github/webhook-labeled-16.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// #16 was labelled before the meeting (at the tests' now); GitHub
+	// delivers the event during it.
+	body := alescotest.LabelWebhook(alescotest.Epoch)
 	req, _ := http.NewRequest(http.MethodPost, c.url+"/webhooks/github", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", "pull_request")
@@ -273,9 +269,9 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 
 	// 3. Restarted: everything is delivered, once.
 	c = startChild(t, env, "")
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := alescotest.Deadline(60 * time.Second)
 	for len(outboxJSONList(t, db)) > 0 {
-		if time.Now().After(deadline) {
+		if time.Until(deadline) < 0 {
 			t.Fatalf("effects still waiting: %+v\n%s", outboxJSONList(t, db), c.stderr)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -290,8 +286,9 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 			t.Errorf("not delivered: %+v", it)
 		}
 	}
-	for n, key := range map[int]string{16: "github:fcp:alesco:16:alesco-2026-12-03", 17: "github:outcome:alesco-2026-12-03:17",
-		18: "github:outcome:alesco-2026-12-03:18"} {
+	meeting := alescotest.DecisionMeeting
+	for n, key := range map[int]string{16: "github:fcp:alesco:16:" + meeting, 17: "github:outcome:" + meeting + ":17",
+		18: "github:outcome:" + meeting + ":18"} {
 		var ours int
 		for _, cm := range fake.Comments("AlmaLinux/ALESCo", n) {
 			if strings.Contains(cm.Body, alesco.Marker(key)) {
@@ -312,7 +309,7 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 		t.Errorf("wiki pull requests: %+v", pulls)
 	}
 	posts := chat.Posts()
-	if len(posts) != 2 || !strings.Contains(posts[0].Text, "starting now") || !strings.Contains(posts[1].Text, "minutes of 2026-12-03 are final") {
+	if len(posts) != 2 || !strings.Contains(posts[0].Text, "starting now") || !strings.Contains(posts[1].Text, "minutes of "+alescotest.NextMeeting(t).Date.String()+" are final") {
 		t.Errorf("chat posts: %+v", posts)
 	}
 	if smtp != nil && mails() != 1 {

@@ -78,12 +78,14 @@ func commentAt(l string) int {
 }
 
 // skipDoc says why a documented command is not run here: the server is
-// already running, the test suite, installs, load tests, synopsis lines
-// with [optional] parts, and `meeting run` sessions (they need a meeting
-// under way and a person typing; TestMeetingRunScript runs the same
-// command on a script), and watching a stream (it runs until the client
-// leaves; TestWatchMinutes covers it).
-var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go test|ALESCO_EXTERNAL_TESTS|go run \./scripts|apt-get|export|kill|\(cd)|\s\[-|meeting run |/WatchMinutes`)
+// already running, the test suite, installs (`go install ./cmd/alesco`
+// among them: the test runs `alesco` lines through Main), load tests,
+// synopsis lines with [optional] parts, and `meeting run` sessions (they
+// need a meeting under way and a person typing; TestMeetingRunScript runs
+// the same command on a script, TestDemoMeetingInProgress the one the demo
+// prints), and watching a stream (it runs until the client leaves;
+// TestWatchMinutes covers it).
+var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go test|go install|ALESCO_EXTERNAL_TESTS|go run \./scripts|apt-get|export|kill|\(cd)|\s\[-|meeting run |/WatchMinutes`)
 
 // TestDocExamples runs the shell examples of README.md and docs/*.md
 // against a live server on a free port, so they cannot rot: curl and buf
@@ -93,7 +95,7 @@ var skipDoc = regexp.MustCompile(`^(go run \./cmd/alesco serve|alesco serve|go t
 // ALESCO_EXTERNAL_TESTS=1 (CI installs them).
 func TestDocExamples(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
 	baseURL, dbPath, logs := startServe(t, "--github-url", fake.BaseURL())
 	// The docs are written on alescotest.Reference and keep their real
 	// dates; they run on the tests' today, each documented date still to

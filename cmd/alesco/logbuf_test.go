@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // countingWriter counts the writes that reach it (each one a system call
@@ -75,7 +77,7 @@ func TestServeAccessLogBuffered(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	m := &Main{Stdout: io.Discard, Stderr: out, Ready: func(addr string) { addrc <- addr }, LogFlush: time.Hour,
-		Getenv: func(string) string { return "" }}
+		Getenv: func(string) string { return "" }, Now: alescotest.Running(alescotest.Epoch)}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "a.db"),

@@ -102,8 +102,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	root := m.commands()
 	root.SetArgs(args)
-	root.SetOut(m.Stdout)
-	root.SetErr(m.Stderr)
 	return root.ExecuteContext(ctx)
 }
 
@@ -128,12 +126,65 @@ Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		RunE:    func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Version: buildVersion(),
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(m.serveCommand(), m.configCommand(), m.tokenCommand(), m.meetingsCommand(), m.agendaCommand(),
 		m.minutesCommand(), m.meetingCommand(), m.proposalsCommand(), m.auditCommand(), m.backupCommand(), m.outboxCommand())
+	// Cobra adds its help and completion commands when it runs; added
+	// here, they get usageErrors too. The completion command keeps the
+	// output set when it is added, so the output is set first.
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	usageErrors(root)
+	m.completions(root)
 	return root
+}
+
+// usageErrors marks what cobra finds wrong with a command line (arguments
+// a command does not take, a required flag left out) as usage errors, on
+// every command of the tree, cobra's own included: cobra returns them
+// unmarked, and they would exit 1.
+func usageErrors(c *cobra.Command) {
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usageError(err)
+			}
+			return nil
+		}
+	}
+	// Cobra checks required flags after PreRunE, unmarked; checked here
+	// first, they pass there.
+	pre := c.PreRunE
+	c.PreRunE = func(cmd *cobra.Command, a []string) error {
+		if err := cmd.ValidateRequiredFlags(); err != nil {
+			return usageError(err)
+		}
+		if err := cmd.ValidateFlagGroups(); err != nil {
+			return usageError(err)
+		}
+		if pre != nil {
+			return pre(cmd, a)
+		}
+		return nil
+	}
+	for _, sub := range c.Commands() {
+		usageErrors(sub)
+	}
+}
+
+// meetingArg checks that id is a meeting id at all (a usage error when
+// not); whether that meeting exists is the command's to find out.
+func meetingArg(id string) error {
+	if _, _, _, err := alesco.SplitMeetingID(id); err != nil {
+		return usageError(err)
+	}
+	return nil
 }
 
 // storeFlags are the flags of every command that opens the database.
@@ -236,7 +287,7 @@ func operator(ctx context.Context) context.Context {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError(fmt.Errorf("%s: want %s (see alesco %s --help)", cmd.CommandPath(), what, cmd.Name()))
+			return usageError(fmt.Errorf("%s: want %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath()))
 		}
 		return nil
 	}

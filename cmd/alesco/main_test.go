@@ -26,6 +26,17 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
+// testNow is the clock of a command-line alesco in the tests: the tests'
+// now (alescotest.Epoch), standing still. A served alesco runs from it
+// (alescotest.Running), as its timers must see time pass.
+func testNow() time.Time { return alescotest.Epoch }
+
+// testMain is a command-line alesco as the tests run it: its output to
+// stdout and stderr, an empty environment, the tests' clock.
+func testMain(stdout, stderr io.Writer) *Main {
+	return &Main{Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, Now: testNow}
+}
+
 // h2cClient speaks cleartext HTTP/2 with prior knowledge, like grpcurl
 // -plaintext.
 func h2cClient() *http.Client {
@@ -56,11 +67,17 @@ func (s *syncBuffer) String() string {
 // database and a free port, and returns its base URL.
 func startServe(t *testing.T, args ...string) (baseURL, dbPath string, logs *syncBuffer) {
 	t.Helper()
+	return startServeAt(t, alescotest.Running(alescotest.Epoch), args...)
+}
+
+// startServeAt is startServe on the clock now.
+func startServeAt(t *testing.T, now func() time.Time, args ...string) (baseURL, dbPath string, logs *syncBuffer) {
+	t.Helper()
 	dbPath = filepath.Join(t.TempDir(), "alesco.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	logs = &syncBuffer{}
-	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }, Now: alescotest.Running(alescotest.Epoch)}
+	m := &Main{Stdout: io.Discard, Stderr: logs, Ready: func(addr string) { addrc <- addr }, Now: now}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--sync-interval", "0"}, args...))
@@ -144,14 +161,14 @@ func TestServeEndToEnd(t *testing.T) {
 	// A token made by the CLI while the server runs on the same database
 	// is accepted by the server at once; a wrong one is not.
 	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: io.Discard}
+	m := &Main{Stdout: &out, Stderr: io.Discard, Now: testNow}
 	if err := m.Run(ctx, []string{"token", "create", "--db", dbPath, "--committee", "alesco", "--role", "member", "--member", "neal-gompa"}); err != nil {
 		t.Fatal(err)
 	}
 	secret := strings.TrimSpace(out.String())
 	meetings := func(tok string) error {
 		c := v1.NewMeetingServiceClient(client, baseURL, connect.WithGRPC())
-		req := connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: "alesco-2026-12-03", Reason: "test"})
+		req := connect.NewRequest(&alescov1.CancelMeetingRequest{MeetingId: alescotest.DecisionMeeting, Reason: "test"})
 		if tok != "" {
 			req.Header().Set("Authorization", "Bearer "+tok)
 		}
@@ -179,20 +196,20 @@ func TestCLIErrors(t *testing.T) {
 		{"config", "check", filepath.Join(t.TempDir(), "missing.yaml")},
 	} {
 		var stderr bytes.Buffer
-		m := &Main{Stdout: io.Discard, Stderr: &stderr}
+		m := &Main{Stdout: io.Discard, Stderr: &stderr, Now: testNow}
 		if err := m.Run(ctx, args); err == nil {
 			t.Errorf("alesco %s: no error", strings.Join(args, " "))
 		}
 	}
 	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: io.Discard}
+	m := &Main{Stdout: &out, Stderr: io.Discard, Now: testNow}
 	if err := m.Run(ctx, []string{"audit", "verify", "--db", db}); err != nil || !strings.Contains(out.String(), "chain intact") {
 		t.Fatalf("audit verify: %v %s", err, out.String())
 	}
 }
 
 func TestServeRefusesBadConfig(t *testing.T) {
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: alescotest.Running(alescotest.Epoch)}
 	err := m.Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "a.db"), "--config", filepath.Join(t.TempDir(), "none.yaml")})
 	if err == nil {
 		t.Fatal("serve started without its config")
@@ -225,11 +242,7 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 	// and measures nothing.
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s did not happen\n%s", what, logs)
-			}
-		}
+		alescotest.Eventually(t, 10*time.Second, what+" did not happen\n"+logs.String(), cond)
 	}
 	if name() != "ALESCo" {
 		t.Fatalf("short name %q", name())

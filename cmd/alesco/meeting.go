@@ -44,6 +44,9 @@ Commands:
 Exit code 1 when any command was refused.`,
 		Args: exactArgs(1, "the meeting's id, e.g. alesco-2026-12-03"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := meetingArg(args[0]); err != nil {
+				return err
+			}
 			run, done, err := m.commandRunner(cmd.Context(), args[0], server, f)
 			if err != nil {
 				return err

@@ -20,32 +20,37 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // golden compares got with testdata/name (rewritten with -update).
+//
+// The files are written on the default today, of the meeting of
+// 2026-12-03; on another today they read with the next meeting's date.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
+	day := alescotest.NextMeeting(t).Date.String()
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(strings.ReplaceAll(got, day, "2026-12-03")), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(path)
+	recorded, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != string(want) {
+	if want := strings.ReplaceAll(string(recorded), "2026-12-03", day); got != want {
 		t.Errorf("%s differs (run with -update to accept):\n%s", path, got)
 	}
 }
 
-// meetingEnv is a server on 2026-12-03 at 12:02 New York time, with the
-// proposals synced from the fake GitHub.
+// meetingEnv is a server two minutes into the next meeting (2026-12-03 at
+// 12:02 New York time on the default today), with the proposals synced
+// from the fake GitHub.
 func meetingEnv(t *testing.T) *alescotest.Env {
 	t.Helper()
 	env := alescotest.New(t, alescotest.WithGitHub(""))
 	if _, err := env.App.SyncProposals(alescotest.Admin(context.Background()), "alesco"); err != nil {
 		t.Fatal(err)
 	}
-	env.Clock.Set(time.Date(2026, 12, 3, 17, 2, 0, 0, time.UTC))
+	env.Clock.Set(alescotest.NextMeeting(t).At(12, 2))
 	return env
 }
 
@@ -61,6 +66,7 @@ func TestMeetingRunScript(t *testing.T) {
 	}
 	token := env.Token(alesco.RoleChair, "alesco", "")
 	var out, errs bytes.Buffer
+	next := alescotest.NextMeeting(t)
 	m := &Main{Stdin: bytes.NewReader(script), Stdout: &out, Stderr: &errs, HTTPClient: env.Client, Now: env.Clock.Now,
 		Getenv: func(k string) string {
 			if k == "ALESCO_TOKEN" {
@@ -68,14 +74,14 @@ func TestMeetingRunScript(t *testing.T) {
 			}
 			return ""
 		}}
-	if err := m.Run(context.Background(), []string{"meeting", "run", "alesco-2026-12-03", "--server", env.URL}); err != nil {
+	if err := m.Run(context.Background(), []string{"meeting", "run", next.ID, "--server", env.URL}); err != nil {
 		t.Fatalf("meeting run: %v\n%s", err, errs.String())
 	}
 	if errs.Len() > 0 {
 		t.Errorf("stderr: %s", errs.String())
 	}
 	golden(t, "meeting-2026-12-03.replies.txt", out.String())
-	md := env.Fetch("GET", "/minutes/alesco-2026-12-03.md")
+	md := env.Fetch("GET", "/minutes/"+next.ID+".md")
 	if md.Status != 200 {
 		t.Fatalf("export: %d %s", md.Status, md.Body)
 	}
@@ -86,7 +92,7 @@ func TestMeetingRunScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tm, ok := c.ChairOn(alescotest.Date("2026-12-03")); !ok || tm.MemberID != "jonathan-wright" || tm.StartedIn != "alesco-2026-12-03" {
+	if tm, ok := c.ChairOn(next.Date); !ok || tm.MemberID != "jonathan-wright" || tm.StartedIn != next.ID {
 		t.Errorf("chair after the meeting: %+v", tm)
 	}
 }
@@ -98,14 +104,14 @@ func TestMeetingRunRefusals(t *testing.T) {
 	env := meetingEnv(t)
 	run := func(token, script string) (string, string, error) {
 		var out, errs bytes.Buffer
-		m := &Main{Stdin: strings.NewReader(script), Stdout: &out, Stderr: &errs, HTTPClient: env.Client,
+		m := &Main{Stdin: strings.NewReader(script), Stdout: &out, Stderr: &errs, HTTPClient: env.Client, Now: env.Clock.Now,
 			Getenv: func(k string) string {
 				if k == "ALESCO_TOKEN" {
 					return token
 				}
 				return ""
 			}}
-		err := m.Run(context.Background(), []string{"meeting", "run", "alesco-2026-12-03", "--server", env.URL})
+		err := m.Run(context.Background(), []string{"meeting", "run", alescotest.NextMeeting(t).ID, "--server", env.URL})
 		return out.String(), errs.String(), err
 	}
 	out, errs, err := run(env.Token(alesco.RoleChair, "alesco", ""), "startmeeting\nvote +1\npresent andrew\n")
@@ -129,7 +135,7 @@ func TestMeetingRunRefusals(t *testing.T) {
 // client of the running server.
 func TestWatchSeesCLIVote(t *testing.T) {
 	env := meetingEnv(t)
-	id := "alesco-2026-12-03"
+	id := alescotest.NextMeeting(t).ID
 	admin := alescotest.Admin(context.Background())
 	if _, _, _, err := env.App.ChangeAttendance(admin, id, alesco.AttendanceChange{Action: alesco.AttendPresent, Who: "andrew ben jonathan neal"}); err != nil {
 		t.Fatal(err)

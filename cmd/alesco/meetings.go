@@ -89,6 +89,9 @@ func (m *Main) meetingCancel() *cobra.Command {
 			if strings.TrimSpace(reason) == "" {
 				return usageError(fmt.Errorf("--reason is required: say why %s is cancelled (calendars show it)", args[0]))
 			}
+			if err := meetingArg(args[0]); err != nil {
+				return err
+			}
 			a, db, err := m.open(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -109,6 +112,9 @@ func (m *Main) meetingMove() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: `move MEETING_ID --to "YYYY-MM-DD HH:MM"`, Short: "Move one meeting (committee's local time)", Args: exactArgs(1, "the meeting's id, e.g. alesco-2026-12-03"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := meetingArg(args[0]); err != nil {
+				return err
+			}
 			a, db, err := m.open(cmd.Context(), f)
 			if err != nil {
 				return err

@@ -6,40 +6,46 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 // TestMeetingsCLI runs `alesco meetings` list, cancel, move and add through
 // Main.Run on a temporary database, as the binary would.
 func TestMeetingsCLI(t *testing.T) {
 	db := emptyDB(t)
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
-		m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Now: func() time.Time { return now }}
-		err := m.Run(context.Background(), append(args, "--db", db))
+		err := testMain(&out, &errOut).Run(context.Background(), append(args, "--db", db))
 		return out.String() + errOut.String(), err
 	}
+	// 2026-11-05 (past), and 2026-12-03, 12-17, 12-31, 2027-01-14 to come,
+	// on the default today.
+	past, ms := alescotest.PastMeetings(t, 2)[0], alescotest.Meetings(t, 4)
+	// A meeting as the CLI lists it: "Thu 2026-12-03 12:00 EST".
+	local := func(at time.Time) string { return at.In(alescotest.NewYork).Format("Mon 2006-01-02 15:04 MST") }
+	movedTo, added, noMeeting := alescotest.NY(ms[3].Date.AddDays(1), 15, 30), ms[1].At(16, 0), ms[0].Date.AddDays(1)
 	steps := []struct {
 		name    string
 		args    []string
 		want    []string
 		wantErr string
 	}{
-		{"list", []string{"meetings", "--from", "2026-11-01", "--to", "2026-12-31"},
-			[]string{"alesco-2026-11-05  Thu 2026-11-05 12:00 EST  scheduled", "alesco-2026-12-31"}, ""},
-		{"cancel", []string{"meetings", "cancel", "alesco-2026-12-03", "--reason", "Holiday week"},
-			[]string{"alesco-2026-12-03: cancelled, Thu 2026-12-03 12:00 EST"}, ""},
-		{"cancel again", []string{"meetings", "cancel", "alesco-2026-12-03", "--reason", "x"}, nil, "already cancelled"},
-		{"cancel without reason", []string{"meetings", "cancel", "alesco-2026-12-17"}, nil, "--reason is required"},
-		{"move", []string{"meetings", "move", "--to", "2027-01-15 15:30", "alesco-2027-01-14"},
-			[]string{"alesco-2027-01-14: moved, Fri 2027-01-15 15:30 EST: ALESCo meeting (moved from 2027-01-14 12:00)"}, ""},
-		{"move into the past", []string{"meetings", "move", "alesco-2026-12-17", "--to", "2026-01-01 12:00"}, nil, "into the past"},
-		{"move with a bad time", []string{"meetings", "move", "alesco-2026-12-17", "--to", "tomorrow"}, nil, "want \"YYYY-MM-DD HH:MM\""},
-		{"add", []string{"meetings", "add", "--at", "2026-12-17 16:00", "--duration", "30m", "--title", "RFC vote"},
-			[]string{"alesco-2026-12-17-2: scheduled, Thu 2026-12-17 16:00 EST: RFC vote"}, ""},
-		{"unknown meeting", []string{"meetings", "cancel", "alesco-2026-12-04", "--reason", "x"}, nil, "does not meet on 2026-12-04"},
-		{"list after", []string{"meetings", "--from", "2026-12-01", "--to", "2027-01-31"},
-			[]string{"cancelled  ALESCo meeting (cancelled: Holiday week)", "alesco-2026-12-17-2", "moved"}, ""},
+		{"list", []string{"meetings", "--from", past.Date.String(), "--to", ms[2].Date.String()},
+			[]string{past.ID + "  " + local(past.Start) + "  scheduled", ms[2].ID}, ""},
+		{"cancel", []string{"meetings", "cancel", ms[0].ID, "--reason", "Holiday week"},
+			[]string{ms[0].ID + ": cancelled, " + local(ms[0].Start)}, ""},
+		{"cancel again", []string{"meetings", "cancel", ms[0].ID, "--reason", "x"}, nil, "already cancelled"},
+		{"cancel without reason", []string{"meetings", "cancel", ms[1].ID}, nil, "--reason is required"},
+		{"move", []string{"meetings", "move", "--to", movedTo.Format("2006-01-02 15:04"), ms[3].ID},
+			[]string{ms[3].ID + ": moved, " + local(movedTo) + ": ALESCo meeting (moved from " + ms[3].Date.String() + " 12:00)"}, ""},
+		{"move into the past", []string{"meetings", "move", ms[1].ID, "--to", alescotest.Today().AddDays(-328).String() + " 12:00"}, nil, "into the past"},
+		{"move with a bad time", []string{"meetings", "move", ms[1].ID, "--to", "tomorrow"}, nil, "want \"YYYY-MM-DD HH:MM\""},
+		{"add", []string{"meetings", "add", "--at", added.Format("2006-01-02 15:04"), "--duration", "30m", "--title", "RFC vote"},
+			[]string{ms[1].ID + "-2: scheduled, " + local(added) + ": RFC vote"}, ""},
+		{"unknown meeting", []string{"meetings", "cancel", alescotest.DayID(noMeeting), "--reason", "x"}, nil, "does not meet on " + noMeeting.String()},
+		{"list after", []string{"meetings", "--from", ms[0].Date.AddDays(-2).String(), "--to", ms[3].Date.AddDays(17).String()},
+			[]string{"cancelled  ALESCo meeting (cancelled: Holiday week)", ms[1].ID + "-2", "moved"}, ""},
 		{"bad date", []string{"meetings", "--from", "12/01/2026"}, nil, "want YYYY-MM-DD"},
 	}
 	for _, st := range steps {

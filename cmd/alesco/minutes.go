@@ -24,6 +24,9 @@ func (m *Main) minutesCommand() *cobra.Command {
 	export := &cobra.Command{
 		Use: "export MEETING_ID [--index]", Short: "Print a meeting's minutes as the wiki's Markdown", Args: exactArgs(1, "the meeting's id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := meetingArg(args[0]); err != nil {
+				return err
+			}
 			a, db, err := m.open(cmd.Context(), ef)
 			if err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/almalinux/alesco/minutes"
 )
@@ -17,9 +16,7 @@ import (
 func runCLI(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
-		Now: func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }}
-	err := m.Run(context.Background(), args)
+	err := testMain(&out, &errb).Run(context.Background(), args)
 	return out.String(), errb.String(), err
 }
 

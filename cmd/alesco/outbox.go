@@ -12,39 +12,76 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// outboxJSON is an outbox item as `alesco outbox ... --json` prints it.
-type outboxJSON struct {
-	ID          int64         `json:"id"`
-	Key         string        `json:"key"`
-	Kind        string        `json:"kind"`
-	CommitteeID string        `json:"committee_id"`
-	Target      string        `json:"target"`
-	Status      string        `json:"status"`
-	Revision    int           `json:"revision"`
-	Attempts    int           `json:"attempts"`
-	NextAttempt string        `json:"next_attempt,omitempty"`
-	LastError   string        `json:"last_error,omitempty"`
-	Result      string        `json:"result,omitempty"`
-	Created     string        `json:"created"`
-	Updated     string        `json:"updated"`
-	Delivered   string        `json:"delivered,omitempty"`
-	Effect      alesco.Effect `json:"effect"`
+// outboxList is `alesco outbox list --json`. The API serves no outbox, so
+// the shape follows its conventions, as token list's does: the records
+// wrapped in an object, camelCase names, RFC 3339 times omitted when unset.
+type outboxList struct {
+	Items []outboxJSON `json:"items"`
 }
 
-func toOutboxJSON(it alesco.OutboxItem) outboxJSON {
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
+// outboxJSON is one outbox item as `alesco outbox ... --json` prints it.
+type outboxJSON struct {
+	ID          int64  `json:"id"`
+	Key         string `json:"key"`
+	Kind        string `json:"kind"`
+	CommitteeID string `json:"committeeId"`
+	Target      string `json:"target"`
+	Status      string `json:"status"`
+	Revision    int    `json:"revision"`
+	Attempts    int    `json:"attempts"`
+	NextAttempt string `json:"nextAttemptTime,omitempty"`
+	LastError   string `json:"lastError,omitempty"`
+	Result      string `json:"result,omitempty"`
+	Created     string `json:"createTime"`
+	Updated     string `json:"updateTime"`
+	Delivered   string `json:"deliverTime,omitempty"`
+	// Effect is what is delivered, the stored payload with its names in
+	// camelCase too.
+	Effect map[string]any `json:"effect"`
+}
+
+func toOutboxJSON(it alesco.OutboxItem) (outboxJSON, error) {
 	out := outboxJSON{ID: it.ID, Key: it.Key, Kind: string(it.Kind), CommitteeID: it.CommitteeID, Target: target(it.Effect),
 		Status: string(it.Status), Revision: it.Revision, Attempts: it.Attempts, LastError: it.LastError, Result: it.Result,
-		Created: ts(it.Created), Updated: ts(it.Updated), Delivered: ts(it.Delivered), Effect: it.Effect}
+		Created: jsonTime(it.Created), Updated: jsonTime(it.Updated), Delivered: jsonTime(it.Delivered)}
 	if it.Status == alesco.OutboxPending {
-		out.NextAttempt = ts(it.NextAttempt)
+		out.NextAttempt = jsonTime(it.NextAttempt)
 	}
-	return out
+	b, err := json.Marshal(it.Effect)
+	if err != nil {
+		return out, fmt.Errorf("outbox item %d: %w", it.ID, err)
+	}
+	var effect any
+	if err := json.Unmarshal(b, &effect); err != nil {
+		return out, fmt.Errorf("outbox item %d: %w", it.ID, err)
+	}
+	out.Effect, _ = camelKeys(effect).(map[string]any)
+	return out, nil
+}
+
+// camelKeys renames the object keys of a decoded JSON value from the
+// stored payload's snake_case to the API's lowerCamelCase (index_line →
+// indexLine), as protojson names fields.
+func camelKeys(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			parts := strings.Split(k, "_")
+			for i := 1; i < len(parts); i++ {
+				if p := parts[i]; p != "" {
+					parts[i] = strings.ToUpper(p[:1]) + p[1:]
+				}
+			}
+			out[strings.Join(parts, "")] = camelKeys(x)
+		}
+		return out
+	case []any:
+		for i, x := range v {
+			v[i] = camelKeys(x)
+		}
+	}
+	return v
 }
 
 // target says in a few words where an effect goes.
@@ -109,13 +146,15 @@ server's worker delivers it. Failed deliveries are retried with backoff; after
 				return err
 			}
 			if asJSON {
-				out := make([]outboxJSON, 0, len(items))
+				out := outboxList{Items: []outboxJSON{}}
 				for _, it := range items {
-					out = append(out, toOutboxJSON(it))
+					j, err := toOutboxJSON(it)
+					if err != nil {
+						return err
+					}
+					out.Items = append(out.Items, j)
 				}
-				enc := json.NewEncoder(m.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
+				return m.printJSON(out)
 			}
 			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSTATUS\tKIND\tTARGET\tATTEMPTS\tWHEN\tKEY\tERROR / RESULT")
@@ -147,7 +186,7 @@ server's worker delivers it. Failed deliveries are retried with backoff; after
 	lf.add(list)
 	list.Flags().BoolVar(&all, "all", false, "list every item, delivered and dropped ones too")
 	list.Flags().StringVar(&statuses, "status", "", "comma-separated statuses: pending, parked, done, dropped")
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(list, &asJSON)
 
 	cmd.AddCommand(list, m.outboxSteer("retry", "Queue an item again now, its failed attempts forgotten"),
 		m.outboxSteer("drop", "Give an item up: it is kept, marked dropped, and never delivered"))
@@ -179,7 +218,11 @@ func (m *Main) outboxSteer(verb, short string) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return json.NewEncoder(m.Stdout).Encode(toOutboxJSON(it))
+				j, err := toOutboxJSON(it)
+				if err != nil {
+					return err
+				}
+				return m.printJSON(j)
 			}
 			_, err = fmt.Fprintf(m.Stdout, "outbox item %d (%s): %s\n", it.ID, it.Key, it.Status)
 			return err

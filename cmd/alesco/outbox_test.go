@@ -19,11 +19,11 @@ func outboxJSONList(t *testing.T, db string, flags ...string) []outboxJSON {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []outboxJSON
-	if err := json.Unmarshal([]byte(out), &items); err != nil {
+	var list outboxList
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("outbox list --json: %v\n%s", err, out)
 	}
-	return items
+	return list.Items
 }
 
 // TestOutboxWhileGitHubIsDown: GitHub answers 500; the decided meeting's
@@ -54,8 +54,11 @@ func TestOutboxWhileGitHubIsDown(t *testing.T) {
 	if len(lines) != 6 || !strings.HasPrefix(lines[0], "ID  ") {
 		t.Fatalf("outbox list: want a header and 5 GitHub effects waiting:\n%s", out)
 	}
-	for _, want := range []string{"github.comment  AlmaLinux/ALESCo#17", "github.labels   AlmaLinux/ALESCo#18", "wiki.minutes    AlmaLinux/wiki alesco/minutes-alesco-2026-12-03",
-		"500 Internal Server Error", "next 2026-12-03 17:05:30 UTC"} {
+	// The first retry is due 30 s after the attempt ("next 2026-12-03
+	// 17:05:30 UTC" on the default today).
+	retry := alescotest.DuringDecisionMeeting.Add(alesco.RetryDelay(1)).UTC().Format("2006-01-02 15:04:05 UTC")
+	for _, want := range []string{"github.comment  AlmaLinux/ALESCo#17", "github.labels   AlmaLinux/ALESCo#18", "wiki.minutes    AlmaLinux/wiki alesco/minutes-" + alescotest.DecisionMeeting,
+		"500 Internal Server Error", "next " + retry} {
 		if !strings.Contains(out, want) {
 			t.Errorf("outbox list lacks %q:\n%s", want, out)
 		}
@@ -101,7 +104,7 @@ func TestOutboxWhileGitHubIsDown(t *testing.T) {
 
 	// A token without write access: parked at once, then retried by hand.
 	env.GitHub.SetFailing(http.StatusForbidden)
-	if _, err := env.App.CancelMeeting(alescotest.Admin(ctx), "alesco-2026-12-17", "holidays"); err != nil {
+	if _, err := env.App.CancelMeeting(alescotest.Admin(ctx), alescotest.Meetings(t, 2)[1].ID, "holidays"); err != nil {
 		t.Fatal(err)
 	}
 	mc := env.App

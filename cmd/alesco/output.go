@@ -14,8 +14,9 @@ import (
 
 // Output conventions, the same for every command: lists print an aligned
 // table with an upper-case header on stdout; --json prints the same records
-// as one JSON object (for records the API also serves, exactly the API's
-// response message, camelCase as protojson writes it); notes for people
+// as one JSON object that wraps them in a list (for records the API also
+// serves, exactly the API's response message, camelCase as protojson
+// writes it; for the others, the same conventions); notes for people
 // (how fresh the data is, what was done) go to stderr, so stdout pipes
 // cleanly.
 

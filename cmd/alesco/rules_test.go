@@ -156,7 +156,7 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 func TestAlertRulesNameExportedMetrics(t *testing.T) {
 	t.Parallel()
 	sels := alertRuleSelectors(t)
-	fake := githubtest.New(t)
+	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
 	baseURL, _, logs := startServe(t, "--github-url", fake.BaseURL(), "--sync-interval", "5m")
 	if resp, err := http.Get(baseURL + "/calendar/alesco.ics"); err != nil {
 		t.Fatal(err)

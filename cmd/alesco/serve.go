@@ -52,6 +52,8 @@ minutes, GitHub webhooks and the public pages, all on one port.
 With --demo it serves the committee's public record kept in the repository
 (the real minutes, and the RFC pull requests from a snapshot of GitHub served
 in-process) on a temporary database: every page and RPC populated, offline.
+It also starts a meeting, in progress for two hours, and prints its console
+and the line that runs it from a terminal with a chair token made for it.
 
 Environment: GITHUB_TOKEN (GitHub API; writing back decisions needs write
 access), ALESCO_WEBHOOK_SECRET (GitHub webhook signatures), ALESCO_SMTP_URL
@@ -147,8 +149,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	mx.Watch(a)
 	mx.WatchDatabase(db.Path())
+	var live demoLive
 	if o.demo {
-		if err := m.seedDemo(ctx, a, log); err != nil {
+		if live, err = m.seedDemo(ctx, a, log); err != nil {
 			return err
 		}
 	}
@@ -206,7 +209,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	log.Info("alesco listening", "addr", addr, "url", o.baseURL, "db", db.Path(), "committees", ids)
 	if o.demo {
-		log.Info("demo: open " + o.baseURL + "/" + demo.CommitteeID + " (the database is temporary and removed on exit)")
+		printDemo(logs, log, strings.EqualFold(o.logFormat, "json"), o.baseURL, live)
 	}
 	logs.Flush()
 	if m.Ready != nil {

@@ -53,14 +53,17 @@ type Server struct {
 	repos    map[string]*repo      // repositories with Git data (AddRepo)
 }
 
-// New serves the demo snapshot until the test ends.
-func New(t testing.TB) *Server {
+// New serves the demo snapshot until the test ends, on the clock now: the
+// fake stamps its writes and its rate-limit reset with it, so a test gives
+// it the tests' clock (an Env's, or alescotest.Running(alescotest.Epoch)),
+// never the wall clock.
+func New(t testing.TB, now func() time.Time) *Server {
 	t.Helper()
 	api, err := demo.NewGitHub()
 	if err != nil {
 		t.Fatalf("githubtest: %v", err)
 	}
-	s := &Server{api: api, now: time.Now, nextID: 1000,
+	s := &Server{api: api, now: now, nextID: 1000,
 		comments: map[string][]*comment{}, reviews: map[string][]string{}, repos: map[string]*repo{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -170,7 +173,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) int
 	h := w.Header()
 	h.Set("X-RateLimit-Limit", "5000")
 	h.Set("X-RateLimit-Remaining", "4990")
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.now().Add(time.Hour).Unix(), 10))
 	if s.failing != 0 {
 		return errorReply(w, s.failing, http.StatusText(s.failing))
 	}

@@ -5,6 +5,7 @@
 package alescotest
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -206,8 +207,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	ao := app.Options{Committees: Committees(t), Store: e.DB, BaseURL: "https://alesco.example.org", Now: e.Clock.Now, Logger: log}
 	var webhooks http.Handler
 	if o.github {
-		e.GitHub = githubtest.New(t)
-		e.GitHub.SetClock(e.Clock.Now)
+		e.GitHub = githubtest.New(t, e.Clock.Now)
 		s, err := github.NewSyncer(github.Options{Store: e.DB, BaseURL: e.GitHub.BaseURL(), Transport: e.GitHub.Client().Transport,
 			Now: e.Clock.Now, Logger: log, PerPage: 5})
 		if err != nil {
@@ -398,4 +398,18 @@ func Sign(secret string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// LabelWebhook is the snapshot's recorded pull_request delivery labelling
+// #16 "vote at next meeting" (demo/github/webhook-labeled-16.json, recorded
+// on 2026-11-24), sent at at: its updated_at, the time GitHub gives the
+// label event, is at. A test sends it at its clock's time, so that the
+// label event is as recent in the tests' world as in the recording's.
+func LabelWebhook(at time.Time) []byte {
+	const recorded = `"updated_at": "2026-11-24T15:00:00Z"`
+	body := demo.GitHubFiles()["webhook-labeled-16.json"]
+	if !bytes.Contains(body, []byte(recorded)) {
+		panic("alescotest: the recorded webhook delivery has no " + recorded)
+	}
+	return bytes.Replace(body, []byte(recorded), []byte(`"updated_at": "`+at.UTC().Format(time.RFC3339)+`"`), 1)
 }

@@ -73,12 +73,28 @@ func ShiftText(s string) string {
 	})
 }
 
+// NewYork is ALESCo's time zone: a meeting's local times are written in
+// it, and the UTC hour of a meeting changes with daylight saving (12:00 in
+// New York is 17:00 UTC in winter, 16:00 in summer), so a test never
+// writes the UTC hour of a meeting of the tests' world.
+var NewYork = Location("America/New_York")
+
+// NY returns hh:mm in New York on d.
+func NY(d alesco.Date, hh, mm int) time.Time { return d.At(hh, mm, NewYork) }
+
 // Meeting is one meeting of the real ALESCo's series in the tests' world.
 type Meeting struct {
 	ID         string
 	Date       alesco.Date
 	Start, End time.Time
 }
+
+// At returns hh:mm in New York on the meeting's day.
+func (m Meeting) At(hh, mm int) time.Time { return NY(m.Date, hh, mm) }
+
+// DayID is the meeting id alesco gives a day of ALESCo ("alesco-" and the
+// date), whether or not the series meets on it.
+func DayID(d alesco.Date) string { return "alesco-" + d.String() }
 
 // Meetings returns the first n meetings of ALESCo's configured series that
 // start after Epoch (computed by the domain from the embedded
@@ -89,13 +105,8 @@ func Meetings(t testing.TB, n int) []Meeting {
 }
 
 func nextMeetings(n int) []Meeting {
-	cs, err := config.Default()
-	if err != nil {
-		panic(err)
-	}
-	c := alesco.NewCommittees(cs).List()[0]
 	var out []Meeting
-	for _, m := range c.Schedule(Epoch, Epoch.AddDate(1, 0, 0), nil, nil, Epoch) {
+	for _, m := range committee().Schedule(Epoch, Epoch.AddDate(1, 0, 0), nil, nil, Epoch) {
 		if len(out) == n {
 			break
 		}
@@ -105,6 +116,39 @@ func nextMeetings(n int) []Meeting {
 		panic(fmt.Sprintf("alescotest: ALESCo has %d meetings in the year after %s, want %d", len(out), Today(), n))
 	}
 	return out
+}
+
+// PastMeetings returns the last n meetings of ALESCo's configured series
+// that started before Epoch, oldest first: the recent past of the tests'
+// world.
+func PastMeetings(t testing.TB, n int) []Meeting {
+	t.Helper()
+	return pastMeetings(n)
+}
+
+// LastMeeting is the last meeting of ALESCo's series that started before
+// Epoch (alesco-2026-11-19 on the default Today): a held meeting whose
+// minutes may still be recorded.
+var LastMeeting = pastMeetings(1)[0]
+
+func pastMeetings(n int) []Meeting {
+	var out []Meeting
+	for _, m := range committee().Schedule(Epoch.AddDate(-1, 0, 0), Epoch, nil, nil, Epoch) {
+		out = append(out, Meeting{ID: m.ID, Date: alesco.DateIn(m.Start, m.Location), Start: m.Start, End: m.End})
+	}
+	if len(out) < n {
+		panic(fmt.Sprintf("alescotest: ALESCo has %d meetings in the year before %s, want %d", len(out), Today(), n))
+	}
+	return out[len(out)-n:]
+}
+
+// committee is the real ALESCo of the embedded configuration.
+func committee() *alesco.Committee {
+	cs, err := config.Default()
+	if err != nil {
+		panic(err)
+	}
+	return alesco.NewCommittees(cs).List()[0]
 }
 
 // NextMeeting is the first meeting of ALESCo's series after Epoch: the

@@ -80,8 +80,9 @@ func Start(t testing.TB) *Server {
 }
 
 func waitListening(addr string, exited <-chan struct{}) bool {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	// A timeout, not a date: the wall clock, through alescotest.Deadline.
+	deadline := alescotest.Deadline(15 * time.Second)
+	for time.Until(deadline) > 0 {
 		select {
 		case <-exited:
 			return false

@@ -139,13 +139,17 @@ function renderControls() {
   Array.prototype.forEach.call(document.querySelectorAll(".staff"), function (e) { e.hidden = !staff; });
 }
 
+// motionNumber is the number the meeting knows a motion by (1, 2, … in
+// its minutes); id is the store's, for the API's writes.
+function motionNumber(mo) { return mo.number || mo.id; }
+
 function renderMotion() {
   var box = clear($("motion")), mo = openMotion(), ms = (record && record.motions) || [];
   var shown = mo || ms[ms.length - 1];
   $("my-vote").hidden = !(mo && isMember());
   $("chair-motion").hidden = !(mo && isStaff());
   if (!shown) { box.appendChild(el("p", "No motion yet.", {"class": "muted"})); return; }
-  box.appendChild(el("p", "Motion " + shown.id + ": " + shown.title + (shown.proposalNumber ? " (#" + shown.proposalNumber + ")" : ""), {"class": "title"}));
+  box.appendChild(el("p", "Motion " + motionNumber(shown) + ": " + shown.title + (shown.proposalNumber ? " (#" + shown.proposalNumber + ")" : ""), {"class": "title"}));
   var state = mo ? "open for votes" : outcomeWords[shown.outcome] || "closed";
   box.appendChild(el("p", "Tally " + tally(shown.tally) + " · " + state + (shown.unanimous ? ", unanimous" : ""), {id: "tally"}));
   var ul = el("ul", null, {"class": "items", id: "votes"});
@@ -303,7 +307,7 @@ Array.prototype.forEach.call(document.querySelectorAll("#my-vote button"), funct
     var mo = openMotion();
     if (!mo) return;
     call("MinutesService", "CastVote", {motionId: mo.id, value: b.getAttribute("data-vote")}).then(function () {
-      log("You voted " + b.textContent + " on motion " + mo.id);
+      log("You voted " + b.textContent + " on motion " + motionNumber(mo));
     }, fail);
   });
 });
@@ -321,7 +325,7 @@ Array.prototype.forEach.call(document.querySelectorAll("[data-close]"), function
     var mo = openMotion();
     if (!mo) return;
     call("MinutesService", "CloseMotion", {motionId: mo.id, outcomeOverride: b.getAttribute("data-close")}).then(function (r) {
-      log("Motion " + mo.id + " " + (outcomeWords[r.motion.outcome] || "closed"));
+      log("Motion " + motionNumber(mo) + " " + (outcomeWords[r.motion.outcome] || "closed"));
     }, fail);
   });
 });
@@ -330,7 +334,7 @@ Array.prototype.forEach.call(document.querySelectorAll("[data-decide]"), functio
     var mo = openMotion();
     if (!mo) return;
     call("MinutesService", "CastDecidingVote", {motionId: mo.id, value: b.getAttribute("data-decide")}).then(function () {
-      log("Deciding vote " + voteWords[b.getAttribute("data-decide")] + " on motion " + mo.id);
+      log("Deciding vote " + voteWords[b.getAttribute("data-decide")] + " on motion " + motionNumber(mo));
     }, fail);
   });
 });

@@ -786,8 +786,12 @@ type Motion struct {
 	// empty for someone appointed who was never a member).
 	SubjectMemberId string `protobuf:"bytes,15,opt,name=subject_member_id,json=subjectMemberId,proto3" json:"subject_member_id,omitempty"`
 	SubjectName     string `protobuf:"bytes,16,opt,name=subject_name,json=subjectName,proto3" json:"subject_name,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The motion's place in its meeting, from 1: the number the live
+	// language and the console announce ("motion 2"). id is the store's,
+	// unique across meetings, and what the write RPCs take.
+	Number        int32 `protobuf:"varint,17,opt,name=number,proto3" json:"number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Motion) Reset() {
@@ -932,6 +936,13 @@ func (x *Motion) GetSubjectName() string {
 	return ""
 }
 
+func (x *Motion) GetNumber() int32 {
+	if x != nil {
+		return x.Number
+	}
+	return 0
+}
+
 // Note is a discussion note under a topic. A note with a topic and no text
 // records that the topic was taken up (the live `topic` and `next`).
 type Note struct {
@@ -1010,6 +1021,9 @@ type ActionItem struct {
 	Text          string                 `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
 	Done          bool                   `protobuf:"varint,5,opt,name=done,proto3" json:"done,omitempty"`
 	CompletedTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=completed_time,json=completedTime,proto3" json:"completed_time,omitempty"`
+	// The item's place in its meeting, from 1 ("action item 2"); id is the
+	// store's, unique across meetings.
+	Number        int32 `protobuf:"varint,7,opt,name=number,proto3" json:"number,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1084,6 +1098,13 @@ func (x *ActionItem) GetCompletedTime() *timestamppb.Timestamp {
 		return x.CompletedTime
 	}
 	return nil
+}
+
+func (x *ActionItem) GetNumber() int32 {
+	if x != nil {
+		return x.Number
+	}
+	return 0
 }
 
 type Decision struct {
@@ -3787,7 +3808,7 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x05Tally\x12\x10\n" +
 	"\x03yes\x18\x01 \x01(\x05R\x03yes\x12\x18\n" +
 	"\aabstain\x18\x02 \x01(\x05R\aabstain\x12\x0e\n" +
-	"\x02no\x18\x03 \x01(\x05R\x02no\"\x88\x05\n" +
+	"\x02no\x18\x03 \x01(\x05R\x02no\"\xa0\x05\n" +
 	"\x06Motion\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -3808,12 +3829,13 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x05topic\x18\r \x01(\tR\x05topic\x12)\n" +
 	"\x04kind\x18\x0e \x01(\x0e2\x15.alesco.v1.MotionKindR\x04kind\x12*\n" +
 	"\x11subject_member_id\x18\x0f \x01(\tR\x0fsubjectMemberId\x12!\n" +
-	"\fsubject_name\x18\x10 \x01(\tR\vsubjectName\"i\n" +
+	"\fsubject_name\x18\x10 \x01(\tR\vsubjectName\x12\x16\n" +
+	"\x06number\x18\x11 \x01(\x05R\x06number\"i\n" +
 	"\x04Note\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05topic\x18\x02 \x01(\tR\x05topic\x12'\n" +
 	"\x0fproposal_number\x18\x03 \x01(\x05R\x0eproposalNumber\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xbc\x01\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xd4\x01\n" +
 	"\n" +
 	"ActionItem\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
@@ -3822,7 +3844,8 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\x05owner\x18\x03 \x01(\tR\x05owner\x12\x12\n" +
 	"\x04text\x18\x04 \x01(\tR\x04text\x12\x12\n" +
 	"\x04done\x18\x05 \x01(\bR\x04done\x12A\n" +
-	"\x0ecompleted_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\rcompletedTime\"\xb2\x01\n" +
+	"\x0ecompleted_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\rcompletedTime\x12\x16\n" +
+	"\x06number\x18\a \x01(\x05R\x06number\"\xb2\x01\n" +
 	"\bDecision\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x18\n" +
 	"\adetails\x18\x02 \x03(\tR\adetails\x12\x1b\n" +
