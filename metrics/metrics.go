@@ -34,6 +34,7 @@ type Metrics struct {
 	writes      prometheus.Histogram
 	writeErrors prometheus.Counter
 	syncs       *prometheus.CounterVec
+	streams     streams
 }
 
 // New makes the collectors and registers them, with Go's and the
@@ -61,7 +62,8 @@ func New() *Metrics {
 	m.syncs = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "alesco_github_syncs_total", Help: "Reconciliations with GitHub, by committee and result (ok or error).",
 	}, []string{"committee", "result"})
-	m.reg.MustRegister(m.requests, m.latency, m.rpcs, m.rpcLatency, m.writes, m.writeErrors, m.syncs,
+	m.streams = newStreams()
+	m.reg.MustRegister(m.requests, m.latency, m.rpcs, m.rpcLatency, m.writes, m.writeErrors, m.syncs, m.streams.open, m.streams.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -45,6 +45,9 @@ func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[
 	if req.Msg.MeetingId == "" {
 		return alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
 	}
+	if s.metrics != nil {
+		defer s.metrics.WatchStream()()
+	}
 	ctx, cancel := s.untilShutdown(ctx)
 	defer cancel()
 	return s.app.WatchMinutes(ctx, req.Msg.MeetingId, func(c *alesco.Committee, m *alesco.Minutes) error {

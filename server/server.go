@@ -45,6 +45,9 @@ type Options struct {
 	// CacheBytes bounds the cache of rendered feeds, pages, Markdown and
 	// answers (rendercache.DefaultBytes when 0).
 	CacheBytes int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
+	// a request's client (none: the connection's address is the client).
+	TrustedProxies TrustedProxies
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -55,6 +58,7 @@ type Server struct {
 	webhooks http.Handler
 	timeouts Timeouts
 	metrics  *metrics.Metrics
+	proxies  TrustedProxies
 	handler  http.Handler
 	// cache keeps what was rendered until the data changes (app.Version)
 	// or it stops holding: a warm read touches no store.
@@ -76,7 +80,7 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(), metrics: o.Metrics,
-		mattermostToken: o.MattermostToken, stopping: make(chan struct{}), cache: rendercache.New(o.CacheBytes)}
+		proxies: o.TrustedProxies, mattermostToken: o.MattermostToken, stopping: make(chan struct{}), cache: rendercache.New(o.CacheBytes)}
 	if o.Metrics != nil {
 		o.Metrics.WatchCache(s.cache)
 	}
@@ -185,7 +189,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		}
 		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
-			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)))
+			slog.String("proto", r.Proto), slog.Duration("duration", end.Sub(start)), slog.String("client", s.proxies.clientString(r)))
 		h.Handle(r.Context(), rec)
 	})
 }

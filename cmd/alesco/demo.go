@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -107,4 +109,25 @@ A meeting is in progress until %s: %s. Run it as its chair
 
 `, baseURL, demo.CommitteeID, live.meeting.End.In(loc).Format("15:04 MST"), live.meeting.ID,
 		demoConsole(baseURL, live), live.token, demoCommand(baseURL, live))
+}
+
+// demoDir makes the directory of the demo's temporary database: in the
+// temporary directory (TMPDIR, else /tmp) or, where that cannot be written
+// (a container with a read-only root file system and no tmpfs on /tmp),
+// beside --db (the image's /data volume). The caller removes it.
+func demoDir(db string) (string, error) {
+	dir, errTmp := os.MkdirTemp("", "alesco-demo-")
+	if errTmp == nil {
+		return dir, nil
+	}
+	beside, err := filepath.Abs(filepath.Dir(db))
+	if err != nil {
+		return "", fmt.Errorf("demo: %w (and %w)", errTmp, err)
+	}
+	dir, errDB := os.MkdirTemp(beside, ".alesco-demo-")
+	if errDB == nil {
+		return dir, nil
+	}
+	return "", fmt.Errorf("demo: no writable directory for the temporary database (%w; %w): "+
+		"mount a tmpfs on %s, set TMPDIR, or pass a --db in a writable directory", errTmp, errDB, os.TempDir())
 }

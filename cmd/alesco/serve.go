@@ -38,6 +38,7 @@ type serveOptions struct {
 	outboxInterval time.Duration
 	demo           bool
 	cacheSize      string
+	trustedProxies []string
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -78,6 +79,8 @@ shuts down gracefully on SIGINT and SIGTERM.`,
 	f.DurationVar(&o.outboxInterval, "outbox-interval", 30*time.Second,
 		"how often the outbox worker looks for due effects and announcements besides every change (0 disables delivery)")
 	f.StringVar(&o.cacheSize, "cache-size", "32MiB", "memory for rendered feeds, pages and answers (least recently used go first), e.g. 64MiB")
+	f.StringSliceVar(&o.trustedProxies, "trusted-proxies", nil,
+		"addresses or CIDR prefixes of the reverse proxies in front (e.g. 127.0.0.1,::1): their X-Forwarded-For names the client (default: none)")
 	return cmd
 }
 
@@ -88,6 +91,10 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	if !strings.EqualFold(o.logFormat, "text") && !strings.EqualFold(o.logFormat, "json") {
 		return usageError(fmt.Errorf("bad --log-format %q: want text or json", o.logFormat))
+	}
+	proxies, err := server.ParseTrustedProxies(o.trustedProxies...)
+	if err != nil {
+		return usageError(fmt.Errorf("bad --trusted-proxies: %w", err))
 	}
 	logs := newLogBuffer(m.Stderr)
 	defer logs.Flush()
@@ -106,9 +113,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	var transport http.RoundTripper
 	if o.demo {
-		dir, err := os.MkdirTemp("", "alesco-demo-")
+		dir, err := demoDir(o.db)
 		if err != nil {
-			return fmt.Errorf("demo: %w", err)
+			return err
 		}
 		defer os.RemoveAll(dir)
 		o.db = filepath.Join(dir, "alesco.db")
@@ -141,6 +148,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	mx.Watch(a)
+	mx.WatchDatabase(db.Path())
 	var live demoLive
 	if o.demo {
 		if live, err = m.seedDemo(ctx, a, log); err != nil {
@@ -165,7 +173,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
 	}
 	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx,
-		CacheBytes: int(cacheBytes)})
+		CacheBytes: int(cacheBytes), TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
