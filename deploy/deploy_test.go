@@ -109,7 +109,7 @@ func TestSystemdUnitSettings(t *testing.T) {
 	}
 	// What alesco serve and Litestream read from the environment
 	// (README.md, deploy/litestream.yml).
-	for _, v := range []string{"GITHUB_TOKEN", "ALESCO_WEBHOOK_SECRET", "ALESCO_SMTP_URL", "ALESCO_MATTERMOST_WEBHOOK_URL",
+	for _, v := range []string{"GITHUB_TOKEN", "ALESCO_GITHUB_APP_ID", "ALESCO_GITHUB_INSTALLATION_ID", "ALESCO_GITHUB_APP_KEY_FILE", "ALESCO_WEBHOOK_SECRET", "ALESCO_SMTP_URL", "ALESCO_MATTERMOST_WEBHOOK_URL",
 		"ALESCO_MATTERMOST_TOKEN", "ALESCO_REPLICA_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
 		known[v] = true
 	}

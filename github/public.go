@@ -32,6 +32,9 @@ func publicError(err error, loc *time.Location) string {
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var tlsRecord tls.RecordHeaderError
+	if msg, ok := appRefusal(err); ok {
+		return msg
+	}
 	switch {
 	case errors.As(err, &limited):
 		return "GitHub asked alesco to wait: the next sync is after " + alesco.Clock(limited.Until, loc)

@@ -46,6 +46,8 @@ type Options struct {
 	BaseURL string
 	// Token authenticates requests (GITHUB_TOKEN); empty sends none.
 	Token string
+	// App authenticates as a GitHub App's installation; it wins over Token.
+	App *App
 	// Transport sends the requests (http.DefaultTransport when nil).
 	Transport http.RoundTripper
 	// PerPage is the page size when listing pull requests (default 100).
@@ -85,9 +87,13 @@ func NewSyncer(o Options) (*Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := newCachingTransport(o.Transport, o.Now)
+	auth, err := authenticated(o.Transport, o.App, base)
+	if err != nil {
+		return nil, err
+	}
+	t := newCachingTransport(auth, o.Now)
 	opts := []gh.ClientOptionsFunc{gh.WithTransport(t), gh.WithTimeout(60 * time.Second), gh.WithUserAgent("alesco")}
-	if o.Token != "" {
+	if o.Token != "" && o.App == nil {
 		opts = append(opts, gh.WithAuthToken(o.Token))
 	}
 	if base != DefaultBaseURL {

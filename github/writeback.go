@@ -34,6 +34,9 @@ type WriterOptions struct {
 	// Token must be allowed to write: issues and pull requests of the RFC
 	// repository, contents and pull requests of the wiki repository.
 	Token string
+	// App authenticates as a GitHub App's installation instead of Token;
+	// the installation needs the same permissions.
+	App *App
 	// Transport sends the requests (http.DefaultTransport when nil).
 	Transport http.RoundTripper
 	Logger    *slog.Logger
@@ -41,8 +44,8 @@ type WriterOptions struct {
 
 // NewWriter builds a Writer; writing needs a token.
 func NewWriter(o WriterOptions) (*Writer, error) {
-	if o.Token == "" {
-		return nil, errors.New("github: writing to GitHub needs a token (GITHUB_TOKEN)")
+	if o.Token == "" && o.App == nil {
+		return nil, errors.New("github: writing to GitHub needs a token (GITHUB_TOKEN) or a GitHub App (ALESCO_GITHUB_APP_ID)")
 	}
 	base, err := apiBase(o.BaseURL)
 	if err != nil {
@@ -54,7 +57,14 @@ func NewWriter(o WriterOptions) (*Writer, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	opts := []gh.ClientOptionsFunc{gh.WithTransport(o.Transport), gh.WithTimeout(60 * time.Second), gh.WithUserAgent("alesco"), gh.WithAuthToken(o.Token)}
+	auth, err := authenticated(o.Transport, o.App, base)
+	if err != nil {
+		return nil, err
+	}
+	opts := []gh.ClientOptionsFunc{gh.WithTransport(auth), gh.WithTimeout(60 * time.Second), gh.WithUserAgent("alesco")}
+	if o.App == nil {
+		opts = append(opts, gh.WithAuthToken(o.Token))
+	}
 	if base != DefaultBaseURL {
 		opts = append(opts, gh.WithURLs(&base, &base))
 	}
@@ -119,6 +129,9 @@ func refused(err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
+	if msg, ok := appRefusal(err); ok {
+		return &refusal{err: err, domain: alesco.Errorf(alesco.EUNAUTHENTICATED, "%s", msg)}
+	}
 	var d *alesco.Error
 	switch status(err) {
 	case http.StatusNotFound, http.StatusGone:
@@ -126,7 +139,7 @@ func refused(err error) error {
 	case http.StatusUnprocessableEntity:
 		d = alesco.Errorf(alesco.EINVALID, "GitHub refused the request (%v)", err)
 	case http.StatusUnauthorized:
-		d = alesco.Errorf(alesco.EUNAUTHENTICATED, "GitHub refused the token (%v): check GITHUB_TOKEN", err)
+		d = alesco.Errorf(alesco.EUNAUTHENTICATED, "GitHub refused the token (%v): check GITHUB_TOKEN or the GitHub App installation", err)
 	case http.StatusForbidden:
 		d = alesco.Errorf(alesco.EFORBIDDEN, "GitHub refused the write (%v): the token needs write access", err)
 	default:

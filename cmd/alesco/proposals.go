@@ -22,14 +22,18 @@ func (m *Main) proposalsCommand() *cobra.Command {
 	var sf storeFlags
 	var committee, githubURL string
 	sync := &cobra.Command{
-		Use: "sync", Short: "Reconcile the committee's proposals with GitHub now (token from GITHUB_TOKEN)", Args: cobra.NoArgs,
+		Use: "sync", Short: "Reconcile the committee's proposals with GitHub now (GITHUB_TOKEN or a GitHub App)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cs, db, err := m.load(cmd.Context(), sf)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+			auth, err := m.githubAuth()
+			if err != nil {
+				return err
+			}
+			syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: githubURL, Token: auth.Token, App: auth.App,
 				Now: m.Now, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				return err

@@ -56,7 +56,9 @@ It also starts a meeting, in progress for two hours, and prints its console
 and the line that runs it from a terminal with a chair token made for it.
 
 Environment: GITHUB_TOKEN (GitHub API; writing back decisions needs write
-access), ALESCO_WEBHOOK_SECRET (GitHub webhook signatures), ALESCO_SMTP_URL
+access) or, instead, a GitHub App's installation: ALESCO_GITHUB_APP_ID,
+ALESCO_GITHUB_APP_KEY_FILE (its private key, PEM) and
+ALESCO_GITHUB_INSTALLATION_ID; ALESCO_WEBHOOK_SECRET (GitHub webhook signatures), ALESCO_SMTP_URL
 (board email), ALESCO_MATTERMOST_WEBHOOK_URL (chat announcements),
 ALESCO_MATTERMOST_TOKEN (the token of the committee's Mattermost slash
 command, POST /integrations/mattermost). On SIGHUP it reloads --config: a file
@@ -129,14 +131,21 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer db.Close()
-	syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: o.githubURL, Token: m.Getenv("GITHUB_TOKEN"),
+	auth, err := m.githubAuth()
+	if err != nil {
+		return err
+	}
+	if o.demo {
+		auth = githubAuth{} // the snapshot needs none
+	}
+	syncer, err := github.NewSyncer(github.Options{Cache: db, BaseURL: o.githubURL, Token: auth.Token, App: auth.App,
 		Transport: transport, Now: m.Now, Logger: log})
 	if err != nil {
 		return err
 	}
 	var deliverers map[alesco.EffectKind]app.Deliverer
 	if !o.demo { // the demo writes nowhere
-		if deliverers, err = m.deliverers(cs, o.githubURL, log); err != nil {
+		if deliverers, err = m.deliverers(cs, auth, o.githubURL, log); err != nil {
 			return err
 		}
 	}
@@ -165,8 +174,11 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	} else {
 		log.Warn("GitHub webhooks disabled: set ALESCO_WEBHOOK_SECRET to accept them")
 	}
-	if m.Getenv("GITHUB_TOKEN") == "" && !o.demo {
-		log.Warn("GITHUB_TOKEN is not set: GitHub allows 60 unauthenticated requests an hour")
+	if !auth.set() && !o.demo {
+		log.Warn("no GitHub credentials: set GITHUB_TOKEN or a GitHub App (ALESCO_GITHUB_APP_ID, ALESCO_GITHUB_APP_KEY_FILE, " +
+			"ALESCO_GITHUB_INSTALLATION_ID); GitHub allows 60 unauthenticated requests an hour")
+	} else if auth.set() {
+		log.Info("GitHub credentials", "as", auth.describe())
 	}
 	slashToken := m.Getenv("ALESCO_MATTERMOST_TOKEN")
 	if slashToken == "" {
@@ -219,10 +231,10 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 }
 
 // deliverers are the outbox's adapters the environment configures:
-// GitHub (GITHUB_TOKEN), mail (ALESCO_SMTP_URL), chat
+// GitHub (GITHUB_TOKEN or a GitHub App), mail (ALESCO_SMTP_URL), chat
 // (ALESCO_MATTERMOST_WEBHOOK_URL). A committee that asks for effects no
 // adapter delivers gets a warning: they wait in the outbox.
-func (m *Main) deliverers(cs *alesco.Committees, githubURL string, log *slog.Logger) (map[alesco.EffectKind]app.Deliverer, error) {
+func (m *Main) deliverers(cs *alesco.Committees, auth githubAuth, githubURL string, log *slog.Logger) (map[alesco.EffectKind]app.Deliverer, error) {
 	out := map[alesco.EffectKind]app.Deliverer{}
 	var writes, mails, chats []string
 	for _, c := range cs.List() {
@@ -236,8 +248,8 @@ func (m *Main) deliverers(cs *alesco.Committees, githubURL string, log *slog.Log
 			chats = append(chats, c.ID)
 		}
 	}
-	if token := m.Getenv("GITHUB_TOKEN"); token != "" {
-		w, err := github.NewWriter(github.WriterOptions{BaseURL: githubURL, Token: token, Logger: log})
+	if auth.set() {
+		w, err := github.NewWriter(github.WriterOptions{BaseURL: githubURL, Token: auth.Token, App: auth.App, Logger: log})
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +257,7 @@ func (m *Main) deliverers(cs *alesco.Committees, githubURL string, log *slog.Log
 			out[k] = w
 		}
 	} else if len(writes) > 0 {
-		log.Warn("github.write is on but GITHUB_TOKEN is not set: comments, labels and wiki pull requests wait in the outbox", "committees", writes)
+		log.Warn("github.write is on but neither GITHUB_TOKEN nor a GitHub App is set: comments, labels and wiki pull requests wait in the outbox", "committees", writes)
 	}
 	if u := m.Getenv("ALESCO_SMTP_URL"); u != "" {
 		s, err := mail.New(u)

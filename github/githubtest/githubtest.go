@@ -32,6 +32,7 @@ type Request struct {
 	IfNoneMatch string
 	Status      int
 	Body        string // the request body of a write
+	Auth        string // the Authorization header
 }
 
 // Server is the fake API.
@@ -51,6 +52,7 @@ type Server struct {
 	comments map[string][]*comment // "owner/repo#number" -> comments, oldest first
 	reviews  map[string][]string   // "owner/repo#number" -> requested reviewers
 	repos    map[string]*repo      // repositories with Git data (AddRepo)
+	app      *app                  // the GitHub App, once enabled (EnableApp)
 }
 
 // New serves the demo snapshot until the test ends, on the clock now: the
@@ -131,7 +133,7 @@ func (s *Server) Requests() []Request {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := Request{Method: r.Method, Path: r.URL.RequestURI(), IfNoneMatch: r.Header.Get("If-None-Match")}
+	rec := Request{Method: r.Method, Path: r.URL.RequestURI(), IfNoneMatch: r.Header.Get("If-None-Match"), Auth: r.Header.Get("Authorization")}
 	var body []byte
 	if r.Method != http.MethodGet {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<22))
@@ -184,6 +186,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) int
 		return http.StatusTooManyRequests
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if status, ok := s.answerApp(w, r, parts); ok {
+		return status
+	}
 	if r.Method != http.MethodGet && r.Header.Get("Authorization") == "" {
 		return errorReply(w, http.StatusUnauthorized, "Requires authentication")
 	}
