@@ -38,6 +38,7 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
+	"indico":     {"."},
 	// The public pages: templates and view models of domain values.
 	"pages": {".", "agenda"},
 	// The domain to the API's messages.
@@ -80,7 +81,7 @@ var layout = map[string][]string{
 var (
 	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
 		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
-	adapters = []string{"config", "sqlite", "github", "mattermost", "mail"}
+	adapters = []string{"config", "sqlite", "github", "mattermost", "mail", "indico"}
 )
 
 // serverFiles are the files of cmd/alesco that may import the server.
