@@ -67,6 +67,7 @@ var layout = map[string][]string{
 	"internal/webtest":    {},
 	"github/githubtest":   {"demo"},
 	"internal/chattest":   {},
+	"internal/eventstest": {".", "internal/alescotest"},
 	"internal/smtptest":   {"internal/alescotest"},
 	"scripts/loadfeed":    {"*"},
 	"scripts/baseline":    {"*"},
@@ -201,7 +202,7 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 		return nil, 0, err
 	}
 	testSupport := []string{"internal/alescotest", "internal/icaltest", "internal/htmlcheck", "internal/webtest", "github/githubtest",
-		"internal/chattest", "internal/smtptest"}
+		"internal/chattest", "internal/smtptest", "internal/eventstest"}
 	for pkg, deps := range imports {
 		allowed, ok := layout[pkg]
 		if !ok {

@@ -147,7 +147,7 @@ func (f *Fetcher) read(r io.Reader) ([]byte, error) {
 
 // Parse reads an iCalendar export's events. Events without a start time
 // (or that go-ical cannot read) are left out and counted; a body that is
-// not iCalendar is an *Error.
+// not iCalendar, or whose events all lack a start time, is an *Error.
 func Parse(body []byte) (events []alesco.SiteEvent, skipped int, err error) {
 	if !bytes.HasPrefix(bytes.TrimLeft(body, "\ufeff \t\r\n"), []byte("BEGIN:VCALENDAR")) {
 		return nil, 0, failf(nil, "the events site's export is not iCalendar (it does not start with BEGIN:VCALENDAR)")
@@ -163,6 +163,11 @@ func Parse(body []byte) (events []alesco.SiteEvent, skipped int, err error) {
 			continue
 		}
 		events = append(events, e)
+	}
+	if len(events) == 0 && skipped > 0 {
+		// Not one usable event: a broken export, not an empty category;
+		// the copy kept is better than nothing.
+		return nil, skipped, failf(nil, "none of the %d events of the events site's export has a start time", skipped)
 	}
 	return events, skipped, nil
 }

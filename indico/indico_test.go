@@ -147,3 +147,17 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestParseNoTimes: an export whose events all lack a start time is an
+// error (a broken export, not an empty category).
+func TestParseNoTimes(t *testing.T) {
+	body := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:ALESCo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	_, skipped, err := indico.Parse([]byte(body))
+	var ie *indico.Error
+	if !errors.As(err, &ie) || skipped != 1 || !strings.Contains(ie.PublicError(), "has a start time") {
+		t.Fatalf("skipped %d, err %v", skipped, err)
+	}
+	if events, _, err := indico.Parse([]byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")); err != nil || len(events) != 0 {
+		t.Fatalf("an empty category: %v %v", events, err)
+	}
+}
