@@ -32,6 +32,9 @@ func ParseAlarm(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(in)
 	}
 	if err != nil || d < MinAlarm || d > MaxAlarm || d%time.Minute != 0 {
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
 		return 0, fmt.Errorf("bad alarm=%q: write how long before each meeting to be reminded, in whole minutes from 1m to 7d, e.g. alarm=15m, alarm=1h or alarm=1d", s)
 	}
 	return d, nil

@@ -152,7 +152,7 @@ func Parse(body []byte) (events []alesco.SiteEvent, skipped int, err error) {
 	if !bytes.HasPrefix(bytes.TrimLeft(body, "\ufeff \t\r\n"), []byte("BEGIN:VCALENDAR")) {
 		return nil, 0, failf(nil, "the events site's export is not iCalendar (it does not start with BEGIN:VCALENDAR)")
 	}
-	cal, err := ical.NewDecoder(bytes.NewReader(body)).Decode()
+	cal, err := decode(body)
 	if err != nil {
 		return nil, 0, failf(err, "the events site's export is not valid iCalendar: %s", strings.TrimPrefix(err.Error(), "ical: "))
 	}
@@ -170,6 +170,18 @@ func Parse(body []byte) (events []alesco.SiteEvent, skipped int, err error) {
 		return nil, skipped, failf(nil, "none of the %d events of the events site's export has a start time", skipped)
 	}
 	return events, skipped, nil
+}
+
+// decode is go-ical's decoder, its panics turned into errors: it indexes
+// past the end of some malformed content lines (a parameter without a
+// value, testdata/fuzz/FuzzParse), and an export is anyone's bytes.
+func decode(body []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cal, err = nil, fmt.Errorf("ical: malformed content line")
+		}
+	}()
+	return ical.NewDecoder(bytes.NewReader(body)).Decode()
 }
 
 // siteEvent reads one VEVENT; ok is false without a start time.

@@ -101,10 +101,10 @@ func TestFetchBadInput(t *testing.T) {
 	defer srv.Close()
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	f := indico.New(indico.Options{Timeout: 200 * time.Millisecond, MaxBytes: 1 << 20})
+	f := indico.New(indico.Options{Timeout: time.Second, MaxBytes: 1 << 20})
 	for _, tc := range []struct{ name, url, want string }{
 		{"unreachable", closed.URL + "/7.ics", "cannot be reached"},
-		{"slow", srv.URL + "/slow.ics", "did not answer within 200ms"},
+		{"slow", srv.URL + "/slow.ics", "did not answer within 1s"},
 		{"huge", srv.URL + "/huge.ics", "larger than 1 MiB"},
 		{"not iCalendar", srv.URL + "/html.ics", "not iCalendar"},
 		{"broken iCalendar", srv.URL + "/broken.ics", "not valid iCalendar"},

@@ -25,12 +25,13 @@ import (
 )
 
 // newEventsEnv is the real server with ALESCo reading the fake events
-// site's export (timeout short: the slow site must not hold the test).
+// site's export (timeout and cap small, so the slow and the huge site do
+// not hold the test; the huge one sends 6 MB, over either cap).
 func newEventsEnv(t *testing.T, site *eventstest.Server, opts ...alescotest.Option) *alescotest.Env {
 	t.Helper()
 	opts = append(opts, alescotest.WithApp(func(o *app.Options) {
 		o.Committees.List()[0].EventSite.ICS = site.URL()
-		o.Events = indico.New(indico.Options{Timeout: 300 * time.Millisecond})
+		o.Events = indico.New(indico.Options{Timeout: 2 * time.Second, MaxBytes: 1 << 20})
 	}))
 	return alescotest.New(t, opts...)
 }
@@ -241,7 +242,7 @@ func TestEventsSiteBadInput(t *testing.T) {
 		{eventstest.Down, "answered 503"},
 		{eventstest.Unreachable, "cannot be reached"},
 		{eventstest.Slow, "did not answer within"},
-		{eventstest.Huge, "larger than 4 MiB"},
+		{eventstest.Huge, "larger than 1 MiB"},
 		{eventstest.HTML, "not iCalendar"},
 		{eventstest.NoTimes, "has a start time"},
 	} {

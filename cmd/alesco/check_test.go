@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/config"
+	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/internal/eventstest"
 )
@@ -106,4 +110,28 @@ func TestMeetingsCheck(t *testing.T) {
 			t.Fatalf("exit code %d: %v", exitCode(err), err)
 		}
 	})
+}
+
+// TestServeReadsEventsSite: `alesco serve` reads the events site on its
+// sync interval (the first pass at start) and its feeds then link the
+// first meeting's event.
+func TestServeReadsEventsSite(t *testing.T) {
+	t.Parallel()
+	sc := eventstest.NextThree(t)
+	site := eventstest.New(t, sc.Events)
+	fake := githubtest.New(t, alescotest.Running(alescotest.Epoch))
+	baseURL, _, logs := startServe(t, "--sync-interval", "1h", "--github-url", fake.BaseURL(), "--config", eventsConfig(t, site.URL()))
+	var body []byte
+	alescotest.Eventually(t, 30*time.Second, "the feed links the first meeting's event", func() bool {
+		resp, err := http.Get(baseURL + "/calendar/alesco.ics?expand=true")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(resp.Body)
+		return bytes.Contains(bytes.ReplaceAll(body, []byte("\r\n "), nil), []byte("Event page: "+sc.FirstEventURL))
+	})
+	if site.Hits() == 0 || strings.Contains(logs.String(), "cannot read the events site") {
+		t.Errorf("hits %d, log:\n%s", site.Hits(), logs)
+	}
 }
