@@ -3,6 +3,7 @@ package indico_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -159,5 +160,26 @@ func TestParseNoTimes(t *testing.T) {
 	}
 	if events, _, err := indico.Parse([]byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")); err != nil || len(events) != 0 {
 		t.Fatalf("an empty category: %v %v", events, err)
+	}
+}
+
+// BenchmarkParse500 reads an export of 500 events (a busy shared
+// category over a few years).
+func BenchmarkParse500(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CERN//INDICO//EN\r\n")
+	start := time.Date(2024, 1, 4, 17, 0, 0, 0, time.UTC)
+	for i := range 500 {
+		t := start.Add(time.Duration(i) * 72 * time.Hour)
+		fmt.Fprintf(&sb, "BEGIN:VEVENT\r\nSUMMARY:Group %d meeting\r\nDTSTART:%s\r\nDTEND:%s\r\nDTSTAMP:20261120T101500Z\r\nUID:indico-event-%d@events.almalinux.org\r\nURL:https://events.almalinux.org/event/%d/\r\nEND:VEVENT\r\n",
+			i%7, t.Format("20060102T150405Z"), t.Add(time.Hour).Format("20060102T150405Z"), i, i)
+	}
+	sb.WriteString("END:VCALENDAR\r\n")
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if events, _, err := indico.Parse(body); err != nil || len(events) != 500 {
+			b.Fatal(err)
+		}
 	}
 }

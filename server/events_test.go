@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,7 @@ import (
 // newEventsEnv is the real server with ALESCo reading the fake events
 // site's export (timeout and cap small, so the slow and the huge site do
 // not hold the test; the huge one sends 6 MB, over either cap).
-func newEventsEnv(t *testing.T, site *eventstest.Server, opts ...alescotest.Option) *alescotest.Env {
+func newEventsEnv(t testing.TB, site *eventstest.Server, opts ...alescotest.Option) *alescotest.Env {
 	t.Helper()
 	opts = append(opts, alescotest.WithApp(func(o *app.Options) {
 		o.Committees.List()[0].EventSite.ICS = site.URL()
@@ -471,3 +472,33 @@ func expandFeed(t *testing.T, body []byte, from, to time.Time) []icaltest.Instan
 
 // unfold undoes iCalendar line folding (RFC 5545 §3.1).
 func unfold(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n "), nil) }
+
+// BenchmarkFeedEventsSite renders the expanded feed without an events
+// site and with one of 500 events kept (every meeting of the year linked).
+func BenchmarkFeedEventsSite(b *testing.B) {
+	var events []alesco.SiteEvent
+	for i, m := range alescotest.Meetings(b, 26) {
+		events = append(events, alesco.SiteEvent{UID: fmt.Sprint(i), Title: "ALESCo Meeting", URL: fmt.Sprintf("https://events.almalinux.org/event/%d/", i), Start: m.Start, End: m.End})
+	}
+	for i := len(events); i < 500; i++ {
+		at := alescotest.Epoch.Add(time.Duration(i) * 17 * time.Hour)
+		events = append(events, alesco.SiteEvent{UID: fmt.Sprint(i), Title: "Another SIG", URL: fmt.Sprintf("https://events.almalinux.org/event/%d/", i), Start: at, End: at.Add(time.Hour)})
+	}
+	ctx := context.Background()
+	render := func(b *testing.B, env *alescotest.Env) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := env.App.Feed(ctx, "alesco", true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("none", func(b *testing.B) { render(b, alescotest.New(b)) })
+	b.Run("500 events", func(b *testing.B) {
+		env := newEventsEnv(b, eventstest.New(b, events))
+		if err := env.App.RefreshEvents(alescotest.Admin(ctx)); err != nil {
+			b.Fatal(err)
+		}
+		render(b, env)
+	})
+}

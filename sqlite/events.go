@@ -31,18 +31,40 @@ func (t *txn) EventSite(committeeID string) (alesco.EventSite, error) {
 	} else if err != nil {
 		return s, fmt.Errorf("sqlite: event site: %w", err)
 	}
-	var kept []siteEventJSON
-	if err := json.Unmarshal([]byte(events), &kept); err != nil {
-		return s, fmt.Errorf("sqlite: event site events: %w", err)
-	}
-	for _, e := range kept {
-		s.Events = append(s.Events, alesco.SiteEvent{UID: e.UID, Title: e.Title, URL: e.URL, Start: e.Start, End: e.End, Cancelled: e.Cancelled})
+	if s.Events, err = t.db.decodeSiteEvents(committeeID, events); err != nil {
+		return s, err
 	}
 	if s.Read, err = ParseTime(read); err != nil {
 		return s, err
 	}
 	s.Attempt, err = ParseTime(attempt)
 	return s, err
+}
+
+// siteMemo is a committee's stored events as last decoded.
+type siteMemo struct {
+	raw    string
+	events []alesco.SiteEvent
+}
+
+// decodeSiteEvents decodes the stored events, or returns those decoded
+// last from the same text: every feed, page and write reads them, and a
+// category's export holds hundreds (BenchmarkFeedEventsSite). Callers
+// share the slice and never change it.
+func (db *DB) decodeSiteEvents(committeeID, raw string) ([]alesco.SiteEvent, error) {
+	if m, ok := db.siteEvents.Load(committeeID); ok && m.(siteMemo).raw == raw {
+		return m.(siteMemo).events, nil
+	}
+	var kept []siteEventJSON
+	if err := json.Unmarshal([]byte(raw), &kept); err != nil {
+		return nil, fmt.Errorf("sqlite: event site events: %w", err)
+	}
+	var events []alesco.SiteEvent
+	for _, e := range kept {
+		events = append(events, alesco.SiteEvent{UID: e.UID, Title: e.Title, URL: e.URL, Start: e.Start, End: e.End, Cancelled: e.Cancelled})
+	}
+	db.siteEvents.Store(committeeID, siteMemo{raw: raw, events: events})
+	return events, nil
 }
 
 // SaveEventSite implements alesco.Tx.
