@@ -38,6 +38,7 @@ var layout = map[string][]string{
 	"github":     {"."},
 	"mattermost": {"."},
 	"mail":       {"."},
+	"indico":     {"."},
 	// The public pages: templates and view models of domain values.
 	"pages": {".", "agenda"},
 	// The domain to the API's messages.
@@ -66,6 +67,7 @@ var layout = map[string][]string{
 	"internal/webtest":    {},
 	"github/githubtest":   {"demo"},
 	"internal/chattest":   {},
+	"internal/eventstest": {".", "internal/alescotest"},
 	"internal/smtptest":   {"internal/alescotest"},
 	"scripts/loadfeed":    {"*"},
 	"scripts/baseline":    {"*"},
@@ -80,7 +82,7 @@ var layout = map[string][]string{
 var (
 	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
 		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
-	adapters = []string{"config", "sqlite", "github", "mattermost", "mail"}
+	adapters = []string{"config", "sqlite", "github", "mattermost", "mail", "indico"}
 )
 
 // serverFiles are the files of cmd/alesco that may import the server.
@@ -200,7 +202,7 @@ func checkLayout(root string) (problems []string, packages int, err error) {
 		return nil, 0, err
 	}
 	testSupport := []string{"internal/alescotest", "internal/icaltest", "internal/htmlcheck", "internal/webtest", "github/githubtest",
-		"internal/chattest", "internal/smtptest"}
+		"internal/chattest", "internal/smtptest", "internal/eventstest"}
 	for pkg, deps := range imports {
 		allowed, ok := layout[pkg]
 		if !ok {

@@ -25,6 +25,8 @@ type Committee struct {
 	// Wiki and Notify say where decisions are published (writeback.go).
 	Wiki   WikiSettings
 	Notify NotifySettings
+	// EventSite says where the committee's events are listed (events.go).
+	EventSite EventSiteSettings
 	// Secretaries are the members (ids) who record meetings beside the
 	// chair: in chat they may use the chair's commands.
 	Secretaries []string

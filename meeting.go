@@ -99,6 +99,9 @@ type Meeting struct {
 	// imported minutes); Start and End span its local day.
 	AllDay bool
 	Place
+	// EventURL is the page of the meeting's event on the events site, when
+	// one matches (SiteEvents.For); "" otherwise.
+	EventURL string
 }
 
 // LocalDate is the meeting's date in its own time zone.

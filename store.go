@@ -105,6 +105,9 @@ type ReadTx interface {
 	// EventTexts returns the texts of a committee's calendar events as last
 	// published, by meeting id.
 	EventTexts(committeeID string) (map[string]EventText, error)
+	// EventSite returns what is kept of a committee's events site (the
+	// zero EventSite when nothing is).
+	EventSite(committeeID string) (EventSite, error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -142,6 +145,8 @@ type Tx interface {
 	SaveOutboxItem(it OutboxItem) (saved bool, err error)
 	// SaveEventTexts stores calendar event texts as published now.
 	SaveEventTexts(texts []EventText) error
+	// SaveEventSite stores what is kept of a committee's events site.
+	SaveEventSite(committeeID string, s EventSite) error
 	// SavePullRequest stores a pull request as last read from GitHub,
 	// tracked or not, with the head SHA its files were read at.
 	SavePullRequest(p Proposal, filesRead string) error

@@ -50,6 +50,7 @@ func (c *Committee) Validate() []FieldError {
 	c.validateChairs(&errs)
 	c.validateSeries(&errs)
 	c.validateWriteBack(errs.add)
+	c.validateEventSite(errs.add)
 	return errs
 }
 

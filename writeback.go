@@ -66,10 +66,11 @@ const (
 	AnnounceStart   Announcement = "start"   // "starting now", with the join link
 	AnnounceMinutes Announcement = "minutes" // the minutes link, once final
 	AnnounceChanges Announcement = "changes" // a cancellation or a move
+	AnnounceEvents  Announcement = "events"  // the events site disagrees with a meeting
 )
 
 // Announcements lists every kind of chat post.
-var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges}
+var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges, AnnounceEvents}
 
 // DefaultAgendaBefore is how long before a meeting its agenda is posted.
 const DefaultAgendaBefore = 24 * time.Hour
@@ -139,7 +140,7 @@ func (c *Committee) validateWriteBack(add func(path, format string, args ...any)
 	}
 	for i, a := range c.Notify.Chat {
 		if !slices.Contains(Announcements, a) {
-			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
+			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes, changes or events)", a)
 		}
 	}
 	if d := c.Notify.AgendaBefore; d < 0 || d > 7*24*time.Hour {

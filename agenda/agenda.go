@@ -84,6 +84,8 @@ type Agenda struct {
 	ChairElection ChairElection `json:"chair_election"`
 	Frozen        bool          `json:"frozen"`
 	FrozenAt      time.Time     `json:"frozen_at,omitzero"`
+	// EventURL is the meeting's event page on the events site, if any.
+	EventURL string `json:"event_url,omitempty"`
 }
 
 // Build assembles the agenda of meeting m from the committee's stored
@@ -91,7 +93,7 @@ type Agenda struct {
 // the meeting's start.
 func Build(c *alesco.Committee, m alesco.Meeting, proposals []alesco.Proposal, carried []alesco.CarryOverItem) Agenda {
 	a := Agenda{
-		MeetingID: m.ID, CommitteeID: c.ID, Committee: c.ShortName, Title: m.Title, Start: m.Start, TimeZone: m.TimeZone,
+		MeetingID: m.ID, CommitteeID: c.ID, Committee: c.ShortName, Title: m.Title, Start: m.Start, TimeZone: m.TimeZone, EventURL: m.EventURL,
 		Votes: []Item{}, Discussion: []Item{}, CarriedOver: []Item{}, NewSubmissions: []Item{},
 	}
 	at := m.Start

@@ -81,6 +81,9 @@ func (a Agenda) writeHeading(b *strings.Builder) {
 	}
 	b.WriteString("# " + a.Committee + " Meeting Agenda (" + start.Format("2006-01-02") + ")\n\n")
 	b.WriteString(md(a.Title) + ", " + start.Format("Monday 2 January 2006, 15:04 MST") + " (" + a.Start.UTC().Format("15:04") + " UTC).\n")
+	if a.EventURL != "" {
+		b.WriteString("Event page: " + a.EventURL + "\n")
+	}
 	if a.Frozen {
 		b.WriteString("\nThis agenda is on record as it stood when the meeting started (" + alesco.Clock(a.FrozenAt, start.Location()) + ").\n")
 	}

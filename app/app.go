@@ -59,6 +59,8 @@ type Options struct {
 	Now func() time.Time
 	// Syncer reconciles proposals with GitHub; nil leaves sync unconfigured.
 	Syncer ProposalSyncer
+	// Events reads the committees' events sites; nil leaves it unconfigured.
+	Events EventFetcher
 	Logger *slog.Logger
 	// Deliverers make the outbox's effects happen, by kind; a kind without
 	// one waits (and is eventually parked) until one is configured.
@@ -76,6 +78,7 @@ type App struct {
 	base       *url.URL
 	now        func() time.Time
 	syncer     ProposalSyncer
+	events     EventFetcher
 	log        *slog.Logger
 	// deliverers and deliveryHook drive the outbox (outbox.go).
 	deliverers   map[alesco.EffectKind]Deliverer
@@ -102,7 +105,7 @@ func New(o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, log: o.Logger,
+	a := &App{store: o.Store, base: u, now: o.Now, syncer: o.Syncer, events: o.Events, log: o.Logger,
 		deliverers: o.Deliverers, deliveryHook: o.DeliveryHook}
 	a.committees.Store(o.Committees)
 	o.Store.OnWrite(a.publishOnWrite)

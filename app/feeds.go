@@ -81,6 +81,30 @@ func (st feedState) until() time.Time {
 // meeting from the first one until a year after the next. It is read from
 // one snapshot and holds until the data changes or the next meeting ends.
 func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Document, error) {
+	return a.FeedWith(ctx, committeeID, FeedOptions{Expand: expand})
+}
+
+// FeedOptions are the variants of a feed a subscriber may ask for.
+type FeedOptions struct {
+	// Expand lists one plain event per meeting (no RRULE).
+	Expand bool
+	// Alarm, when set, reminds that long before every event
+	// (calendar.ParseAlarm reads it).
+	Alarm time.Duration
+}
+
+// ParseAlarm reads a feed's ?alarm= value (calendar.ParseAlarm): a bad
+// one is EINVALID, saying what to write.
+func ParseAlarm(s string) (time.Duration, error) {
+	d, err := calendar.ParseAlarm(s)
+	if err != nil {
+		return 0, alesco.Errorf(alesco.EINVALID, "%s", strings.TrimPrefix(err.Error(), "calendar: "))
+	}
+	return d, nil
+}
+
+// FeedWith is Feed with the subscriber's options.
+func (a *App) FeedWith(ctx context.Context, committeeID string, o FeedOptions) (Document, error) {
 	now := a.now()
 	var body []byte
 	var st feedState
@@ -92,7 +116,7 @@ func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Docume
 		if st, err = stateIn(tx, s, now); err != nil {
 			return err
 		}
-		body, err = a.buildFeed(tx, s, expand, st)
+		body, err = a.buildFeed(tx, s, o, st)
 		return err
 	})
 	if err != nil {
@@ -104,6 +128,12 @@ func (a *App) Feed(ctx context.Context, committeeID string, expand bool) (Docume
 // MeetingCalendar returns one meeting as an iCalendar file, for "add to my
 // calendar"; a cancelled meeting is kept, as CANCELLED.
 func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string) (Document, error) {
+	return a.MeetingCalendarWith(ctx, committeeID, meetingID, 0)
+}
+
+// MeetingCalendarWith is MeetingCalendar with an alarm that long before
+// the meeting (none when 0).
+func (a *App) MeetingCalendarWith(ctx context.Context, committeeID, meetingID string, alarm time.Duration) (Document, error) {
 	now := a.now()
 	var body []byte
 	var st feedState
@@ -125,7 +155,7 @@ func (a *App) MeetingCalendar(ctx context.Context, committeeID, meetingID string
 		f := a.feedBase(s.c)
 		f.Name = m.Title
 		f.URL = a.URL("/calendar/" + s.c.ID + "/" + meetingID + ".ics")
-		f.Expand, f.KeepCancelled, f.Events = true, true, []calendar.Event{e}
+		f.Expand, f.KeepCancelled, f.Events, f.Alarm = true, true, []calendar.Event{e}, alarm
 		body, err = calendar.Build(f)
 		return err
 	})
@@ -183,6 +213,9 @@ func (a *App) eventText(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting,
 	if m.JoinURL != "" && m.Status != alesco.MeetingCancelled {
 		lines = append(lines, "Join: "+m.JoinURL)
 	}
+	if m.EventURL != "" {
+		lines = append(lines, "Event page: "+m.EventURL)
+	}
 	lines = append(lines, "Meeting page: "+l.Page)
 	e.Description = strings.Join(lines, "\n")
 	return e, nil
@@ -235,10 +268,11 @@ func (a *App) feedBase(c *alesco.Committee) calendar.Feed {
 // buildFeed renders a committee's feed from one snapshot. A series'
 // master event changes with every meeting of the series, shown in the
 // feed or left to its RRULE: its SEQUENCE is the sum of theirs.
-func (a *App) buildFeed(tx alesco.ReadTx, s schedule, expand bool, st feedState) ([]byte, error) {
+func (a *App) buildFeed(tx alesco.ReadTx, s schedule, o FeedOptions, st feedState) ([]byte, error) {
 	c := s.c
 	f := a.feedBase(c)
-	f.Expand = expand
+	expand := o.Expand
+	f.Expand, f.Alarm = expand, o.Alarm
 	from, to := feedWindow(s, expand, st)
 	f.SeriesRevision = map[string]calendar.Revision{}
 	for _, m := range s.between(from, to) {

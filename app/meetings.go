@@ -21,11 +21,19 @@ type schedule struct {
 	changes  []alesco.MeetingChange
 	recorded map[string]bool
 	now      time.Time
+	// site is the committee's events on the events site, as last read
+	// (events.go): a meeting with one gets its EventURL.
+	site alesco.SiteEvents
 }
 
 func loadSchedule(tx alesco.ReadTx, c *alesco.Committee) (schedule, error) {
 	changes, recorded, err := tx.MeetingOverlay(c.ID)
-	return schedule{c: c, changes: changes, recorded: recorded, now: tx.Now()}, err
+	if err != nil {
+		return schedule{}, err
+	}
+	s := schedule{c: c, changes: changes, recorded: recorded, now: tx.Now()}
+	s.site, err = siteEventsIn(tx, c)
+	return s, err
 }
 
 // committeeSchedule loads the schedule of a committee, by id, with its
@@ -40,13 +48,17 @@ func (a *App) committeeSchedule(tx alesco.ReadTx, committeeID string) (schedule,
 
 // between returns the meetings starting in [from, to).
 func (s schedule) between(from, to time.Time) []alesco.Meeting {
-	return s.c.Schedule(from, to, s.changes, s.recorded, s.now)
+	ms := s.c.Schedule(from, to, s.changes, s.recorded, s.now)
+	for i := range ms {
+		ms[i] = s.linked(ms[i])
+	}
+	return ms
 }
 
 // find returns the meeting with the given id on its original date d.
 func (s schedule) find(id string, d alesco.Date) (alesco.Meeting, error) {
 	if m, ok := s.c.FindMeeting(id, d, s.changes, s.recorded, s.now); ok {
-		return m, nil
+		return s.linked(m), nil
 	}
 	return alesco.Meeting{}, alesco.Errorf(alesco.ENOTFOUND, "no meeting %s: %s does not meet on %s", id, s.c.ShortName, d)
 }

@@ -74,6 +74,9 @@ type Feed struct {
 	// of leaving them out (single-meeting files, so a calendar that already
 	// has the meeting learns it is off). Only with Expand.
 	KeepCancelled bool
+	// Alarm, when set, gives every event a display alarm that long before
+	// it starts (alarm.go).
+	Alarm time.Duration
 }
 
 // Revision is how often, and when last, an event changed.
@@ -171,6 +174,11 @@ func (f Feed) Calendar() (*ical.Calendar, error) {
 	}
 	for _, z := range sp.zones() {
 		cal.Children = append(cal.Children, VTimezone(z.loc, z.from, z.to, z.open))
+	}
+	if f.Alarm > 0 {
+		for _, ev := range events {
+			addAlarm(ev, f.Alarm)
+		}
 	}
 	cal.Children = append(cal.Children, events...)
 	return cal, nil

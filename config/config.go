@@ -90,6 +90,13 @@ type committeeYAML struct {
 	Secretaries []string     `yaml:"secretaries"`
 	Wiki        wikiYAML     `yaml:"wiki"`
 	Notify      notifyYAML   `yaml:"notify"`
+	Events      eventsYAML   `yaml:"events"`
+}
+
+// eventsYAML names the committee's events site export (alesco.EventSiteSettings).
+type eventsYAML struct {
+	ICS   string `yaml:"ics"`
+	Match string `yaml:"match"`
 }
 
 type linksYAML struct {
@@ -278,6 +285,7 @@ func (cy committeeYAML) settings() *alesco.Committee {
 			BoardInputLabel: cy.GitHub.Labels.BoardInput, BoardInputGivenLabel: cy.GitHub.Labels.BoardInputGiven, RejectedLabel: cy.GitHub.Labels.Rejected,
 			WithdrawnLabel: cy.GitHub.Labels.Withdrawn, SupersededLabel: cy.GitHub.Labels.Superseded,
 		},
+		EventSite: alesco.EventSiteSettings{ICS: strings.TrimSpace(cy.Events.ICS), Match: cy.Events.Match},
 	}
 	if c.ShortName == "" {
 		c.ShortName = strings.ToUpper(c.ID)
@@ -410,6 +418,7 @@ var yamlKeys = map[string]string{
 	"IntervalWeeks": "interval_weeks", "Duration": "duration", "Hour": "time", "Venue": "location", "JoinURL": "url",
 	"Board": "board", "Chair": "chair", "Wiki": "wiki", "MinutesDir": "minutes_dir", "Index": "index", "Notify": "notify",
 	"BoardEmail": "board_email", "Chat": "chat", "AgendaBefore": "agenda_before",
+	"EventSite": "events", "ICS": "ics", "Match": "match",
 }
 
 // fieldKeyRE matches a field name in a domain path.

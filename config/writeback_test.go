@@ -42,7 +42,7 @@ func TestWriteBackSettings(t *testing.T) {
 	if chair, ok := c.BoardChair(); !ok || chair.GitHub != "ghopper" {
 		t.Errorf("board chair: %+v %v", chair, ok)
 	}
-	if n := c.Notify; n.BoardEmail != "board@example.org" || n.AgendaBefore != 36*time.Hour || !slices.Equal(n.Chat, alesco.Announcements) {
+	if n := c.Notify; n.BoardEmail != "board@example.org" || n.AgendaBefore != 36*time.Hour || !slices.Equal(n.Chat, []alesco.Announcement{alesco.AnnounceAgenda, alesco.AnnounceStart, alesco.AnnounceMinutes, alesco.AnnounceChanges}) {
 		t.Errorf("notify: %+v", n)
 	}
 	def, _ := config.Default()

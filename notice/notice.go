@@ -218,6 +218,21 @@ func (Texts) MovePost(c *alesco.Committee, before, after alesco.Meeting, page st
 	return fmt.Sprintf("**The %s meeting of %s has moved** to %s.\n%s\n", c.ShortName, when(before), when(after), page)
 }
 
+// EventDriftPost is the chat post saying a meeting's event on the events
+// site is missing, at another time or still listed though cancelled.
+func (Texts) EventDriftPost(c *alesco.Committee, p alesco.EventProblem, page string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**The events site disagrees with the %s meeting of %s**: %s.\n", c.ShortName, when(p.Meeting), p.Describe())
+	if p.Event.URL != "" && p.Kind != alesco.DriftCancelled {
+		fmt.Fprintf(&b, "Event: %s\n", p.Event.URL)
+	}
+	if c.Links.Events != "" {
+		fmt.Fprintf(&b, "Events site: %s\n", c.Links.Events)
+	}
+	fmt.Fprintf(&b, "%s\n", page)
+	return b.String()
+}
+
 // maxAgendaPost bounds the agenda quoted in a chat post; the link has the
 // whole of it (Mattermost takes up to 16,383 characters a post).
 const maxAgendaPost = 12000

@@ -152,6 +152,17 @@ func NewCommittee(c *alesco.Committee, d alesco.Date) *Committee {
 type Meeting struct {
 	alesco.Meeting
 	Links alesco.MeetingLinks
+	// Events warns where the events site disagrees with the meeting (the
+	// next meeting's and the meeting's own page); nil when it agrees.
+	Events *EventWarning
+}
+
+// EventWarning says how the events site disagrees with a meeting: its
+// problems in words (alesco.EventProblem.Describe), or that the site could
+// not be read.
+type EventWarning struct {
+	Problems  []string
+	SiteError string
 }
 
 // Minutes are a meeting's minutes as its pages show them, with the
@@ -257,6 +268,8 @@ type ConsolePage struct {
 	Date string
 	// MinutesMarkdownURL is the minutes as Markdown, once they exist.
 	MinutesMarkdownURL string
+	// Events warns the chair where the events site disagrees.
+	Events *EventWarning
 }
 
 // ProposalsPage lists every tracked proposal by state.
@@ -382,7 +395,15 @@ type Subscribe struct {
 	WebcalURL  template.URL
 	GoogleURL  string
 	OutlookURL string
+	// ReminderFeedURL and ReminderWebcalURL are the feed with a reminder
+	// ReminderLabel before each meeting (?alarm=).
+	ReminderFeedURL   string
+	ReminderWebcalURL template.URL
+	ReminderLabel     string
 }
+
+// SubscribeReminder is the reminder the subscribe links offer (?alarm=).
+const SubscribeReminder = "15m"
 
 // NewSubscribe builds the subscribe links for the feed at feedURL (an
 // absolute http(s) URL) of a calendar called name.
@@ -403,7 +424,21 @@ func NewSubscribe(feedURL, name string) Subscribe {
 		GoogleURL: "https://calendar.google.com/calendar/render?cid=" + url.QueryEscape(webcal),
 		OutlookURL: "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feedURL) +
 			"&name=" + url.QueryEscape(name),
+		ReminderFeedURL:   withQuery(feedURL, "alarm="+SubscribeReminder),
+		ReminderWebcalURL: template.URL(withQuery(webcal, "alarm="+SubscribeReminder)),
+		ReminderLabel:     "15 minutes",
 	}
+}
+
+// withQuery adds a query parameter to a link ("#" stays as it is).
+func withQuery(link, param string) string {
+	switch {
+	case link == "#":
+		return link
+	case strings.Contains(link, "?"):
+		return link + "&" + param
+	}
+	return link + "?" + param
 }
 
 // ContentSecurityPolicy allows exactly the inline style and script the

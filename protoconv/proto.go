@@ -101,7 +101,7 @@ func MeetingProto(m alesco.Meeting, l alesco.MeetingLinks) *alescov1.Meeting {
 		OriginalStartTime: timestamppb.New(m.OriginalStart), Sequence: int32(m.Sequence),
 		LocalStart: m.Start.In(loc).Format("2006-01-02T15:04"),
 		Links:      &alescov1.MeetingLinks{AgendaUrl: l.Agenda, MinutesUrl: l.Minutes, FeedUrl: l.Feed, IcsUrl: l.ICS, PageUrl: l.Page},
-		AllDay:     m.AllDay, Location: m.Venue, JoinUrl: m.JoinURL,
+		AllDay:     m.AllDay, Location: m.Venue, JoinUrl: m.JoinURL, EventUrl: m.EventURL,
 	}
 }
 

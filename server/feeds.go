@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,15 +25,21 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, alesco.Errorf(alesco.ENOTFOUND, "no such calendar %q: feeds are /calendar/{committee}.ics", r.PathValue("file")))
 		return
 	}
-	var expand bool
+	var o app.FeedOptions
 	var v string
 	if r.URL.RawQuery != "" { // most feed requests have none: spare parsing it
-		v = r.URL.Query().Get("expand")
+		q := r.URL.Query()
+		v = q.Get("expand")
+		var err error
+		if o.Alarm, err = alarmOf(q); err != nil {
+			s.httpError(w, r, err)
+			return
+		}
 	}
 	switch strings.ToLower(v) {
 	case "", "false", "0", "no":
 	case "true", "1", "yes":
-		expand = true
+		o.Expand = true
 	default:
 		s.httpError(w, r, alesco.Errorf(alesco.EINVALID, "bad expand=%q: want expand=true or leave it out", v))
 		return
@@ -41,7 +48,8 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.httpError(w, r, err) // not kept: ids are unbounded, committees are not
 		return
 	}
-	rep, err := s.keep("feed/"+id+"/"+strconv.FormatBool(expand), func() (app.Document, error) { return s.app.Feed(r.Context(), id, expand) })
+	// The alarm is part of what is kept: each variant has its own bytes.
+	rep, err := s.keep("feed/"+id+"/"+strconv.FormatBool(o.Expand)+alarmKey(o.Alarm), func() (app.Document, error) { return s.app.FeedWith(r.Context(), id, o) })
 	if err != nil {
 		s.httpError(w, r, err)
 		return
@@ -72,11 +80,37 @@ func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	committee := r.PathValue("committee")
-	rep, err := s.keep("ics/"+committee+"/"+id, func() (app.Document, error) { return s.app.MeetingCalendar(r.Context(), committee, id) })
+	var alarm time.Duration
+	if r.URL.RawQuery != "" {
+		var err error
+		if alarm, err = alarmOf(r.URL.Query()); err != nil {
+			s.httpError(w, r, err)
+			return
+		}
+	}
+	rep, err := s.keep("ics/"+committee+"/"+id+alarmKey(alarm), func() (app.Document, error) {
+		return s.app.MeetingCalendarWith(r.Context(), committee, id, alarm)
+	})
 	if err != nil {
 		s.httpError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.ics"`)
 	writeRendered(w, r, rep, feedCacheControl)
+}
+
+// alarmOf reads a feed's ?alarm= (app.ParseAlarm); none when absent.
+func alarmOf(q url.Values) (time.Duration, error) {
+	if !q.Has("alarm") {
+		return 0, nil
+	}
+	return app.ParseAlarm(q.Get("alarm"))
+}
+
+// alarmKey is an alarm's part of a feed's cache key ("" without one).
+func alarmKey(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return "/alarm=" + d.String()
 }

@@ -142,7 +142,7 @@ func (h *pageHandler) console(ctx context.Context, now time.Time, committeeID, m
 	date := m.LocalDate().String()
 	page := &pages.ConsolePage{
 		Layout:    pages.Layout{Title: c.ShortName + " meeting console " + date, Committee: c, Section: "meeting"},
-		MeetingID: meetingID, Date: date,
+		MeetingID: meetingID, Date: date, Events: h.eventWarning(ctx, m),
 	}
 	// The minutes' Markdown exists once the minutes do (the page is
 	// rendered again when they start: any write moves the cache on).
@@ -256,7 +256,7 @@ func (h *pageHandler) nextMeeting(ctx context.Context, committeeID string) (*pag
 	if err != nil {
 		return nil, err
 	}
-	return h.meetingOf(m), nil
+	return h.warned(ctx, h.meetingOf(m)), nil
 }
 
 // agenda is a meeting's agenda ("next" with a committee), as the API's
@@ -371,7 +371,7 @@ func (h *pageHandler) meeting(ctx context.Context, now time.Time, committeeID, m
 	} else {
 		// Only real meetings are cached: ids are unbounded, meetings are not.
 		res.cacheable = true
-		page.Meeting = h.meetingOf(m)
+		page.Meeting = h.warned(ctx, h.meetingOf(m))
 		page.Upcoming = m.End.After(now)
 		l := page.Meeting.Links
 		page.ICSURL = cmp.Or(l.ICS, page.ICSURL)

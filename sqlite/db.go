@@ -58,6 +58,9 @@ type DB struct {
 
 	derive    atomic.Pointer[func(context.Context, alesco.Tx) error]
 	proposals proposalMemo
+	// siteEvents keeps each committee's events site copy as last decoded
+	// (events.go): decoding is a pure function of the stored text.
+	siteEvents sync.Map // committee id -> siteMemo
 }
 
 var _ alesco.Store = (*DB)(nil)

@@ -2,8 +2,9 @@
 
 Prints the occurrences starting in [FROM, TO) as JSON lines
 {"uid", "start", "summary"}, start in UTC (RFC 3339), or the day
-("YYYY-MM-DD") of an all-day event (a DATE DTSTART). Cancelled occurrences
-are left out.
+("YYYY-MM-DD") of an all-day event (a DATE DTSTART), plus "alarms": the
+minutes before the start each VALARM triggers, when it has any. Cancelled
+occurrences are left out.
 
 Usage: /usr/bin/python3 expand.py FILE FROM TO   (FROM/TO: RFC 3339, UTC "Z")
 """
@@ -37,7 +38,16 @@ def main():
             if not (start.date() <= dt < end.date()):
                 continue
             when = dt.isoformat()
-        out.append({"uid": str(ev["UID"]), "start": when, "summary": str(ev.get("SUMMARY", ""))})
+        o = {"uid": str(ev["UID"]), "start": when, "summary": str(ev.get("SUMMARY", ""))}
+        alarms = []
+        for a in ev.walk("VALARM"):
+            if str(a.get("ACTION", "")).upper() != "DISPLAY" or not str(a.get("DESCRIPTION", "")):
+                continue
+            td = a["TRIGGER"].dt
+            alarms.append(int(-td.total_seconds() // 60))
+        if alarms:
+            o["alarms"] = alarms
+        out.append(o)
     out.sort(key=lambda o: (o["start"], o["uid"]))
     for o in out:
         print(json.dumps(o))

@@ -3,7 +3,9 @@
 //
 // Usage: alesco <command> [flags]; `alesco help` lists the commands.
 //
-// Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.
+// Exit codes: 0 success, 1 the command failed, 2 the command line was
+// wrong; `meetings check`: 1 a meeting disagrees with the events site, 3
+// the events site could not be read.
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/app"
 	"github.com/almalinux/alesco/config"
+	"github.com/almalinux/alesco/indico"
 	"github.com/almalinux/alesco/sqlite"
 	"github.com/spf13/cobra"
 )
@@ -56,6 +59,10 @@ const (
 func exitCode(err error) int {
 	if errors.Is(err, errUsage) {
 		return exitUsage
+	}
+	var cf checkFailed
+	if errors.As(err, &cf) {
+		return cf.code
 	}
 	return exitFailed
 }
@@ -267,6 +274,16 @@ func (m *Main) newApp(cs *alesco.Committees, db *sqlite.DB, o app.Options) (*app
 	return app.New(o)
 }
 
+// eventFetcher reads the events sites, through m.HTTPClient's transport
+// when set (tests).
+func (m *Main) eventFetcher(log *slog.Logger) *indico.Fetcher {
+	o := indico.Options{Logger: log}
+	if m.HTTPClient != nil {
+		o.Transport = m.HTTPClient.Transport
+	}
+	return indico.New(o)
+}
+
 // openFor is open for a command on a meeting: the meeting's id is checked
 // first (a usage error, before any file is read).
 func (m *Main) openFor(ctx context.Context, f storeFlags, meetingID string) (*app.App, *sqlite.DB, error) {
@@ -282,7 +299,7 @@ func (m *Main) open(ctx context.Context, f storeFlags) (*app.App, *sqlite.DB, er
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := m.newApp(cs, db, app.Options{})
+	a, err := m.newApp(cs, db, app.Options{Events: m.eventFetcher(nil)})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

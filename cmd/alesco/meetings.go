@@ -76,7 +76,7 @@ func (m *Main) meetingsCommand() *cobra.Command {
 	listFlags(cmd)
 	listCmd := &cobra.Command{Use: "list", Short: "List meetings in the committee's local time", Args: cobra.NoArgs, RunE: list}
 	listFlags(listCmd)
-	cmd.AddCommand(listCmd, m.meetingCancel(), m.meetingMove(), m.meetingAdd())
+	cmd.AddCommand(listCmd, m.meetingCancel(), m.meetingMove(), m.meetingAdd(), m.meetingsCheck())
 	return cmd
 }
 

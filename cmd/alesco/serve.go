@@ -151,8 +151,12 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	mx := metrics.New()
 	db.Timed = mx.ObserveWrite
+	var events app.EventFetcher
+	if !o.demo { // the demo reaches no network
+		events = m.eventFetcher(log)
+	}
 	a, err := m.newApp(cs, db, app.Options{BaseURL: o.baseURL, Logger: log, Syncer: mx.Syncer(syncer), Deliverers: deliverers,
-		DeliveryHook: m.DeliveryHook})
+		DeliveryHook: m.DeliveryHook, Events: events})
 	if err != nil {
 		return err
 	}
@@ -309,7 +313,7 @@ func background(ctx context.Context, a *app.App, syncInterval time.Duration, log
 	ctx = alesco.NewContext(ctx, alesco.Principal{Role: alesco.RoleAdmin, Name: "alesco (background sync)"})
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	var lastSync time.Time
+	var lastSync, lastEvents time.Time
 	failing := map[string]bool{}
 	for {
 		if syncInterval > 0 && time.Since(lastSync) >= syncInterval {
@@ -334,6 +338,10 @@ func background(ctx context.Context, a *app.App, syncInterval time.Duration, log
 				}
 			}
 		}
+		if syncInterval > 0 && time.Since(lastEvents) >= syncInterval {
+			lastEvents = time.Now()
+			refreshEvents(ctx, a, failing, log)
+		}
 		if err := a.FreezeStartedAgendas(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("putting agendas on record failed", "err", err)
 		}
@@ -344,6 +352,28 @@ func background(ctx context.Context, a *app.App, syncInterval time.Duration, log
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// refreshEvents reads the events sites (app.RefreshCommitteeEvents),
+// saying once per committee that one cannot be read and when it can again:
+// the last good copy stays in use meanwhile.
+func refreshEvents(ctx context.Context, a *app.App, failing map[string]bool, log *slog.Logger) {
+	for _, c := range a.Committees().List() {
+		if c.EventSite.ICS == "" {
+			continue
+		}
+		key := "events:" + c.ID
+		switch err := a.RefreshCommitteeEvents(ctx, c.ID); {
+		case err != nil && ctx.Err() != nil:
+		case err != nil && !failing[key]:
+			failing[key] = true
+			log.Warn("cannot read the events site; its last good copy stays in use and `alesco meetings check` says so",
+				"committee", c.ID, "url", c.EventSite.ICS, "err", err)
+		case err == nil && failing[key]:
+			failing[key] = false
+			log.Info("reading the events site works again", "committee", c.ID)
 		}
 	}
 }

@@ -28,6 +28,9 @@ type Instance struct {
 	Conference string
 	// LastModified is the event's LAST-MODIFIED.
 	LastModified time.Time
+	// Alarms are the minutes before the start its DISPLAY alarms
+	// (VALARM) trigger.
+	Alarms []int
 }
 
 // Expand lists the occurrences of cal's events that start in [from, to),
@@ -156,6 +159,23 @@ func instance(c *ical.Component, uid string) (Instance, error) {
 	}
 	if p := c.Props.Get(ical.PropSequence); p != nil {
 		in.Sequence, _ = p.Int()
+	}
+	for _, a := range c.Children {
+		if a.Name != ical.CompAlarm {
+			continue
+		}
+		act, _ := a.Props.Text(ical.PropAction)
+		desc, _ := a.Props.Text(ical.PropDescription)
+		tr := a.Props.Get(ical.PropTrigger)
+		if !strings.EqualFold(act, "DISPLAY") || desc == "" || tr == nil {
+			continue
+		}
+		tr.SetValueType(ical.ValueDuration)
+		d, err := tr.Duration()
+		if err != nil {
+			return in, fmt.Errorf("calendar: event %s: VALARM TRIGGER: %w", uid, err)
+		}
+		in.Alarms = append(in.Alarms, int(-d/time.Minute))
 	}
 	return in, nil
 }

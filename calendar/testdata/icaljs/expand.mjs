@@ -1,7 +1,8 @@
 // Expands an iCalendar file with Mozilla's ical.js and prints the
 // occurrences starting in [FROM, TO) as JSON lines: {"uid", "start", "summary"}
 // with start in UTC (RFC 3339), or the day ("YYYY-MM-DD") of an all-day
-// event. Cancelled occurrences are left out.
+// event, plus "alarms": the minutes before the start each VALARM triggers,
+// when it has any. Cancelled occurrences are left out.
 //
 // Usage: node expand.mjs FILE FROM TO   (FROM/TO: RFC 3339 instants)
 import fs from "node:fs";
@@ -34,18 +35,26 @@ const out = [];
 const cancelled = (comp) => (comp.getFirstPropertyValue("status") || "").toUpperCase() === "CANCELLED";
 const fromDay = from.toISOString().slice(0, 10);
 const toDay = to.toISOString().slice(0, 10);
-const emit = (uid, start, summary) => {
+const alarmsOf = (comp) =>
+  comp
+    .getAllSubcomponents("valarm")
+    .filter((a) => (a.getFirstPropertyValue("action") || "").toUpperCase() === "DISPLAY" && a.getFirstPropertyValue("description"))
+    .map((a) => Math.round(-a.getFirstPropertyValue("trigger").toSeconds() / 60));
+const emit = (uid, start, summary, comp) => {
+  const o = { uid, summary };
+  const alarms = alarmsOf(comp);
+  if (alarms.length > 0) o.alarms = alarms;
   if (start.isDate) {
     const day = start.toString();
-    if (day >= fromDay && day < toDay) out.push({ uid, start: day, summary });
+    if (day >= fromDay && day < toDay) out.push({ ...o, start: day });
     return;
   }
   const d = start.toJSDate();
-  if (d >= from && d < to) out.push({ uid, start: d.toISOString().replace(".000Z", "Z"), summary });
+  if (d >= from && d < to) out.push({ ...o, start: d.toISOString().replace(".000Z", "Z") });
 };
 for (const [uid, m] of masters) {
   if (!m.isRecurring()) {
-    if (!cancelled(m.component)) emit(uid, m.startDate, m.summary);
+    if (!cancelled(m.component)) emit(uid, m.startDate, m.summary, m.component);
     continue;
   }
   const it = m.iterator();
@@ -53,7 +62,7 @@ for (const [uid, m] of masters) {
     if (next.toJSDate() >= horizon) break;
     const det = m.getOccurrenceDetails(next);
     if (cancelled(det.item.component)) continue;
-    emit(uid, det.startDate, det.item.summary);
+    emit(uid, det.startDate, det.item.summary, det.item.component);
   }
 }
 out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.uid < b.uid ? -1 : 1));

@@ -106,7 +106,10 @@ type Meeting struct {
 	// Where the meeting takes place, as people read it (iCalendar LOCATION).
 	Location string `protobuf:"bytes,15,opt,name=location,proto3" json:"location,omitempty"`
 	// The link to join it, when there is one (iCalendar CONFERENCE).
-	JoinUrl       string `protobuf:"bytes,16,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
+	JoinUrl string `protobuf:"bytes,16,opt,name=join_url,json=joinUrl,proto3" json:"join_url,omitempty"`
+	// The page of its event on the committee's events site
+	// (events.almalinux.org), when one matches; empty otherwise.
+	EventUrl      string `protobuf:"bytes,17,opt,name=event_url,json=eventUrl,proto3" json:"event_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -249,6 +252,13 @@ func (x *Meeting) GetLocation() string {
 func (x *Meeting) GetJoinUrl() string {
 	if x != nil {
 		return x.JoinUrl
+	}
+	return ""
+}
+
+func (x *Meeting) GetEventUrl() string {
+	if x != nil {
+		return x.EventUrl
 	}
 	return ""
 }
@@ -938,7 +948,7 @@ var File_alesco_v1_meeting_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_meeting_proto_rawDesc = "" +
 	"\n" +
-	"\x17alesco/v1/meeting.proto\x12\talesco.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdd\x04\n" +
+	"\x17alesco/v1/meeting.proto\x12\talesco.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfa\x04\n" +
 	"\aMeeting\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fcommittee_id\x18\x02 \x01(\tR\vcommitteeId\x12\x14\n" +
@@ -958,7 +968,8 @@ const file_alesco_v1_meeting_proto_rawDesc = "" +
 	"localStart\x12\x17\n" +
 	"\aall_day\x18\x0e \x01(\bR\x06allDay\x12\x1a\n" +
 	"\blocation\x18\x0f \x01(\tR\blocation\x12\x19\n" +
-	"\bjoin_url\x18\x10 \x01(\tR\ajoinUrl\"\x9d\x01\n" +
+	"\bjoin_url\x18\x10 \x01(\tR\ajoinUrl\x12\x1b\n" +
+	"\tevent_url\x18\x11 \x01(\tR\beventUrl\"\x9d\x01\n" +
 	"\fMeetingLinks\x12\x1d\n" +
 	"\n" +
 	"agenda_url\x18\x01 \x01(\tR\tagendaUrl\x12\x1f\n" +
