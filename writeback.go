@@ -46,6 +46,9 @@ type Notices interface {
 	// its start.
 	AgendaPost(c *Committee, m Meeting, at MeetingMoment) string
 	StartPost(c *Committee, m Meeting, at MeetingMoment) string
+	// StatusComment is an RFC's status comment: the members' votes and
+	// concerns from its discussion, and the meeting that votes on it.
+	StatusComment(c *Committee, p Proposal, d Discussion, at ProposalMoment) string
 }
 
 // WikiSettings say where a committee publishes its minutes: a pull request

@@ -120,6 +120,13 @@ func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.Syn
 		return alesco.SyncResult{}, err
 	}
 	res.Changed, res.SyncedAt = len(changed), a.now()
+	if fetchErr == nil {
+		if err := a.syncDiscussions(ctx, c); err != nil {
+			// The pull requests are stored; the discussions are read
+			// again at the next sync.
+			a.log.WarnContext(ctx, "discussion sync failed", "committee", c.ID, "err", err)
+		}
+	}
 	return res, fetchErr
 }
 

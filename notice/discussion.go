@@ -1,0 +1,52 @@
+package notice
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/almalinux/alesco"
+)
+
+// StatusComment is an RFC's status comment, kept up to date as its
+// discussion moves: each member and their vote or "no vote yet", the
+// non-binding votes apart, the concerns open and resolved with their
+// links, and the meeting that votes on it. It quotes no command at the
+// start of a line, so that it is never read as one.
+func (Texts) StatusComment(c *alesco.Committee, p alesco.Proposal, d alesco.Discussion, at alesco.ProposalMoment) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s: votes and concerns\n\n", c.ShortName)
+	if p.State == alesco.ProposalFCP {
+		fmt.Fprintf(&b, "%s will vote on this RFC %s.\n\n", c.ShortName, meetingLine(at))
+	} else {
+		fmt.Fprintf(&b, "This RFC is %s; %s votes on it at a meeting once it enters its final comment period.\n\n",
+			strings.ToLower(p.State.Label()), c.ShortName)
+	}
+	t := d.Tally()
+	fmt.Fprintf(&b, "Members' votes so far: %s.\n\n| Member | Vote |\n| --- | --- |\n", t)
+	for _, m := range c.Roster(c.Today(at.Now)) {
+		vote := "no vote yet"
+		if v, ok := d.Vote(m.ID); ok {
+			vote = fmt.Sprintf("%s ([comment](%s))", v.Value, v.URL)
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", m.Name, vote)
+	}
+	if len(d.NonBinding) > 0 {
+		b.WriteString("\nNon-binding votes (not members of " + c.ShortName + " that day; not counted):\n\n")
+		for _, v := range d.NonBinding {
+			fmt.Fprintf(&b, "- %s: %s ([comment](%s))\n", v.Who(), v.Value, v.URL)
+		}
+	}
+	if len(d.Concerns) > 0 {
+		b.WriteString("\nConcerns:\n\n")
+		for _, con := range d.Concerns {
+			if con.Resolved {
+				fmt.Fprintf(&b, "- [x] ~~%s~~ (raised by %s [here](%s), resolved by %s [here](%s))\n", con.Text, con.MemberName, con.URL, con.ResolvedBy, con.ResolvedURL)
+			} else {
+				fmt.Fprintf(&b, "- [ ] **%s** (raised by %s [here](%s))\n", con.Text, con.MemberName, con.URL)
+			}
+		}
+	}
+	b.WriteString("\nMembers vote with a line `/vote +1`, `/vote 0` or `/vote -1` in a comment or review; `/concern TEXT` raises a concern, `/resolve TEXT` resolves it. " +
+		"Editing the comment changes the vote, deleting it withdraws it. A member present at the meeting may vote again there.\n")
+	return b.String()
+}

@@ -1,0 +1,205 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/github/githubtest"
+	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/live"
+)
+
+const rfcRepo = "AlmaLinux/ALESCo"
+
+// discussionEnv is an env with write-back on, synced, with #16 in FCP (the
+// recorded label webhook).
+func discussionEnv(t *testing.T) *rfcEnv {
+	t.Helper()
+	env := &rfcEnv{Env: alescotest.New(t, alescotest.WithGitHub(""), alescotest.WithWriteBack()), t: t}
+	env.chair = env.Token(alesco.RoleChair, "alesco", "")
+	env.mustSync()
+	body := alescotest.LabelWebhook(env.Now())
+	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(alescotest.WebhookSecret, body), body); code != 200 {
+		t.Fatalf("label webhook: %d", code)
+	}
+	deliverGitHub(t, env)
+	return env
+}
+
+// say posts a comment by login on #n and delivers its signed webhook
+// (created); it returns the comment.
+func (e *rfcEnv) say(n int, login, body string) githubtest.Comment {
+	e.t.Helper()
+	c := e.GitHub.AddCommentBy(rfcRepo, n, login, body)
+	e.commentHook(n, c, "created")
+	return c
+}
+
+var deliveries int
+
+// commentHook delivers a signed issue_comment webhook about c.
+func (e *rfcEnv) commentHook(n int, c githubtest.Comment, action string) {
+	e.t.Helper()
+	deliveries++
+	payload := e.GitHub.CommentEvent(rfcRepo, n, c, action)
+	id := fmt.Sprintf("comment-%d-%s-%d", c.ID, action, deliveries)
+	if code := e.deliver("issue_comment", id, alescotest.Sign(alescotest.WebhookSecret, payload), payload); code != 200 {
+		e.t.Fatalf("issue_comment %s of %d: %d", action, c.ID, code)
+	}
+}
+
+// statusComments returns the status comments on #n.
+func statusComments(fake *githubtest.Server, n int) []githubtest.Comment {
+	return marked(fake, n, fmt.Sprintf("github:status:alesco:%d", n))
+}
+
+// TestDiscussionDecidesBetweenMeetings is the issue's "done when": against
+// the fake GitHub, members vote in #16's discussion (one edits, one
+// withdraws by deleting, one's webhook is missed and the sync catches it),
+// a former member and a stranger vote too, one concern is raised and
+// stays open, another is raised and resolved. One status comment shows it
+// all; the agenda shows the open concern only; the meeting's motion on
+// #16 opens with the members' async votes and their links, a present
+// member's live vote replaces theirs, and the minutes say who voted async.
+func TestDiscussionDecidesBetweenMeetings(t *testing.T) {
+	t.Parallel()
+	env := discussionEnv(t)
+	fake := env.GitHub
+	lance := env.say(16, "ramereth", "Looks good.\n\n/vote +1")
+	neal := env.say(16, "Conan-Kudo", "/VOTE -1")
+	jonathan := env.say(16, "jonathanspw", "/vote 0")
+	env.say(16, "codyro", "/vote +1")     // a former member: non-binding
+	env.say(16, "octocat", "/vote no")    // a stranger: non-binding
+	env.say(16, "andrewlukoshko", "/concern Needs a rollback plan")
+	env.say(16, "andrewlukoshko", "The plan is in section 4 now.\n/resolve needs a ROLLBACK plan")
+	// Neal changes his mind; Jonathan withdraws.
+	neal = fake.EditComment(rfcRepo, neal.ID, "Convinced.\n/vote yes")
+	env.commentHook(16, neal, "edited")
+	fake.DeleteComment(rfcRepo, jonathan.ID)
+	env.commentHook(16, jonathan, "deleted")
+	// Jonathan's concern comes in a review whose webhook is lost: the sync
+	// reads it.
+	review := fake.AddReview(rfcRepo, 16, "jonathanspw", "```\n/vote -1\n```\n> /vote -1\n/concern Signing keys are not documented")
+	deliverGitHub(t, env)
+	env.mustSync()
+	deliverGitHub(t, env)
+
+	status := statusComments(fake, 16)
+	if len(status) != 1 {
+		t.Fatalf("%d status comments on #16, want 1: %+v", len(status), status)
+	}
+	for _, w := range []string{
+		"Members' votes so far: +2, 0, 0",
+		"| Lance Albertson | +1 ([comment](" + lance.HTMLURL + ")) |",
+		"| Neal Gompa | +1 ([comment](" + neal.HTMLURL + ")) |",
+		"| Jonathan Wright | no vote yet |", "| Andrew Lukoshko | no vote yet |", "| Ben Thomas | no vote yet |",
+		"- Cody Robertson: +1", "- @octocat: -1",
+		"- [x] ~~Needs a rollback plan~~ (raised by Andrew Lukoshko",
+		"- [ ] **Signing keys are not documented** (raised by Jonathan Wright [here](" + review.HTMLURL + "))",
+		"will vote on this RFC at its meeting on",
+	} {
+		if !strings.Contains(status[0].Body, w) {
+			t.Errorf("status comment lacks %q:\n%s", w, status[0].Body)
+		}
+	}
+	if strings.Contains(status[0].Body, "Cody Robertson | ") {
+		t.Errorf("a former member is listed as a member:\n%s", status[0].Body)
+	}
+
+	// Bad input: ignored, the status comment unchanged, no edit queued.
+	before := fake.Writes()
+	for _, bad := range []struct{ login, body string }{
+		{"ramereth", "/vote 2"}, {"ramereth", "/vote"}, {"Conan-Kudo", "/resolve Signing keys are not documented"},
+		{"nobody-at-all", "/concern a stranger's concern"},
+	} {
+		env.say(16, bad.login, bad.body)
+	}
+	// A vote on an RFC not in discussion or FCP (submitted, or decided).
+	ps, _, err := env.App.ListProposals(context.Background(), "alesco")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := 0
+	for _, p := range ps {
+		if !alesco.DiscussionOpen(p) {
+			closed = p.Number
+			break
+		}
+	}
+	if closed == 0 {
+		t.Fatal("no proposal outside discussion and FCP in the snapshot")
+	}
+	env.say(closed, "ramereth", "/vote -1")
+	deliverGitHub(t, env)
+	if after := fake.Writes(); len(after) != len(before) {
+		for _, w := range after[len(before):] {
+			t.Errorf("bad input wrote to GitHub: %s %s", w.Method, w.Path)
+		}
+	}
+
+	// The meeting: a motion on #16 opens with the two async votes; Neal,
+	// present, votes again live.
+	env.Clock.Set(alescotest.DuringDecisionMeeting)
+	ctx := alesco.NewContext(context.Background(), alesco.Principal{Role: alesco.RoleChair, CommitteeID: "alesco", Name: "test chair"})
+	id := alescotest.DecisionMeeting
+	var replies []string
+	for _, l := range []string{"#startmeeting", "present Andrew Lukoshko, Ben Thomas, Jonathan Wright, Neal Gompa", "#topic #16",
+		"motion Accept RFC 16", "vote Neal Gompa -1", "vote Andrew Lukoshko +1", "vote Ben Thomas +1", "vote Jonathan Wright 0", "close"} {
+		r, err := live.Run(ctx, env.App, id, l)
+		if err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		replies = append(replies, r)
+	}
+	if want := `is open: 2 async votes (Lance Albertson +1, Neal Gompa +1); vote NAME`; !strings.Contains(replies[3], want) {
+		t.Errorf("motion reply %q lacks %q", replies[3], want)
+	}
+	_, m, err := env.App.FinalizeMinutes(alescotest.Admin(context.Background()), id, []string{"Andrew Lukoshko"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mo := m.Motions[0]
+	if got := mo.Tally().String(); !strings.HasPrefix(got, "+3, 1, -1") {
+		t.Errorf("tally %s, want +3, 1, -1 (Lance async +1, Neal live -1)", got)
+	}
+	for _, w := range []string{
+		"Lance Albertson voted +1 async in [the GitHub discussion](" + lance.HTMLURL + ")",
+		"Neal Gompa voted -1\n",
+	} {
+		if !strings.Contains(m.Markdown, w) {
+			t.Errorf("minutes lack %q:\n%s", w, m.Markdown)
+		}
+	}
+	// After the decision: a vote is acknowledged, not counted.
+	deliverGitHub(t, env)
+	env.say(16, "andrewlukoshko", "/vote -1")
+	deliverGitHub(t, env)
+	if s := statusComments(fake, 16); len(s) != 1 || strings.Contains(s[0].Body, "| Andrew Lukoshko | -1") {
+		t.Errorf("a vote after the decision was counted: %+v", s)
+	}
+}
+
+// deliverGitHub runs the outbox worker's pass (mail, unconfigured here,
+// waits) and checks no GitHub effect is left.
+func deliverGitHub(t *testing.T, env *rfcEnv) {
+	t.Helper()
+	ctx := context.Background()
+	if err := env.App.AnnounceMeetings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.DeliverOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	left, err := env.App.Outbox(ctx, alesco.OutboxFilter{Statuses: []alesco.OutboxStatus{alesco.OutboxPending, alesco.OutboxParked}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range left {
+		if it.Kind != alesco.EffectMail {
+			t.Fatalf("outbox not empty after a pass: %+v", it)
+		}
+	}
+}
