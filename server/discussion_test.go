@@ -71,8 +71,8 @@ func TestDiscussionDecidesBetweenMeetings(t *testing.T) {
 	lance := env.say(16, "ramereth", "Looks good.\n\n/vote +1")
 	neal := env.say(16, "Conan-Kudo", "/VOTE -1")
 	jonathan := env.say(16, "jonathanspw", "/vote 0")
-	env.say(16, "codyro", "/vote +1")     // a former member: non-binding
-	env.say(16, "octocat", "/vote no")    // a stranger: non-binding
+	env.say(16, "codyro", "/vote +1")  // a former member: non-binding
+	env.say(16, "octocat", "/vote no") // a stranger: non-binding
 	env.say(16, "andrewlukoshko", "/concern Needs a rollback plan")
 	env.say(16, "andrewlukoshko", "The plan is in section 4 now.\n/resolve needs a ROLLBACK plan")
 	// Neal changes his mind; Jonathan withdraws.

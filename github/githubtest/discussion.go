@@ -125,7 +125,7 @@ func (s *Server) reviewJSON(c *comment) map[string]any {
 		"id": c.ID, "node_id": fmt.Sprintf("PRR_%d", c.ID), "user": userJSON(c.Author), "body": c.Body,
 		"state": "COMMENTED", "html_url": c.HTMLURL, "submitted_at": c.Created.UTC().Format(time.RFC3339),
 		"pull_request_url": fmt.Sprintf("%s/repos/%s/pulls/%s", s.URL, c.Repo, c.RepoIssue[len(c.Repo)+1:]),
-		"commit_id": "0000000000000000000000000000000000000000", "author_association": "MEMBER",
+		"commit_id":        "0000000000000000000000000000000000000000", "author_association": "MEMBER",
 	}
 }
 
