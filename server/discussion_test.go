@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/almalinux/alesco"
 	"github.com/almalinux/alesco/github/githubtest"
@@ -201,5 +202,58 @@ func deliverGitHub(t *testing.T, env *rfcEnv) {
 		if it.Kind != alesco.EffectMail {
 			t.Fatalf("outbox not empty after a pass: %+v", it)
 		}
+	}
+}
+
+// TestDiscussionBurst: 1,000 comments within a minute, by signed webhooks:
+// every member's last vote counts, and the outbox makes one status comment
+// in its round, then one edit for the next burst.
+func TestDiscussionBurst(t *testing.T) {
+	t.Parallel()
+	env := discussionEnv(t)
+	fake := env.GitHub
+	logins := []string{"andrewlukoshko", "jonathanspw", "ramereth", "Conan-Kudo", "octocat", "codyro"}
+	values := []string{"+1", "0", "-1", "yes", "abstain", "no", "2"}
+	last := map[string]string{}
+	start := env.Now()
+	for i := range 1000 {
+		env.Clock.Set(start.Add(time.Duration(i) * 60 * time.Millisecond))
+		login, v := logins[i%len(logins)], values[(i/len(logins))%len(values)]
+		env.say(16, login, "/vote "+v)
+		if v != "2" {
+			last[login] = map[string]string{"yes": "+1", "abstain": "0", "no": "-1"}[v]
+			if last[login] == "" {
+				last[login] = v
+			}
+		}
+	}
+	before := len(fake.Writes())
+	deliverGitHub(t, env)
+	writes := fake.Writes()[before:]
+	if len(writes) != 1 || writes[0].Method != "POST" {
+		t.Fatalf("status writes after the burst: %+v, want one comment created", writes)
+	}
+	status := statusComments(fake, 16)
+	for _, w := range []string{
+		"| Andrew Lukoshko | " + last["andrewlukoshko"] + " ", "| Jonathan Wright | " + last["jonathanspw"] + " ",
+		"| Lance Albertson | " + last["ramereth"] + " ", "| Neal Gompa | " + last["Conan-Kudo"] + " ",
+		"- @octocat: " + last["octocat"] + " ", "- Cody Robertson: " + last["codyro"] + " ", "| Ben Thomas | no vote yet |",
+	} {
+		if len(status) != 1 || !strings.Contains(status[0].Body, w) {
+			t.Fatalf("status comment lacks %q: %+v", w, status)
+		}
+	}
+	// The next burst: one edit.
+	for i, v := range []string{"-1", "0", "+1"} {
+		env.Clock.Set(start.Add(time.Minute + time.Duration(i)*time.Second))
+		env.say(16, "ramereth", "/vote "+v)
+	}
+	before = len(fake.Writes())
+	deliverGitHub(t, env)
+	if writes := fake.Writes()[before:]; len(writes) != 1 || writes[0].Method != "PATCH" {
+		t.Fatalf("writes after the second burst: %+v, want one edit", writes)
+	}
+	if s := statusComments(fake, 16); len(s) != 1 || !strings.Contains(s[0].Body, "| Lance Albertson | +1 ") {
+		t.Fatalf("status after the second burst: %+v", s)
 	}
 }
