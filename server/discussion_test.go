@@ -110,6 +110,24 @@ func TestDiscussionDecidesBetweenMeetings(t *testing.T) {
 		t.Errorf("a former member is listed as a member:\n%s", status[0].Body)
 	}
 
+	// The next agenda: the async tally and the open concern only.
+	ag, err := env.App.Agenda(context.Background(), "next", "alesco")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ag.Markdown()
+	for _, w := range []string{
+		"- Async votes in the GitHub discussion: +2, 0, 0 (2 in favor, 0 abstained, 0 not in favor) ([Lance Albertson +1](" + lance.HTMLURL + "), [Neal Gompa +1](" + neal.HTMLURL + ")).",
+		"- **Open concern:** Signing keys are not documented ([Jonathan Wright](" + review.HTMLURL + "))",
+	} {
+		if !strings.Contains(text, w) {
+			t.Errorf("agenda lacks %q:\n%s", w, text)
+		}
+	}
+	if strings.Contains(text, "rollback") {
+		t.Errorf("the agenda lists a resolved concern:\n%s", text)
+	}
+
 	// Bad input: ignored, the status comment unchanged, no edit queued.
 	before := fake.Writes()
 	for _, bad := range []struct{ login, body string }{
