@@ -3,11 +3,15 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
+	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
+	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/internal/alescotest"
 	"github.com/almalinux/alesco/live"
@@ -126,6 +130,37 @@ func TestDiscussionDecidesBetweenMeetings(t *testing.T) {
 	}
 	if strings.Contains(text, "rollback") {
 		t.Errorf("the agenda lists a resolved concern:\n%s", text)
+	}
+
+	// The API: GetProposal and ListProposals carry the votes and concerns.
+	pc := v1.NewProposalServiceClient(env.Client, env.URL)
+	got, err := pc.GetProposal(context.Background(), connect.NewRequest(&alescov1.GetProposalRequest{CommitteeId: "alesco", Number: 16}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var votes, concerns []string
+	for _, v := range got.Msg.Proposal.AsyncVotes {
+		votes = append(votes, fmt.Sprintf("%s/%s %s %v", v.Login, v.MemberId, v.Value, v.Binding))
+	}
+	for _, c := range got.Msg.Proposal.Concerns {
+		concerns = append(concerns, fmt.Sprintf("%s %v", c.Text, c.Resolved))
+	}
+	if want := []string{"ramereth/lance-albertson VOTE_VALUE_YES true", "Conan-Kudo/neal-gompa VOTE_VALUE_YES true",
+		"codyro/ VOTE_VALUE_YES false", "octocat/ VOTE_VALUE_NO false"}; !slices.Equal(votes, want) {
+		t.Errorf("GetProposal's async votes %q, want %q", votes, want)
+	}
+	if want := []string{"Needs a rollback plan true", "Signing keys are not documented false"}; !slices.Equal(concerns, want) {
+		t.Errorf("GetProposal's concerns %q, want %q", concerns, want)
+	}
+	list, err := pc.ListProposals(context.Background(), connect.NewRequest(&alescov1.ListProposalsRequest{CommitteeId: "alesco",
+		States: []alescov1.ProposalState{alescov1.ProposalState_PROPOSAL_STATE_FCP}}))
+	if err != nil || len(list.Msg.Proposals) == 0 {
+		t.Fatalf("ListProposals: %v", err)
+	}
+	for _, p := range list.Msg.Proposals {
+		if p.Number == 16 && (len(p.AsyncVotes) != 4 || len(p.Concerns) != 2) {
+			t.Errorf("ListProposals' #16: %d votes, %d concerns", len(p.AsyncVotes), len(p.Concerns))
+		}
 	}
 
 	// Bad input: ignored, the status comment unchanged, no edit queued.
