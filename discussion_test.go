@@ -113,7 +113,7 @@ func TestDiscussionConcerns(t *testing.T) {
 	d := c.Discussion(16, comments(
 		"jonathanspw: /concern Signing keys are not documented",
 		"Conan-Kudo: /resolve signing keys are NOT documented", // not his: refused
-		"octocat: /concern a stranger's concern",                // not a member: not recorded
+		"octocat: /concern a stranger's concern",               // not a member: not recorded
 		"Conan-Kudo: /concern Needs a rollback plan",
 		"Conan-Kudo: /resolve Needs a rollback plan", // his own
 		"jonathanspw: /concern Mirrors",
