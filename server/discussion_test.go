@@ -163,6 +163,32 @@ func TestDiscussionDecidesBetweenMeetings(t *testing.T) {
 		}
 	}
 
+	// The pages: the proposals page shows the tally and the open concern;
+	// a member's page what awaits their vote.
+	for _, pg := range []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/alesco/proposals", 200, []string{"Async votes in the GitHub discussion: &#43;2, 0, 0", `<a href="` + lance.HTMLURL + `">Lance Albertson &#43;1</a>`,
+			`open concern</span> <a href="` + review.HTMLURL + `">Signing keys are not documented</a>`, "Non-binding: "}},
+		{"/alesco/members/jonathan-wright", 200, []string{"Awaiting Jonathan Wright's vote", "#16</a>", "Open concerns raised", "Signing keys are not documented"}},
+		{"/alesco/members/lance-albertson", 200, []string{"Voted in the GitHub discussion", `<a href="` + lance.HTMLURL + `">&#43;1</a>`}},
+		{"/alesco/members/cody-robertson", 200, []string{"Not on the ALESCo roster today"}},
+		{"/alesco/members/no-such-member", 404, []string{"ALESCo has no member no-such-member."}},
+	} {
+		f := env.Fetch("GET", pg.path)
+		if f.Status != pg.status {
+			t.Errorf("%s: %d, want %d", pg.path, f.Status, pg.status)
+		}
+		for _, w := range pg.want {
+			if !strings.Contains(string(f.Body), w) {
+				t.Errorf("%s lacks %q", pg.path, w)
+
+			}
+		}
+	}
+
 	// Bad input: ignored, the status comment unchanged, no edit queued.
 	before := fake.Writes()
 	for _, bad := range []struct{ login, body string }{
