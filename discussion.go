@@ -368,3 +368,51 @@ func (c *Committee) StatusEffect(p Proposal, d Discussion, at ProposalMoment, sa
 	return []Effect{{Key: fmt.Sprintf("github:status:%s:%d", c.ID, p.Number), Kind: EffectComment, CommitteeID: c.ID,
 		Comment: &CommentEffect{Repo: g.Repo, Number: p.Number, Body: say.StatusComment(c, p, d, at)}}}
 }
+
+// Awaiting is an RFC up for a vote at a meeting and the members on the
+// roster that day who have not voted on it in its discussion.
+type Awaiting struct {
+	Proposal Proposal
+	Members  []Member
+}
+
+// AwaitingVotes is THE rule for whom a reminder names: for each RFC in its
+// final comment period (the meeting votes on it), the members on the
+// roster on the meeting's day without a binding vote in its discussion.
+func (c *Committee) AwaitingVotes(m Meeting, ps []Proposal, ds map[int]Discussion) []Awaiting {
+	day := DateIn(m.Start, c.loc())
+	var out []Awaiting
+	for _, p := range ps {
+		if !DiscussionOpen(p) || p.State != ProposalFCP {
+			continue
+		}
+		a := Awaiting{Proposal: p}
+		for _, mem := range c.Roster(day) {
+			if _, ok := ds[p.Number].Vote(mem.ID); !ok {
+				a.Members = append(a.Members, mem)
+			}
+		}
+		if len(a.Members) > 0 {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Remind is THE rule for the reminder before a meeting (the "reminders"
+// chat announcement): once ReminderBefore its start (48 hours by default)
+// and before it starts, when some member has not voted on an RFC it votes
+// on; none for a cancelled meeting. Its key names the meeting, so it is
+// posted once however often the clock asks.
+func (c *Committee) Remind(m Meeting, now time.Time, awaiting []Awaiting, page string, say Notices) []Effect {
+	before := c.Notify.ReminderBefore
+	if before == 0 {
+		before = DefaultReminderBefore
+	}
+	if !c.Notify.Chats(AnnounceReminders) || m.Status == MeetingCancelled || len(awaiting) == 0 ||
+		!now.Before(m.Start) || now.Before(m.Start.Add(-before)) {
+		return nil
+	}
+	return []Effect{{Key: "chat:reminder:" + m.ID, Kind: EffectChat, CommitteeID: c.ID,
+		Chat: &ChatEffect{Text: say.ReminderPost(c, m, awaiting, page)}}}
+}

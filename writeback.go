@@ -49,6 +49,9 @@ type Notices interface {
 	// StatusComment is an RFC's status comment: the members' votes and
 	// concerns from its discussion, and the meeting that votes on it.
 	StatusComment(c *Committee, p Proposal, d Discussion, at ProposalMoment) string
+	// ReminderPost is the chat post, before a meeting, naming the members
+	// who have not voted on the RFCs it votes on.
+	ReminderPost(c *Committee, m Meeting, awaiting []Awaiting, page string) string
 }
 
 // WikiSettings say where a committee publishes its minutes: a pull request
@@ -69,13 +72,20 @@ const (
 	AnnounceStart   Announcement = "start"   // "starting now", with the join link
 	AnnounceMinutes Announcement = "minutes" // the minutes link, once final
 	AnnounceChanges Announcement = "changes" // a cancellation or a move
+	// AnnounceReminders names, ReminderBefore a meeting, the members who
+	// have not voted on the RFCs it votes on.
+	AnnounceReminders Announcement = "reminders"
 )
 
 // Announcements lists every kind of chat post.
-var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges}
+var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges, AnnounceReminders}
 
 // DefaultAgendaBefore is how long before a meeting its agenda is posted.
 const DefaultAgendaBefore = 24 * time.Hour
+
+// DefaultReminderBefore is how long before a meeting the members who have
+// not voted are reminded.
+const DefaultReminderBefore = 48 * time.Hour
 
 // NotifySettings say whom a committee tells, besides GitHub.
 type NotifySettings struct {
@@ -86,6 +96,9 @@ type NotifySettings struct {
 	Chat []Announcement
 	// AgendaBefore is how long before a meeting its agenda is posted.
 	AgendaBefore time.Duration
+	// ReminderBefore is how long before a meeting the reminders are
+	// posted (DefaultReminderBefore when 0).
+	ReminderBefore time.Duration
 }
 
 // Chats reports whether the committee posts a kind of announcement.
@@ -142,11 +155,14 @@ func (c *Committee) validateWriteBack(add func(path, format string, args ...any)
 	}
 	for i, a := range c.Notify.Chat {
 		if !slices.Contains(Announcements, a) {
-			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes or changes)", a)
+			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes, changes or reminders)", a)
 		}
 	}
 	if d := c.Notify.AgendaBefore; d < 0 || d > 7*24*time.Hour {
 		add("Notify.AgendaBefore", "agenda_before must be between 0 and 168h, got %v", d)
+	}
+	if d := c.Notify.ReminderBefore; d < 0 || d > 14*24*time.Hour {
+		add("Notify.ReminderBefore", "reminder_before must be between 0 and 336h, got %v", d)
 	}
 }
 

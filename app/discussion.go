@@ -164,10 +164,10 @@ func (a *App) queueStatus(ctx context.Context, tx alesco.Tx, c *alesco.Committee
 // syncDiscussions reads the discussions of a committee's RFCs in
 // discussion or FCP and stores what changed, deletions included, one
 // transaction for all.
-func (a *App) syncDiscussions(ctx context.Context, c *alesco.Committee) error {
+func (a *App) syncDiscussions(ctx context.Context, c *alesco.Committee) (alesco.SyncResult, error) {
 	cs, ok := a.syncer.(CommentSyncer)
 	if !ok {
-		return nil
+		return alesco.SyncResult{}, nil
 	}
 	var numbers []int
 	if err := a.store.View(ctx, func(tx alesco.ReadTx) error {
@@ -179,11 +179,11 @@ func (a *App) syncDiscussions(ctx context.Context, c *alesco.Committee) error {
 		}
 		return err
 	}); err != nil || len(numbers) == 0 {
-		return err
+		return alesco.SyncResult{}, err
 	}
-	read, _, err := cs.FetchComments(ctx, c, numbers)
+	read, res, err := cs.FetchComments(ctx, c, numbers)
 	if err != nil {
-		return err
+		return res, err
 	}
 	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		var moved []int
@@ -202,9 +202,9 @@ func (a *App) syncDiscussions(ctx context.Context, c *alesco.Committee) error {
 		return alesco.Change{Action: "discussion.sync", Subject: "committee/" + c.ID, Detail: map[string]any{"changed": moved}}, nil
 	})
 	if errors.Is(err, alesco.ErrUnchanged) {
-		return nil
+		err = nil
 	}
-	return err
+	return res, err
 }
 
 // syncDiscussion stores one pull request's comments as read, forgets

@@ -147,7 +147,9 @@ func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.Syn
 	}
 	res.Changed, res.SyncedAt = len(changed), a.now()
 	if fetchErr == nil {
-		if err := a.syncDiscussions(ctx, c); err != nil {
+		r, err := a.syncDiscussions(ctx, c)
+		res.Requests, res.NotModified = res.Requests+r.Requests, res.NotModified+r.NotModified
+		if err != nil {
 			// The pull requests are stored; the discussions are read
 			// again at the next sync.
 			a.log.WarnContext(ctx, "discussion sync failed", "committee", c.ID, "err", err)

@@ -112,6 +112,9 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 	ctx = alesco.NewContext(ctx, outboxActor)
 	now := a.now()
 	for _, c := range a.Committees().List() {
+		if err := a.remindMembers(ctx, c, now); err != nil {
+			return err
+		}
 		if !c.Notify.Chats(alesco.AnnounceAgenda) && !c.Notify.Chats(alesco.AnnounceStart) {
 			continue
 		}

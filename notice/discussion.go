@@ -50,3 +50,25 @@ func (Texts) StatusComment(c *alesco.Committee, p alesco.Proposal, d alesco.Disc
 		"Editing the comment changes the vote, deleting it withdraws it. A member present at the meeting may vote again there.\n")
 	return b.String()
 }
+
+// ReminderPost is the chat post before a meeting naming, per RFC it votes
+// on, the members who have not voted in its GitHub discussion.
+func (Texts) ReminderPost(c *alesco.Committee, m alesco.Meeting, awaiting []alesco.Awaiting, page string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s votes on %d RFC%s at its meeting on %s**", c.ShortName, len(awaiting), map[bool]string{true: "", false: "s"}[len(awaiting) == 1], when(m))
+	if page != "" {
+		b.WriteString(": " + page)
+	}
+	b.WriteString("\nNot voted yet in the GitHub discussion (a line `/vote +1`, `/vote 0` or `/vote -1` in a comment, or vote at the meeting):\n")
+	for _, a := range awaiting {
+		names := make([]string, len(a.Members))
+		for i, mem := range a.Members {
+			names[i] = mem.Name
+			if h := mem.ChatHandle(); h != "" {
+				names[i] += " (@" + h + ")"
+			}
+		}
+		fmt.Fprintf(&b, "- [#%d %s](%s): %s\n", a.Proposal.Number, a.Proposal.Title, a.Proposal.URL, strings.Join(names, ", "))
+	}
+	return b.String()
+}

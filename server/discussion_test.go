@@ -336,3 +336,54 @@ func TestDiscussionBurst(t *testing.T) {
 		t.Fatalf("status after the second burst: %+v", s)
 	}
 }
+
+// TestVoteReminders: ReminderBefore (48 hours) a meeting, one chat post
+// names, per RFC in FCP, the members who have not voted on it; a member's
+// /vote takes them off; the clock asking again posts nothing more.
+func TestVoteReminders(t *testing.T) {
+	t.Parallel()
+	env := discussionEnv(t)
+	var m alescotest.Meeting
+	for _, mt := range alescotest.Meetings(t, 3) {
+		if mt.Start.Add(-49 * time.Hour).After(env.Now()) {
+			m = mt
+			break
+		}
+	}
+	env.say(16, "ramereth", "/vote +1")
+	reminders := func() []string {
+		var out []string
+		for _, p := range env.Chat.Posts() {
+			if strings.Contains(p.Text, "Not voted yet") {
+				out = append(out, p.Text)
+			}
+		}
+		return out
+	}
+	env.Clock.Set(m.Start.Add(-49 * time.Hour))
+	deliverGitHub(t, env)
+	if r := reminders(); len(r) != 0 {
+		t.Fatalf("a reminder 49 hours ahead: %q", r)
+	}
+	env.Clock.Set(m.Start.Add(-47 * time.Hour))
+	deliverGitHub(t, env)
+	env.Clock.Set(m.Start.Add(-46 * time.Hour))
+	deliverGitHub(t, env)
+	r := reminders()
+	if len(r) != 1 {
+		t.Fatalf("%d reminders, want 1: %q", len(r), r)
+	}
+	var line16 string
+	for _, l := range strings.Split(r[0], "\n") {
+		if strings.HasPrefix(l, "- [#16 ") {
+			line16 = l
+		}
+	}
+	if !strings.Contains(line16, "Andrew Lukoshko (@alukoshko), Ben Thomas (@b.a.thomas), Jonathan Wright (@jonathan), Neal Gompa (@ngompa13)") ||
+		strings.Contains(line16, "Lance") {
+		t.Errorf("the reminder's line for #16 %q (Lance voted):\n%s", line16, r[0])
+	}
+	if !strings.Contains(r[0], "https://alesco.example.org/alesco/meetings/"+m.ID) {
+		t.Errorf("the reminder lacks the meeting's page:\n%s", r[0])
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/almalinux/alesco/demo"
 )
 
 // This file is the discussion of a pull request as people write it:
@@ -117,7 +119,23 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, key string)
 	for _, c := range list[from:to] {
 		out = append(out, s.reviewJSON(c))
 	}
-	return jsonReply(w, http.StatusOK, out)
+	return listReply(w, r, out)
+}
+
+// listReply answers a list with its ETag, and 304 to a request that
+// already has it, as GitHub does.
+func listReply(w http.ResponseWriter, r *http.Request, v any) int {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	tag := demo.ETag(b)
+	w.Header().Set("ETag", tag)
+	if r.Header.Get("If-None-Match") == tag {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+	return http.StatusOK
 }
 
 func (s *Server) reviewJSON(c *comment) map[string]any {

@@ -187,7 +187,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 			for _, c := range list[from:to] {
 				out = append(out, s.commentJSON(c))
 			}
-			return jsonReply(w, http.StatusOK, out), true
+			return listReply(w, r, out), true
 		case http.MethodPost:
 			var in struct {
 				Body *string `json:"body"`
