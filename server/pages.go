@@ -108,7 +108,9 @@ func (h *pageHandler) route(path, q string) (pageBuild, string) {
 	case len(parts) == 2 && parts[1] == "search":
 		return func(ctx context.Context, now time.Time) (pageResult, error) { return h.search(ctx, now, parts[0], q) }, pages.ContentSecurityPolicy
 	case len(parts) == 3 && parts[1] == "members":
-		return func(ctx context.Context, now time.Time) (pageResult, error) { return h.member(ctx, now, parts[0], parts[2]) }, pages.ContentSecurityPolicy
+		return func(ctx context.Context, now time.Time) (pageResult, error) {
+			return h.member(ctx, now, parts[0], parts[2])
+		}, pages.ContentSecurityPolicy
 	case len(parts) == 3 && parts[1] == "meetings":
 		return func(ctx context.Context, now time.Time) (pageResult, error) {
 			return h.meeting(ctx, now, parts[0], parts[2])

@@ -261,7 +261,7 @@ func TestDecisionsFlowBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	deliverAll(t, env.Env)
-	if posts := env.Chat.Posts(); len(posts) != 4 || !strings.Contains(posts[3].Text, "is cancelled**: holidays") {
+	if posts := env.Chat.Posts(); len(posts) != 5 || !strings.Contains(posts[4].Text, "is cancelled**: holidays") {
 		t.Fatalf("chat after the cancellation: %+v", posts)
 	}
 }
