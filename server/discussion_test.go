@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -385,5 +386,69 @@ func TestVoteReminders(t *testing.T) {
 	}
 	if !strings.Contains(r[0], "https://alesco.example.org/alesco/meetings/"+m.ID) {
 		t.Errorf("the reminder lacks the meeting's page:\n%s", r[0])
+	}
+}
+
+// TestDiscussionWebhooks: comment and review deliveries are verified like
+// pull_request ones (unsigned or forged: 401; a redelivery changes
+// nothing), a review's commands count, a comment on a plain issue is
+// ignored, and the status comment follows the RFC from discussion into
+// FCP (the meeting that votes on it).
+func TestDiscussionWebhooks(t *testing.T) {
+	t.Parallel()
+	env := &rfcEnv{Env: alescotest.New(t, alescotest.WithGitHub(""), alescotest.WithWriteBack()), t: t}
+	env.chair = env.Token(alesco.RoleChair, "alesco", "")
+	env.mustSync()
+	fake := env.GitHub
+	c := fake.AddCommentBy(rfcRepo, 16, "ramereth", "/vote +1")
+	payload := fake.CommentEvent(rfcRepo, 16, c, "created")
+	for _, sig := range []string{"", alescotest.Sign("not the secret", payload), "sha256=00"} {
+		if code := env.deliver("issue_comment", "forged-1", sig, payload); code != 401 {
+			t.Errorf("issue_comment signed %q: %d, want 401", sig, code)
+		}
+	}
+	sig := alescotest.Sign(alescotest.WebhookSecret, payload)
+	for i := range 2 {
+		if code := env.deliver("issue_comment", "comment-once", sig, payload); code != 200 {
+			t.Fatalf("delivery %d: %d", i, code)
+		}
+	}
+	if code := env.deliver("issue_comment", "", sig, payload); code != 400 {
+		t.Errorf("without a delivery id: %d, want 400", code)
+	}
+	// A comment on an issue (no pull_request in the payload) is ignored.
+	var issue map[string]any
+	if err := json.Unmarshal(payload, &issue); err != nil {
+		t.Fatal(err)
+	}
+	delete(issue["issue"].(map[string]any), "pull_request")
+	plain, _ := json.Marshal(issue)
+	if code := env.deliver("issue_comment", "on-an-issue", alescotest.Sign(alescotest.WebhookSecret, plain), plain); code != 202 {
+		t.Errorf("a comment on an issue: %d, want 202", code)
+	}
+	r := fake.AddReview(rfcRepo, 16, "Conan-Kudo", "LGTM\n\n/vote -1")
+	review := fake.ReviewEvent(rfcRepo, 16, r, "submitted")
+	if code := env.deliver("pull_request_review", "review-1", alescotest.Sign(alescotest.WebhookSecret, review), review); code != 200 {
+		t.Fatalf("review: %d", code)
+	}
+	r = fake.EditComment(rfcRepo, r.ID, "LGTM\n\n/vote +1")
+	review = fake.ReviewEvent(rfcRepo, 16, r, "edited")
+	if code := env.deliver("pull_request_review", "review-2", alescotest.Sign(alescotest.WebhookSecret, review), review); code != 200 {
+		t.Fatalf("review edited: %d", code)
+	}
+	deliverGitHub(t, env)
+	s := statusComments(fake, 16)
+	if len(s) != 1 || !strings.Contains(s[0].Body, "This RFC is in discussion") || !strings.Contains(s[0].Body, "| Neal Gompa | +1 ([comment]("+r.HTMLURL+")) |") ||
+		!strings.Contains(s[0].Body, "| Lance Albertson | +1 ") {
+		t.Fatalf("status comment: %+v", s)
+	}
+	// #16 enters FCP: the same comment now names the meeting.
+	body := alescotest.LabelWebhook(env.Now())
+	if code := env.deliver("pull_request", "delivery-16", alescotest.Sign(alescotest.WebhookSecret, body), body); code != 200 {
+		t.Fatalf("label webhook: %d", code)
+	}
+	deliverGitHub(t, env)
+	if s := statusComments(fake, 16); len(s) != 1 || !strings.Contains(s[0].Body, "ALESCo will vote on this RFC at its meeting on") || !s[0].Edited {
+		t.Fatalf("status comment after FCP: %+v", s)
 	}
 }
