@@ -295,8 +295,9 @@ func (d *Discussion) raise(cm DiscussionComment, mem *Member, text string) {
 		d.Ignored = append(d.Ignored, fmt.Sprintf("comment %d: @%s is not a member: concern %q not recorded", cm.ID, cm.Author, text))
 		return
 	}
+	key := ConcernKey(text)
 	for _, c := range d.Concerns {
-		if ConcernKey(c.Text) == ConcernKey(text) && !c.Resolved {
+		if !c.Resolved && ConcernKey(c.Text) == key {
 			return
 		}
 	}
@@ -306,9 +307,10 @@ func (d *Discussion) raise(cm DiscussionComment, mem *Member, text string) {
 // resolve resolves an open concern, by the member who raised it or the
 // chair on the day.
 func (d *Discussion) resolve(c *Committee, cm DiscussionComment, mem *Member, day Date, text string) {
+	key := ConcernKey(text)
 	for i := range d.Concerns {
 		con := &d.Concerns[i]
-		if con.Resolved || ConcernKey(con.Text) != ConcernKey(text) {
+		if con.Resolved || ConcernKey(con.Text) != key {
 			continue
 		}
 		chair, isChair := c.ChairOn(day)

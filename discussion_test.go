@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/almalinux/alesco"
+	"github.com/almalinux/alesco/internal/alescotest"
 )
 
 func TestParseCommands(t *testing.T) {
@@ -152,5 +153,21 @@ func TestAddAsyncVotes(t *testing.T) {
 	}
 	if len(mo.Votes) != 2 {
 		t.Errorf("votes %+v", mo.Votes)
+	}
+}
+
+// BenchmarkDiscussion replays a discussion of 1,000 comments, as each
+// comment's webhook does.
+func BenchmarkDiscussion(b *testing.B) {
+	c := alescotest.Committee(b)
+	logins := []string{"ramereth: /vote +1", "Conan-Kudo: Looks fine.\n/vote -1", "octocat: /vote 0", "jonathanspw: /concern x\n/resolve x"}
+	lines := make([]string, 1000)
+	for i := range lines {
+		lines[i] = logins[i%len(logins)]
+	}
+	cs := comments(lines...)
+	b.ResetTimer()
+	for b.Loop() {
+		c.Discussion(16, cs)
 	}
 }
