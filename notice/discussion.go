@@ -7,6 +7,17 @@ import (
 	"github.com/almalinux/alesco"
 )
 
+// maxListed is how many non-binding votes a status comment lists.
+const maxListed = 50
+
+func nonBinding(vs []alesco.AsyncVote) []alesco.Vote {
+	out := make([]alesco.Vote, len(vs))
+	for i, v := range vs {
+		out[i].Value = v.Value
+	}
+	return out
+}
+
 // StatusComment is an RFC's status comment, kept up to date as its
 // discussion moves: each member and their vote or "no vote yet", the
 // non-binding votes apart, the concerns open and resolved with their
@@ -32,17 +43,24 @@ func (Texts) StatusComment(c *alesco.Committee, p alesco.Proposal, d alesco.Disc
 	}
 	if len(d.NonBinding) > 0 {
 		b.WriteString("\nNon-binding votes (not members of " + c.ShortName + " that day; not counted):\n\n")
-		for _, v := range d.NonBinding {
-			fmt.Fprintf(&b, "- %s: %s ([comment](%s))\n", v.Who(), v.Value, v.URL)
+		for i, v := range d.NonBinding {
+			if i == maxListed {
+				// GitHub takes comments of up to 65,536 characters: a
+				// crowd's votes are counted, not listed.
+				t := alesco.TallyOf(nonBinding(d.NonBinding[i:]))
+				fmt.Fprintf(&b, "- and %d more (%s)\n", len(d.NonBinding)-i, t)
+				break
+			}
+			fmt.Fprintf(&b, "- %s: %s ([comment](%s))\n", alesco.EscapeMarkdown(v.Who(), nil), v.Value, v.URL)
 		}
 	}
 	if len(d.Concerns) > 0 {
 		b.WriteString("\nConcerns:\n\n")
 		for _, con := range d.Concerns {
 			if con.Resolved {
-				fmt.Fprintf(&b, "- [x] ~~%s~~ (raised by %s [here](%s), resolved by %s [here](%s))\n", con.Text, con.MemberName, con.URL, con.ResolvedBy, con.ResolvedURL)
+				fmt.Fprintf(&b, "- [x] ~~%s~~ (raised by %s [here](%s), resolved by %s [here](%s))\n", alesco.EscapeMarkdown(con.Text, nil), con.MemberName, con.URL, con.ResolvedBy, con.ResolvedURL)
 			} else {
-				fmt.Fprintf(&b, "- [ ] **%s** (raised by %s [here](%s))\n", con.Text, con.MemberName, con.URL)
+				fmt.Fprintf(&b, "- [ ] **%s** (raised by %s [here](%s))\n", alesco.EscapeMarkdown(con.Text, nil), con.MemberName, con.URL)
 			}
 		}
 	}

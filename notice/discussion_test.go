@@ -1,6 +1,7 @@
 package notice_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -51,5 +52,22 @@ func TestReminderPostWords(t *testing.T) {
 		"- [#17 RFC: kernels](https://github.com/AlmaLinux/ALESCo/pull/17): Lance Albertson (@ramereth)\n"
 	if got != want {
 		t.Errorf("reminder:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A crowd's non-binding votes are counted, not listed: the comment stays
+// within GitHub's 65,536 characters.
+func TestStatusCommentCrowd(t *testing.T) {
+	c := alescotest.Committee(t)
+	now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	var cs []alesco.DiscussionComment
+	for i := range 5000 {
+		cs = append(cs, alesco.DiscussionComment{ID: int64(i + 1), Author: fmt.Sprintf("user%d", i), Body: "/vote -1",
+			URL: fmt.Sprintf("https://github.com/AlmaLinux/ALESCo/pull/16#issuecomment-%d", i+1), Created: now})
+	}
+	p := alesco.Proposal{Number: 16, State: alesco.ProposalFCP, Tracked: true, Open: true}
+	got := notice.Texts{}.StatusComment(c, p, c.Discussion(16, cs), alesco.ProposalMoment{Now: now})
+	if !strings.Contains(got, "- and 4950 more (0, 0, -4950") || len(got) > 20000 {
+		t.Errorf("%d characters:\n%s", len(got), got[len(got)-500:])
 	}
 }
