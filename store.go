@@ -108,6 +108,11 @@ type ReadTx interface {
 	// EventSite returns what is kept of a committee's events site (the
 	// zero EventSite when nothing is).
 	EventSite(committeeID string) (EventSite, error)
+	// DiscussionComments returns the comments and reviews kept of a pull
+	// request, oldest first; DiscussionComment one of them (found false
+	// when it is not kept).
+	DiscussionComments(committeeID string, number int) ([]DiscussionComment, error)
+	DiscussionComment(committeeID string, review bool, id int64) (cm DiscussionComment, found bool, err error)
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -157,6 +162,11 @@ type Tx interface {
 	// RecordDelivery records a GitHub webhook delivery by its id; a
 	// delivery recorded before changes nothing (recorded false).
 	RecordDelivery(id, committeeID, event, action string, number int) (recorded bool, err error)
+	// SaveDiscussionComment stores a comment or review of a pull request as
+	// last read (replacing an earlier text); DeleteDiscussionComment
+	// forgets one GitHub deleted (found false when none was kept).
+	SaveDiscussionComment(cm DiscussionComment) error
+	DeleteDiscussionComment(committeeID string, review bool, id int64) (found bool, err error)
 }
 
 // EventText is what a meeting's calendar event showed when it was last

@@ -46,6 +46,12 @@ type Notices interface {
 	// its start.
 	AgendaPost(c *Committee, m Meeting, at MeetingMoment) string
 	StartPost(c *Committee, m Meeting, at MeetingMoment) string
+	// StatusComment is an RFC's status comment: the members' votes and
+	// concerns from its discussion, and the meeting that votes on it.
+	StatusComment(c *Committee, p Proposal, d Discussion, at ProposalMoment) string
+	// ReminderPost is the chat post, before a meeting, naming the members
+	// who have not voted on the RFCs it votes on.
+	ReminderPost(c *Committee, m Meeting, awaiting []Awaiting, page string) string
 }
 
 // WikiSettings say where a committee publishes its minutes: a pull request
@@ -67,13 +73,20 @@ const (
 	AnnounceMinutes Announcement = "minutes" // the minutes link, once final
 	AnnounceChanges Announcement = "changes" // a cancellation or a move
 	AnnounceEvents  Announcement = "events"  // the events site disagrees with a meeting
+	// AnnounceReminders names, ReminderBefore a meeting, the members who
+	// have not voted on the RFCs it votes on.
+	AnnounceReminders Announcement = "reminders"
 )
 
 // Announcements lists every kind of chat post.
-var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges, AnnounceEvents}
+var Announcements = []Announcement{AnnounceAgenda, AnnounceStart, AnnounceMinutes, AnnounceChanges, AnnounceEvents, AnnounceReminders}
 
 // DefaultAgendaBefore is how long before a meeting its agenda is posted.
 const DefaultAgendaBefore = 24 * time.Hour
+
+// DefaultReminderBefore is how long before a meeting the members who have
+// not voted are reminded.
+const DefaultReminderBefore = 48 * time.Hour
 
 // NotifySettings say whom a committee tells, besides GitHub.
 type NotifySettings struct {
@@ -84,6 +97,9 @@ type NotifySettings struct {
 	Chat []Announcement
 	// AgendaBefore is how long before a meeting its agenda is posted.
 	AgendaBefore time.Duration
+	// ReminderBefore is how long before a meeting the reminders are
+	// posted (DefaultReminderBefore when 0).
+	ReminderBefore time.Duration
 }
 
 // Chats reports whether the committee posts a kind of announcement.
@@ -140,11 +156,14 @@ func (c *Committee) validateWriteBack(add func(path, format string, args ...any)
 	}
 	for i, a := range c.Notify.Chat {
 		if !slices.Contains(Announcements, a) {
-			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes, changes or events)", a)
+			add(fmt.Sprintf("Notify.Chat[%d]", i), "unknown chat announcement %q (want agenda, start, minutes, changes, events or reminders)", a)
 		}
 	}
 	if d := c.Notify.AgendaBefore; d < 0 || d > 7*24*time.Hour {
 		add("Notify.AgendaBefore", "agenda_before must be between 0 and 168h, got %v", d)
+	}
+	if d := c.Notify.ReminderBefore; d < 0 || d > 14*24*time.Hour {
+		add("Notify.ReminderBefore", "reminder_before must be between 0 and 336h, got %v", d)
 	}
 }
 

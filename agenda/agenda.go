@@ -53,6 +53,10 @@ type Item struct {
 	Note             string   `json:"note,omitempty"`
 	// Outcome is how the committee decided a proposal listed as decided.
 	Outcome alesco.MotionOutcome `json:"outcome,omitempty"`
+	// AsyncVotes and Concerns are the members' votes and the open
+	// concerns of an RFC's GitHub discussion (Discuss).
+	AsyncVotes []AsyncVote `json:"async_votes,omitempty"`
+	Concerns   []Concern   `json:"concerns,omitempty"`
 }
 
 // ChairElection says whether the agenda includes a chair election.

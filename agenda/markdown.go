@@ -102,6 +102,7 @@ func (a Agenda) writeVotes(b *strings.Builder) {
 			b.WriteString("In FCP since before alesco first synced")
 		}
 		b.WriteString("; in review for " + plural(it.DaysInReview, "day") + ".\n")
+		writeDiscussed(b, it)
 		writeWarnings(b, it)
 		b.WriteString("\n")
 	}

@@ -65,6 +65,13 @@ func agendaIn(tx alesco.ReadTx, c *alesco.Committee, m alesco.Meeting) (ag agend
 	pending, decided := alesco.Decided(proposals, motions)
 	ag = agenda.Build(c, m, pending, alesco.CarryOver(motions, items))
 	ag.Decide(c, decided)
+	ds := map[int]alesco.Discussion{}
+	for _, it := range ag.Votes {
+		if ds[it.Number], err = discussionOf(tx, c, it.Number); err != nil {
+			return ag, false, err
+		}
+	}
+	ag.Discuss(ds)
 	return ag, false, nil
 }
 

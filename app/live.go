@@ -239,6 +239,9 @@ func (a *App) Propose(ctx context.Context, meetingID string, spec alesco.MotionS
 		if out, err = e.m.Propose(e.c, spec, e.tx.Now()); err != nil {
 			return "", nil, err
 		}
+		if err := e.addAsyncVotes(out); err != nil {
+			return "", nil, err
+		}
 		return "meeting/" + meetingID, map[string]any{"title": out.Title, "proposal": out.ProposalNumber, "kind": out.Kind, "subject": out.SubjectName}, nil
 	})
 	mo, err := deref(out, err)

@@ -13,7 +13,15 @@ import (
 // (all when none), newest first, with how the last sync went, so a page can
 // say how fresh they are.
 func (a *App) ListProposals(ctx context.Context, committeeID string, states ...alesco.ProposalState) ([]alesco.Proposal, alesco.SyncState, error) {
+	ps, _, st, err := a.ListDiscussedProposals(ctx, committeeID, states...)
+	return ps, st, err
+}
+
+// ListDiscussedProposals is ListProposals with what the GitHub discussion
+// of each RFC in discussion or FCP says (by number), from the same snapshot.
+func (a *App) ListDiscussedProposals(ctx context.Context, committeeID string, states ...alesco.ProposalState) ([]alesco.Proposal, map[int]alesco.Discussion, alesco.SyncState, error) {
 	var ps []alesco.Proposal
+	ds := map[int]alesco.Discussion{}
 	var st alesco.SyncState
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
 		c, err := a.committee(tx, committeeID)
@@ -23,11 +31,18 @@ func (a *App) ListProposals(ctx context.Context, committeeID string, states ...a
 		if ps, err = tx.Proposals(c.ID, states...); err != nil {
 			return err
 		}
+		for _, p := range ps {
+			if alesco.DiscussionOpen(p) {
+				if ds[p.Number], err = discussionOf(tx, c, p.Number); err != nil {
+					return err
+				}
+			}
+		}
 		st, err = tx.SyncState(c.ID)
 		return err
 	})
 	st.LastError = redactAddresses(st.LastError)
-	return ps, st, err
+	return ps, ds, st, err
 }
 
 // addressRE matches network addresses: IPv4 and IPv6 (bracketed, with
@@ -51,19 +66,30 @@ func redactAddresses(s string) string {
 
 // GetProposal returns one proposal by pull-request number.
 func (a *App) GetProposal(ctx context.Context, committeeID string, number int) (alesco.Proposal, error) {
+	p, _, err := a.GetDiscussedProposal(ctx, committeeID, number)
+	return p, err
+}
+
+// GetDiscussedProposal returns one proposal and what its GitHub discussion
+// says, from one snapshot.
+func (a *App) GetDiscussedProposal(ctx context.Context, committeeID string, number int) (alesco.Proposal, alesco.Discussion, error) {
 	if number <= 0 {
-		return alesco.Proposal{}, alesco.Errorf(alesco.EINVALID, "number must be a pull-request number, got %d", number)
+		return alesco.Proposal{}, alesco.Discussion{}, alesco.Errorf(alesco.EINVALID, "number must be a pull-request number, got %d", number)
 	}
 	var p alesco.Proposal
+	var d alesco.Discussion
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
 		c, err := a.committee(tx, committeeID)
 		if err != nil {
 			return err
 		}
-		p, err = tx.Proposal(c.ID, number)
+		if p, err = tx.Proposal(c.ID, number); err != nil {
+			return err
+		}
+		d, err = discussionOf(tx, c, number)
 		return err
 	})
-	return p, err
+	return p, d, err
 }
 
 // SyncProposals reconciles a committee's proposals with GitHub now: the
@@ -120,6 +146,15 @@ func (a *App) SyncProposals(ctx context.Context, committeeID string) (alesco.Syn
 		return alesco.SyncResult{}, err
 	}
 	res.Changed, res.SyncedAt = len(changed), a.now()
+	if fetchErr == nil {
+		r, err := a.syncDiscussions(ctx, c)
+		res.Requests, res.NotModified = res.Requests+r.Requests, res.NotModified+r.NotModified
+		if err != nil {
+			// The pull requests are stored; the discussions are read
+			// again at the next sync.
+			a.log.WarnContext(ctx, "discussion sync failed", "committee", c.ID, "err", err)
+		}
+	}
 	return res, fetchErr
 }
 

@@ -72,7 +72,28 @@ func (a *App) savePull(tx alesco.Tx, next alesco.Proposal, filesRead string) err
 	if err != nil {
 		return err
 	}
-	return enqueue(tx, effects)
+	if err := enqueue(tx, effects); err != nil {
+		return err
+	}
+	return a.restatus(tx, prev, found, next)
+}
+
+// restatus edits an RFC's status comment when it moves between discussion
+// and FCP (the meeting that votes on it changes), if its discussion has
+// begun: an RFC nobody voted on gets none.
+func (a *App) restatus(tx alesco.Tx, prev alesco.Proposal, found bool, next alesco.Proposal) error {
+	if !found || prev.State == next.State || !alesco.DiscussionOpen(next) {
+		return nil
+	}
+	cs, err := tx.DiscussionComments(next.CommitteeID, next.Number)
+	if err != nil || len(cs) == 0 {
+		return err
+	}
+	c, err := a.committee(tx, next.CommitteeID)
+	if err != nil {
+		return nil // a committee no longer served
+	}
+	return a.queueStatus(context.Background(), tx, c, next, 0)
 }
 
 // proposalEffects derives what a pull request's change tells the world
@@ -112,6 +133,9 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 	ctx = alesco.NewContext(ctx, outboxActor)
 	now := a.now()
 	for _, c := range a.Committees().List() {
+		if err := a.remindMembers(ctx, c, now); err != nil {
+			return err
+		}
 		if !c.Notify.Chats(alesco.AnnounceAgenda) && !c.Notify.Chats(alesco.AnnounceStart) {
 			continue
 		}

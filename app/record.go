@@ -136,7 +136,9 @@ func (a *App) OpenMotion(ctx context.Context, meetingID, title string, proposal 
 	var out *alesco.Motion
 	_, _, err := a.editMinutes(ctx, alesco.ActRecordMinutes, "motion.open", byMeeting(meetingID), true, func(e *edit) (string, any, error) {
 		var err error
-		out, err = e.m.OpenMotion(e.c, title, proposal, e.tx.Now())
+		if out, err = e.m.OpenMotion(e.c, title, proposal, e.tx.Now()); err == nil {
+			err = e.addAsyncVotes(out)
+		}
 		return "meeting/" + meetingID, map[string]any{"title": strings.TrimSpace(title), "proposal": proposal}, err
 	})
 	return deref(out, err)

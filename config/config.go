@@ -417,7 +417,7 @@ var yamlKeys = map[string]string{
 	"MemberID": "member", "Secretaries": "secretaries", "Series": "meetings", "First": "first", "Last": "until",
 	"IntervalWeeks": "interval_weeks", "Duration": "duration", "Hour": "time", "Venue": "location", "JoinURL": "url",
 	"Board": "board", "Chair": "chair", "Wiki": "wiki", "MinutesDir": "minutes_dir", "Index": "index", "Notify": "notify",
-	"BoardEmail": "board_email", "Chat": "chat", "AgendaBefore": "agenda_before",
+	"BoardEmail": "board_email", "Chat": "chat", "AgendaBefore": "agenda_before", "ReminderBefore": "reminder_before",
 	"EventSite": "events", "ICS": "ics", "Match": "match",
 }
 

@@ -11,7 +11,7 @@ import (
 //
 //	github: {write: true, labels: {accepted: accepted}}
 //	wiki: {repo: AlmaLinux/wiki, minutes_dir: docs/alesco/meeting-minutes, index: docs/alesco/meeting-minutes.md}
-//	notify: {board_email: board@almalinux.org, chat: [agenda, start, minutes, changes], agenda_before: 24h}
+//	notify: {board_email: board@almalinux.org, chat: [agenda, start, minutes, changes, reminders], agenda_before: 24h, reminder_before: 48h}
 
 type wikiYAML struct {
 	Repo       string `yaml:"repo"`
@@ -24,6 +24,9 @@ type notifyYAML struct {
 	BoardEmail   string   `yaml:"board_email"`
 	Chat         []string `yaml:"chat"`
 	AgendaBefore string   `yaml:"agenda_before"`
+	// ReminderBefore: how long before a meeting the "reminders" post
+	// names the members who have not voted (48h when unset).
+	ReminderBefore string `yaml:"reminder_before"`
 }
 
 // writeBack fills in the committee's publishing settings.
@@ -44,6 +47,15 @@ func (cy committeeYAML) writeBack(c *alesco.Committee, add func(path, format str
 			add("notify.agenda_before", "bad duration %q: want e.g. 24h or 90m", s)
 		} else {
 			c.Notify.AgendaBefore = d
+		}
+	}
+	c.Notify.ReminderBefore = alesco.DefaultReminderBefore
+	if s := cy.Notify.ReminderBefore; s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			add("notify.reminder_before", "bad duration %q: want e.g. 48h", s)
+		} else {
+			c.Notify.ReminderBefore = d
 		}
 	}
 }

@@ -23,8 +23,9 @@ const publishingYAML = `    github:
       - {name: Ada Byron}
     notify:
       board_email: board@example.org
-      chat: [agenda, start, minutes, changes]
+      chat: [agenda, start, minutes, changes, reminders]
       agenda_before: 36h
+      reminder_before: 72h
 `
 
 func TestWriteBackSettings(t *testing.T) {
@@ -42,7 +43,7 @@ func TestWriteBackSettings(t *testing.T) {
 	if chair, ok := c.BoardChair(); !ok || chair.GitHub != "ghopper" {
 		t.Errorf("board chair: %+v %v", chair, ok)
 	}
-	if n := c.Notify; n.BoardEmail != "board@example.org" || n.AgendaBefore != 36*time.Hour || !slices.Equal(n.Chat, []alesco.Announcement{alesco.AnnounceAgenda, alesco.AnnounceStart, alesco.AnnounceMinutes, alesco.AnnounceChanges}) {
+	if n := c.Notify; n.BoardEmail != "board@example.org" || n.AgendaBefore != 36*time.Hour || n.ReminderBefore != 72*time.Hour || !slices.Equal(n.Chat, []alesco.Announcement{alesco.AnnounceAgenda, alesco.AnnounceStart, alesco.AnnounceMinutes, alesco.AnnounceChanges, alesco.AnnounceReminders}) {
 		t.Errorf("notify: %+v", n)
 	}
 	def, _ := config.Default()
@@ -63,9 +64,11 @@ func TestWriteBackSettings(t *testing.T) {
 		{"bad wiki repo", "repo: core/wiki", "repo: wiki", 20, `repo "wiki" must be owner/name`},
 		{"wiki index", "index: docs/core/minutes.md", "index: ../minutes", 20, "index must name the Markdown index"},
 		{"bad address", "board_email: board@example.org", "board_email: the board", 26, `board_email "the board" is not an email address`},
-		{"unknown announcement", "[agenda, start, minutes, changes]", "[agenda, tweets]", 27, `unknown chat announcement "tweets"`},
+		{"unknown announcement", "[agenda, start, minutes, changes, reminders]", "[agenda, tweets]", 27, `unknown chat announcement "tweets"`},
 		{"bad duration", "agenda_before: 36h", "agenda_before: a day", 28, `bad duration "a day"`},
 		{"too early", "agenda_before: 36h", "agenda_before: 200h", 28, "agenda_before must be between 0 and 168h"},
+		{"bad reminder duration", "reminder_before: 72h", "reminder_before: soon", 29, `bad duration "soon"`},
+		{"reminder too early", "reminder_before: 72h", "reminder_before: 400h", 29, "reminder_before must be between 0 and 336h"},
 		{"unknown key", "agenda_before: 36h", "agenda_befor: 36h", 28, `unknown key "agenda_befor"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -81,6 +81,9 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "pong\n")
 		return
 	case "pull_request":
+	case "issue_comment", "pull_request_review":
+		h.comment(w, r, event, body, sig)
+		return
 	default:
 		w.WriteHeader(http.StatusAccepted)
 		io.WriteString(w, "ignored: event "+event+"\n")

@@ -112,7 +112,7 @@ func propose(kind alesco.MotionKind) func(*session, string) (string, error) {
 		if mo.ProposalNumber > 0 {
 			on = fmt.Sprintf(" on #%d", mo.ProposalNumber)
 		}
-		return fmt.Sprintf("motion %d %q%s is open: vote NAME +1|0|-1, then close (%s)", mo.Number, mo.Title, on, quorumText(c, m)), nil
+		return fmt.Sprintf("motion %d %q%s is open: %svote NAME +1|0|-1, then close (%s)", mo.Number, mo.Title, on, asyncText(mo), quorumText(c, m)), nil
 	}
 }
 
@@ -244,4 +244,22 @@ func (s *session) committee() (*alesco.Committee, error) {
 func (s *session) date() alesco.Date {
 	_, d, _, _ := s.app.Committees().ParseMeetingID(s.meetingID)
 	return d
+}
+
+// asyncText names the async votes a motion opened with, from the RFC's
+// discussion: "2 async votes (Lance Albertson +1, Neal Gompa +1); ".
+func asyncText(mo alesco.Motion) string {
+	var names []string
+	for _, v := range mo.Votes {
+		if v.Source == alesco.VoteAsync {
+			names = append(names, v.MemberName+" "+v.Value.String())
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return "1 async vote (" + names[0] + "); "
+	}
+	return fmt.Sprintf("%d async votes (%s); ", len(names), strings.Join(names, ", "))
 }

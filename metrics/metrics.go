@@ -167,6 +167,16 @@ func (s syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]al
 	return changed, r, err
 }
 
+// FetchComments passes a comment sync through to the syncer when it reads
+// comments (app.CommentSyncer); otherwise there is nothing to read.
+func (s syncer) FetchComments(ctx context.Context, c *alesco.Committee, numbers []int) (map[int][]alesco.DiscussionComment, alesco.SyncResult, error) {
+	cs, ok := s.ProposalSyncer.(app.CommentSyncer)
+	if !ok {
+		return nil, alesco.SyncResult{}, nil
+	}
+	return cs.FetchComments(ctx, c, numbers)
+}
+
 // Watch adds what is read from the application when scraped: the
 // outbox's depth and each committee's GitHub sync state.
 func (m *Metrics) Watch(a *app.App) {

@@ -313,7 +313,12 @@ func motionLines(mo *alesco.Motion) []string {
 			if v.Source == alesco.VoteAsync {
 				line += " async"
 				if v.ReferenceURL != "" {
-					line += " in " + escapeURL("the discussion", v.ReferenceURL)
+					// The wiki's words: "voted +1 async in the GitHub discussion".
+					where := "the discussion"
+					if strings.HasPrefix(v.ReferenceURL, "https://github.com/") {
+						where = "the GitHub discussion"
+					}
+					line += " in " + escapeURL(where, v.ReferenceURL)
 				}
 			}
 			out = append(out, line)

@@ -45,6 +45,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"dict":          dict,
+	"asyncTally":    func(d alesco.Discussion) string { return d.Tally().String() },
 	"mdInline":      MarkdownInline,
 	"mdBlock":       MarkdownBlock,
 	"pullLink":      pullLink,

@@ -49,9 +49,10 @@ const (
 	PageSearch    = "search"
 	PageConsole   = "console"
 	PageMeetings  = "meetings"
+	PageMember    = "member"
 )
 
-var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch, PageConsole, PageMeetings}
+var pageNames = []string{PageIndex, PageCommittee, PageMeeting, PageProposals, PageMinutes, PageNotFound, PageSearch, PageConsole, PageMeetings, PageMember}
 
 // Pages is the parsed, immutable template set; safe for concurrent use.
 type Pages struct {
@@ -314,6 +315,9 @@ type SyncInfo struct {
 type ProposalGroup struct {
 	State     alesco.ProposalState
 	Proposals []alesco.Proposal
+	// Discussions are what the GitHub discussions of the RFCs in
+	// discussion or FCP say, by number (nil when not read).
+	Discussions map[int]alesco.Discussion
 }
 
 // OpenStates are the states of proposals still before the committee, in

@@ -118,6 +118,22 @@ func ProposalProto(p alesco.Proposal) *alescov1.Proposal {
 	}
 }
 
+// DiscussedProposalProto converts a proposal with what its GitHub
+// discussion says: the binding votes, then the non-binding ones, and the
+// concerns.
+func DiscussedProposalProto(p alesco.Proposal, d alesco.Discussion) *alescov1.Proposal {
+	out := ProposalProto(p)
+	for _, v := range append(append([]alesco.AsyncVote(nil), d.Votes...), d.NonBinding...) {
+		out.AsyncVotes = append(out.AsyncVotes, &alescov1.AsyncVote{Login: v.Login, MemberId: v.MemberID, MemberName: v.MemberName,
+			Value: Vote(v.Value), Url: v.URL, CastTime: Timestamp(v.Cast), Binding: v.Binding})
+	}
+	for _, c := range d.Concerns {
+		out.Concerns = append(out.Concerns, &alescov1.Concern{Text: c.Text, MemberId: c.MemberID, MemberName: c.MemberName, Url: c.URL,
+			Resolved: c.Resolved, ResolvedBy: c.ResolvedBy, ResolvedUrl: c.ResolvedURL})
+	}
+	return out
+}
+
 // AgendaProto converts an agenda to its API form (with its Markdown).
 func AgendaProto(a agenda.Agenda) *alescov1.Agenda {
 	out := &alescov1.Agenda{

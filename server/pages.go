@@ -107,6 +107,10 @@ func (h *pageHandler) route(path, q string) (pageBuild, string) {
 		return page(h.minutes), pages.ContentSecurityPolicy
 	case len(parts) == 2 && parts[1] == "search":
 		return func(ctx context.Context, now time.Time) (pageResult, error) { return h.search(ctx, now, parts[0], q) }, pages.ContentSecurityPolicy
+	case len(parts) == 3 && parts[1] == "members":
+		return func(ctx context.Context, now time.Time) (pageResult, error) {
+			return h.member(ctx, now, parts[0], parts[2])
+		}, pages.ContentSecurityPolicy
 	case len(parts) == 3 && parts[1] == "meetings":
 		return func(ctx context.Context, now time.Time) (pageResult, error) {
 			return h.meeting(ctx, now, parts[0], parts[2])
@@ -268,16 +272,6 @@ func (h *pageHandler) agenda(ctx context.Context, meetingID, committeeID string)
 	}
 	a, err := decodeAgenda(rep)
 	return &a, err
-}
-
-// proposals are a committee's tracked proposals in states (all when none)
-// by state, and how the last sync with GitHub went.
-func (h *pageHandler) proposalsOf(ctx context.Context, committeeID string, states ...alesco.ProposalState) ([]pages.ProposalGroup, pages.SyncInfo, error) {
-	ps, st, err := h.s.app.ListProposals(ctx, committeeID, states...)
-	if err != nil {
-		return nil, pages.SyncInfo{}, err
-	}
-	return pages.GroupProposals(ps), pages.SyncInfo{LastSynced: st.LastSynced, Error: st.LastError}, nil
 }
 
 // listMinutes is one page of a committee's minutes (q's size, or the

@@ -29,13 +29,13 @@ func (s *proposalService) ListProposals(ctx context.Context, req *connect.Reques
 		states = append(states, ps)
 	}
 	return cachedRead(s.Server, v1.ProposalServiceListProposalsProcedure, req, func() (*alescov1.ListProposalsResponse, time.Time, error) {
-		ps, st, err := s.app.ListProposals(ctx, req.Msg.CommitteeId, states...)
+		ps, ds, st, err := s.app.ListDiscussedProposals(ctx, req.Msg.CommitteeId, states...)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
 		out := &alescov1.ListProposalsResponse{LastSyncedTime: protoconv.Timestamp(st.LastSynced), SyncError: st.LastError}
 		for _, p := range ps {
-			out.Proposals = append(out.Proposals, protoconv.ProposalProto(p))
+			out.Proposals = append(out.Proposals, protoconv.DiscussedProposalProto(p, ds[p.Number]))
 		}
 		return out, time.Time{}, nil
 	})
@@ -44,11 +44,11 @@ func (s *proposalService) ListProposals(ctx context.Context, req *connect.Reques
 // GetProposal returns one proposal by pull-request number.
 func (s *proposalService) GetProposal(ctx context.Context, req *connect.Request[alescov1.GetProposalRequest]) (*connect.Response[alescov1.GetProposalResponse], error) {
 	return cachedRead(s.Server, v1.ProposalServiceGetProposalProcedure, req, func() (*alescov1.GetProposalResponse, time.Time, error) {
-		p, err := s.app.GetProposal(ctx, req.Msg.CommitteeId, int(req.Msg.Number))
+		p, d, err := s.app.GetDiscussedProposal(ctx, req.Msg.CommitteeId, int(req.Msg.Number))
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		return &alescov1.GetProposalResponse{Proposal: protoconv.ProposalProto(p)}, time.Time{}, nil
+		return &alescov1.GetProposalResponse{Proposal: protoconv.DiscussedProposalProto(p, d)}, time.Time{}, nil
 	})
 }
 

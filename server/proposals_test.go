@@ -145,23 +145,25 @@ func TestSyncProposalsFromFixtures(t *testing.T) {
 }
 
 // TestSecondSyncNotModified: a sync where nothing changed sends one
-// request per page, each with If-None-Match, each answered 304.
+// request per page of pull requests, and per RFC in discussion or FCP one
+// for its comments and one for its reviews (#16, #17, #18), each with
+// If-None-Match, each answered 304.
 func TestSecondSyncNotModified(t *testing.T) {
 	env := newRFCEnv(t)
 	env.mustSync()
 	env.GitHub.Requests()
 	second := env.mustSync()
 	seen := env.GitHub.Requests()
-	if len(seen) != 3 {
-		t.Fatalf("second sync sent %d requests, want 3 (one per page): %+v", len(seen), seen)
+	if len(seen) != 9 {
+		t.Fatalf("second sync sent %d requests, want 9 (one per page, two per RFC in discussion or FCP): %+v", len(seen), seen)
 	}
 	for _, r := range seen {
 		if r.IfNoneMatch == "" || r.Status != http.StatusNotModified {
 			t.Errorf("%s: If-None-Match %q, status %d; want a conditional request answered 304", r.Path, r.IfNoneMatch, r.Status)
 		}
 	}
-	if second.Requests != 3 || second.NotModified != 3 || second.Changed != 0 {
-		t.Fatalf("second sync = %+v, want 3 requests, 3 not modified, 0 changed", second)
+	if second.Requests != 9 || second.NotModified != 9 || second.Changed != 0 {
+		t.Fatalf("second sync = %+v, want 9 requests, 9 not modified, 0 changed", second)
 	}
 
 	// A change on one page is fetched in full again; other pages stay 304.
@@ -169,8 +171,8 @@ func TestSecondSyncNotModified(t *testing.T) {
 	env.GitHub.SetFile("pulls-page-2.json", bytes.Replace(page2, []byte(`"title": "RFC: Adding proposal for github org management"`),
 		[]byte(`"title": "RFC: GitHub org management"`), 1))
 	third := env.mustSync()
-	if third.Requests != 3 || third.NotModified != 2 || third.Changed != 1 {
-		t.Fatalf("sync after a title change = %+v, want 3 requests, 2 not modified, 1 changed", third)
+	if third.Requests != 9 || third.NotModified != 8 || third.Changed != 1 {
+		t.Fatalf("sync after a title change = %+v, want 9 requests, 8 not modified, 1 changed", third)
 	}
 }
 

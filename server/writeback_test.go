@@ -14,6 +14,7 @@ import (
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/github/githubtest"
 	"github.com/almalinux/alesco/internal/alescotest"
+	"github.com/almalinux/alesco/internal/chattest"
 	"github.com/almalinux/alesco/internal/smtptest"
 )
 
@@ -161,10 +162,19 @@ func TestDecisionsFlowBack(t *testing.T) {
 		t.Errorf("wiki index:\n%s", index)
 	}
 
-	// Chat: the agenda, "starting now" and the minutes, once each.
-	posts := env.Chat.Posts()
-	if len(posts) != 3 {
-		t.Fatalf("%d chat posts: %+v", len(posts), posts)
+	// Chat: the agenda, "starting now" and the minutes, once each, and
+	// the reminder of who has not voted on the RFCs in FCP (issue 22).
+	var posts []chattest.Post
+	reminders := 0
+	for _, p := range env.Chat.Posts() {
+		if strings.Contains(p.Text, "Not voted yet in the GitHub discussion") {
+			reminders++
+			continue
+		}
+		posts = append(posts, p)
+	}
+	if len(posts) != 3 || reminders != 1 {
+		t.Fatalf("%d chat posts and %d reminders: %+v", len(posts), reminders, env.Chat.Posts())
 	}
 	for i, w := range []string{"**ALESCo meets " + when + "** (in " + lead + ").",
 		"**The ALESCo meeting is starting now**", "**ALESCo minutes of " + day + " are final**: https://alesco.example.org/alesco/meetings/" + id} {
@@ -218,8 +228,8 @@ func TestDecisionsFlowBack(t *testing.T) {
 	if file, _ := fake.RepoFile("AlmaLinux/wiki", pulls[0].Head, "docs/alesco/meeting-minutes/"+day+".md"); !strings.Contains(file, "Edited by Andrew Lukoshko for publishing.") {
 		t.Errorf("wiki file not amended:\n%s", file)
 	}
-	if got := len(env.Chat.Posts()); got != 3 {
-		t.Errorf("%d chat posts after the amendment, want still 3", got)
+	if got := len(env.Chat.Posts()); got != 4 {
+		t.Errorf("%d chat posts after the amendment, want still 4", got)
 	}
 	for _, w := range fake.Writes()[writes:] {
 		if strings.Contains(w.Path, "/labels") || (w.Method == "POST" && strings.HasSuffix(w.Path, "/comments")) || strings.HasSuffix(w.Path, "/pulls") {
@@ -229,7 +239,7 @@ func TestDecisionsFlowBack(t *testing.T) {
 
 	// Nothing is delivered twice.
 	writes = len(fake.Writes())
-	if n := deliverAll(t, env.Env); n != 0 || len(fake.Writes()) != writes || len(env.Chat.Posts()) != 3 || len(smtp.Messages(t)) != 2 {
+	if n := deliverAll(t, env.Env); n != 0 || len(fake.Writes()) != writes || len(env.Chat.Posts()) != 4 || len(smtp.Messages(t)) != 2 {
 		t.Fatalf("a further pass delivered %d effects", n)
 	}
 
@@ -251,7 +261,7 @@ func TestDecisionsFlowBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	deliverAll(t, env.Env)
-	if posts := env.Chat.Posts(); len(posts) != 4 || !strings.Contains(posts[3].Text, "is cancelled**: holidays") {
+	if posts := env.Chat.Posts(); len(posts) != 5 || !strings.Contains(posts[4].Text, "is cancelled**: holidays") {
 		t.Fatalf("chat after the cancellation: %+v", posts)
 	}
 }

@@ -25,10 +25,10 @@ func TestAgendaCommand(t *testing.T) {
 		}
 		return out.String()
 	}
-	if out := run("proposals", "sync", "--db", db, "--github-url", fake.BaseURL()); !strings.Contains(out, "synced alesco: 31 requests (0 not modified), 15 proposals changed") {
+	if out := run("proposals", "sync", "--db", db, "--github-url", fake.BaseURL()); !strings.Contains(out, "synced alesco: 37 requests (0 not modified), 15 proposals changed") {
 		t.Fatalf("sync: %s", out)
 	}
-	if out := run("proposals", "sync", "--db", db, "--github-url", fake.BaseURL()); !strings.Contains(out, "3 requests (3 not modified), 0 proposals changed") {
+	if out := run("proposals", "sync", "--db", db, "--github-url", fake.BaseURL()); !strings.Contains(out, "9 requests (9 not modified), 0 proposals changed") {
 		t.Fatalf("second sync: %s", out)
 	}
 	list := run("proposals", "list", "--db", db, "--state", "fcp,submitted")

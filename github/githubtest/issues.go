@@ -22,13 +22,17 @@ type comment struct {
 	HTMLURL   string
 	RepoIssue string
 	Repo      string
+	Author    string // "" is the fake's own bot
+	Review    bool   // a pull-request review, listed apart
 }
 
 // Comment is an issue comment as a test reads it.
 type Comment struct {
-	ID     int64
-	Body   string
-	Edited bool // updated after it was created
+	ID      int64
+	Body    string
+	Edited  bool   // updated after it was created
+	Author  string // the login; BotLogin for alesco's
+	HTMLURL string
 }
 
 // BotLogin is the login the fake's token acts as.
@@ -41,7 +45,7 @@ func (s *Server) commentJSON(c *comment) map[string]any {
 		"html_url":   c.HTMLURL,
 		"issue_url":  c.IssueURL,
 		"body":       c.Body,
-		"user":       map[string]any{"login": BotLogin, "id": 4242, "type": "Bot"},
+		"user":       userJSON(c.Author),
 		"created_at": c.Created.UTC().Format(time.RFC3339),
 		"updated_at": c.Updated.UTC().Format(time.RFC3339),
 	}
@@ -53,7 +57,9 @@ func (s *Server) Comments(repo string, number int) []Comment {
 	defer s.mu.Unlock()
 	var out []Comment
 	for _, c := range s.comments[fmt.Sprintf("%s#%d", repo, number)] {
-		out = append(out, Comment{ID: c.ID, Body: c.Body, Edited: !c.Updated.Equal(c.Created)})
+		if !c.Review {
+			out = append(out, c.public())
+		}
 	}
 	return out
 }
@@ -164,7 +170,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 		key := fmt.Sprintf("%s#%d", repo, n)
 		switch r.Method {
 		case http.MethodGet:
-			list := s.comments[key]
+			list := s.issueComments(key, false)
 			page, per, status := pageOf(w, r.URL.Query())
 			if status != 0 {
 				return status, true
@@ -181,7 +187,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 			for _, c := range list[from:to] {
 				out = append(out, s.commentJSON(c))
 			}
-			return jsonReply(w, http.StatusOK, out), true
+			return listReply(w, r, out), true
 		case http.MethodPost:
 			var in struct {
 				Body *string `json:"body"`
@@ -200,7 +206,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 				continue
 			}
 			for _, c := range list {
-				if c.ID != id {
+				if c.ID != id || c.Review {
 					continue
 				}
 				var in struct {
@@ -299,7 +305,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 			return jsonReply(w, http.StatusCreated, pr), true
 		}
 	case len(parts) == 3 && parts[0] == "pulls" && parts[2] == "reviews" && r.Method == http.MethodGet:
-		return jsonReply(w, http.StatusOK, []any{}), true
+		return s.listReviews(w, r, repo+"#"+parts[1]), true
 	}
 	return 0, false
 }

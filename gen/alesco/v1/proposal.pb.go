@@ -117,9 +117,15 @@ type Proposal struct {
 	// When the proposal entered discussion, when known.
 	DiscussionTime *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=discussion_time,json=discussionTime,proto3" json:"discussion_time,omitempty"`
 	// When the proposal entered the final comment period, when known.
-	FcpTime       *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=fcp_time,json=fcpTime,proto3" json:"fcp_time,omitempty"`
-	HeadSha       string                 `protobuf:"bytes,21,opt,name=head_sha,json=headSha,proto3" json:"head_sha,omitempty"`
-	Abstract      string                 `protobuf:"bytes,22,opt,name=abstract,proto3" json:"abstract,omitempty"`
+	FcpTime  *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=fcp_time,json=fcpTime,proto3" json:"fcp_time,omitempty"`
+	HeadSha  string                 `protobuf:"bytes,21,opt,name=head_sha,json=headSha,proto3" json:"head_sha,omitempty"`
+	Abstract string                 `protobuf:"bytes,22,opt,name=abstract,proto3" json:"abstract,omitempty"`
+	// Votes cast in the RFC's GitHub discussion while it is in discussion or
+	// FCP (/vote): the members' binding ones first, in roster order, then the
+	// non-binding ones (binding false), never counted.
+	AsyncVotes []*AsyncVote `protobuf:"bytes,23,rep,name=async_votes,json=asyncVotes,proto3" json:"async_votes,omitempty"`
+	// Concerns raised in the discussion (/concern), open and resolved.
+	Concerns      []*Concern `protobuf:"bytes,24,rep,name=concerns,proto3" json:"concerns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -308,6 +314,212 @@ func (x *Proposal) GetAbstract() string {
 	return ""
 }
 
+func (x *Proposal) GetAsyncVotes() []*AsyncVote {
+	if x != nil {
+		return x.AsyncVotes
+	}
+	return nil
+}
+
+func (x *Proposal) GetConcerns() []*Concern {
+	if x != nil {
+		return x.Concerns
+	}
+	return nil
+}
+
+// AsyncVote is a vote cast in an RFC's GitHub discussion.
+type AsyncVote struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The GitHub login of the comment's author.
+	Login string `protobuf:"bytes,1,opt,name=login,proto3" json:"login,omitempty"`
+	// The member it maps to, empty for a non-binding vote by a stranger.
+	MemberId   string    `protobuf:"bytes,2,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberName string    `protobuf:"bytes,3,opt,name=member_name,json=memberName,proto3" json:"member_name,omitempty"`
+	Value      VoteValue `protobuf:"varint,4,opt,name=value,proto3,enum=alesco.v1.VoteValue" json:"value,omitempty"`
+	// The comment's html_url.
+	Url      string                 `protobuf:"bytes,5,opt,name=url,proto3" json:"url,omitempty"`
+	CastTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=cast_time,json=castTime,proto3" json:"cast_time,omitempty"`
+	// Cast by a member on the roster on the comment's day.
+	Binding       bool `protobuf:"varint,7,opt,name=binding,proto3" json:"binding,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AsyncVote) Reset() {
+	*x = AsyncVote{}
+	mi := &file_alesco_v1_proposal_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AsyncVote) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AsyncVote) ProtoMessage() {}
+
+func (x *AsyncVote) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_proposal_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AsyncVote.ProtoReflect.Descriptor instead.
+func (*AsyncVote) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AsyncVote) GetLogin() string {
+	if x != nil {
+		return x.Login
+	}
+	return ""
+}
+
+func (x *AsyncVote) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *AsyncVote) GetMemberName() string {
+	if x != nil {
+		return x.MemberName
+	}
+	return ""
+}
+
+func (x *AsyncVote) GetValue() VoteValue {
+	if x != nil {
+		return x.Value
+	}
+	return VoteValue_VOTE_VALUE_UNSPECIFIED
+}
+
+func (x *AsyncVote) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *AsyncVote) GetCastTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CastTime
+	}
+	return nil
+}
+
+func (x *AsyncVote) GetBinding() bool {
+	if x != nil {
+		return x.Binding
+	}
+	return false
+}
+
+// Concern is an objection a member raised in an RFC's GitHub discussion.
+type Concern struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Text       string                 `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	MemberId   string                 `protobuf:"bytes,2,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	MemberName string                 `protobuf:"bytes,3,opt,name=member_name,json=memberName,proto3" json:"member_name,omitempty"`
+	// The comment that raised it.
+	Url      string `protobuf:"bytes,4,opt,name=url,proto3" json:"url,omitempty"`
+	Resolved bool   `protobuf:"varint,5,opt,name=resolved,proto3" json:"resolved,omitempty"`
+	// The member who resolved it, and the comment that did.
+	ResolvedBy    string `protobuf:"bytes,6,opt,name=resolved_by,json=resolvedBy,proto3" json:"resolved_by,omitempty"`
+	ResolvedUrl   string `protobuf:"bytes,7,opt,name=resolved_url,json=resolvedUrl,proto3" json:"resolved_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Concern) Reset() {
+	*x = Concern{}
+	mi := &file_alesco_v1_proposal_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Concern) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Concern) ProtoMessage() {}
+
+func (x *Concern) ProtoReflect() protoreflect.Message {
+	mi := &file_alesco_v1_proposal_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Concern.ProtoReflect.Descriptor instead.
+func (*Concern) Descriptor() ([]byte, []int) {
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Concern) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Concern) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *Concern) GetMemberName() string {
+	if x != nil {
+		return x.MemberName
+	}
+	return ""
+}
+
+func (x *Concern) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *Concern) GetResolved() bool {
+	if x != nil {
+		return x.Resolved
+	}
+	return false
+}
+
+func (x *Concern) GetResolvedBy() string {
+	if x != nil {
+		return x.ResolvedBy
+	}
+	return ""
+}
+
+func (x *Concern) GetResolvedUrl() string {
+	if x != nil {
+		return x.ResolvedUrl
+	}
+	return ""
+}
+
 type ListProposalsRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	CommitteeId string                 `protobuf:"bytes,1,opt,name=committee_id,json=committeeId,proto3" json:"committee_id,omitempty"`
@@ -319,7 +531,7 @@ type ListProposalsRequest struct {
 
 func (x *ListProposalsRequest) Reset() {
 	*x = ListProposalsRequest{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[1]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -331,7 +543,7 @@ func (x *ListProposalsRequest) String() string {
 func (*ListProposalsRequest) ProtoMessage() {}
 
 func (x *ListProposalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[1]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -344,7 +556,7 @@ func (x *ListProposalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProposalsRequest.ProtoReflect.Descriptor instead.
 func (*ListProposalsRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{1}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListProposalsRequest) GetCommitteeId() string {
@@ -374,7 +586,7 @@ type ListProposalsResponse struct {
 
 func (x *ListProposalsResponse) Reset() {
 	*x = ListProposalsResponse{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[2]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -386,7 +598,7 @@ func (x *ListProposalsResponse) String() string {
 func (*ListProposalsResponse) ProtoMessage() {}
 
 func (x *ListProposalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[2]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -399,7 +611,7 @@ func (x *ListProposalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProposalsResponse.ProtoReflect.Descriptor instead.
 func (*ListProposalsResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{2}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListProposalsResponse) GetProposals() []*Proposal {
@@ -433,7 +645,7 @@ type GetProposalRequest struct {
 
 func (x *GetProposalRequest) Reset() {
 	*x = GetProposalRequest{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[3]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -445,7 +657,7 @@ func (x *GetProposalRequest) String() string {
 func (*GetProposalRequest) ProtoMessage() {}
 
 func (x *GetProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[3]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -458,7 +670,7 @@ func (x *GetProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProposalRequest.ProtoReflect.Descriptor instead.
 func (*GetProposalRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{3}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetProposalRequest) GetCommitteeId() string {
@@ -484,7 +696,7 @@ type GetProposalResponse struct {
 
 func (x *GetProposalResponse) Reset() {
 	*x = GetProposalResponse{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[4]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -496,7 +708,7 @@ func (x *GetProposalResponse) String() string {
 func (*GetProposalResponse) ProtoMessage() {}
 
 func (x *GetProposalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[4]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -509,7 +721,7 @@ func (x *GetProposalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProposalResponse.ProtoReflect.Descriptor instead.
 func (*GetProposalResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{4}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetProposalResponse) GetProposal() *Proposal {
@@ -528,7 +740,7 @@ type SyncProposalsRequest struct {
 
 func (x *SyncProposalsRequest) Reset() {
 	*x = SyncProposalsRequest{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[5]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -540,7 +752,7 @@ func (x *SyncProposalsRequest) String() string {
 func (*SyncProposalsRequest) ProtoMessage() {}
 
 func (x *SyncProposalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[5]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -553,7 +765,7 @@ func (x *SyncProposalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncProposalsRequest.ProtoReflect.Descriptor instead.
 func (*SyncProposalsRequest) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{5}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SyncProposalsRequest) GetCommitteeId() string {
@@ -577,7 +789,7 @@ type SyncProposalsResponse struct {
 
 func (x *SyncProposalsResponse) Reset() {
 	*x = SyncProposalsResponse{}
-	mi := &file_alesco_v1_proposal_proto_msgTypes[6]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -589,7 +801,7 @@ func (x *SyncProposalsResponse) String() string {
 func (*SyncProposalsResponse) ProtoMessage() {}
 
 func (x *SyncProposalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_alesco_v1_proposal_proto_msgTypes[6]
+	mi := &file_alesco_v1_proposal_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -602,7 +814,7 @@ func (x *SyncProposalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncProposalsResponse.ProtoReflect.Descriptor instead.
 func (*SyncProposalsResponse) Descriptor() ([]byte, []int) {
-	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{6}
+	return file_alesco_v1_proposal_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SyncProposalsResponse) GetRequests() int32 {
@@ -637,7 +849,7 @@ var File_alesco_v1_proposal_proto protoreflect.FileDescriptor
 
 const file_alesco_v1_proposal_proto_rawDesc = "" +
 	"\n" +
-	"\x18alesco/v1/proposal.proto\x12\talesco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xec\x06\n" +
+	"\x18alesco/v1/proposal.proto\x12\talesco.v1\x1a\x17alesco/v1/minutes.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd3\a\n" +
 	"\bProposal\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x12\x16\n" +
 	"\x06number\x18\x02 \x01(\x05R\x06number\x12\x14\n" +
@@ -664,7 +876,29 @@ const file_alesco_v1_proposal_proto_rawDesc = "" +
 	"\x0fdiscussion_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\x0ediscussionTime\x125\n" +
 	"\bfcp_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\afcpTime\x12\x19\n" +
 	"\bhead_sha\x18\x15 \x01(\tR\aheadSha\x12\x1a\n" +
-	"\babstract\x18\x16 \x01(\tR\babstract\"k\n" +
+	"\babstract\x18\x16 \x01(\tR\babstract\x125\n" +
+	"\vasync_votes\x18\x17 \x03(\v2\x14.alesco.v1.AsyncVoteR\n" +
+	"asyncVotes\x12.\n" +
+	"\bconcerns\x18\x18 \x03(\v2\x12.alesco.v1.ConcernR\bconcerns\"\xf0\x01\n" +
+	"\tAsyncVote\x12\x14\n" +
+	"\x05login\x18\x01 \x01(\tR\x05login\x12\x1b\n" +
+	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12\x1f\n" +
+	"\vmember_name\x18\x03 \x01(\tR\n" +
+	"memberName\x12*\n" +
+	"\x05value\x18\x04 \x01(\x0e2\x14.alesco.v1.VoteValueR\x05value\x12\x10\n" +
+	"\x03url\x18\x05 \x01(\tR\x03url\x127\n" +
+	"\tcast_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\bcastTime\x12\x18\n" +
+	"\abinding\x18\a \x01(\bR\abinding\"\xcd\x01\n" +
+	"\aConcern\x12\x12\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1b\n" +
+	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12\x1f\n" +
+	"\vmember_name\x18\x03 \x01(\tR\n" +
+	"memberName\x12\x10\n" +
+	"\x03url\x18\x04 \x01(\tR\x03url\x12\x1a\n" +
+	"\bresolved\x18\x05 \x01(\bR\bresolved\x12\x1f\n" +
+	"\vresolved_by\x18\x06 \x01(\tR\n" +
+	"resolvedBy\x12!\n" +
+	"\fresolved_url\x18\a \x01(\tR\vresolvedUrl\"k\n" +
 	"\x14ListProposalsRequest\x12!\n" +
 	"\fcommittee_id\x18\x01 \x01(\tR\vcommitteeId\x120\n" +
 	"\x06states\x18\x02 \x03(\x0e2\x18.alesco.v1.ProposalStateR\x06states\"\xaf\x01\n" +
@@ -713,42 +947,49 @@ func file_alesco_v1_proposal_proto_rawDescGZIP() []byte {
 }
 
 var file_alesco_v1_proposal_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_alesco_v1_proposal_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_alesco_v1_proposal_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_alesco_v1_proposal_proto_goTypes = []any{
 	(ProposalState)(0),            // 0: alesco.v1.ProposalState
 	(*Proposal)(nil),              // 1: alesco.v1.Proposal
-	(*ListProposalsRequest)(nil),  // 2: alesco.v1.ListProposalsRequest
-	(*ListProposalsResponse)(nil), // 3: alesco.v1.ListProposalsResponse
-	(*GetProposalRequest)(nil),    // 4: alesco.v1.GetProposalRequest
-	(*GetProposalResponse)(nil),   // 5: alesco.v1.GetProposalResponse
-	(*SyncProposalsRequest)(nil),  // 6: alesco.v1.SyncProposalsRequest
-	(*SyncProposalsResponse)(nil), // 7: alesco.v1.SyncProposalsResponse
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*AsyncVote)(nil),             // 2: alesco.v1.AsyncVote
+	(*Concern)(nil),               // 3: alesco.v1.Concern
+	(*ListProposalsRequest)(nil),  // 4: alesco.v1.ListProposalsRequest
+	(*ListProposalsResponse)(nil), // 5: alesco.v1.ListProposalsResponse
+	(*GetProposalRequest)(nil),    // 6: alesco.v1.GetProposalRequest
+	(*GetProposalResponse)(nil),   // 7: alesco.v1.GetProposalResponse
+	(*SyncProposalsRequest)(nil),  // 8: alesco.v1.SyncProposalsRequest
+	(*SyncProposalsResponse)(nil), // 9: alesco.v1.SyncProposalsResponse
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(VoteValue)(0),                // 11: alesco.v1.VoteValue
 }
 var file_alesco_v1_proposal_proto_depIdxs = []int32{
 	0,  // 0: alesco.v1.Proposal.state:type_name -> alesco.v1.ProposalState
-	8,  // 1: alesco.v1.Proposal.created_time:type_name -> google.protobuf.Timestamp
-	8,  // 2: alesco.v1.Proposal.updated_time:type_name -> google.protobuf.Timestamp
-	8,  // 3: alesco.v1.Proposal.closed_time:type_name -> google.protobuf.Timestamp
-	8,  // 4: alesco.v1.Proposal.merged_time:type_name -> google.protobuf.Timestamp
-	8,  // 5: alesco.v1.Proposal.discussion_time:type_name -> google.protobuf.Timestamp
-	8,  // 6: alesco.v1.Proposal.fcp_time:type_name -> google.protobuf.Timestamp
-	0,  // 7: alesco.v1.ListProposalsRequest.states:type_name -> alesco.v1.ProposalState
-	1,  // 8: alesco.v1.ListProposalsResponse.proposals:type_name -> alesco.v1.Proposal
-	8,  // 9: alesco.v1.ListProposalsResponse.last_synced_time:type_name -> google.protobuf.Timestamp
-	1,  // 10: alesco.v1.GetProposalResponse.proposal:type_name -> alesco.v1.Proposal
-	8,  // 11: alesco.v1.SyncProposalsResponse.synced_time:type_name -> google.protobuf.Timestamp
-	2,  // 12: alesco.v1.ProposalService.ListProposals:input_type -> alesco.v1.ListProposalsRequest
-	4,  // 13: alesco.v1.ProposalService.GetProposal:input_type -> alesco.v1.GetProposalRequest
-	6,  // 14: alesco.v1.ProposalService.SyncProposals:input_type -> alesco.v1.SyncProposalsRequest
-	3,  // 15: alesco.v1.ProposalService.ListProposals:output_type -> alesco.v1.ListProposalsResponse
-	5,  // 16: alesco.v1.ProposalService.GetProposal:output_type -> alesco.v1.GetProposalResponse
-	7,  // 17: alesco.v1.ProposalService.SyncProposals:output_type -> alesco.v1.SyncProposalsResponse
-	15, // [15:18] is the sub-list for method output_type
-	12, // [12:15] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	10, // 1: alesco.v1.Proposal.created_time:type_name -> google.protobuf.Timestamp
+	10, // 2: alesco.v1.Proposal.updated_time:type_name -> google.protobuf.Timestamp
+	10, // 3: alesco.v1.Proposal.closed_time:type_name -> google.protobuf.Timestamp
+	10, // 4: alesco.v1.Proposal.merged_time:type_name -> google.protobuf.Timestamp
+	10, // 5: alesco.v1.Proposal.discussion_time:type_name -> google.protobuf.Timestamp
+	10, // 6: alesco.v1.Proposal.fcp_time:type_name -> google.protobuf.Timestamp
+	2,  // 7: alesco.v1.Proposal.async_votes:type_name -> alesco.v1.AsyncVote
+	3,  // 8: alesco.v1.Proposal.concerns:type_name -> alesco.v1.Concern
+	11, // 9: alesco.v1.AsyncVote.value:type_name -> alesco.v1.VoteValue
+	10, // 10: alesco.v1.AsyncVote.cast_time:type_name -> google.protobuf.Timestamp
+	0,  // 11: alesco.v1.ListProposalsRequest.states:type_name -> alesco.v1.ProposalState
+	1,  // 12: alesco.v1.ListProposalsResponse.proposals:type_name -> alesco.v1.Proposal
+	10, // 13: alesco.v1.ListProposalsResponse.last_synced_time:type_name -> google.protobuf.Timestamp
+	1,  // 14: alesco.v1.GetProposalResponse.proposal:type_name -> alesco.v1.Proposal
+	10, // 15: alesco.v1.SyncProposalsResponse.synced_time:type_name -> google.protobuf.Timestamp
+	4,  // 16: alesco.v1.ProposalService.ListProposals:input_type -> alesco.v1.ListProposalsRequest
+	6,  // 17: alesco.v1.ProposalService.GetProposal:input_type -> alesco.v1.GetProposalRequest
+	8,  // 18: alesco.v1.ProposalService.SyncProposals:input_type -> alesco.v1.SyncProposalsRequest
+	5,  // 19: alesco.v1.ProposalService.ListProposals:output_type -> alesco.v1.ListProposalsResponse
+	7,  // 20: alesco.v1.ProposalService.GetProposal:output_type -> alesco.v1.GetProposalResponse
+	9,  // 21: alesco.v1.ProposalService.SyncProposals:output_type -> alesco.v1.SyncProposalsResponse
+	19, // [19:22] is the sub-list for method output_type
+	16, // [16:19] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_alesco_v1_proposal_proto_init() }
@@ -756,13 +997,14 @@ func file_alesco_v1_proposal_proto_init() {
 	if File_alesco_v1_proposal_proto != nil {
 		return
 	}
+	file_alesco_v1_minutes_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_alesco_v1_proposal_proto_rawDesc), len(file_alesco_v1_proposal_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
