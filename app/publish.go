@@ -78,16 +78,14 @@ func (a *App) savePull(tx alesco.Tx, next alesco.Proposal, filesRead string) err
 	return a.restatus(tx, prev, found, next)
 }
 
-// restatus edits an RFC's status comment when it moves between discussion
-// and FCP (the meeting that votes on it changes), if its discussion has
-// begun: an RFC nobody voted on gets none.
+// restatus writes an RFC's status comment when it moves into discussion or
+// between discussion and FCP (the meeting that votes on it changes): the
+// comment is there from the discussion's start until the RFC is decided.
+// An RFC already in discussion when alesco first saw it gets its comment
+// with the first command in its discussion.
 func (a *App) restatus(tx alesco.Tx, prev alesco.Proposal, found bool, next alesco.Proposal) error {
 	if !found || prev.State == next.State || !alesco.DiscussionOpen(next) {
 		return nil
-	}
-	cs, err := tx.DiscussionComments(next.CommitteeID, next.Number)
-	if err != nil || len(cs) == 0 {
-		return err
 	}
 	c, err := a.committee(tx, next.CommitteeID)
 	if err != nil {

@@ -261,7 +261,7 @@ func TestCrashDeliversEachEffectOnce(t *testing.T) {
 		t.Fatalf("delivered before the crash: %d GitHub writes, %d posts, %d emails", len(w), len(chat.Posts()), mails())
 	}
 	queued := outboxJSONList(t, db)
-	want := 8 // start post; #16: comment; #17, #18: comment, labels; wiki; minutes post
+	want := 9 // start post; #16: comment, status comment (into FCP); #17, #18: comment, labels; wiki; minutes post
 	if smtp != nil {
 		want++ // the board's email about #16
 	}
