@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -178,25 +179,34 @@ func (a *App) AnnounceMeetings(ctx context.Context) error {
 			}
 			continue
 		}
-		err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
-			var keys []string
-			for _, e := range due {
-				queued, err := tx.Enqueue(e)
-				if err != nil {
-					return alesco.Change{}, err
-				}
-				if queued {
-					keys = append(keys, e.Key)
-				}
-			}
-			if len(keys) == 0 {
-				return alesco.Change{}, alesco.ErrUnchanged
-			}
-			return alesco.Change{Action: "outbox.announce", Subject: "committee/" + c.ID, Detail: map[string]any{"keys": keys}}, nil
-		})
-		if err != nil && err != alesco.ErrUnchanged {
+		if err := a.queueDue(ctx, c, "outbox.announce", due); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// queueDue queues the posts that came due for a committee, in one audited
+// change (action) naming those that were not queued already.
+func (a *App) queueDue(ctx context.Context, c *alesco.Committee, action string, due []alesco.Effect) error {
+	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
+		var keys []string
+		for _, e := range due {
+			queued, err := tx.Enqueue(e)
+			if err != nil {
+				return alesco.Change{}, err
+			}
+			if queued {
+				keys = append(keys, e.Key)
+			}
+		}
+		if len(keys) == 0 {
+			return alesco.Change{}, alesco.ErrUnchanged
+		}
+		return alesco.Change{Action: action, Subject: "committee/" + c.ID, Detail: map[string]any{"keys": keys}}, nil
+	})
+	if errors.Is(err, alesco.ErrUnchanged) {
+		return nil
+	}
+	return err
 }

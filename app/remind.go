@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/almalinux/alesco"
@@ -44,26 +43,7 @@ func (a *App) remindMembers(ctx context.Context, c *alesco.Committee, now time.T
 	}); err != nil || len(due) == 0 {
 		return err
 	}
-	err := a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
-		var keys []string
-		for _, e := range due {
-			queued, err := tx.Enqueue(e)
-			if err != nil {
-				return alesco.Change{}, err
-			}
-			if queued {
-				keys = append(keys, e.Key)
-			}
-		}
-		if len(keys) == 0 {
-			return alesco.Change{}, alesco.ErrUnchanged
-		}
-		return alesco.Change{Action: "outbox.remind", Subject: "committee/" + c.ID, Detail: map[string]any{"keys": keys}}, nil
-	})
-	if errors.Is(err, alesco.ErrUnchanged) {
-		return nil
-	}
-	return err
+	return a.queueDue(ctx, c, "outbox.remind", due)
 }
 
 // reminder is the reminder effect before meeting m, read in tx (none when

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/almalinux/alesco"
 	gh "github.com/google/go-github/v89/github"
@@ -21,9 +20,9 @@ const maxCommentPages = 100
 // pull request; a failure GitHub caused says what went wrong in public
 // words (PublicError).
 func (s *Syncer) FetchComments(ctx context.Context, c *alesco.Committee, numbers []int) (map[int][]alesco.DiscussionComment, alesco.SyncResult, error) {
-	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
-	if !ok {
-		return nil, alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+	owner, repo, err := repoOf(c)
+	if err != nil {
+		return nil, alesco.SyncResult{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -115,12 +115,9 @@ func NewSyncer(o Options) (*Syncer, error) {
 // failure GitHub caused comes back with its requests counted and says
 // what went wrong in public words (PublicError).
 func (s *Syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error) {
-	if c.GitHub.Repo == "" {
-		return nil, alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
-	}
-	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
-	if !ok {
-		return nil, alesco.SyncResult{}, alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+	owner, repo, err := repoOf(c)
+	if err != nil {
+		return nil, alesco.SyncResult{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -244,6 +241,18 @@ func (s *Syncer) readFiles(ctx context.Context, c *alesco.Committee, owner, repo
 
 // apiBase checks the GitHub REST API's base URL (DefaultBaseURL when
 // empty) and ends it with a slash, as go-github wants it.
+// repoOf splits the committee's GitHub repository into owner and name.
+func repoOf(c *alesco.Committee) (owner, repo string, err error) {
+	if c.GitHub.Repo == "" {
+		return "", "", alesco.Errorf(alesco.EPRECONDITION, "%s has no GitHub repository configured", c.ShortName)
+	}
+	owner, repo, ok := strings.Cut(c.GitHub.Repo, "/")
+	if !ok {
+		return "", "", alesco.Errorf(alesco.EPRECONDITION, "bad GitHub repository %q for %s: want owner/name", c.GitHub.Repo, c.ShortName)
+	}
+	return owner, repo, nil
+}
+
 func apiBase(base string) (string, error) {
 	if base == "" {
 		base = DefaultBaseURL

@@ -181,16 +181,7 @@ func (h *Webhook) apply(w http.ResponseWriter, r *http.Request, c *alesco.Commit
 	applied, err := h.app.ApplyDelivery(ctx, delivery, c.ID, event, ev.GetAction(), number, func(prev alesco.Proposal, found bool) (alesco.Proposal, bool) {
 		return applyEvent(c, ev, prev, found, h.now().UTC())
 	})
-	if err != nil {
-		h.log.ErrorContext(ctx, "webhook not applied", "delivery", delivery, "err", err)
-		http.Error(w, "could not store the delivery; GitHub will let you redeliver it", http.StatusInternalServerError)
-		return
-	}
-	if !applied {
-		io.WriteString(w, "duplicate delivery: already applied\n")
-		return
-	}
-	io.WriteString(w, "ok\n")
+	h.answerApplied(ctx, w, delivery, applied, err)
 }
 
 // checkDelivery checks a webhook delivery's id and pull-request number
@@ -256,4 +247,20 @@ func applyEvent(c *alesco.Committee, ev *gh.PullRequestEvent, prev alesco.Propos
 		return prev, false
 	}
 	return next, true
+}
+
+// answerApplied tells GitHub what became of a delivery: stored (ok), seen
+// before (a redelivery), or not stored (500: GitHub lets the operator
+// redeliver it).
+func (h *Webhook) answerApplied(ctx context.Context, w http.ResponseWriter, delivery string, applied bool, err error) {
+	if err != nil {
+		h.log.ErrorContext(ctx, "webhook not applied", "delivery", delivery, "err", err)
+		http.Error(w, "could not store the delivery; GitHub will let you redeliver it", http.StatusInternalServerError)
+		return
+	}
+	if !applied {
+		io.WriteString(w, "duplicate delivery: already applied\n")
+		return
+	}
+	io.WriteString(w, "ok\n")
 }

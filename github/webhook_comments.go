@@ -105,14 +105,5 @@ func (h *Webhook) applyComment(w http.ResponseWriter, r *http.Request, ca Commen
 	}
 	ctx := alesco.NewContext(r.Context(), alesco.Principal{Name: "github webhook " + delivery})
 	applied, err := ca.ApplyComment(ctx, delivery, event, action, cm, action == "deleted")
-	if err != nil {
-		h.log.ErrorContext(ctx, "webhook not applied", "delivery", delivery, "err", err)
-		http.Error(w, "could not store the delivery; GitHub will let you redeliver it", http.StatusInternalServerError)
-		return
-	}
-	if !applied {
-		io.WriteString(w, "duplicate delivery: already applied\n")
-		return
-	}
-	io.WriteString(w, "ok\n")
+	h.answerApplied(ctx, w, delivery, applied, err)
 }
