@@ -26,6 +26,12 @@ type Store interface {
 	// Changed returns a channel that is closed at the next change of
 	// Version.
 	Changed() <-chan struct{}
+	// Touched says which committees' meetings the commits after version
+	// since wrote (minutes, meeting changes), so that a watcher of a
+	// meeting reads again only after a commit that may have changed it:
+	// all is true when the store cannot tell (another process's commit,
+	// or a version older than the store remembers).
+	Touched(since uint64) (committees []string, all bool)
 }
 
 // Change is what one write did, for the audit log: "minutes.finalize" on

@@ -50,6 +50,9 @@ type DB struct {
 	version atomic.Uint64
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced at every version bump
+	// touches remembers what the last commits wrote (Touched), by
+	// version, oldest first.
+	touches []touch
 	stop    chan struct{}
 	done    chan struct{}
 
@@ -159,10 +162,50 @@ func (db *DB) Changed() <-chan struct{} {
 	return db.changed
 }
 
-// bump moves the version on and wakes whoever waits for a change.
-func (db *DB) bump() {
+// touch is what one commit wrote: the committees whose meetings it
+// changed, or all (unknown: another process's commit).
+type touch struct {
+	version    uint64
+	committees []string
+	all        bool
+}
+
+// keptTouches is how many commits Touched remembers; a watcher further
+// behind reads again whatever they were.
+const keptTouches = 64
+
+// Touched implements alesco.Store.
+func (db *DB) Touched(since uint64) (committees []string, all bool) {
 	db.mu.Lock()
-	db.version.Add(1)
+	defer db.mu.Unlock()
+	v := db.version.Load()
+	if since >= v {
+		return nil, false
+	}
+	if len(db.touches) == 0 || db.touches[0].version > since+1 {
+		return nil, true
+	}
+	for _, t := range db.touches {
+		if t.version <= since {
+			continue
+		}
+		if t.all {
+			return nil, true
+		}
+		committees = append(committees, t.committees...)
+	}
+	return committees, false
+}
+
+// bump moves the version on and wakes whoever waits for a change; t says
+// what the commit wrote.
+func (db *DB) bump(t touch) {
+	db.mu.Lock()
+	t.version = db.version.Add(1)
+	if len(db.touches) == keptTouches {
+		db.touches = append(db.touches[:0], db.touches[1:]...)
+	}
+	db.touches = append(db.touches, t)
 	close(db.changed)
 	db.changed = make(chan struct{})
 	db.mu.Unlock()
@@ -188,7 +231,7 @@ func (db *DB) poll() {
 		var v int64
 		if err := db.write.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
 			if last >= 0 && v != last {
-				db.bump()
+				db.bump(touch{all: true})
 			}
 			last = v
 		}
@@ -279,6 +322,19 @@ type txn struct {
 	// frozen: the meetings whose minutes this transaction made final; the
 	// audit row of the change seals them (sealFrozen).
 	frozen []string
+	// touched: the committees whose meetings (minutes, changes) this
+	// transaction wrote (Touched).
+	touched []string
+}
+
+// touch notes that the transaction wrote a meeting of committee id.
+func (t *txn) touch(id string) {
+	for _, c := range t.touched {
+		if c == id {
+			return
+		}
+	}
+	t.touched = append(t.touched, id)
 }
 
 var _ alesco.Tx = (*txn)(nil)
@@ -332,8 +388,9 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		start := time.Now()
 		defer func() { db.Timed(time.Since(start), err) }()
 	}
+	var t *txn
 	err = inTx(ctx, db.write, func(tx *sql.Tx) error {
-		t := &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
+		t = &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
 		ch, err := fn(t)
 		if err != nil {
 			return err
@@ -349,7 +406,7 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, detail)
 	})
 	if err == nil {
-		db.bump()
+		db.bump(touch{committees: t.touched})
 	}
 	return err
 }
