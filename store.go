@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -111,6 +112,45 @@ type ReadTx interface {
 	// EventTexts returns the texts of a committee's calendar events as last
 	// published, by meeting id.
 	EventTexts(committeeID string) (map[string]EventText, error)
+	// AuditOf returns the newest audit rows (at most limit) an actor wrote
+	// about a subject with one of the actions, newest first.
+	AuditOf(subject, actor string, actions []string, limit int) ([]AuditEntry, error)
+	// CommandReply returns the reply kept for a command a client sent
+	// under its own id; found is false when no such command ran.
+	CommandReply(meetingID, commandID string) (reply string, found bool, err error)
+}
+
+// Command is a command of a meeting run live that its client sent under
+// an id of its own, the same on every retry (WithCommand): the first write
+// transaction of the command records the id with its change, and a
+// command whose id is on record already is refused with ErrCommandRan, so
+// a retried command never runs twice.
+type Command struct {
+	MeetingID, ID string
+	claimed       atomic.Bool
+}
+
+// Claimed reports whether the command's id went on record with a change.
+func (c *Command) Claimed() bool { return c.claimed.Load() }
+
+// Claim notes that the command's id went on record (the store calls it
+// once the transaction committed).
+func (c *Command) Claim() { c.claimed.Store(true) }
+
+// ErrCommandRan refuses a command whose id is already on record: it ran.
+var ErrCommandRan = Errorf(EEXISTS, "this command already ran")
+
+type commandKey struct{}
+
+// WithCommand returns ctx carrying the command being run.
+func WithCommand(ctx context.Context, c *Command) context.Context {
+	return context.WithValue(ctx, commandKey{}, c)
+}
+
+// CommandOf returns the command ctx carries, or nil.
+func CommandOf(ctx context.Context) *Command {
+	c, _ := ctx.Value(commandKey{}).(*Command)
+	return c
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -148,6 +188,9 @@ type Tx interface {
 	SaveOutboxItem(it OutboxItem) (saved bool, err error)
 	// SaveEventTexts stores calendar event texts as published now.
 	SaveEventTexts(texts []EventText) error
+	// SaveCommandReply keeps the reply of a command on record
+	// (CommandReply).
+	SaveCommandReply(meetingID, commandID, reply string) error
 	// SavePullRequest stores a pull request as last read from GitHub,
 	// tracked or not, with the head SHA its files were read at.
 	SavePullRequest(p Proposal, filesRead string) error

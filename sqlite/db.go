@@ -391,6 +391,9 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 	var t *txn
 	err = inTx(ctx, db.write, func(tx *sql.Tx) error {
 		t = &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
+		if err := t.claimCommand(alesco.CommandOf(ctx)); err != nil {
+			return err
+		}
 		ch, err := fn(t)
 		if err != nil {
 			return err
@@ -406,6 +409,9 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, detail)
 	})
 	if err == nil {
+		if cmd := alesco.CommandOf(ctx); cmd != nil {
+			cmd.Claim()
+		}
 		db.bump(touch{committees: t.touched})
 	}
 	return err
