@@ -146,7 +146,7 @@ func (s *Server) routes() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
 	}
-	return s.accessLog(noSniff(c.Handler(limitBody(s.guard(streamControl(mux))))))
+	return s.accessLog(noSniff(c.Handler(limitBody(s.guard(s.streamControl(mux))))))
 }
 
 // nosniff is the X-Content-Type-Options value, shared (full: len == cap).

@@ -132,7 +132,7 @@ func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[
 		case <-ctx.Done():
 			return nil
 		case <-w.Ready():
-			msg = w.Latest().Memo(watchMessage).(*alescov1.WatchMinutesResponse)
+			msg = watchFramesOf(w.Latest()).msg
 		case <-idle.C:
 		}
 		if rc != nil {
@@ -148,7 +148,8 @@ func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[
 	}
 }
 
-// watchMessage is a snapshot's message, made once for all its watchers.
+// watchMessage is a snapshot's message (made once for all its watchers:
+// watchFramesOf).
 func watchMessage(s *app.Snapshot) any {
 	return &alescov1.WatchMinutesResponse{Minutes: protoconv.MinutesProto(s.Committee, s.Minutes)}
 }
@@ -160,11 +161,15 @@ type streamControlKey struct{}
 // streamControl lifts the server's write timeout for the WatchMinutes
 // streams (it bounds ordinary requests, and would cut a watcher off after
 // two minutes; each message gets its own deadline instead) and hands the
-// stream its ResponseController. The request body was read whole by then
-// (the guard), within the body timeout.
-func streamControl(next http.Handler) http.Handler {
+// stream its ResponseController, or serves it itself (fastWatch). The
+// request body was read whole by then (the guard), within the body
+// timeout.
+func (s *Server) streamControl(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure {
+		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure && r.Method == http.MethodPost {
+			if s.fastWatch(w, r) {
+				return
+			}
 			rc := http.NewResponseController(w)
 			_ = rc.SetWriteDeadline(time.Time{})
 			r = r.WithContext(context.WithValue(r.Context(), streamControlKey{}, rc))
