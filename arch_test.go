@@ -71,6 +71,7 @@ var layout = map[string][]string{
 	"scripts/baseline":    {"*"},
 	"scripts/perf":        {"*"},
 	"scripts/testtimes":   {"*"},
+	"scripts/watchload":   {"*"},
 }
 
 // The boundaries the layout draws, checked on their own too (so that a
@@ -79,7 +80,7 @@ var layout = map[string][]string{
 // one another.
 var (
 	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
-		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
+		"scripts/loadfeed", "scripts/baseline", "scripts/perf", "scripts/watchload"}
 	adapters = []string{"config", "sqlite", "github", "mattermost", "mail"}
 )
 
