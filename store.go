@@ -118,6 +118,9 @@ type ReadTx interface {
 	// CommandReply returns the reply kept for a command a client sent
 	// under its own id; found is false when no such command ran.
 	CommandReply(meetingID, commandID string) (reply string, found bool, err error)
+	// LastCommands returns the ids of the last commands (at most limit)
+	// whose changes a meeting's record holds, oldest first.
+	LastCommands(meetingID string, limit int) ([]string, error)
 }
 
 // Command is a command of a meeting run live that its client sent under

@@ -12,34 +12,42 @@ import (
 // MaxCommandID is the longest command id a client may send.
 const MaxCommandID = 64
 
+// CommandResult is what RunOnce did.
+type CommandResult struct {
+	Reply string
+	// Replayed: the command had run before; Reply is its first reply.
+	Replayed bool
+}
+
 // RunOnce runs one command of a meeting run live (run, the live language)
 // that its client sent under commandID, an id of its own the same on
 // every retry: a command already run under it is not run again, and its
-// first reply is returned with replayed true. The id goes on record in
-// the transaction of the command's change, so a command retried after a
-// lost answer or a server restart changes the record once. An empty id
-// runs the command as it comes.
-func (a *App) RunOnce(ctx context.Context, meetingID, commandID string, run func(context.Context) (string, error)) (reply string, replayed bool, err error) {
+// first reply is returned, Replayed. The id goes on record in the
+// transaction of the command's change, so a command retried after a lost
+// answer or a server restart changes the record once. An empty id runs
+// the command as it comes.
+func (a *App) RunOnce(ctx context.Context, meetingID, commandID string, run func(context.Context) (string, error)) (CommandResult, error) {
 	if commandID == "" {
-		reply, err = run(ctx)
-		return reply, false, err
+		reply, err := run(ctx)
+		return CommandResult{Reply: reply}, err
 	}
 	if err := checkCommandID(commandID); err != nil {
-		return "", false, err
+		return CommandResult{}, err
 	}
 	if reply, found, err := a.commandReply(ctx, meetingID, commandID); err != nil || found {
-		return reply, found, err
+		return CommandResult{Reply: reply, Replayed: found}, err
 	}
 	cmd := &alesco.Command{MeetingID: meetingID, ID: commandID}
-	reply, err = run(alesco.WithCommand(ctx, cmd))
+	reply, err := run(alesco.WithCommand(ctx, cmd))
 	if errors.Is(err, alesco.ErrCommandRan) {
 		// Another try of the same command got there first.
 		reply, _, err = a.commandReply(ctx, meetingID, commandID)
-		return reply, true, err
+		return CommandResult{Reply: reply, Replayed: true}, err
 	}
 	if err != nil || !cmd.Claimed() {
-		return reply, false, err
+		return CommandResult{Reply: reply}, err
 	}
+	res := CommandResult{Reply: reply}
 	err = a.store.Update(ctx, func(tx alesco.Tx) (alesco.Change, error) {
 		if err := tx.SaveCommandReply(meetingID, commandID, reply); err != nil {
 			return alesco.Change{}, err
@@ -50,7 +58,7 @@ func (a *App) RunOnce(ctx context.Context, meetingID, commandID string, run func
 		// The change is on record; only its reply is not: a retry says so.
 		a.log.Warn("live: keeping a command's reply failed", "meeting", meetingID, "command", commandID, "err", err)
 	}
-	return reply, false, nil
+	return res, nil
 }
 
 func checkCommandID(id string) error {

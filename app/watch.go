@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/almalinux/alesco"
@@ -22,6 +23,9 @@ import (
 type Snapshot struct {
 	Committee *alesco.Committee
 	Minutes   *alesco.Minutes
+	// Commands are the ids of the last commands run under an id of their
+	// client's (RunOnce) whose changes the record holds, oldest first.
+	Commands []string
 
 	once sync.Once
 	memo any
@@ -201,7 +205,7 @@ func (h *hub) refresh(ctx context.Context) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if s.Committee == h.last.Committee && reflect.DeepEqual(s.Minutes, h.last.Minutes) {
+	if s.Committee == h.last.Committee && reflect.DeepEqual(s.Minutes, h.last.Minutes) && slices.Equal(s.Commands, h.last.Commands) {
 		return
 	}
 	h.last = s
@@ -235,21 +239,24 @@ func (a *App) WatchMinutes(ctx context.Context, meetingID string, send func(*ale
 // snapshot reads a meeting's record from one snapshot, or an empty draft
 // of the meeting when it has none yet.
 func (a *App) snapshot(ctx context.Context, meetingID string) (*Snapshot, error) {
-	var c *alesco.Committee
-	var m *alesco.Minutes
+	snap := &Snapshot{}
 	err := a.store.View(ctx, func(tx alesco.ReadTx) error {
 		s, mt, err := a.meeting(tx, meetingID)
 		if err != nil {
 			return err
 		}
-		c = s.c
-		if m, err = tx.Minutes(meetingID); alesco.ErrorCode(err) == alesco.ENOTFOUND {
-			m, err = alesco.NewMinutes(mt), nil
+		snap.Committee = s.c
+		if snap.Minutes, err = tx.Minutes(meetingID); alesco.ErrorCode(err) == alesco.ENOTFOUND {
+			snap.Minutes, err = alesco.NewMinutes(mt), nil
 		}
+		if err != nil {
+			return err
+		}
+		snap.Commands, err = tx.LastCommands(meetingID, 16)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{Committee: c, Minutes: m}, nil
+	return snap, nil
 }

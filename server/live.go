@@ -31,13 +31,13 @@ func (s *minutesService) RunCommand(ctx context.Context, req *connect.Request[al
 	if req.Msg.MeetingId == "" {
 		return nil, alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
 	}
-	reply, replayed, err := s.app.RunOnce(ctx, req.Msg.MeetingId, req.Msg.CommandId, func(ctx context.Context) (string, error) {
+	res, err := s.app.RunOnce(ctx, req.Msg.MeetingId, req.Msg.CommandId, func(ctx context.Context) (string, error) {
 		return live.Run(ctx, s.app, req.Msg.MeetingId, req.Msg.Line)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.RunCommandResponse{Reply: reply, Replayed: replayed}), nil
+	return connect.NewResponse(&alescov1.RunCommandResponse{Reply: res.Reply, Replayed: res.Replayed}), nil
 }
 
 // untilShutdown returns ctx cancelled when the server starts shutting

@@ -151,7 +151,7 @@ func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[
 // watchMessage is a snapshot's message (made once for all its watchers:
 // watchFramesOf).
 func watchMessage(s *app.Snapshot) any {
-	return &alescov1.WatchMinutesResponse{Minutes: protoconv.MinutesProto(s.Committee, s.Minutes)}
+	return &alescov1.WatchMinutesResponse{Minutes: protoconv.MinutesProto(s.Committee, s.Minutes), CommandIds: s.Commands}
 }
 
 // streamControlKey carries a WatchMinutes stream's ResponseController in

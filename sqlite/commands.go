@@ -51,6 +51,19 @@ func (t *txn) SaveCommandReply(meetingID, commandID, reply string) error {
 	return nil
 }
 
+// LastCommands implements alesco.ReadTx.
+func (t *txn) LastCommands(meetingID string, limit int) ([]string, error) {
+	var out []string
+	err := t.each(`SELECT command_id FROM (SELECT command_id, rowid AS n FROM live_commands WHERE meeting_id = ? ORDER BY n DESC LIMIT ?)
+		ORDER BY n`, []any{meetingID, limit}, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		out = append(out, id)
+		return err
+	})
+	return out, err
+}
+
 // AuditOf implements alesco.ReadTx.
 func (t *txn) AuditOf(subject, actor string, actions []string, limit int) ([]alesco.AuditEntry, error) {
 	args := []any{subject, actor}

@@ -100,7 +100,7 @@ func (m *Main) commandRunner(ctx context.Context, meetingID, server string, f st
 			return next(ctx, req)
 		}
 	})
-	r := &remote{meetingID: meetingID, out: out, errw: m.Stderr,
+	r := &remote{meetingID: meetingID, out: out, errw: m.Stderr, sent: map[string]bool{},
 		minutes: v1.NewMinutesServiceClient(client, strings.TrimSuffix(server, "/"), connect.WithInterceptors(auth))}
 	watchCtx, stop := context.WithCancel(ctx)
 	watched := make(chan struct{})

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"connectrpc.com/connect"
@@ -29,12 +32,13 @@ type remote struct {
 
 	mu   sync.Mutex
 	down bool // a call failed to reach the server; "back" is due
-	// base is the record as this terminal last knew it; while one of its
-	// own commands runs, what streams in waits in pending, and the
-	// command's own change is not told as another's.
-	base     *alescov1.Minutes
-	inflight bool
-	pending  *alescov1.Minutes
+	// base is the record as the stream last sent it, and baseIDs the
+	// commands whose changes it holds; sent are the ids of this
+	// terminal's commands: a record that holds one more of them holds
+	// this terminal's own change, which its reply told already.
+	base    *alescov1.Minutes
+	baseIDs []string
+	sent    map[string]bool
 }
 
 // retry pauses: from the first to the longest.
@@ -58,8 +62,11 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // transient reports an error a server that restarts or a network that
 // drops gives: the command is sent again.
 func transient(err error) bool {
-	switch connect.CodeOf(err) {
-	case connect.CodeUnavailable, connect.CodeUnknown:
+	var netErr *net.OpError
+	switch {
+	case connect.CodeOf(err) == connect.CodeUnavailable, connect.CodeOf(err) == connect.CodeUnknown:
+		return true
+	case errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNRESET):
 		return true
 	}
 	return false
@@ -105,9 +112,8 @@ func newCommandID() string {
 func (r *remote) run(ctx context.Context, line string) (string, error) {
 	req := &alescov1.RunCommandRequest{MeetingId: r.meetingID, Line: line, CommandId: newCommandID()}
 	r.mu.Lock()
-	r.inflight = true
+	r.sent[req.CommandId] = true
 	r.mu.Unlock()
-	defer r.settle(ctx)
 	for d := firstRetry; ; {
 		resp, err := r.minutes.RunCommand(ctx, connect.NewRequest(req))
 		if err == nil {
@@ -122,44 +128,24 @@ func (r *remote) run(ctx context.Context, line string) (string, error) {
 	}
 }
 
-// settle takes the record as the command left it as the terminal's own,
-// then tells what another front end changed meanwhile.
-func (r *remote) settle(ctx context.Context) {
-	var fresh *alescov1.Minutes
-	if resp, err := r.minutes.GetMinutes(ctx, connect.NewRequest(&alescov1.GetMinutesRequest{MeetingId: r.meetingID})); err == nil {
-		fresh = resp.Msg.Minutes
-	}
+// seen takes a record the stream sent, and prints what another front end
+// changed since the last one, one line each. A record that holds a change
+// of this terminal's (one more of its command ids) is taken silently.
+func (r *remote) seen(m *alescov1.Minutes, ids []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.inflight = false
-	if fresh != nil {
-		r.base = fresh
+	own := false
+	for _, id := range ids {
+		if r.sent[id] && !slices.Contains(r.baseIDs, id) {
+			own = true
+		}
 	}
-	if p := r.pending; p != nil {
-		r.pending = nil
-		r.tell(p)
-	}
-}
-
-// seen takes a record the stream sent.
-func (r *remote) seen(m *alescov1.Minutes) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.inflight {
-		r.pending = m
-		return
-	}
-	r.tell(m)
-}
-
-// tell prints what changed from the base to m, one line each (r.mu held).
-func (r *remote) tell(m *alescov1.Minutes) {
-	if r.base != nil {
+	if r.base != nil && !own {
 		for _, l := range changes(r.base, m) {
 			fmt.Fprintln(r.out, "· "+live.Plain(l))
 		}
 	}
-	r.base = m
+	r.base, r.baseIDs = m, ids
 }
 
 // watch streams the record until ctx ends, reconnecting with a growing
@@ -172,7 +158,7 @@ func (r *remote) watch(ctx context.Context) {
 				d = firstRetry
 				r.back()
 				if msg := stream.Msg(); !msg.KeepAlive && msg.Minutes != nil {
-					r.seen(msg.Minutes)
+					r.seen(msg.Minutes, msg.CommandIds)
 				}
 			}
 			err = stream.Err()

@@ -3447,7 +3447,11 @@ type WatchMinutesResponse struct {
 	// A keep-alive, sent when nothing changed for a while (about every 20
 	// seconds) so that proxies keep the stream open and a dead client is
 	// noticed: it carries no record; skip it.
-	KeepAlive     bool `protobuf:"varint,2,opt,name=keep_alive,json=keepAlive,proto3" json:"keep_alive,omitempty"`
+	KeepAlive bool `protobuf:"varint,2,opt,name=keep_alive,json=keepAlive,proto3" json:"keep_alive,omitempty"`
+	// The command_ids of the last commands (RunCommandRequest.command_id,
+	// up to 16, oldest first) whose changes this record holds: a client
+	// tells its own changes from another front end's by them.
+	CommandIds    []string `protobuf:"bytes,3,rep,name=command_ids,json=commandIds,proto3" json:"command_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3494,6 +3498,13 @@ func (x *WatchMinutesResponse) GetKeepAlive() bool {
 		return x.KeepAlive
 	}
 	return false
+}
+
+func (x *WatchMinutesResponse) GetCommandIds() []string {
+	if x != nil {
+		return x.CommandIds
+	}
+	return nil
 }
 
 type ListMinutesResponse struct {
@@ -4068,11 +4079,13 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\tdecisions\x18\a \x03(\tR\tdecisions\"4\n" +
 	"\x13WatchMinutesRequest\x12\x1d\n" +
 	"\n" +
-	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"c\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"\x84\x01\n" +
 	"\x14WatchMinutesResponse\x12,\n" +
 	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x12\x1d\n" +
 	"\n" +
-	"keep_alive\x18\x02 \x01(\bR\tkeepAlive\"r\n" +
+	"keep_alive\x18\x02 \x01(\bR\tkeepAlive\x12\x1f\n" +
+	"\vcommand_ids\x18\x03 \x03(\tR\n" +
+	"commandIds\"r\n" +
 	"\x13ListMinutesResponse\x123\n" +
 	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"l\n" +
