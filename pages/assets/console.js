@@ -390,6 +390,11 @@ $("agreed").addEventListener("click", function () {
   var t = $("note-text").value.trim();
   if (t) run("agreed " + t).then(function () { $("note-text").value = ""; });
 });
+$("link").addEventListener("click", function () {
+  var t = $("note-text").value.trim();
+  if (t) run("link " + t).then(function (r) { if (r) $("note-text").value = ""; });
+});
+$("undo").addEventListener("click", function () { run("undo"); });
 $("action-form").addEventListener("submit", function (ev) {
   ev.preventDefault();
   var t = $("action-text").value.trim(), owner = $("action-owner");
