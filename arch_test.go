@@ -73,6 +73,7 @@ var layout = map[string][]string{
 	"scripts/baseline":    {"*"},
 	"scripts/perf":        {"*"},
 	"scripts/testtimes":   {"*"},
+	"scripts/watchload":   {"*"},
 }
 
 // The boundaries the layout draws, checked on their own too (so that a
@@ -81,7 +82,7 @@ var layout = map[string][]string{
 // one another.
 var (
 	wireSpeakers = []string{"protoconv", "server", "cmd/alesco", "gen/alesco/v1", "gen/alesco/v1/alescov1connect",
-		"scripts/loadfeed", "scripts/baseline", "scripts/perf"}
+		"scripts/loadfeed", "scripts/baseline", "scripts/perf", "scripts/watchload"}
 	adapters = []string{"config", "sqlite", "github", "mattermost", "mail", "indico"}
 )
 

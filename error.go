@@ -22,6 +22,7 @@ const (
 	EUNAVAILABLE     = "unavailable"     // an upstream (GitHub) cannot be reached
 	ECANCELED        = "canceled"        // the caller went away
 	ETIMEOUT         = "timeout"         // the request ran out of time
+	ELIMIT           = "limit"           // a limit of the service is reached (watchers of a meeting)
 	EINTERNAL        = "internal"        // a bug or I/O failure; logged, never shown verbatim
 )
 

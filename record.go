@@ -388,3 +388,57 @@ func (m *Minutes) checkFinalize(c *Committee, now time.Time) error {
 	}
 	return nil
 }
+
+// Withdrawal names an entry of the minutes to take back (the live
+// language's undo): a note or an action item by id, or a decision agreed
+// without a vote by its text.
+type Withdrawal struct {
+	Kind WithdrawalKind
+	ID   int64
+	Text string
+}
+
+// WithdrawalKind is what a Withdrawal takes back.
+type WithdrawalKind string
+
+// The entries undo may take back.
+const (
+	WithdrawNote     WithdrawalKind = "note"
+	WithdrawAction   WithdrawalKind = "action item"
+	WithdrawDecision WithdrawalKind = "decision"
+)
+
+// Withdraw takes an entry out of draft minutes; found is false when it is
+// no longer there (taken back already). Action items after it move up.
+func (m *Minutes) Withdraw(w Withdrawal) (found bool, err error) {
+	if err := m.editable(); err != nil {
+		return false, err
+	}
+	switch w.Kind {
+	case WithdrawNote:
+		for i, n := range m.Notes {
+			if n.ID == w.ID {
+				m.Notes = append(m.Notes[:i], m.Notes[i+1:]...)
+				return true, nil
+			}
+		}
+	case WithdrawAction:
+		for i, a := range m.ActionItems {
+			if a.ID == w.ID {
+				m.ActionItems = append(m.ActionItems[:i], m.ActionItems[i+1:]...)
+				for j := i; j < len(m.ActionItems); j++ {
+					m.ActionItems[j].Number = j + 1
+				}
+				return true, nil
+			}
+		}
+	case WithdrawDecision:
+		for i := len(m.Decisions) - 1; i >= 0; i-- {
+			if d := m.Decisions[i]; d.MotionID == 0 && d.Text == w.Text {
+				m.Decisions = append(m.Decisions[:i], m.Decisions[i+1:]...)
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}

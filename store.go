@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,12 @@ type Store interface {
 	// Changed returns a channel that is closed at the next change of
 	// Version.
 	Changed() <-chan struct{}
+	// Touched says which committees' meetings the commits after version
+	// since wrote (minutes, meeting changes), so that a watcher of a
+	// meeting reads again only after a commit that may have changed it:
+	// all is true when the store cannot tell (another process's commit,
+	// or a version older than the store remembers).
+	Touched(since uint64) (committees []string, all bool)
 }
 
 // Change is what one write did, for the audit log: "minutes.finalize" on
@@ -113,6 +120,48 @@ type ReadTx interface {
 	// when it is not kept).
 	DiscussionComments(committeeID string, number int) ([]DiscussionComment, error)
 	DiscussionComment(committeeID string, review bool, id int64) (cm DiscussionComment, found bool, err error)
+	// AuditOf returns the newest audit rows (at most limit) an actor wrote
+	// about a subject with one of the actions, newest first.
+	AuditOf(subject, actor string, actions []string, limit int) ([]AuditEntry, error)
+	// CommandReply returns the reply kept for a command a client sent
+	// under its own id; found is false when no such command ran.
+	CommandReply(meetingID, commandID string) (reply string, found bool, err error)
+	// LastCommands returns the ids of the last commands (at most limit)
+	// whose changes a meeting's record holds, oldest first.
+	LastCommands(meetingID string, limit int) ([]string, error)
+}
+
+// LiveCommand is a command of a meeting run live that its client sent under
+// an id of its own, the same on every retry (WithCommand): the first write
+// transaction of the command records the id with its change, and a
+// command whose id is on record already is refused with ErrCommandRan, so
+// a retried command never runs twice.
+type LiveCommand struct {
+	MeetingID, ID string
+	claimed       atomic.Bool
+}
+
+// Claimed reports whether the command's id went on record with a change.
+func (c *LiveCommand) Claimed() bool { return c.claimed.Load() }
+
+// Claim notes that the command's id went on record (the store calls it
+// once the transaction committed).
+func (c *LiveCommand) Claim() { c.claimed.Store(true) }
+
+// ErrCommandRan refuses a command whose id is already on record: it ran.
+var ErrCommandRan = Errorf(EEXISTS, "this command already ran")
+
+type commandKey struct{}
+
+// WithCommand returns ctx carrying the command being run.
+func WithCommand(ctx context.Context, c *LiveCommand) context.Context {
+	return context.WithValue(ctx, commandKey{}, c)
+}
+
+// CommandOf returns the command ctx carries, or nil.
+func CommandOf(ctx context.Context) *LiveCommand {
+	c, _ := ctx.Value(commandKey{}).(*LiveCommand)
+	return c
 }
 
 // Tx is a write transaction. Its clock is read once: Now is the same
@@ -152,6 +201,9 @@ type Tx interface {
 	SaveEventTexts(texts []EventText) error
 	// SaveEventSite stores what is kept of a committee's events site.
 	SaveEventSite(committeeID string, s EventSite) error
+	// SaveCommandReply keeps the reply of a command on record
+	// (CommandReply).
+	SaveCommandReply(meetingID, commandID, reply string) error
 	// SavePullRequest stores a pull request as last read from GitHub,
 	// tracked or not, with the head SHA its files were read at.
 	SavePullRequest(p Proposal, filesRead string) error

@@ -85,6 +85,8 @@ type App struct {
 	deliveryHook func(stage string, it alesco.OutboxItem)
 	// reloads counts the committees set since the start (Version).
 	reloads atomic.Uint64
+	// hubs are the broadcasts of the meetings being watched (watch.go).
+	hubs hubs
 }
 
 // New builds an App.

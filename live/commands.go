@@ -89,6 +89,40 @@ func (s *session) info(text string) (string, error) {
 	return fmt.Sprintf("noted under %q", n.Topic), nil
 }
 
+// link notes a link under the topic: "[TEXT](URL)", or the URL alone.
+func (s *session) link(args string) (string, error) {
+	raw, text, _ := strings.Cut(args, " ")
+	u, err := alesco.CleanURL("link", raw)
+	if err != nil {
+		return "", err
+	}
+	u = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
+	note := "<" + u + ">"
+	if text = strings.TrimSpace(text); text != "" {
+		note = "[" + linkText.Replace(text) + "](" + u + ")"
+	}
+	n, err := s.app.AddNote(s.ctx, s.meetingID, alesco.Note{Text: note})
+	if err != nil {
+		return "", err
+	}
+	if n.Topic == "" {
+		return "link noted (no topic yet: type topic TEXT or next)", nil
+	}
+	return fmt.Sprintf("link noted under %q", n.Topic), nil
+}
+
+// linkText escapes what would end a link's text early.
+var linkText = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`)
+
+// undo takes back the caller's last note, action item or agreed decision.
+func (s *session) undo(string) (string, error) {
+	_, _, w, err := s.app.Undo(s.ctx, s.meetingID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("withdrawn: the %s %q", w.Kind, w.Text), nil
+}
+
 func (s *session) agreed(text string) (string, error) {
 	_, m, d, err := s.app.Agree(s.ctx, s.meetingID, text)
 	if err != nil {

@@ -92,6 +92,7 @@ var aliases = map[string]string{
 	"start": "startmeeting", "end": "endmeeting", "note": "info", "agree": "agreed", "accepted": "agreed",
 	"arrived": "present", "here": "present", "apologies": "absent", "regrets": "absent", "leave": "left",
 	"guests": "guest", "community": "guest", "chair": "elect", "motions": "status", "move": "motion",
+	"url": "link",
 }
 
 func init() {
@@ -117,6 +118,8 @@ func init() {
 		"decide":       {"decide +1|-1 [NAME]", "the chair's deciding vote on a tie (or a designated member's)", argsRequired, (*session).decide},
 		"close":        {"close [tabled|punted|tied]", "close the open motion: the votes decide, or set it aside", argsOptional, (*session).close},
 		"action":       {"action NAME TEXT", "an action item for NAME (or: action Full Name: TEXT)", argsRequired, (*session).action},
+		"link":         {"link URL [TEXT]", "a link noted under the topic (http or https)", argsRequired, (*session).link},
+		"undo":         {"undo", "take back your last note, action item or agreed decision", argsNone, (*session).undo},
 		"endmeeting":   {"endmeeting", "finalize the minutes", argsNone, (*session).end},
 		"help":         {"help", "this list", argsNone, func(*session, string) (string, error) { return Help(), nil }},
 	}
@@ -150,7 +153,7 @@ func Help() string {
 // terminal's help screen or docs.
 func Usage() string {
 	order := []string{"startmeeting", "agenda", "status", "present", "absent", "late", "left", "board", "guest", "topic", "next",
-		"info", "agreed", "motion", "vote", "decide", "close", "elect", "appoint", "remove", "action", "endmeeting", "help"}
+		"info", "link", "agreed", "motion", "vote", "decide", "close", "elect", "appoint", "remove", "action", "undo", "endmeeting", "help"}
 	var b strings.Builder
 	for _, n := range order {
 		fmt.Fprintf(&b, "  %-24s %s\n", commands[n].usage, commands[n].help)

@@ -203,3 +203,29 @@ func valueAtStart(args string) (alesco.VoteValue, string, error) {
 	}
 	return 0, "", alesco.Errorf(alesco.EINVALID, "a deciding vote is +1 or -1: type decide +1 or decide -1")
 }
+
+// Plain is a reply or a title as a terminal or the console shows it: the
+// CommonMark backslash escapes the record keeps (a GitHub title "Build
+// for <arch>" is "Build for \<arch\>" in the minutes, so the wiki and chat
+// show it as text) taken out, for display only. Written by hand: a
+// Markdown renderer would also read emphasis, links and entities, which a
+// terminal shows as typed.
+func Plain(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// isASCIIPunct reports the characters a backslash escapes (CommonMark
+// 0.31, 2.4).
+func isASCIIPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}

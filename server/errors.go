@@ -23,6 +23,7 @@ var codes = map[string]connect.Code{
 	alesco.EUNAVAILABLE:     connect.CodeUnavailable,
 	alesco.ECANCELED:        connect.CodeCanceled,
 	alesco.ETIMEOUT:         connect.CodeDeadlineExceeded,
+	alesco.ELIMIT:           connect.CodeResourceExhausted,
 	alesco.EINTERNAL:        connect.CodeInternal,
 }
 

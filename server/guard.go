@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 )
 
 // Timeouts bound how long a client may take; zero fields take the
@@ -69,7 +71,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 && !streaming(r) {
+		// A WatchMinutes stream's request is one message too, read whole
+		// before the stream lifts its timeouts (streamControl).
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 && (!streaming(r) || r.URL.Path == v1.MinutesServiceWatchMinutesProcedure) {
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Now().Add(s.timeouts.Body))
 			body, err := io.ReadAll(r.Body)

@@ -2,13 +2,10 @@ package server
 
 import (
 	"context"
-	"net/http"
-	"time"
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
 	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
-	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/live"
 	"github.com/almalinux/alesco/protoconv"
 )
@@ -34,25 +31,13 @@ func (s *minutesService) RunCommand(ctx context.Context, req *connect.Request[al
 	if req.Msg.MeetingId == "" {
 		return nil, alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
 	}
-	reply, err := live.Run(ctx, s.app, req.Msg.MeetingId, req.Msg.Line)
+	res, err := s.app.RunOnce(ctx, req.Msg.MeetingId, req.Msg.CommandId, func(ctx context.Context) (string, error) {
+		return live.Run(ctx, s.app, req.Msg.MeetingId, req.Msg.Line)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&alescov1.RunCommandResponse{Reply: reply}), nil
-}
-
-func (s *minutesService) WatchMinutes(ctx context.Context, req *connect.Request[alescov1.WatchMinutesRequest], stream *connect.ServerStream[alescov1.WatchMinutesResponse]) error {
-	if req.Msg.MeetingId == "" {
-		return alesco.Errorf(alesco.EINVALID, "meeting_id is required, e.g. alesco-2026-12-03")
-	}
-	if s.metrics != nil {
-		defer s.metrics.WatchStream()()
-	}
-	ctx, cancel := s.untilShutdown(ctx)
-	defer cancel()
-	return s.app.WatchMinutes(ctx, req.Msg.MeetingId, func(c *alesco.Committee, m *alesco.Minutes) error {
-		return stream.Send(&alescov1.WatchMinutesResponse{Minutes: protoconv.MinutesProto(c, m)})
-	})
+	return connect.NewResponse(&alescov1.RunCommandResponse{Reply: res.Reply, Replayed: res.Replayed}), nil
 }
 
 // untilShutdown returns ctx cancelled when the server starts shutting
@@ -67,20 +52,4 @@ func (s *Server) untilShutdown(ctx context.Context) (context.Context, context.Ca
 		}
 	}()
 	return ctx, cancel
-}
-
-// liftStreamTimeouts lifts the server's write timeout for the streams that
-// stay open while a meeting runs (WatchMinutes): it bounds ordinary
-// requests, and would cut a watcher off after two minutes. The request
-// itself is still due within the body timeout (the guard's frameReader
-// lifts the read deadline once it is in).
-func liftStreamTimeouts(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == v1.MinutesServiceWatchMinutesProcedure {
-			// An error means the writer cannot change deadlines (a test
-			// recorder): there is no timeout to lift then.
-			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
-		}
-		next.ServeHTTP(w, r)
-	})
 }

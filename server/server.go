@@ -48,6 +48,8 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
 	// a request's client (none: the connection's address is the client).
 	TrustedProxies TrustedProxies
+	// Watch bounds the WatchMinutes streams (defaults where zero).
+	Watch WatchLimits
 }
 
 // Server is the HTTP face of alesco: each handler decodes a request, calls
@@ -60,6 +62,8 @@ type Server struct {
 	metrics  *metrics.Metrics
 	proxies  TrustedProxies
 	handler  http.Handler
+	// watchers counts the WatchMinutes streams open (watch.go).
+	watchers *watchers
 	// cache keeps what was rendered until the data changes (app.Version)
 	// or it stops holding: a warm read touches no store.
 	cache *rendercache.Cache
@@ -81,6 +85,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{app: o.App, log: o.Logger, webhooks: o.Webhooks, timeouts: o.Timeouts.orDefault(), metrics: o.Metrics,
 		proxies: o.TrustedProxies, mattermostToken: o.MattermostToken, stopping: make(chan struct{}), cache: rendercache.New(o.CacheBytes)}
+	s.watchers = &watchers{limits: o.Watch.orDefault(s.timeouts)}
 	if o.Metrics != nil {
 		o.Metrics.WatchCache(s.cache)
 	}
@@ -121,6 +126,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(v1.NewProposalServiceHandler(&proposalService{Server: s}, opts))
 	mux.Handle(v1.NewAgendaServiceHandler(&agendaService{Server: s}, opts))
 	mux.Handle(v1.NewMinutesServiceHandler(&minutesService{Server: s}, opts))
+	mux.Handle(watchHandler(&minutesService{Server: s}, opts))
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(serviceNames...)))
 	reflector := grpcreflect.NewStaticReflector(append(serviceNames, grpchealth.HealthV1ServiceName)...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
@@ -140,7 +146,7 @@ func (s *Server) routes() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics.Handler())
 	}
-	return s.accessLog(noSniff(liftStreamTimeouts(c.Handler(limitBody(s.guard(mux))))))
+	return s.accessLog(noSniff(c.Handler(limitBody(s.guard(s.streamControl(mux))))))
 }
 
 // nosniff is the X-Content-Type-Options value, shared (full: len == cap).

@@ -13,14 +13,19 @@ import (
 	"github.com/almalinux/alesco/internal/alescotest"
 )
 
-// receive waits for the stream's next record, failing the test when the
-// stream ends first (the stream's context bounds the wait).
+// receive waits for the stream's next record, skipping keep-alives,
+// failing the test when the stream ends first (the stream's context
+// bounds the wait).
 func receive(t *testing.T, s *connect.ServerStreamForClient[alescov1.WatchMinutesResponse]) *alescov1.Minutes {
 	t.Helper()
-	if !s.Receive() {
-		t.Fatalf("the stream ended: %v", s.Err())
+	for {
+		if !s.Receive() {
+			t.Fatalf("the stream ended: %v", s.Err())
+		}
+		if !s.Msg().KeepAlive {
+			return s.Msg().Minutes
+		}
 	}
-	return s.Msg().Minutes
 }
 
 // TestWatchMinutes: a public stream sends the record on connect and after

@@ -50,6 +50,9 @@ type DB struct {
 	version atomic.Uint64
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced at every version bump
+	// touches remembers what the last commits wrote (Touched), by
+	// version, oldest first.
+	touches []touch
 	stop    chan struct{}
 	done    chan struct{}
 
@@ -162,10 +165,15 @@ func (db *DB) Changed() <-chan struct{} {
 	return db.changed
 }
 
-// bump moves the version on and wakes whoever waits for a change.
-func (db *DB) bump() {
+// bump moves the version on and wakes whoever waits for a change; t says
+// what the commit wrote.
+func (db *DB) bump(t touch) {
 	db.mu.Lock()
-	db.version.Add(1)
+	t.version = db.version.Add(1)
+	if len(db.touches) == keptTouches {
+		db.touches = append(db.touches[:0], db.touches[1:]...)
+	}
+	db.touches = append(db.touches, t)
 	close(db.changed)
 	db.changed = make(chan struct{})
 	db.mu.Unlock()
@@ -191,7 +199,7 @@ func (db *DB) poll() {
 		var v int64
 		if err := db.write.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
 			if last >= 0 && v != last {
-				db.bump()
+				db.bump(touch{all: true})
 			}
 			last = v
 		}
@@ -282,6 +290,9 @@ type txn struct {
 	// frozen: the meetings whose minutes this transaction made final; the
 	// audit row of the change seals them (sealFrozen).
 	frozen []string
+	// touched: the committees whose meetings (minutes, changes) this
+	// transaction wrote (Touched).
+	touched []string
 }
 
 var _ alesco.Tx = (*txn)(nil)
@@ -335,8 +346,12 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		start := time.Now()
 		defer func() { db.Timed(time.Since(start), err) }()
 	}
+	var t *txn
 	err = inTx(ctx, db.write, func(tx *sql.Tx) error {
-		t := &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
+		t = &txn{ctx: ctx, tx: tx, now: db.now(), db: db}
+		if err := t.claimCommand(alesco.CommandOf(ctx)); err != nil {
+			return err
+		}
 		ch, err := fn(t)
 		if err != nil {
 			return err
@@ -352,7 +367,10 @@ func (db *DB) update(ctx context.Context, fn func(*txn) (alesco.Change, error)) 
 		return t.appendAudit(alesco.ActorName(ctx), ch.Action, ch.Subject, detail)
 	})
 	if err == nil {
-		db.bump()
+		if cmd := alesco.CommandOf(ctx); cmd != nil {
+			cmd.Claim()
+		}
+		db.bump(touch{committees: t.touched})
 	}
 	return err
 }

@@ -56,6 +56,7 @@ func (t *txn) MeetingOverlay(committeeID string) ([]alesco.MeetingChange, map[st
 
 // SaveMeetingChange implements alesco.Tx.
 func (t *txn) SaveMeetingChange(ch alesco.MeetingChange) (alesco.MeetingChange, error) {
+	t.touch(ch.CommitteeID)
 	var seq int
 	err := t.queryRow(`SELECT sequence FROM meeting_changes WHERE meeting_id = ?`, ch.MeetingID).Scan(&seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

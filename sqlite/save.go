@@ -25,6 +25,7 @@ func (t *txn) SaveMinutes(m *alesco.Minutes) error {
 	if err != nil {
 		return err
 	}
+	t.touch(old.CommitteeID)
 	sealed := false // the stored row is final and stays so
 	if old.Status == alesco.MinutesFinal {
 		switch m.Revision {

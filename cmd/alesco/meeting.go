@@ -13,7 +13,6 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/almalinux/alesco"
-	alescov1 "github.com/almalinux/alesco/gen/alesco/v1"
 	v1 "github.com/almalinux/alesco/gen/alesco/v1/alescov1connect"
 	"github.com/almalinux/alesco/live"
 	"github.com/spf13/cobra"
@@ -47,12 +46,15 @@ Exit code 1 when any command was refused.`,
 			if err := meetingArg(args[0]); err != nil {
 				return err
 			}
-			run, done, err := m.commandRunner(cmd.Context(), args[0], server, f)
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
+			out := &lockedWriter{w: m.Stdout}
+			run, done, err := m.commandRunner(ctx, args[0], server, f, out)
 			if err != nil {
 				return err
 			}
 			defer done()
-			return m.runMeeting(cmd.Context(), args[0], run)
+			return m.runMeeting(ctx, args[0], run, out)
 		},
 	}
 	f.add(run)
@@ -66,7 +68,11 @@ type runner func(ctx context.Context, line string) (string, error)
 
 // commandRunner runs commands through a server's API, or on the database
 // as the operator.
-func (m *Main) commandRunner(ctx context.Context, meetingID, server string, f storeFlags) (runner, func(), error) {
+//
+// Through a server, the record streams in beside the commands (what other
+// front ends change is printed on out), and a server that restarts or a
+// network that drops is waited for (remote).
+func (m *Main) commandRunner(ctx context.Context, meetingID, server string, f storeFlags, out io.Writer) (runner, func(), error) {
 	if server == "" {
 		a, db, err := m.open(ctx, f)
 		if err != nil {
@@ -94,34 +100,38 @@ func (m *Main) commandRunner(ctx context.Context, meetingID, server string, f st
 			return next(ctx, req)
 		}
 	})
-	minutes := v1.NewMinutesServiceClient(client, strings.TrimSuffix(server, "/"), connect.WithInterceptors(auth))
-	return func(ctx context.Context, line string) (string, error) {
-		resp, err := minutes.RunCommand(ctx, connect.NewRequest(&alescov1.RunCommandRequest{MeetingId: meetingID, Line: line}))
-		if err != nil {
-			return "", err
-		}
-		return resp.Msg.Reply, nil
-	}, func() {}, nil
+	r := &remote{meetingID: meetingID, out: out, errw: m.Stderr, sent: map[string]bool{},
+		minutes: v1.NewMinutesServiceClient(client, strings.TrimSuffix(server, "/"), connect.WithInterceptors(auth))}
+	watchCtx, stop := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		r.watch(watchCtx)
+	}()
+	return r.run, func() {
+		stop()
+		<-watched
+	}, nil
 }
 
 // runMeeting reads stdin line by line, runs each line and prints its
 // reply. A refused command is reported and the next line runs; a server
 // that cannot be reached or a token it refuses ends the run.
-func (m *Main) runMeeting(ctx context.Context, meetingID string, run runner) error {
+func (m *Main) runMeeting(ctx context.Context, meetingID string, run runner, out io.Writer) error {
 	in := m.Stdin
 	if in == nil {
 		in = os.Stdin
 	}
 	interactive := isTerminal(in)
 	if interactive {
-		fmt.Fprintf(m.Stdout, "Meeting %s: one command per line (help lists them; Ctrl-D leaves).\n", meetingID)
+		fmt.Fprintf(out, "Meeting %s: one command per line (help lists them; Ctrl-D leaves).\n", meetingID)
 	}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	failed, n := 0, 0
 	for {
 		if interactive {
-			fmt.Fprint(m.Stdout, meetingID+"> ")
+			fmt.Fprint(out, meetingID+"> ")
 		}
 		if !sc.Scan() {
 			break
@@ -141,14 +151,14 @@ func (m *Main) runMeeting(ctx context.Context, meetingID string, run runner) err
 			continue
 		}
 		if reply != "" {
-			fmt.Fprintln(m.Stdout, reply)
+			fmt.Fprintln(out, live.Plain(reply))
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("reading commands: %w", err)
 	}
 	if interactive {
-		fmt.Fprintln(m.Stdout)
+		fmt.Fprintln(out)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d commands were refused", failed, n)

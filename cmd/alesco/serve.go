@@ -39,6 +39,8 @@ type serveOptions struct {
 	demo           bool
 	cacheSize      string
 	trustedProxies []string
+	maxWatchers    int
+	maxPerClient   int
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -83,6 +85,9 @@ shuts down gracefully on SIGINT and SIGTERM.`,
 	f.StringVar(&o.cacheSize, "cache-size", "32MiB", "memory for rendered feeds, pages and answers (least recently used go first), e.g. 64MiB")
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxies", nil,
 		"addresses or CIDR prefixes of the reverse proxies in front (e.g. 127.0.0.1,::1): their X-Forwarded-For names the client (default: none)")
+	f.IntVar(&o.maxWatchers, "max-watchers", server.DefaultMaxWatchers, "live records (WatchMinutes streams, consoles) open at once; past it, resource_exhausted")
+	f.IntVar(&o.maxPerClient, "max-watchers-per-client", server.DefaultMaxWatchersPerClient,
+		"live records one client (address, or the X-Forwarded-For entry of a trusted proxy) may have open at once")
 	return cmd
 }
 
@@ -93,6 +98,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	if !strings.EqualFold(o.logFormat, "text") && !strings.EqualFold(o.logFormat, "json") {
 		return usageError(fmt.Errorf("bad --log-format %q: want text or json", o.logFormat))
+	}
+	if o.maxWatchers < 1 || o.maxPerClient < 1 {
+		return usageError(fmt.Errorf("bad --max-watchers %d or --max-watchers-per-client %d: want 1 or more", o.maxWatchers, o.maxPerClient))
 	}
 	proxies, err := server.ParseTrustedProxies(o.trustedProxies...)
 	if err != nil {
@@ -189,7 +197,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		log.Info("the Mattermost slash command is off: set ALESCO_MATTERMOST_TOKEN to the command's token to run meetings from chat")
 	}
 	srv, err := server.New(server.Options{App: a, Logger: log, Webhooks: webhooks, MattermostToken: slashToken, Metrics: mx,
-		CacheBytes: int(cacheBytes), TrustedProxies: proxies})
+		CacheBytes: int(cacheBytes), TrustedProxies: proxies, Watch: server.WatchLimits{Max: o.maxWatchers, PerClient: o.maxPerClient}})
 	if err != nil {
 		return err
 	}

@@ -46,11 +46,36 @@ function call(service, method, msg, anonymous) {
       });
     });
 }
+// plain shows text of the record without its Markdown backslash escapes
+// (a GitHub title "Build for <arch>" is kept as "Build for \<arch\>").
+function plain(s) { return (s || "").replace(/\\([!-\/:-@\[-`{-~])/g, "$1"); }
+
+// down: the server could not be reached; "back" is due when it answers.
+var down = false;
+function lost() { if (!down) { down = true; log("reconnecting…", true); } }
+function back() { if (down) { down = false; log("back"); } }
+function commandId() {
+  var b = new Uint8Array(12);
+  crypto.getRandomValues(b);
+  return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+}
+// run sends one command of the meeting language under an id of its own
+// until the server answers: after a restart or a dropped network it is
+// sent again, and the server runs it once.
 function run(line) {
-  return call("MinutesService", "RunCommand", {meetingId: meetingId, line: line}).then(function (r) {
-    if (r.reply) log(r.reply);
-    return r;
-  }, fail);
+  var msg = {meetingId: meetingId, line: line, commandId: commandId()};
+  function attempt(delay) {
+    return call("MinutesService", "RunCommand", msg).then(function (r) {
+      back();
+      if (r.reply) log(plain(r.reply));
+      return r;
+    }, function (err) {
+      if (err.code && err.code !== "unavailable" && err.code !== "unknown") throw err;
+      lost();
+      return new Promise(function (ok) { setTimeout(ok, delay); }).then(function () { return attempt(Math.min(delay * 2, 5000)); });
+    });
+  }
+  return attempt(250).catch(fail);
 }
 function fail(err) { log("Refused: " + err.message, true); }
 
@@ -82,7 +107,8 @@ function watch(delay) {
             throw new Error(msg.error ? msg.error.message : "the stream ended");
           }
           delay = 1000;
-          show(msg.minutes);
+          back();
+          if (!msg.keepAlive && msg.minutes) show(msg.minutes);
         }
         return pump();
       });
@@ -91,6 +117,7 @@ function watch(delay) {
   })
   .catch(function (err) {
     $("live").textContent = "Reconnecting (" + err.message + ")…";
+    lost();
     setTimeout(function () { watch(Math.min(delay * 2, 15000)); }, delay);
   });
 }
@@ -149,7 +176,7 @@ function renderMotion() {
   $("my-vote").hidden = !(mo && isMember());
   $("chair-motion").hidden = !(mo && isStaff());
   if (!shown) { box.appendChild(el("p", "No motion yet.", {"class": "muted"})); return; }
-  box.appendChild(el("p", "Motion " + motionNumber(shown) + ": " + shown.title + (shown.proposalNumber ? " (#" + shown.proposalNumber + ")" : ""), {"class": "title"}));
+  box.appendChild(el("p", "Motion " + motionNumber(shown) + ": " + plain(shown.title) + (shown.proposalNumber ? " (#" + shown.proposalNumber + ")" : ""), {"class": "title"}));
   var state = mo ? "open for votes" : outcomeWords[shown.outcome] || "closed";
   box.appendChild(el("p", "Tally " + tally(shown.tally) + " · " + state + (shown.unanimous ? ", unanimous" : ""), {id: "tally"}));
   var ul = el("ul", null, {"class": "items", id: "votes"});
@@ -219,7 +246,7 @@ function renderAgenda() {
   var taken = {};
   ((record && record.notes) || []).forEach(function (n) { if (n.proposalNumber) taken[n.proposalNumber] = true; });
   agendaItems().forEach(function (x) {
-    var it = x.item, label = (it.number ? "#" + it.number + " " : "") + it.title;
+    var it = x.item, label = (it.number ? "#" + it.number + " " : "") + plain(it.title);
     var li = el("li", label + " (" + x.section + (taken[it.number] ? ", taken up" : "") + ")");
     if (staff && it.number) {
       var up = el("button", "Take up", {type: "button", "aria-label": "Take up " + label});
@@ -253,19 +280,19 @@ function renderNotes() {
     if (n.text) groups[at[k]].lines.push(n.text);
   });
   groups.forEach(function (g) {
-    box.appendChild(el("h3", (g.topic || "Other notes") + (g.proposal ? " (#" + g.proposal + ")" : "")));
+    box.appendChild(el("h3", (plain(g.topic) || "Other notes") + (g.proposal ? " (#" + g.proposal + ")" : "")));
     var ul = el("ul", null, {"class": "items"});
-    g.lines.forEach(function (t) { ul.appendChild(el("li", t)); });
+    g.lines.forEach(function (t) { ul.appendChild(el("li", plain(t))); });
     box.appendChild(ul);
   });
   var last = notes[notes.length - 1];
-  $("topic").textContent = last ? "Under discussion: " + last.topic + (last.proposalNumber ? " (#" + last.proposalNumber + ")" : "") : "No topic yet.";
+  $("topic").textContent = last ? "Under discussion: " + plain(last.topic) + (last.proposalNumber ? " (#" + last.proposalNumber + ")" : "") : "No topic yet.";
 }
 
 function renderActions() {
   var ul = clear($("actions"));
   ((record && record.actionItems) || []).forEach(function (a) {
-    ul.appendChild(el("li", (a.owner ? a.owner + ": " : "") + a.text + (a.done ? " (done)" : "")));
+    ul.appendChild(el("li", (a.owner ? a.owner + ": " : "") + plain(a.text) + (a.done ? " (done)" : "")));
   });
 }
 
@@ -357,20 +384,22 @@ $("note-form").addEventListener("submit", function (ev) {
   ev.preventDefault();
   var t = $("note-text").value.trim();
   if (!t) return;
-  call("MinutesService", "AddNote", {meetingId: meetingId, text: t}).then(function () { $("note-text").value = ""; log("Noted"); }, fail);
+  run("info " + t).then(function (r) { if (r) $("note-text").value = ""; });
 });
 $("agreed").addEventListener("click", function () {
   var t = $("note-text").value.trim();
   if (t) run("agreed " + t).then(function () { $("note-text").value = ""; });
 });
+$("link").addEventListener("click", function () {
+  var t = $("note-text").value.trim();
+  if (t) run("link " + t).then(function (r) { if (r) $("note-text").value = ""; });
+});
+$("undo").addEventListener("click", function () { run("undo"); });
 $("action-form").addEventListener("submit", function (ev) {
   ev.preventDefault();
   var t = $("action-text").value.trim(), owner = $("action-owner");
   if (!t) return;
-  call("MinutesService", "AddActionItem", {meetingId: meetingId, owner: owner.value, text: t}).then(function (r) {
-    $("action-text").value = "";
-    log("Action item for " + r.actionItem.owner);
-  }, fail);
+  run("action " + owner.options[owner.selectedIndex].text + ": " + t).then(function (r) { if (r) $("action-text").value = ""; });
 });
 $("finalize").addEventListener("click", function () { $("finalize-confirm").hidden = false; $("finalize-now").focus(); });
 $("finalize-cancel").addEventListener("click", function () { $("finalize-confirm").hidden = true; });

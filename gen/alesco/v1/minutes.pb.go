@@ -1682,7 +1682,11 @@ type RunCommandRequest struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	MeetingId string                 `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
 	// One command, e.g. "vote neal +1" (a leading '#' is optional).
-	Line          string `protobuf:"bytes,2,opt,name=line,proto3" json:"line,omitempty"`
+	Line string `protobuf:"bytes,2,opt,name=line,proto3" json:"line,omitempty"`
+	// A client's own id for this command (at most 64 characters), the same
+	// on every retry: a command already run under it is not run again, and
+	// its first reply is returned (replayed). Empty: no such protection.
+	CommandId     string `protobuf:"bytes,3,opt,name=command_id,json=commandId,proto3" json:"command_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1731,11 +1735,21 @@ func (x *RunCommandRequest) GetLine() string {
 	return ""
 }
 
+func (x *RunCommandRequest) GetCommandId() string {
+	if x != nil {
+		return x.CommandId
+	}
+	return ""
+}
+
 type RunCommandResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One line for the person who typed the command; empty for a blank line
 	// or a comment.
-	Reply         string `protobuf:"bytes,1,opt,name=reply,proto3" json:"reply,omitempty"`
+	Reply string `protobuf:"bytes,1,opt,name=reply,proto3" json:"reply,omitempty"`
+	// The command had already run under this command_id: reply is its first
+	// reply, and nothing was done again.
+	Replayed      bool `protobuf:"varint,2,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1775,6 +1789,13 @@ func (x *RunCommandResponse) GetReply() string {
 		return x.Reply
 	}
 	return ""
+}
+
+func (x *RunCommandResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 type AddNoteRequest struct {
@@ -3420,8 +3441,17 @@ func (x *WatchMinutesRequest) GetMeetingId() string {
 
 type WatchMinutesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The record as it stands, with its draft Markdown.
-	Minutes       *Minutes `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// The record as it stands, with its draft Markdown; unset in a
+	// keep-alive.
+	Minutes *Minutes `protobuf:"bytes,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	// A keep-alive, sent when nothing changed for a while (about every 20
+	// seconds) so that proxies keep the stream open and a dead client is
+	// noticed: it carries no record; skip it.
+	KeepAlive bool `protobuf:"varint,2,opt,name=keep_alive,json=keepAlive,proto3" json:"keep_alive,omitempty"`
+	// The command_ids of the last commands (RunCommandRequest.command_id,
+	// up to 16, oldest first) whose changes this record holds: a client
+	// tells its own changes from another front end's by them.
+	CommandIds    []string `protobuf:"bytes,3,rep,name=command_ids,json=commandIds,proto3" json:"command_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3459,6 +3489,20 @@ func (*WatchMinutesResponse) Descriptor() ([]byte, []int) {
 func (x *WatchMinutesResponse) GetMinutes() *Minutes {
 	if x != nil {
 		return x.Minutes
+	}
+	return nil
+}
+
+func (x *WatchMinutesResponse) GetKeepAlive() bool {
+	if x != nil {
+		return x.KeepAlive
+	}
+	return false
+}
+
+func (x *WatchMinutesResponse) GetCommandIds() []string {
+	if x != nil {
+		return x.CommandIds
 	}
 	return nil
 }
@@ -3899,13 +3943,16 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\tunchanged\x18\x03 \x03(\tR\tunchanged\x12\x1f\n" +
 	"\vquorum_lost\x18\x04 \x01(\bR\n" +
 	"quorumLost\x12%\n" +
-	"\x0equorum_reached\x18\x05 \x01(\bR\rquorumReached\"F\n" +
+	"\x0equorum_reached\x18\x05 \x01(\bR\rquorumReached\"e\n" +
 	"\x11RunCommandRequest\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x12\n" +
-	"\x04line\x18\x02 \x01(\tR\x04line\"*\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line\x12\x1d\n" +
+	"\n" +
+	"command_id\x18\x03 \x01(\tR\tcommandId\"F\n" +
 	"\x12RunCommandResponse\x12\x14\n" +
-	"\x05reply\x18\x01 \x01(\tR\x05reply\"\x82\x01\n" +
+	"\x05reply\x18\x01 \x01(\tR\x05reply\x12\x1a\n" +
+	"\breplayed\x18\x02 \x01(\bR\breplayed\"\x82\x01\n" +
 	"\x0eAddNoteRequest\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tR\tmeetingId\x12\x14\n" +
@@ -4032,9 +4079,13 @@ const file_alesco_v1_minutes_proto_rawDesc = "" +
 	"\tdecisions\x18\a \x03(\tR\tdecisions\"4\n" +
 	"\x13WatchMinutesRequest\x12\x1d\n" +
 	"\n" +
-	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"D\n" +
+	"meeting_id\x18\x01 \x01(\tR\tmeetingId\"\x84\x01\n" +
 	"\x14WatchMinutesResponse\x12,\n" +
-	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\"r\n" +
+	"\aminutes\x18\x01 \x01(\v2\x12.alesco.v1.MinutesR\aminutes\x12\x1d\n" +
+	"\n" +
+	"keep_alive\x18\x02 \x01(\bR\tkeepAlive\x12\x1f\n" +
+	"\vcommand_ids\x18\x03 \x03(\tR\n" +
+	"commandIds\"r\n" +
 	"\x13ListMinutesResponse\x123\n" +
 	"\aminutes\x18\x01 \x03(\v2\x19.alesco.v1.MinutesSummaryR\aminutes\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"l\n" +

@@ -133,7 +133,10 @@ type MinutesServiceClient interface {
 	// WatchMinutes sends a meeting's record on connect and again after every
 	// change to it (made through this server, or by the CLI on the same
 	// database), until the client goes away. Public, like every read. Before
-	// the meeting's minutes are started it sends an empty draft.
+	// the meeting's minutes are started it sends an empty draft. Between
+	// changes it sends keep-alives. Past the server's limits on watchers
+	// (--max-watchers, --max-watchers-per-client) it answers
+	// resource_exhausted.
 	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest]) (*connect.ServerStreamForClient[v1.WatchMinutesResponse], error)
 }
 
@@ -412,7 +415,10 @@ type MinutesServiceHandler interface {
 	// WatchMinutes sends a meeting's record on connect and again after every
 	// change to it (made through this server, or by the CLI on the same
 	// database), until the client goes away. Public, like every read. Before
-	// the meeting's minutes are started it sends an empty draft.
+	// the meeting's minutes are started it sends an empty draft. Between
+	// changes it sends keep-alives. Past the server's limits on watchers
+	// (--max-watchers, --max-watchers-per-client) it answers
+	// resource_exhausted.
 	WatchMinutes(context.Context, *connect.Request[v1.WatchMinutesRequest], *connect.ServerStream[v1.WatchMinutesResponse]) error
 }
 
