@@ -102,7 +102,12 @@ func (s *Server) findComment(repo string, id int64) (*comment, string) {
 
 // listReviews answers GET /repos/{o}/{r}/pulls/{n}/reviews, paged.
 func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, key string) int {
-	list := s.issueComments(key, true)
+	return s.pagedComments(w, r, s.issueComments(key, true), s.reviewJSON)
+}
+
+// pagedComments answers a GET of comments or reviews one page at a time,
+// with GitHub's page/per_page parameters and its Link header to the next.
+func (s *Server) pagedComments(w http.ResponseWriter, r *http.Request, list []*comment, render func(*comment) map[string]any) int {
 	page, per, status := pageOf(w, r.URL.Query())
 	if status != 0 {
 		return status
@@ -117,7 +122,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request, key string)
 	}
 	out := []map[string]any{}
 	for _, c := range list[from:to] {
-		out = append(out, s.reviewJSON(c))
+		out = append(out, render(c))
 	}
 	return listReply(w, r, out)
 }

@@ -170,24 +170,7 @@ func (s *Server) answerIssues(w http.ResponseWriter, r *http.Request, repo strin
 		key := fmt.Sprintf("%s#%d", repo, n)
 		switch r.Method {
 		case http.MethodGet:
-			list := s.issueComments(key, false)
-			page, per, status := pageOf(w, r.URL.Query())
-			if status != 0 {
-				return status, true
-			}
-			from, to := min((page-1)*per, len(list)), min(page*per, len(list))
-			if to < len(list) {
-				next := *r.URL
-				q := next.Query()
-				q.Set("page", strconv.Itoa(page+1))
-				next.RawQuery = q.Encode()
-				w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, s.URL, next.RequestURI()))
-			}
-			out := []map[string]any{}
-			for _, c := range list[from:to] {
-				out = append(out, s.commentJSON(c))
-			}
-			return listReply(w, r, out), true
+			return s.pagedComments(w, r, s.issueComments(key, false), s.commentJSON), true
 		case http.MethodPost:
 			var in struct {
 				Body *string `json:"body"`
