@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,14 +45,16 @@ func (e *rfcEnv) say(n int, login, body string) githubtest.Comment {
 	return c
 }
 
-var deliveries int
+// deliveries numbers the webhook deliveries of every test (they run in
+// parallel): each has an id of its own.
+var deliveries atomic.Int64
 
 // commentHook delivers a signed issue_comment webhook about c.
 func (e *rfcEnv) commentHook(n int, c githubtest.Comment, action string) {
 	e.t.Helper()
-	deliveries++
+	d := deliveries.Add(1)
 	payload := e.GitHub.CommentEvent(rfcRepo, n, c, action)
-	id := fmt.Sprintf("comment-%d-%s-%d", c.ID, action, deliveries)
+	id := fmt.Sprintf("comment-%d-%s-%d", c.ID, action, d)
 	if code := e.deliver("issue_comment", id, alescotest.Sign(alescotest.WebhookSecret, payload), payload); code != 200 {
 		e.t.Fatalf("issue_comment %s of %d: %d", action, c.ID, code)
 	}
