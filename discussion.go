@@ -339,14 +339,63 @@ func (m *Minutes) AddAsyncVotes(c *Committee, mo *Motion, d Discussion, now time
 		if err != nil {
 			continue
 		}
-		vote := Vote{MemberID: mem.ID, MemberName: mem.Name, Value: v.Value, Source: VoteAsync, ReferenceURL: ref, Cast: v.Cast}
-		if vote.Cast.IsZero() || vote.Cast.After(now) {
-			vote.Cast = now
-		}
+		vote := Vote{MemberID: mem.ID, MemberName: mem.Name, Value: v.Value, Source: VoteAsync, ReferenceURL: ref, Cast: castAt(v.Cast, now)}
 		mo.Votes = append(mo.Votes, vote)
 		added = append(added, vote)
 	}
 	return added
+}
+
+// FollowDiscussion is THE rule for a motion open on an RFC whose
+// discussion moves while the meeting runs: the open motions on the RFC in
+// draft minutes take each member's vote as it now stands in the
+// discussion. An async vote taken from the discussion (its link is one of
+// the discussion's comments: fromDiscussion) follows its member's vote
+// there, in its place, and leaves when the member withdrew it; a member
+// with no vote in the motion gets theirs (AddAsyncVotes); votes cast in
+// the meeting, and async votes the chair recorded from elsewhere, stay. It
+// returns the motions it changed.
+func (m *Minutes) FollowDiscussion(c *Committee, d Discussion, fromDiscussion func(url string) bool, now time.Time) []*Motion {
+	if m.Status != MinutesDraft {
+		return nil
+	}
+	var out []*Motion
+	for i := range m.Motions {
+		mo := &m.Motions[i]
+		if mo.Status != MotionOpen || mo.ProposalNumber != d.Number {
+			continue
+		}
+		changed := false
+		kept := mo.Votes[:0]
+		for _, v := range mo.Votes {
+			if v.Source == VoteAsync && fromDiscussion(v.ReferenceURL) {
+				dv, ok := d.Vote(v.MemberID)
+				ref, err := CleanURL("reference_url", dv.URL)
+				if !ok || err != nil {
+					changed = true // withdrawn in the discussion
+					continue
+				}
+				if dv.Value != v.Value || ref != v.ReferenceURL {
+					v.Value, v.ReferenceURL, v.Cast, changed = dv.Value, ref, castAt(dv.Cast, now), true
+				}
+			}
+			kept = append(kept, v)
+		}
+		mo.Votes = kept
+		if len(m.AddAsyncVotes(c, mo, d, now)) > 0 || changed {
+			out = append(out, mo)
+		}
+	}
+	return out
+}
+
+// castAt is when an async vote counts as cast: its comment's time, or now
+// when that is unknown or ahead of the clock.
+func castAt(cast, now time.Time) time.Time {
+	if cast.IsZero() || cast.After(now) {
+		return now
+	}
+	return cast
 }
 
 // DecidedBy reports whether final minutes decided a proposal: a motion on

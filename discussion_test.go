@@ -156,6 +156,65 @@ func TestAddAsyncVotes(t *testing.T) {
 	}
 }
 
+func TestFollowDiscussion(t *testing.T) {
+	c := alescoCommittee(t)
+	link := func(i int) string {
+		return fmt.Sprintf("https://github.com/AlmaLinux/ALESCo/pull/16#issuecomment-%d", i)
+	}
+	// Comments 1-3 voted when the motion opened; now Lance's second comment
+	// (4) says 0, Jonathan (5) votes, Neal (6) votes on GitHub after voting
+	// live, and Andrew's comment 3 was deleted (its vote withdrawn).
+	cs := comments("ramereth: /vote +1", "x: -", "x: -", "ramereth: /vote 0", "jonathanspw: /vote -1", "Conan-Kudo: /vote -1")
+	cs = slices.Delete(cs, 1, 3)
+	d := c.Discussion(16, cs)
+	vote := func(id, name string, v alesco.VoteValue, src alesco.VoteSource, ref string) alesco.Vote {
+		return alesco.Vote{MemberID: id, MemberName: name, Value: v, Source: src, ReferenceURL: ref}
+	}
+	open := func() alesco.Motion {
+		return alesco.Motion{ID: 1, Number: 1, ProposalNumber: 16, Status: alesco.MotionOpen, Votes: []alesco.Vote{
+			vote("lance-albertson", "Lance Albertson", alesco.VoteYes, alesco.VoteAsync, link(1)),
+			vote("andrew-lukoshko", "Andrew Lukoshko", alesco.VoteYes, alesco.VoteAsync, link(3)),
+			vote("ben-thomas", "Ben Thomas", alesco.VoteYes, alesco.VoteAsync, "https://lists.almalinux.org/ben"),
+			vote("neal-gompa", "Neal Gompa", alesco.VoteYes, alesco.VoteLive, ""),
+		}}
+	}
+	closed := open()
+	closed.ID, closed.Number, closed.Status = 2, 2, alesco.MotionClosed
+	other := open()
+	other.ID, other.Number, other.ProposalNumber = 3, 3, 17
+	m := &alesco.Minutes{MeetingID: "alesco-2026-12-03", Date: alesco.Date{Year: 2026, Month: 12, Day: 3}, Status: alesco.MinutesDraft,
+		Motions: []alesco.Motion{open(), closed, other}}
+	fromDiscussion := func(u string) bool { return strings.HasPrefix(u, "https://github.com/AlmaLinux/ALESCo/pull/16#") }
+	now := time.Date(2026, 12, 3, 17, 5, 0, 0, time.UTC)
+	changed := m.FollowDiscussion(c, d, fromDiscussion, now)
+	if len(changed) != 1 || changed[0].ID != 1 {
+		t.Fatalf("changed %+v, want the open motion on #16 only", changed)
+	}
+	var got []string
+	for _, v := range m.Motions[0].Votes {
+		got = append(got, fmt.Sprintf("%s %s %s %s", v.MemberID, v.Value, v.Source, v.ReferenceURL))
+	}
+	want := []string{
+		"lance-albertson 0 async " + link(4),                  // changed in place
+		"ben-thomas +1 async https://lists.almalinux.org/ben", // recorded by the chair from elsewhere
+		"neal-gompa +1 live ",                                 // the meeting's vote stands
+		"jonathan-wright -1 async " + link(5),                 // new
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("votes\n%q\nwant\n%q", got, want)
+	}
+	if !slices.Equal(m.Motions[1].Votes, closed.Votes) || !slices.Equal(m.Motions[2].Votes, other.Votes) {
+		t.Error("a closed motion or one on another RFC changed")
+	}
+	if again := m.FollowDiscussion(c, d, fromDiscussion, now); len(again) != 0 {
+		t.Errorf("following the same discussion again changed %+v", again)
+	}
+	m.Status = alesco.MinutesFinal
+	if got := m.FollowDiscussion(c, c.Discussion(16, nil), fromDiscussion, now); len(got) != 0 {
+		t.Errorf("final minutes changed: %+v", got)
+	}
+}
+
 // BenchmarkDiscussion replays a discussion of 1,000 comments, as each
 // comment's webhook does.
 func BenchmarkDiscussion(b *testing.B) {

@@ -74,7 +74,9 @@ func (a *App) applyComment(ctx context.Context, tx alesco.Tx, c *alesco.Committe
 	if err != nil || !changed {
 		return false, err
 	}
-	return true, a.queueStatus(ctx, tx, c, p, cm.ID)
+	// A deleted comment is no longer kept: its link says which vote it cast.
+	link, _ := alesco.CleanURL("comment url", cm.URL)
+	return true, a.discussionMoved(ctx, tx, c, p, cm.ID, []string{link})
 }
 
 // keepComment writes a comment's news: a deletion forgets it, a newer text
@@ -136,20 +138,59 @@ func discussionOf(tx alesco.ReadTx, c *alesco.Committee, number int) (alesco.Dis
 	return c.Discussion(number, cs), nil
 }
 
-// queueStatus queues the RFC's status comment (replacing a pending one:
-// a burst of comments gives one edit per outbox round), and logs what the
-// comment that moved it did not count.
-func (a *App) queueStatus(ctx context.Context, tx alesco.Tx, c *alesco.Committee, p alesco.Proposal, commentID int64) error {
-	d, err := discussionOf(tx, c, p.Number)
+// discussionMoved follows an RFC's discussion that moved in tx (moved are
+// the links of the comments that changed, deleted ones included): it logs
+// what the comment that moved it (commentID, 0 for a sync) did not count,
+// brings a motion open on the RFC up to date (followDiscussion) and
+// queues the status comment.
+func (a *App) discussionMoved(ctx context.Context, tx alesco.Tx, c *alesco.Committee, p alesco.Proposal, commentID int64, moved []string) error {
+	cs, err := tx.DiscussionComments(c.ID, p.Number)
 	if err != nil {
 		return err
 	}
+	d := c.Discussion(p.Number, cs)
 	mark := fmt.Sprintf("comment %d", commentID)
 	for _, why := range d.Ignored {
 		if strings.HasPrefix(why, mark+":") || strings.HasPrefix(why, mark+" ") {
 			a.log.InfoContext(ctx, "discussion: "+why, "committee", c.ID, "pull", p.Number)
 		}
 	}
+	if err := followDiscussion(tx, c, d, cs, moved); err != nil {
+		return err
+	}
+	return a.queueStatus(tx, c, p, d)
+}
+
+// followDiscussion brings the motions open on the RFC in a meeting's draft
+// minutes up to date with its discussion (alesco.Minutes.FollowDiscussion):
+// a member who votes, changes or withdraws a vote on GitHub while the
+// meeting votes is counted as they now stand.
+func followDiscussion(tx alesco.Tx, c *alesco.Committee, d alesco.Discussion, cs []alesco.DiscussionComment, moved []string) error {
+	links := map[string]bool{}
+	for _, cm := range cs {
+		links[cm.URL] = true
+	}
+	for _, u := range moved {
+		links[u] = true
+	}
+	ms, err := tx.ListMinutes(c.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if len(m.FollowDiscussion(c, d, func(u string) bool { return links[u] }, tx.Now())) == 0 {
+			continue
+		}
+		if err := tx.SaveMinutes(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueStatus queues the RFC's status comment (replacing a pending one:
+// a burst of comments gives one edit per outbox round).
+func (a *App) queueStatus(tx alesco.Tx, c *alesco.Committee, p alesco.Proposal, d alesco.Discussion) error {
 	at := alesco.ProposalMoment{Now: tx.Now()}
 	s, err := loadSchedule(tx, c)
 	if err != nil {
@@ -242,7 +283,11 @@ func (a *App) syncDiscussion(ctx context.Context, tx alesco.Tx, c *alesco.Commit
 	if !changed {
 		return false, nil
 	}
-	return true, a.queueStatus(ctx, tx, c, p, 0)
+	var gone []string // the comments kept before, deleted ones among them
+	for _, cm := range kept {
+		gone = append(gone, cm.URL)
+	}
+	return true, a.discussionMoved(ctx, tx, c, p, 0, gone)
 }
 
 // addAsyncVotes puts the members' votes from the RFC's discussion into a

@@ -92,7 +92,11 @@ func (a *App) restatus(tx alesco.Tx, prev alesco.Proposal, found bool, next ales
 	if err != nil {
 		return nil // a committee no longer served
 	}
-	return a.queueStatus(context.Background(), tx, c, next, 0)
+	d, err := discussionOf(tx, c, next.Number)
+	if err != nil {
+		return err
+	}
+	return a.queueStatus(tx, c, next, d)
 }
 
 // proposalEffects derives what a pull request's change tells the world

@@ -310,8 +310,23 @@ func (t *txn) saveMotion(old, mo *alesco.Motion) (changed bool, err error) {
 			return false, fmt.Errorf("sqlite: cast vote: %w", err)
 		}
 	}
-	if len(mo.Votes) < len(old.Votes) {
-		return false, errors.New("sqlite: votes are never withdrawn")
+	cast := map[string]bool{}
+	for _, v := range mo.Votes {
+		cast[v.MemberID] = true
+	}
+	for _, v := range old.Votes {
+		if cast[v.MemberID] {
+			continue
+		}
+		// Only an async vote of an open motion leaves: its member withdrew
+		// it in the RFC's discussion (alesco.Minutes.FollowDiscussion).
+		if old.Status != alesco.MotionOpen || v.Source != alesco.VoteAsync {
+			return false, errors.New("sqlite: a vote is never withdrawn, but an async one from an open motion")
+		}
+		changed = true
+		if _, err := t.exec(`DELETE FROM votes WHERE motion_id = ? AND member_id = ?`, mo.ID, v.MemberID); err != nil {
+			return false, fmt.Errorf("sqlite: withdraw vote: %w", err)
+		}
 	}
 	switch d := mo.Deciding; {
 	case d == nil && old.Deciding != nil:
