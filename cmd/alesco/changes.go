@@ -118,6 +118,12 @@ func motionChanges(before, after *alescov1.Minutes) []string {
 			if w, ok := cast[v.MemberId]; !ok || w != v.Value {
 				out = append(out, fmt.Sprintf("%s voted %s on motion %d", v.MemberName, voteWords[v.Value], m.Number))
 			}
+			delete(cast, v.MemberId)
+		}
+		for _, v := range old.Votes {
+			if _, gone := cast[v.MemberId]; gone {
+				out = append(out, fmt.Sprintf("%s withdrew their vote on motion %d", v.MemberName, m.Number))
+			}
 		}
 		if m.Status != old.Status && m.Status == alescov1.MotionStatus_MOTION_STATUS_CLOSED {
 			outcome := strings.ToLower(strings.TrimPrefix(m.Outcome.String(), "MOTION_OUTCOME_"))

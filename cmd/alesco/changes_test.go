@@ -15,7 +15,8 @@ func TestChanges(t *testing.T) {
 		Attendees: []*alescov1.Attendee{{Kind: alescov1.AttendeeKind_ATTENDEE_KIND_MEMBER, Name: "Ben Thomas"}},
 		Notes:     []*alescov1.Note{{Id: 1, Topic: "Kernels"}, {Id: 2, Topic: "Kernels", Text: "Typo"}},
 		Motions: []*alescov1.Motion{{Id: 7, Number: 1, Title: "Accept RFC 17", Status: alescov1.MotionStatus_MOTION_STATUS_OPEN,
-			Votes: []*alescov1.Vote{{MemberId: "ben", MemberName: "Ben Thomas", Value: alescov1.VoteValue_VOTE_VALUE_YES}}}},
+			Votes: []*alescov1.Vote{{MemberId: "ben", MemberName: "Ben Thomas", Value: alescov1.VoteValue_VOTE_VALUE_YES},
+				{MemberId: "jonathan", MemberName: "Jonathan Wright", Value: alescov1.VoteValue_VOTE_VALUE_NO, Source: alescov1.VoteSource_VOTE_SOURCE_ASYNC}}}},
 	}
 	after := &alescov1.Minutes{
 		Status: alescov1.MinutesStatus_MINUTES_STATUS_FINAL,
@@ -34,6 +35,7 @@ Neal Gompa: present
 noted under "Kernels": Build for \<arch\>
 note withdrawn: Typo
 Neal Gompa voted +1 on motion 1
+Jonathan Wright withdrew their vote on motion 1
 motion 1 closed: passed
 agreed: Backport the drivers
 action item 1 for Neal Gompa: Ask
