@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/almalinux/alesco"
@@ -20,35 +19,22 @@ const maxCommentPages = 100
 // pull request; a failure GitHub caused says what went wrong in public
 // words (PublicError).
 func (s *Syncer) FetchComments(ctx context.Context, c *alesco.Committee, numbers []int) (map[int][]alesco.DiscussionComment, alesco.SyncResult, error) {
-	owner, repo, err := repoOf(c)
-	if err != nil {
-		return nil, alesco.SyncResult{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.transport.load(ctx, s.cache); err != nil {
-		return nil, alesco.SyncResult{}, err
-	}
 	out := map[int][]alesco.DiscussionComment{}
-	var syncErr error
-	if syncErr = s.transport.begin(); syncErr == nil {
+	res, err := s.session(ctx, c, "github comment sync", func(owner, repo string) error {
+		if err := s.transport.begin(); err != nil {
+			return err
+		}
 		for _, n := range numbers {
 			cs, err := s.readDiscussion(ctx, c, owner, repo, n)
 			if err != nil {
-				syncErr = err
-				break
+				return err
 			}
 			out[n] = cs
 		}
-	}
-	requests, notModified, responses := s.transport.finish()
-	if err := s.cache.SaveCachedResponses(ctx, responses); err != nil {
-		return nil, alesco.SyncResult{}, err
-	}
-	res := alesco.SyncResult{Requests: requests, NotModified: notModified}
-	if syncErr != nil {
-		s.log.DebugContext(ctx, "github comment sync failed", "committee", c.ID, "err", syncErr)
-		return nil, res, errUnavailable(errors.New(publicError(syncErr, c.Location)))
+		return nil
+	})
+	if err != nil {
+		return nil, res, err
 	}
 	return out, res, nil
 }

@@ -115,30 +115,48 @@ func NewSyncer(o Options) (*Syncer, error) {
 // failure GitHub caused comes back with its requests counted and says
 // what went wrong in public words (PublicError).
 func (s *Syncer) Fetch(ctx context.Context, c *alesco.Committee, known map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, alesco.SyncResult, error) {
+	var changed []alesco.Proposal
+	res, err := s.session(ctx, c, "github sync", func(owner, repo string) (err error) {
+		changed, err = s.sync(ctx, c, owner, repo, known, filesRead)
+		return err
+	})
+	if err != nil {
+		return nil, res, err
+	}
+	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", res.Requests, "not_modified", res.NotModified, "changed", len(changed))
+	return changed, res, nil
+}
+
+// session runs one read of a committee's repository (read) under the
+// syncer's lock, with the conditional-request cache loaded before and the
+// answers GitHub gave kept after, whatever the outcome. A failure GitHub
+// caused comes back with its requests counted and says what went wrong in
+// public words (PublicError); what, the read's name, goes to the log with
+// the cause.
+func (s *Syncer) session(ctx context.Context, c *alesco.Committee, what string, read func(owner, repo string) error) (alesco.SyncResult, error) {
 	owner, repo, err := repoOf(c)
 	if err != nil {
-		return nil, alesco.SyncResult{}, err
+		return alesco.SyncResult{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.transport.load(ctx, s.cache); err != nil {
-		return nil, alesco.SyncResult{}, err
+		return alesco.SyncResult{}, err
 	}
-	changed, syncErr := s.sync(ctx, c, owner, repo, known, filesRead)
+	readErr := read(owner, repo)
 	requests, notModified, responses := s.transport.finish()
 	if err := s.cache.SaveCachedResponses(ctx, responses); err != nil {
-		return nil, alesco.SyncResult{}, err
+		return alesco.SyncResult{}, err
 	}
 	res := alesco.SyncResult{Requests: requests, NotModified: notModified}
-	if syncErr != nil {
+	if readErr != nil {
 		// Debug: the caller says what failed and what to do, once (serve)
 		// or as the command's error (the CLI). What is stored is shown to
 		// anyone; the cause goes to the log.
-		s.log.DebugContext(ctx, "github sync failed", "committee", c.ID, "err", syncErr)
-		return nil, res, errUnavailable(errors.New(publicError(syncErr, c.Location))) // times in the committee's zone
+		s.log.DebugContext(ctx, what+" failed", "committee", c.ID, "err", readErr)
+		return res, errUnavailable(errors.New(publicError(readErr, c.Location))) // times in the committee's zone
 	}
-	s.log.InfoContext(ctx, "github sync", "committee", c.ID, "requests", requests, "not_modified", notModified, "changed", len(changed))
-	return changed, res, nil
+	return res, nil
 }
 
 func (s *Syncer) sync(ctx context.Context, c *alesco.Committee, owner, repo string, stored map[int]alesco.Proposal, filesRead map[int]string) ([]alesco.Proposal, error) {
