@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -77,6 +78,17 @@ func TestLitestreamDrill(t *testing.T) {
 	token := chairToken(t, db)
 	ls := startLitestream(t, bin, config, env, metricsAddr)
 	checkLitestreamRuleMetrics(t, "http://"+metricsAddr+"/metrics")
+	// The drill starts once Litestream holds a first copy, as in production
+	// (it starts with the database; under -race a write storm from the
+	// first second kept it from ever taking one).
+	alescotest.Eventually(t, time.Minute, "Litestream's first copy in the replica", func() bool {
+		found := false
+		filepath.WalkDir(filepath.Join(dir, "replica"), func(_ string, d fs.DirEntry, err error) error {
+			found = found || (err == nil && !d.IsDir())
+			return nil
+		})
+		return found
+	})
 
 	// Write until the server is killed, a note at a time.
 	elapsed := alescotest.Stopwatch()
