@@ -283,11 +283,11 @@ func (a *App) syncDiscussion(ctx context.Context, tx alesco.Tx, c *alesco.Commit
 	if !changed {
 		return false, nil
 	}
-	var gone []string // the comments kept before, deleted ones among them
+	var before []string // the comments kept before the sync, the deleted ones among them
 	for _, cm := range kept {
-		gone = append(gone, cm.URL)
+		before = append(before, cm.URL)
 	}
-	return true, a.discussionMoved(ctx, tx, c, p, 0, gone)
+	return true, a.discussionMoved(ctx, tx, c, p, 0, before)
 }
 
 // addAsyncVotes puts the members' votes from the RFC's discussion into a
